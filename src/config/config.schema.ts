@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { DEFAULT_KEY_RULE_ID } from './effective-key-rules.js';
+import { intIn, ipOrCidr, MAX_TIMER_MS, patterns, redisUrl, text } from './config.fields.js';
+import { LOG_LEVELS } from './harp-config.js';
+import { HOST_PATTERN_FLAGS, PATH_PATTERN_FLAGS } from './rule-pattern.js';
+
+// Window and frame sizes fit an unsigned 31-bit field, as HTTP/2's do (RFC 9113 §6.9.1).
+const MAX_WINDOW = 2 ** 31 - 1;
+
+/** One entry of `keys`. */
+export const keyRuleSchema = z.strictObject({
+  id: text(),
+  key: text(),
+  hosts: patterns(HOST_PATTERN_FLAGS),
+  paths: patterns(PATH_PATTERN_FLAGS),
+});
+
+/**
+ * The configuration as it may be written in the file, the environment (after coercion) or
+ * overrides. Strict: an unknown key is an error, not silently ignored, so a typo such as `prot`
+ * cannot leave a setting at its default.
+ */
+export const harpConfigSchema = z
+  .strictObject({
+    port: intIn(0, 65535).default(8080),
+    host: text().default('0.0.0.0'),
+    key: text().optional(),
+    keys: z.array(keyRuleSchema, { error: 'expected a list of key rules' }).default(() => []),
+    adminToken: text().optional(),
+    redisUrl: redisUrl.optional(),
+    maxBodyBytes: intIn(1, Number.MAX_SAFE_INTEGER).default(1073741824),
+    requestTimeoutMs: intIn(1, MAX_TIMER_MS).default(30000),
+    heartbeatMs: intIn(1, MAX_TIMER_MS).default(5000),
+    maxHeaderBytes: intIn(1, Number.MAX_SAFE_INTEGER).default(16384),
+    headersTimeoutMs: intIn(1, MAX_TIMER_MS).default(10000),
+    trustedProxies: z
+      .array(ipOrCidr, { error: 'expected a list of IP addresses or CIDR blocks' })
+      .default(() => []),
+    windowBytes: intIn(1, MAX_WINDOW).default(262144),
+    maxFrameBytes: intIn(1, MAX_WINDOW).default(65536),
+    maxStreamsPerAgent: intIn(1, MAX_WINDOW).default(1000),
+    logLevel: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  })
+  // Cross-field rules run only on otherwise valid input, so they can trust the shapes.
+  .superRefine(checkKeyRules, { when: (payload) => payload.issues.length === 0 });
+
+/** The configuration before defaults: what a file, the environment or overrides may hold. */
+export type HarpConfigInput = z.input<typeof harpConfigSchema>;
+
+/** The configuration after validation and defaults, before the key is generated. */
+export type HarpConfigParsed = z.output<typeof harpConfigSchema>;
+
+/** The top-level keys, each of which has a `HARP_*` environment twin. */
+export type HarpConfigKey = keyof HarpConfigInput;
+
+/** A presented key must select exactly one rule, and each rule id must name one rule. */
+function checkKeyRules(config: HarpConfigParsed, ctx: z.RefinementCtx<HarpConfigParsed>): void {
+  const ids = new Map<string, number>();
+  const keys = new Map<string, string>();
+  if (config.key !== undefined) keys.set(config.key, 'key');
+  const problem = (index: number, field: 'id' | 'key', message: string): void => {
+    // `input` is the id (safe to show) or nothing (a key is a secret).
+    const input = field === 'id' ? config.keys[index]!.id : undefined;
+    ctx.addIssue({ code: 'custom', path: ['keys', index, field], input, message });
+  };
+  config.keys.forEach((rule, index) => {
+    if (config.key !== undefined && rule.id === DEFAULT_KEY_RULE_ID) {
+      problem(index, 'id', 'reserved for the rule made from key');
+    }
+    const sameId = ids.get(rule.id);
+    if (sameId === undefined) ids.set(rule.id, index);
+    else problem(index, 'id', `duplicate id, also used by keys[${sameId}]`);
+    const sameKey = keys.get(rule.key);
+    if (sameKey === undefined) keys.set(rule.key, `keys[${index}]`);
+    else problem(index, 'key', `same key as ${sameKey}; a key must select one rule`);
+  });
+}

@@ -1,0 +1,21 @@
+import { effectiveKeyRules } from './effective-key-rules.js';
+
+describe('effectiveKeyRules', () => {
+  const team = { id: 'team', key: 't', hosts: ['.*'], paths: ['/team'] };
+
+  it('is keys alone without key', () => {
+    expect(effectiveKeyRules({ keys: [team] })).toEqual([team]);
+  });
+
+  it('adds a default rule for key that may claim anything', () => {
+    expect(effectiveKeyRules({ key: 'k', keys: [team] })).toEqual([
+      team,
+      { id: 'default', key: 'k', hosts: ['.*'], paths: ['.*'] },
+    ]);
+  });
+
+  it('returns the same rule objects for the same config', () => {
+    const config = { key: 'k', keys: [team] };
+    expect(effectiveKeyRules(config)).toBe(effectiveKeyRules(config));
+  });
+});

@@ -1,0 +1,116 @@
+import type { KeyRule } from './key-rule.js';
+
+/** Log levels, from most to least verbose. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/** One of {@link LOG_LEVELS}. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * The validated HARP configuration, merged from defaults, the `HARP_CONFIG` file, `HARP_*`
+ * environment variables and programmatic overrides (see `docs/configuration.md`).
+ *
+ * An abstract class rather than an interface so that it can be the dependency-injection token:
+ * consumers write `constructor(private readonly config: HarpConfig)` and inject a type, not a
+ * string. The provided value is a plain frozen object of this shape.
+ */
+export abstract class HarpConfig {
+  /**
+   * TCP port of the public HTTP server (0 picks a free port).
+   * @default 8080
+   */
+  abstract readonly port: number;
+
+  /**
+   * Address the public HTTP server binds to.
+   * @default '0.0.0.0'
+   */
+  abstract readonly host: string;
+
+  /**
+   * One key allowed to register any route (env `HARP_KEY`). When neither this nor {@link keys}
+   * is configured, the loader generates one and sets {@link generatedKey}.
+   */
+  abstract readonly key?: string;
+
+  /**
+   * Operator rules binding keys to the hosts and paths they may claim.
+   * @default []
+   */
+  abstract readonly keys: readonly KeyRule[];
+
+  /** Bearer token for the admin API; without one the admin API answers only on loopback. */
+  abstract readonly adminToken?: string;
+
+  /** `redis://` or `rediss://` URL of shared state; without one, state is in memory. */
+  abstract readonly redisUrl?: string;
+
+  /**
+   * Largest request or response body the proxy streams, in bytes (413 above it).
+   * @default 1073741824 (1 GiB)
+   */
+  abstract readonly maxBodyBytes: number;
+
+  /**
+   * Time a backend has to start answering a request before the client gets 504, in ms.
+   * @default 30000
+   */
+  abstract readonly requestTimeoutMs: number;
+
+  /**
+   * Interval of heartbeats on agent connections, in ms.
+   * @default 5000
+   */
+  abstract readonly heartbeatMs: number;
+
+  /**
+   * Largest total size of a request's headers, in bytes (Node's `http` `maxHeaderSize`; 431
+   * above it).
+   * @default 16384
+   */
+  abstract readonly maxHeaderBytes: number;
+
+  /**
+   * Time a client has to send its complete request headers, in ms (slowloris guard; Node's
+   * `server.headersTimeout`).
+   * @default 10000
+   */
+  abstract readonly headersTimeoutMs: number;
+
+  /**
+   * IP addresses or CIDR blocks of proxies in front of HARP whose `X-Forwarded-For` chain is
+   * believed.
+   * @default []
+   */
+  abstract readonly trustedProxies: readonly string[];
+
+  /**
+   * Per-stream flow-control window: bytes a sender may have in flight before it needs credit.
+   * @default 262144
+   */
+  abstract readonly windowBytes: number;
+
+  /**
+   * Largest DATA payload in one frame, in bytes.
+   * @default 65536
+   */
+  abstract readonly maxFrameBytes: number;
+
+  /**
+   * Most concurrent streams (requests) on one agent connection.
+   * @default 1000
+   */
+  abstract readonly maxStreamsPerAgent: number;
+
+  /**
+   * Least severe log level that is written.
+   * @default 'info'
+   */
+  abstract readonly logLevel: LogLevel;
+
+  /**
+   * Derived, not configurable: true when no key was configured and the loader generated
+   * {@link key}, so that start-up can print it with the agent command.
+   */
+  abstract readonly generatedKey: boolean;
+}

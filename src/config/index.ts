@@ -1,0 +1,10 @@
+export { ConfigError } from './config.error.js';
+export { loadHarpConfig, type LoadHarpConfigOptions } from './config.loader.js';
+export { HarpConfigModule } from './config.module.js';
+export type { HarpConfigModuleOptions } from './config.module-definition.js';
+export { harpConfigSchema, type HarpConfigInput, type HarpConfigKey } from './config.schema.js';
+export { envName } from './config.source.js';
+export { DEFAULT_KEY_RULE_ID, effectiveKeyRules } from './effective-key-rules.js';
+export { HarpConfig, LOG_LEVELS, type LogLevel } from './harp-config.js';
+export type { KeyRule } from './key-rule.js';
+export { compileRulePattern } from './rule-pattern.js';
