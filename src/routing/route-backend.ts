@@ -1,0 +1,12 @@
+/**
+ * What routing needs to know about a backend connection. The registration module's session
+ * object implements it; routing never touches the socket.
+ */
+export interface RouteBackend {
+  /** Unique per connection, for logs and listings. */
+  readonly id: string;
+  /** The id of the key the agent authenticated with; it owns the routes this backend creates. */
+  readonly keyId: string;
+  /** False while draining, closing or otherwise unable to open a new stream. */
+  isAcceptingStreams(): boolean;
+}

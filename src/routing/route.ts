@@ -1,0 +1,18 @@
+/**
+ * A route as the route table sees it: a host pattern (`api.example.com`, `*.example.com` or
+ * `*`) plus a path prefix. The table expects both already normalized by `route-pattern.ts`, so
+ * that two spellings of one route (`API.example.com:443/` and `api.example.com/`) are one key.
+ */
+export interface Route {
+  readonly host: string;
+  readonly path: string;
+}
+
+/** The three kinds of host pattern, in precedence order. */
+export type HostKind = 'exact' | 'wildcard' | 'any';
+
+/** Which kind of host pattern a normalized pattern is. */
+export function hostKindOf(hostPattern: string): HostKind {
+  if (hostPattern === '*') return 'any';
+  return hostPattern.startsWith('*.') ? 'wildcard' : 'exact';
+}

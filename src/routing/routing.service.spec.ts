@@ -1,0 +1,152 @@
+import { Test, type TestingModule } from '@nestjs/testing';
+
+import type { RouteBackend } from './route-backend.js';
+import { RoutingModule } from './routing.module.js';
+import { RoutingService } from './routing.service.js';
+
+class FakeBackend implements RouteBackend {
+  accepting = true;
+  constructor(
+    readonly id: string,
+    readonly keyId = 'key-a',
+  ) {}
+  isAcceptingStreams(): boolean {
+    return this.accepting;
+  }
+}
+
+describe('RoutingService', () => {
+  let moduleRef: TestingModule;
+  let routing: RoutingService;
+
+  beforeEach(async () => {
+    moduleRef = await Test.createTestingModule({ imports: [RoutingModule] }).compile();
+    routing = moduleRef.get(RoutingService);
+  });
+
+  afterEach(async () => {
+    await moduleRef.close();
+  });
+
+  it('is one shared instance', () => {
+    expect(moduleRef.get(RoutingService)).toBe(routing);
+  });
+
+  describe('register', () => {
+    it('stores the normalized route and answers with it', () => {
+      const backend = new FakeBackend('b1');
+      const ok = routing.register(backend, { host: 'API.Example.com.:443', path: '/v1/' });
+      expect(ok).toMatchObject({ ok: true, route: { host: 'api.example.com', path: '/v1' } });
+      expect(ok.ok && ok.pool.members).toEqual([backend]);
+      expect(routing.routeCount).toBe(1);
+    });
+
+    it.each([
+      [{ host: 'exa_mple.com', path: '/' }, 'ROUTE_HOST_INVALID'],
+      [{ host: 'a.*.example.com', path: '/' }, 'ROUTE_HOST_INVALID'],
+      [{ host: '', path: '/' }, 'ROUTE_HOST_INVALID'],
+      [{ host: 'example.com', path: 'api' }, 'ROUTE_PATH_INVALID'],
+      [{ host: 'example.com', path: '/api?x' }, 'ROUTE_PATH_INVALID'],
+      [{ host: 'example.com', path: '/a/../b' }, 'ROUTE_PATH_INVALID'],
+    ])('rejects %j with %s and stores nothing', (route, code) => {
+      const result = routing.register(new FakeBackend('b1'), route);
+      expect(result).toEqual({ ok: false, code, reason: expect.any(String) });
+      expect(routing.routeCount).toBe(0);
+    });
+
+    it("rejects another key's route, whatever its spelling", () => {
+      routing.register(new FakeBackend('b1', 'key-a'), { host: 'api.example.com', path: '/api' });
+      const result = routing.register(new FakeBackend('b2', 'key-b'), { host: 'API.EXAMPLE.COM:8080', path: '/api/' });
+      expect(result).toEqual({ ok: false, code: 'ROUTE_OWNED', reason: expect.any(String) });
+    });
+
+    it('pools backends of the same key', () => {
+      const [b1, b2] = [new FakeBackend('b1'), new FakeBackend('b2')];
+      routing.register(b1, { host: '*.example.com', path: '/' });
+      routing.register(b2, { host: '*.EXAMPLE.com', path: '/' });
+      routing.register(b2, { host: '*.example.com', path: '/' });
+      expect(routing.routes()).toEqual([
+        { host: '*.example.com', path: '/', hostKind: 'wildcard', ownerKeyId: 'key-a', members: [b1, b2] },
+      ]);
+    });
+  });
+
+  describe('resolve', () => {
+    it.each<[string | undefined, string, string | undefined]>([
+      ['api.example.com', '/v1/users', 'exact'],
+      ['API.example.com:8080', '/v1', 'exact'],
+      ['api.example.com.', '/v1', 'exact'],
+      ['api.example.com', '/v10', 'wildcard'],
+      ['www.example.com', '/v1', 'wildcard'],
+      ['example.com', '/', 'any'],
+      ['[::1]:8080', '/', 'any'],
+      [undefined, '/', 'any'],
+      ['', '/', 'any'],
+      ['bad host', '/', 'any'],
+    ])('%j %s → %s', (hostHeader, path, expected) => {
+      routing.register(new FakeBackend('exact'), { host: 'api.example.com', path: '/v1' });
+      routing.register(new FakeBackend('wildcard'), { host: '*.example.com', path: '/' });
+      routing.register(new FakeBackend('any'), { host: '*', path: '/' });
+      expect(routing.resolve(hostHeader, path)?.backend?.id).toBe(expected);
+    });
+
+    it('answers undefined when no route matches', () => {
+      routing.register(new FakeBackend('b1'), { host: 'api.example.com', path: '/v1' });
+      expect(routing.resolve('api.example.com', '/v2')).toBeUndefined();
+      expect(routing.resolve(undefined, '/v1')).toBeUndefined();
+    });
+
+    it('balances round-robin and skips backends that are not accepting streams', () => {
+      const backends = ['b1', 'b2', 'b3'].map((id) => new FakeBackend(id));
+      for (const backend of backends) routing.register(backend, { host: 'api.example.com', path: '/' });
+      const next = () => routing.resolve('api.example.com', '/')?.backend?.id;
+      expect([next(), next(), next(), next()]).toEqual(['b1', 'b2', 'b3', 'b1']);
+      backends[2]!.accepting = false;
+      expect([next(), next(), next()]).toEqual(['b2', 'b1', 'b2']);
+    });
+
+    it('gives the pool without a backend when the route exists but nobody accepts (503)', () => {
+      const backend = new FakeBackend('b1');
+      routing.register(backend, { host: 'api.example.com', path: '/' });
+      backend.accepting = false;
+      const resolution = routing.resolve('api.example.com', '/x');
+      expect(resolution).toBeDefined();
+      expect(resolution!.backend).toBeUndefined();
+      expect(resolution!.pool.host).toBe('api.example.com');
+    });
+  });
+
+  describe('unregister', () => {
+    it('removes one route by any spelling and releases it to other keys', () => {
+      const backend = new FakeBackend('b1', 'key-a');
+      routing.register(backend, { host: 'api.example.com', path: '/api' });
+      expect(routing.unregister(backend, { host: 'API.example.com:80', path: '/api/' })).toBe(true);
+      expect(routing.unregister(backend, { host: 'api.example.com', path: '/api' })).toBe(false);
+      expect(routing.routeCount).toBe(0);
+      expect(routing.register(new FakeBackend('b2', 'key-b'), { host: 'api.example.com', path: '/api' }).ok).toBe(true);
+    });
+
+    it('answers false for an invalid route instead of throwing', () => {
+      expect(routing.unregister(new FakeBackend('b1'), { host: 'bad host', path: '/' })).toBe(false);
+      expect(routing.unregister(new FakeBackend('b1'), { host: 'example.com', path: 'nope' })).toBe(false);
+    });
+
+    it('unregisterAll removes a backend from every route and reports them', () => {
+      const [gone, stays] = [new FakeBackend('gone'), new FakeBackend('stays')];
+      routing.register(gone, { host: 'a.example.com', path: '/' });
+      routing.register(gone, { host: '*.example.com', path: '/x' });
+      routing.register(stays, { host: 'a.example.com', path: '/' });
+      const removed = routing.unregisterAll(gone);
+      expect(removed).toEqual(
+        expect.arrayContaining([
+          { host: 'a.example.com', path: '/' },
+          { host: '*.example.com', path: '/x' },
+        ]),
+      );
+      expect(removed).toHaveLength(2);
+      expect(routing.routeCount).toBe(1);
+      expect(routing.resolve('a.example.com', '/x')?.backend).toBe(stays);
+      expect(routing.unregisterAll(gone)).toEqual([]);
+    });
+  });
+});
