@@ -1,0 +1,90 @@
+import {
+  CloseCode,
+  CONNECT_PATH,
+  FRAME_HEADER_BYTES,
+  FrameFlag,
+  FrameType,
+  MAX_HEAD_FIELDS,
+  MAX_HEAD_STRING_BYTES,
+  MAX_STREAM_ID,
+  PROTOCOL_VERSION,
+  ResetCode,
+  SUBPROTOCOL,
+} from './constants.js';
+
+// Every value below is on the wire or in docs/protocol.md. Changing one breaks every agent
+// already deployed, so this test must be edited on purpose, together with the document.
+
+/** The numeric members of a TypeScript enum (its reverse mappings left out). */
+function members(e: Record<string, string | number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(e).filter(([, v]) => typeof v === 'number')) as Record<string, number>;
+}
+
+describe('wire constants', () => {
+  it('pins the scalar constants', () => {
+    expect({
+      PROTOCOL_VERSION,
+      FRAME_HEADER_BYTES,
+      SUBPROTOCOL,
+      CONNECT_PATH,
+      MAX_STREAM_ID,
+      MAX_HEAD_STRING_BYTES,
+      MAX_HEAD_FIELDS,
+    }).toEqual({
+      PROTOCOL_VERSION: 1,
+      FRAME_HEADER_BYTES: 8,
+      SUBPROTOCOL: 'harp.v1',
+      CONNECT_PATH: '/_harp/connect',
+      MAX_STREAM_ID: 4294967295,
+      MAX_HEAD_STRING_BYTES: 65535,
+      MAX_HEAD_FIELDS: 65535,
+    });
+  });
+
+  it('pins every frame type', () => {
+    expect(members(FrameType)).toEqual({
+      Data: 0x00,
+      RequestHead: 0x01,
+      ResponseHead: 0x02,
+      WindowUpdate: 0x03,
+      Reset: 0x04,
+      Control: 0x10,
+    });
+  });
+
+  it('pins every frame flag', () => {
+    expect(members(FrameFlag)).toEqual({ None: 0x00, EndStream: 0x01 });
+  });
+
+  it('pins every reset code', () => {
+    expect(members(ResetCode)).toEqual({
+      Cancel: 1,
+      UpstreamError: 2,
+      Refused: 3,
+      ProtocolError: 4,
+      FlowControlError: 5,
+      Timeout: 6,
+      TooLarge: 7,
+      Internal: 8,
+    });
+  });
+
+  it('pins every close code', () => {
+    expect(members(CloseCode)).toEqual({
+      Normal: 1000,
+      GoingAway: 1001,
+      ProtocolError: 1002,
+      MessageTooBig: 1009,
+      Unauthorized: 4401,
+      HelloTimeout: 4408,
+      HeartbeatTimeout: 4409,
+      Kicked: 4410,
+    });
+  });
+
+  it('keeps application close codes in the private range 4000–4999 (RFC 6455 §7.4.2)', () => {
+    const app = Object.values(members(CloseCode)).filter((code) => code >= 3000);
+    expect(app.length).toBeGreaterThan(0);
+    for (const code of app) expect(code >= 4000 && code <= 4999).toBe(true);
+  });
+});

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { ProtocolError } from './errors.js';
+
+// Control messages are JSON objects on stream 0, discriminated by `type`. They are rare (a few
+// per connection), so readability wins over compactness here; bodies never travel as JSON.
+
+const routeSchema = z.strictObject({
+  host: z.string().min(1).max(255),
+  path: z.string().min(1).max(2048),
+});
+const routeRejectionSchema = z.strictObject({
+  host: z.string(),
+  path: z.string(),
+  code: z.string(),
+  reason: z.string(),
+});
+
+/** agent → proxy, first frame: "who I am and the key I hold". */
+const hello = z.strictObject({
+  type: z.literal('hello'),
+  protocol: z.literal(1),
+  key: z.string().max(1024),
+  name: z.string().max(200).optional(),
+  agent: z.string().max(200).optional(),
+});
+/** agent → proxy: "route these to me"; answered by `registered` with the same id. */
+const register = z.strictObject({
+  type: z.literal('register'),
+  id: z.number().int().nonnegative(),
+  routes: z.array(routeSchema).min(1).max(100),
+});
+/** agent → proxy: "stop routing these to me". */
+const unregister = z.strictObject({
+  type: z.literal('unregister'),
+  id: z.number().int().nonnegative(),
+  routes: z.array(routeSchema).min(1).max(100),
+});
+/** either way: "open no new streams on this connection; finish those in flight". */
+const drain = z.strictObject({ type: z.literal('drain'), reason: z.string().max(500).optional() });
+/** proxy → agent: the hello was accepted; the limits of this connection. */
+const welcome = z.strictObject({
+  type: z.literal('welcome'),
+  agentId: z.string(),
+  heartbeatMs: z.number().int().positive(),
+  windowBytes: z.number().int().positive(),
+  maxFrameBytes: z.number().int().positive(),
+  maxStreams: z.number().int().positive(),
+});
+/** proxy → agent: the hello was refused; the connection closes with 4401 after it. */
+const rejected = z.strictObject({ type: z.literal('rejected'), code: z.string(), reason: z.string() });
+/** proxy → agent: the outcome of one `register` or `unregister`, route by route. */
+const registered = z.strictObject({
+  type: z.literal('registered'),
+  id: z.number().int().nonnegative(),
+  accepted: z.array(routeSchema),
+  rejected: z.array(routeRejectionSchema),
+});
+/** either way: a fatal error; the sender closes the connection after it. */
+const error = z.strictObject({ type: z.literal('error'), code: z.string(), message: z.string() });
+
+const fromAgent = z.discriminatedUnion('type', [hello, register, unregister, drain]);
+const fromProxy = z.discriminatedUnion('type', [welcome, rejected, registered, drain, error]);
+
+export type RouteClaim = z.infer<typeof routeSchema>;
+export type RouteRejection = z.infer<typeof routeRejectionSchema>;
+export type AgentControl = z.infer<typeof fromAgent>;
+export type ProxyControl = z.infer<typeof fromProxy>;
+export type HelloMessage = z.infer<typeof hello>;
+export type WelcomeMessage = z.infer<typeof welcome>;
+export type RegisteredMessage = z.infer<typeof registered>;
+
+function parse<T>(schema: z.ZodType<T>, message: unknown): T {
+  const result = schema.safeParse(message);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+  throw new ProtocolError('CONTROL_BAD_MESSAGE', `bad control message${where}: ${issue?.message}`);
+}
+
+/** Validates a control message the proxy received from an agent. */
+export const parseAgentControl = (message: unknown): AgentControl => parse(fromAgent, message);
+
+/** Validates a control message the agent received from the proxy. */
+export const parseProxyControl = (message: unknown): ProxyControl => parse(fromProxy, message);

@@ -1,0 +1,78 @@
+import { FRAME_HEADER_BYTES, FrameFlag, FrameType, PROTOCOL_VERSION } from './constants.js';
+import { ProtocolError } from './errors.js';
+import type { Frame } from './frame.js';
+import { decodeRequestHead, decodeResponseHead } from './head-codec.js';
+
+const STREAM_FLAGS = FrameFlag.EndStream;
+
+/**
+ * Decodes one WebSocket binary message into one frame. The payload of DATA is a view into
+ * `message` (no copy). Any violation throws a ProtocolError with a stable code.
+ */
+export function decodeFrame(message: Buffer): Frame {
+  if (message.length < FRAME_HEADER_BYTES) {
+    throw new ProtocolError('FRAME_TOO_SHORT', `frame of ${message.length} bytes has no header`);
+  }
+  if (message[0] !== PROTOCOL_VERSION) {
+    throw new ProtocolError('FRAME_BAD_VERSION', `protocol version ${message[0]} is not 1`);
+  }
+  const type = message[1];
+  const flags = message[2];
+  if (message[3] !== 0) throw new ProtocolError('FRAME_BAD_FLAGS', 'reserved byte is not 0');
+  const streamId = message.readUInt32BE(4);
+  const payload = message.subarray(FRAME_HEADER_BYTES);
+  if (type === FrameType.Control) return decodeControl(flags, streamId, payload);
+  if (streamId === 0) throw new ProtocolError('FRAME_BAD_STREAM', `frame type ${type} on stream 0`);
+  switch (type) {
+    case FrameType.Data:
+      checkFlags(flags, STREAM_FLAGS);
+      return { type, streamId, flags, payload };
+    case FrameType.RequestHead:
+      checkFlags(flags, STREAM_FLAGS);
+      return { type, streamId, flags, head: decodeRequestHead(payload) };
+    case FrameType.ResponseHead:
+      checkFlags(flags, STREAM_FLAGS);
+      return { type, streamId, flags, head: decodeResponseHead(payload) };
+    case FrameType.WindowUpdate:
+      return decodeWindowUpdate(flags, streamId, payload);
+    case FrameType.Reset:
+      return decodeReset(flags, streamId, payload);
+    default:
+      throw new ProtocolError('FRAME_UNKNOWN_TYPE', `unknown frame type 0x${type.toString(16)}`);
+  }
+}
+
+function checkFlags(flags: number, allowed: number): void {
+  if ((flags & ~allowed) !== 0) {
+    throw new ProtocolError('FRAME_BAD_FLAGS', `flags 0x${flags.toString(16)} not allowed here`);
+  }
+}
+
+function decodeWindowUpdate(flags: number, streamId: number, payload: Buffer): Frame {
+  checkFlags(flags, FrameFlag.None);
+  if (payload.length !== 4) {
+    throw new ProtocolError('FRAME_BAD_PAYLOAD', 'WINDOW_UPDATE payload must be 4 bytes');
+  }
+  const increment = payload.readUInt32BE(0);
+  if (increment === 0) throw new ProtocolError('FRAME_BAD_PAYLOAD', 'WINDOW_UPDATE of 0');
+  return { type: FrameType.WindowUpdate, streamId, flags, increment };
+}
+
+function decodeReset(flags: number, streamId: number, payload: Buffer): Frame {
+  checkFlags(flags, FrameFlag.None);
+  if (payload.length < 2) throw new ProtocolError('FRAME_BAD_PAYLOAD', 'RESET without a code');
+  const reason = payload.toString('utf8', 2);
+  return { type: FrameType.Reset, streamId, flags, code: payload.readUInt16BE(0), reason };
+}
+
+function decodeControl(flags: number, streamId: number, payload: Buffer): Frame {
+  checkFlags(flags, FrameFlag.None);
+  if (streamId !== 0) throw new ProtocolError('FRAME_BAD_STREAM', 'CONTROL frame off stream 0');
+  let message: unknown;
+  try {
+    message = JSON.parse(payload.toString('utf8'));
+  } catch {
+    throw new ProtocolError('CONTROL_BAD_JSON', 'CONTROL payload is not JSON');
+  }
+  return { type: FrameType.Control, streamId, flags, message };
+}

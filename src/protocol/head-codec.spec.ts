@@ -1,0 +1,57 @@
+import { MAX_HEAD_FIELDS, MAX_HEAD_STRING_BYTES } from './constants.js';
+import { ProtocolError } from './errors.js';
+import type { HeaderField } from './frame.js';
+import { decodeRequestHead, decodeResponseHead, encodeRequestHead, encodeResponseHead } from './head-codec.js';
+
+function thrown(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (err) {
+    return err;
+  }
+  return undefined;
+}
+
+describe('head blocks', () => {
+  it('leaves `prefix` bytes of room before the block', () => {
+    const block = encodeRequestHead({ method: 'GET', target: '/', headers: [] }, 8);
+    expect(block.length).toBe(8 + 2 + 3 + 2 + 1 + 2);
+    expect(decodeRequestHead(block.subarray(8))).toEqual({ method: 'GET', target: '/', headers: [] });
+  });
+
+  it('encodes a response head as u16 status, str16 reason, fields', () => {
+    const block = encodeResponseHead({ status: 301, reason: 'Moved', headers: [['Location', '/x']] }, 0);
+    expect([...block]).toEqual([
+      0x01, 0x2d, 0, 5, ...Buffer.from('Moved'), 0, 1, 0, 8, ...Buffer.from('Location'), 0, 2, ...Buffer.from('/x'),
+    ]);
+    expect(decodeResponseHead(block)).toEqual({ status: 301, reason: 'Moved', headers: [['Location', '/x']] });
+  });
+
+  it.each<[string, () => unknown]>([
+    ['a 65536-byte method', () => encodeRequestHead({ method: 'G'.repeat(MAX_HEAD_STRING_BYTES + 1), target: '/', headers: [] }, 0)],
+    ['a 65536-byte target', () => encodeRequestHead({ method: 'GET', target: '/'.repeat(MAX_HEAD_STRING_BYTES + 1), headers: [] }, 0)],
+    ['a 65536-byte header value', () => encodeRequestHead({ method: 'GET', target: '/', headers: [['a', 'v'.repeat(MAX_HEAD_STRING_BYTES + 1)]] }, 0)],
+    ['a 65536-byte reason', () => encodeResponseHead({ status: 200, reason: 'r'.repeat(MAX_HEAD_STRING_BYTES + 1), headers: [] }, 0)],
+    [
+      '65536 header fields',
+      () =>
+        encodeResponseHead(
+          { status: 200, reason: '', headers: Array.from({ length: MAX_HEAD_FIELDS + 1 }, (): HeaderField => ['a', '']) },
+          0,
+        ),
+    ],
+  ])('refuses to encode %s with HEAD_TOO_LARGE', (_name, run) => {
+    const err = thrown(run);
+    expect(err).toBeInstanceOf(ProtocolError);
+    expect((err as ProtocolError).code).toBe('HEAD_TOO_LARGE');
+  });
+
+  it('decodes every byte 0x00–0xFF of a value to the code point of the same number', () => {
+    const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const block = Buffer.concat([Buffer.from([0, 3]), Buffer.from('GET'), Buffer.from([0, 1]), Buffer.from('/'), Buffer.from([0, 1, 0, 1]), Buffer.from('v'), Buffer.from([1, 0]), bytes]);
+    const head = decodeRequestHead(block);
+    const value = head.headers[0]![1];
+    expect(value.length).toBe(256);
+    expect(Buffer.from(value, 'latin1').equals(bytes)).toBe(true);
+  });
+});

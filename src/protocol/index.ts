@@ -1,0 +1,6 @@
+export * from './constants.js';
+export * from './control.js';
+export * from './decode.js';
+export * from './encode.js';
+export * from './errors.js';
+export type * from './frame.js';

@@ -1,0 +1,230 @@
+import { EventEmitter } from 'node:events';
+import type { WebSocket } from 'ws';
+import {
+  CloseCode,
+  decodeFrame,
+  encodeControl,
+  encodeRequestHeadFrame,
+  encodeResponseHeadFrame,
+  FrameFlag,
+  FrameType,
+  ProtocolError,
+  ResetCode,
+} from '../protocol/index.js';
+import type { Frame, RequestHead, ResponseHead } from '../protocol/index.js';
+import { TunnelStream } from './tunnel-stream.js';
+import type { StreamTransport } from './tunnel-stream.js';
+
+/** Limits both ends of one connection agree on (announced by the proxy in `welcome`). */
+export interface TunnelLimits {
+  windowBytes: number;
+  maxFrameBytes: number;
+  maxStreams: number;
+}
+
+/** Which end this is: the proxy opens streams, the agent answers them. */
+export type TunnelRole = 'proxy' | 'agent';
+
+// Above this many bytes handed to the socket but not yet flushed, streams stop sending DATA
+// until it drains: the WebSocket's own buffer is part of the memory bound.
+const HIGH_WATER_BYTES = 1024 * 1024;
+
+interface TunnelEvents {
+  control: [message: unknown];
+  stream: [stream: TunnelStream, head: RequestHead];
+  protocolError: [error: ProtocolError];
+  close: [];
+}
+
+/**
+ * The stream multiplexer over one WebSocket: decodes frames, routes them to their streams,
+ * enforces stream-state and flow-control rules, and turns every violation into one protocol
+ * error that closes this connection only.
+ */
+export class TunnelConnection extends EventEmitter<TunnelEvents> implements StreamTransport {
+  readonly streams = new Map<number, TunnelStream>();
+  private nextStreamId = 1;
+  private highestPeerStream = 0;
+  private unflushed = 0;
+  private waiting: Array<() => void> = [];
+  private closed = false;
+
+  constructor(
+    private readonly socket: WebSocket,
+    readonly role: TunnelRole,
+    public limits: TunnelLimits,
+  ) {
+    super();
+    socket.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
+    socket.on('close', () => this.onClose());
+  }
+
+  get maxFrameBytes(): number {
+    return this.limits.maxFrameBytes;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Proxy side: opens a stream by sending the request head. */
+  openStream(head: RequestHead, endStream: boolean): TunnelStream {
+    const id = this.nextStreamId;
+    this.nextStreamId += 2; // proxy-opened ids are odd; even ids stay free for the agent
+    const stream = new TunnelStream(id, this, this.limits.windowBytes);
+    this.streams.set(id, stream);
+    this.sendFrame(encodeRequestHeadFrame(id, head, endStream));
+    if (endStream) stream.endedWithHead();
+    return stream;
+  }
+
+  /** Agent side: sends the response head of a stream. */
+  sendResponseHead(stream: TunnelStream, head: ResponseHead, endStream: boolean): void {
+    this.sendFrame(encodeResponseHeadFrame(stream.id, head, endStream));
+    if (endStream) stream.endedWithHead();
+  }
+
+  sendControl(message: object): void {
+    this.sendFrame(encodeControl(message));
+  }
+
+  /** Tells the peer why and closes the WebSocket; streams end when the close completes. */
+  fail(error: ProtocolError): void {
+    if (this.closed) return;
+    this.sendControl({ type: 'error', code: error.code, message: error.message });
+    this.emit('protocolError', error);
+    this.close(CloseCode.ProtocolError, error.code);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
+      this.socket.close(code, reason.slice(0, 120));
+    }
+    // A peer that never answers the close handshake must not keep its streams alive.
+    const timer = setTimeout(() => this.socket.terminate(), 2000);
+    timer.unref();
+  }
+
+  // ----- StreamTransport -----
+
+  sendFrame(frame: Buffer): void {
+    if (this.closed) return;
+    this.unflushed += frame.length;
+    this.socket.send(frame, () => this.onFlushed(frame.length));
+  }
+
+  isWritable(): boolean {
+    return this.unflushed < HIGH_WATER_BYTES;
+  }
+
+  whenWritable(resume: () => void): void {
+    this.waiting.push(resume);
+  }
+
+  streamClosed(stream: TunnelStream): void {
+    if (this.streams.get(stream.id) === stream) this.streams.delete(stream.id);
+  }
+
+  private onFlushed(bytes: number): void {
+    this.unflushed -= bytes;
+    if (this.unflushed >= HIGH_WATER_BYTES / 2 || this.waiting.length === 0) return;
+    const resumes = this.waiting;
+    this.waiting = [];
+    for (const resume of resumes) resume();
+  }
+
+  // ----- incoming -----
+
+  private onMessage(data: Buffer, isBinary: boolean): void {
+    if (this.closed) return;
+    try {
+      if (!isBinary) throw new ProtocolError('TEXT_FRAME', 'text WebSocket messages are not allowed');
+      this.dispatch(decodeFrame(data));
+    } catch (err) {
+      if (err instanceof ProtocolError) this.fail(err);
+      else throw err;
+    }
+  }
+
+  private dispatch(frame: Frame): void {
+    switch (frame.type) {
+      case FrameType.Control:
+        this.emit('control', frame.message);
+        return;
+      case FrameType.RequestHead:
+        this.acceptStream(frame.streamId, frame.head, (frame.flags & FrameFlag.EndStream) !== 0);
+        return;
+      case FrameType.ResponseHead:
+        this.acceptResponseHead(frame.streamId, frame.head, (frame.flags & FrameFlag.EndStream) !== 0);
+        return;
+      case FrameType.Data:
+        this.acceptData(frame.streamId, frame.payload, (frame.flags & FrameFlag.EndStream) !== 0);
+        return;
+      case FrameType.WindowUpdate:
+        this.lookup(frame.streamId)?.receiveWindowUpdate(frame.increment);
+        return;
+      case FrameType.Reset:
+        this.lookup(frame.streamId)?.receiveReset(frame.code, frame.reason);
+        return;
+    }
+  }
+
+  /**
+   * The live stream for an id; undefined for a stream that existed and is closed (frames may
+   * cross a RESET in flight); a protocol error for an id that was never opened.
+   */
+  private lookup(id: number): TunnelStream | undefined {
+    const stream = this.streams.get(id);
+    if (stream) return stream;
+    const opened = this.role === 'proxy' ? id % 2 === 1 && id < this.nextStreamId : id <= this.highestPeerStream;
+    if (!opened) throw new ProtocolError('STREAM_UNKNOWN', `stream ${id} was never opened`);
+    return undefined;
+  }
+
+  private acceptStream(id: number, head: RequestHead, endStream: boolean): void {
+    if (this.role !== 'agent') throw new ProtocolError('STREAM_STATE', 'only the proxy opens streams');
+    if (id % 2 !== 1 || id <= this.highestPeerStream) {
+      throw new ProtocolError('STREAM_STATE', `stream id ${id} is not a new odd id`);
+    }
+    this.highestPeerStream = id;
+    const stream = new TunnelStream(id, this, this.limits.windowBytes);
+    this.streams.set(id, stream);
+    if (this.streams.size > this.limits.maxStreams) {
+      stream.reset(ResetCode.Refused, 'too many concurrent streams');
+      return;
+    }
+    if (endStream) stream.receiveEnd();
+    this.emit('stream', stream, head);
+  }
+
+  private acceptResponseHead(id: number, head: ResponseHead, endStream: boolean): void {
+    if (this.role !== 'proxy') throw new ProtocolError('STREAM_STATE', 'only agents send response heads');
+    const stream = this.lookup(id);
+    if (!stream) return;
+    if (stream.responseHead) throw new ProtocolError('STREAM_STATE', `second response head on ${id}`);
+    stream.responseHead = head;
+    stream.emit('head', head);
+    if (endStream) stream.receiveEnd();
+  }
+
+  private acceptData(id: number, payload: Buffer, endStream: boolean): void {
+    if (payload.length > this.limits.maxFrameBytes) {
+      throw new ProtocolError('FRAME_TOO_LARGE', `DATA of ${payload.length} bytes on stream ${id}`);
+    }
+    const stream = this.lookup(id);
+    if (!stream) return;
+    if (this.role === 'proxy' && !stream.responseHead) {
+      throw new ProtocolError('STREAM_STATE', `DATA before the response head on ${id}`);
+    }
+    stream.receiveData(payload, endStream);
+  }
+
+  private onClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const stream of [...this.streams.values()]) stream.connectionLost('agent connection closed');
+    this.streams.clear();
+    this.waiting = [];
+    this.emit('close');
+  }
+}

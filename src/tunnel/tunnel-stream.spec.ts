@@ -1,0 +1,237 @@
+import { decodeFrame, FrameFlag, FrameType, ProtocolError, ResetCode } from '../protocol/index.js';
+import type { Frame } from '../protocol/index.js';
+import { StreamResetError } from './stream-errors.js';
+import { TunnelStream } from './tunnel-stream.js';
+import type { StreamTransport } from './tunnel-stream.js';
+
+// TunnelStream against a fake transport: exactly which frames it sends, and when.
+
+const KIB = 1024;
+
+class FakeTransport implements StreamTransport {
+  readonly frames: Frame[] = [];
+  writable = true;
+  resumes: Array<() => void> = [];
+  closed: TunnelStream[] = [];
+
+  constructor(readonly maxFrameBytes = 16 * KIB) {}
+
+  sendFrame(frame: Buffer): void {
+    this.frames.push(decodeFrame(Buffer.from(frame)));
+  }
+  isWritable(): boolean {
+    return this.writable;
+  }
+  whenWritable(resume: () => void): void {
+    this.resumes.push(resume);
+  }
+  streamClosed(stream: TunnelStream): void {
+    this.closed.push(stream);
+  }
+
+  /** Sent frames as short strings, e.g. `DATA 16384` or `WINDOW_UPDATE 16384`. */
+  summary(): string[] {
+    return this.frames.map((f) => {
+      switch (f.type) {
+        case FrameType.Data:
+          return `DATA ${f.payload.length}${f.flags & FrameFlag.EndStream ? ' END' : ''}`;
+        case FrameType.WindowUpdate:
+          return `WINDOW_UPDATE ${f.increment}`;
+        case FrameType.Reset:
+          return `RESET ${ResetCode[f.code] ?? f.code}`;
+        default:
+          return `type ${f.type}`;
+      }
+    });
+  }
+}
+
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function make(window = 64 * KIB, maxFrame = 16 * KIB): { t: FakeTransport; s: TunnelStream } {
+  const t = new FakeTransport(maxFrame);
+  const s = new TunnelStream(1, t, window);
+  s.on('error', () => undefined);
+  return { t, s };
+}
+
+function thrownCode(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (err) {
+    if (err instanceof ProtocolError) return err.code;
+    throw err;
+  }
+  return undefined;
+}
+
+describe('TunnelStream, sending', () => {
+  it('splits a write into maxFrameBytes frames and stops at the window', async () => {
+    const { t, s } = make(64 * KIB, 16 * KIB);
+    let done = false;
+    s.write(Buffer.alloc(100 * KIB), () => (done = true));
+    await tick();
+    expect(t.summary()).toEqual(['DATA 16384', 'DATA 16384', 'DATA 16384', 'DATA 16384']);
+    expect(done).toBe(false);
+
+    s.receiveWindowUpdate(10 * KIB);
+    expect(t.summary().slice(4)).toEqual(['DATA 10240']);
+    s.receiveWindowUpdate(64 * KIB);
+    await tick();
+    expect(t.summary().slice(5)).toEqual(['DATA 16384', 'DATA 10240']);
+    expect(done).toBe(true);
+  });
+
+  it('ends with an empty DATA frame carrying END_STREAM', async () => {
+    const { t, s } = make();
+    s.end('abc');
+    await tick();
+    expect(t.summary()).toEqual(['DATA 3', 'DATA 0 END']);
+    expect(s.localEnded).toBe(true);
+  });
+
+  it('sends no DATA at all when the head carried END_STREAM', async () => {
+    const { t, s } = make();
+    s.endedWithHead();
+    await tick();
+    expect(t.summary()).toEqual([]);
+    expect(s.localEnded).toBe(true);
+  });
+
+  it('waits while the connection is not writable and resumes when told', async () => {
+    const { t, s } = make();
+    t.writable = false;
+    s.write(Buffer.alloc(KIB));
+    await tick();
+    expect(t.summary()).toEqual([]);
+    expect(t.resumes).toHaveLength(1);
+    t.writable = true;
+    t.resumes.shift()!();
+    expect(t.summary()).toEqual(['DATA 1024']);
+  });
+
+  it('rejects credit that takes the window above 2^31-1 with FLOW_CONTROL', () => {
+    const { s } = make(64 * KIB);
+    expect(thrownCode(() => s.receiveWindowUpdate(0x7fffffff - 64 * KIB))).toBeUndefined();
+    expect(thrownCode(() => s.receiveWindowUpdate(1))).toBe('FLOW_CONTROL');
+  });
+});
+
+describe('TunnelStream, receiving', () => {
+  it('returns credit in quarter-window batches as a flowing consumer takes bytes', async () => {
+    const { t, s } = make(64 * KIB);
+    const got: number[] = [];
+    s.on('data', (chunk: Buffer) => got.push(chunk.length));
+    await tick();
+    s.receiveData(Buffer.alloc(8 * KIB), false);
+    await tick();
+    expect(t.summary()).toEqual([]);
+    s.receiveData(Buffer.alloc(8 * KIB), false);
+    await tick();
+    expect(t.summary()).toEqual(['WINDOW_UPDATE 16384']);
+    expect(got.reduce((a, b) => a + b, 0)).toBe(16 * KIB);
+  });
+
+  it('returns no credit while paused, then credit for what is read', async () => {
+    const { t, s } = make(64 * KIB);
+    s.pause();
+    for (let i = 0; i < 4; i++) s.receiveData(Buffer.alloc(16 * KIB), false);
+    await tick();
+    expect(t.summary()).toEqual([]);
+    expect(thrownCode(() => s.receiveData(Buffer.alloc(1), false))).toBe('FLOW_CONTROL');
+
+    s.read(20 * KIB);
+    expect(t.summary()).toEqual(['WINDOW_UPDATE 20480']);
+    // The credit makes room for exactly that many more bytes.
+    expect(thrownCode(() => s.receiveData(Buffer.alloc(20 * KIB), false))).toBeUndefined();
+    expect(thrownCode(() => s.receiveData(Buffer.alloc(1), false))).toBe('FLOW_CONTROL');
+  });
+
+  it('counts only DATA payload against the window; an empty END frame always fits', () => {
+    const { s } = make(4);
+    s.pause();
+    s.receiveData(Buffer.alloc(4), false);
+    expect(thrownCode(() => s.receiveData(Buffer.alloc(0), true))).toBeUndefined();
+    expect(s.remoteEnded).toBe(true);
+    expect(s.bytesReceived).toBe(4);
+  });
+
+  it('rejects DATA after END_STREAM with STREAM_STATE', () => {
+    const { s } = make();
+    s.receiveData(Buffer.from('x'), true);
+    expect(thrownCode(() => s.receiveData(Buffer.from('y'), false))).toBe('STREAM_STATE');
+  });
+
+  it('tells the connection once when both directions have ended', async () => {
+    const { t, s } = make();
+    s.receiveEnd();
+    expect(t.closed).toEqual([]);
+    s.end();
+    await tick();
+    expect(t.closed).toEqual([s]);
+    s.resume();
+    await tick();
+    expect(t.closed).toEqual([s]);
+    expect(t.summary()).toEqual(['DATA 0 END']);
+  });
+});
+
+describe('TunnelStream, reset', () => {
+  it('reset() sends one RESET and fails the stream with origin "local"', async () => {
+    const t = new FakeTransport();
+    const s = new TunnelStream(1, t, 64 * KIB);
+    const errors: StreamResetError[] = [];
+    s.on('error', (e) => errors.push(e as StreamResetError));
+    s.reset(ResetCode.Timeout, 'too slow');
+    s.reset(ResetCode.Cancel, 'again');
+    await tick();
+    expect(t.summary()).toEqual(['RESET Timeout']);
+    expect(errors.map((e) => [e.code, e.reason, e.origin])).toEqual([[ResetCode.Timeout, 'too slow', 'local']]);
+    expect(t.closed).toEqual([s]);
+  });
+
+  it('never answers a RESET with a RESET', async () => {
+    const { t, s } = make();
+    const failed = new Promise<StreamResetError>((resolve) => s.once('error', (e) => resolve(e as StreamResetError)));
+    s.receiveReset(ResetCode.UpstreamError, 'gone');
+    expect((await failed).origin).toBe('peer');
+    expect(t.summary()).toEqual([]);
+  });
+
+  it('sends nothing when the connection is lost', async () => {
+    const { t, s } = make();
+    const failed = new Promise<StreamResetError>((resolve) => s.once('error', (e) => resolve(e as StreamResetError)));
+    s.connectionLost('gone');
+    expect((await failed).origin).toBe('connection');
+    expect(t.summary()).toEqual([]);
+  });
+
+  it.each<[string, Error | undefined, string]>([
+    ['destroy() without an error', undefined, 'RESET Cancel'],
+    ['destroy(error)', new Error('bug'), 'RESET Internal'],
+    ['destroy(error with resetCode)', Object.assign(new Error('too big'), { resetCode: ResetCode.TooLarge }), 'RESET TooLarge'],
+  ])('%s sends %s', async (_name, err, expected) => {
+    const { t, s } = make();
+    s.destroy(err);
+    await tick();
+    expect(t.summary()).toEqual([expected]);
+  });
+
+  it('sends no RESET when a stream is destroyed after both directions ended', async () => {
+    const { t, s } = make();
+    s.receiveEnd();
+    s.end();
+    await tick();
+    s.destroy();
+    await tick();
+    expect(t.summary()).toEqual(['DATA 0 END']);
+  });
+
+  it('fails a write that is waiting for credit when the stream is reset', async () => {
+    const { s } = make(4);
+    const result = new Promise<Error | null | undefined>((resolve) => s.write(Buffer.alloc(10), resolve));
+    await tick();
+    s.receiveReset(ResetCode.Cancel, 'client left');
+    expect(await result).toBeInstanceOf(StreamResetError);
+  });
+});
