@@ -1,0 +1,50 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CONNECT_PATH } from '../protocol/index.js';
+
+/** A route an agent asks for; host defaults to `*` (any host), path to `/`. */
+export interface AgentRoute {
+  host?: string;
+  path?: string;
+}
+
+/** Options of {@link connect}. Exactly one of `upstream` and `handler` is required. */
+export interface ConnectOptions {
+  /** The proxy: `ws://host:8080`, `wss://…`, `http(s)://…` or `host:port`. */
+  server: string;
+  /** The agent key the proxy's operator gave you. */
+  key: string;
+  /** @default [{ host: '*', path: '/' }] */
+  routes?: AgentRoute[];
+  /** Where requests go: the local server's base URL, e.g. `http://127.0.0.1:3000`. */
+  upstream?: string;
+  /** Or an in-process Node request handler (Express, Nest's adapter, plain `node:http`). */
+  handler?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** A name shown in the proxy's listings and logs. */
+  name?: string;
+  /**
+   * Reconnect after a lost connection, with exponential backoff and jitter. A rejected key is
+   * never retried.
+   * @default { initialDelayMs: 500, maxDelayMs: 30000 }
+   */
+  reconnect?: { initialDelayMs?: number; maxDelayMs?: number } | false;
+}
+
+/** `ws://host:port/_harp/connect` from whatever form the user typed. */
+export function agentUrl(server: string): string {
+  let url = server.trim();
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) url = `ws://${url}`;
+  const parsed = new URL(url);
+  if (parsed.protocol === 'http:') parsed.protocol = 'ws:';
+  if (parsed.protocol === 'https:') parsed.protocol = 'wss:';
+  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
+    throw new TypeError(`server must be a ws://, wss://, http:// or https:// URL, got ${server}`);
+  }
+  if (parsed.pathname === '/' || parsed.pathname === '') parsed.pathname = CONNECT_PATH;
+  return parsed.toString();
+}
+
+/** Backoff before reconnect attempt `attempt` (0-based): doubling, capped, with ±50 % jitter. */
+export function backoffDelay(attempt: number, initialMs: number, maxMs: number, random = Math.random): number {
+  const base = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 30));
+  return Math.round(base * (0.5 + random() * 0.5));
+}

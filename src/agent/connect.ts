@@ -1,0 +1,47 @@
+import type { ConnectOptions } from './agent-options.js';
+import { HarpAgent } from './harp-agent.js';
+import type { AgentReady } from './harp-agent.js';
+import { handlerUpstream, urlUpstream } from './local-upstream.js';
+
+/**
+ * Connects a backend to a HARP proxy and starts serving its routes. Resolves once the routes
+ * are registered for the first time; rejects if the proxy refuses the key. The agent keeps
+ * reconnecting after that until `agent.close()`.
+ *
+ * ```ts
+ * const agent = await connect({ server: 'ws://proxy:8080', key, upstream: 'http://127.0.0.1:3000' });
+ * ```
+ */
+export async function connect(options: ConnectOptions): Promise<HarpAgent> {
+  const { agent, ready } = await startAgent(options);
+  await ready;
+  return agent;
+}
+
+/** Like {@link connect}, but hands back the agent at once, with a promise for the first registration. */
+export async function startAgent(
+  options: ConnectOptions,
+): Promise<{ agent: HarpAgent; ready: Promise<AgentReady> }> {
+  if (!options.upstream === !options.handler) throw new TypeError('give exactly one of upstream and handler');
+  const upstream = options.handler ? await handlerUpstream(options.handler) : urlUpstream(options.upstream!);
+  const agent = new HarpAgent(options, upstream);
+  const ready = new Promise<AgentReady>((resolve, reject) => {
+    agent.once('ready', resolve);
+    agent.once('rejected', (r) => reject(new AgentRejectedError(r.code, r.reason)));
+  });
+  ready.catch(() => undefined); // callers that only want the agent must not see an unhandled rejection
+  agent.start();
+  return { agent, ready };
+}
+
+/** The proxy refused the agent's key. */
+export class AgentRejectedError extends Error {
+  override readonly name = 'AgentRejectedError';
+
+  constructor(
+    readonly code: string,
+    readonly reason: string,
+  ) {
+    super(`the proxy rejected this agent (${code}): ${reason}`);
+  }
+}

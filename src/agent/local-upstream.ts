@@ -1,0 +1,55 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent } from 'undici';
+import type { Upstream } from './upstream-relay.js';
+
+/** An upstream the agent can close when it stops. */
+export interface OwnedUpstream extends Upstream {
+  /** Ends every upstream connection now; the agent calls it after its grace period. */
+  close(): Promise<void>;
+}
+
+// The proxy enforces the request timeout; the agent must not cut a slow stream (SSE) short.
+const UNDICI_OPTIONS = { headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: 10_000 };
+
+/** An upstream reached over HTTP at a base URL. */
+export function urlUpstream(base: string): OwnedUpstream {
+  const url = new URL(base);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new TypeError(`upstream must be an http:// or https:// URL, got ${base}`);
+  }
+  const dispatcher = new Agent(UNDICI_OPTIONS);
+  return { dispatcher, origin: url.origin, close: () => dispatcher.destroy() };
+}
+
+/**
+ * An upstream that is a request handler in this process, served on a private Unix socket (a
+ * named pipe on Windows): no TCP port is opened, and the handler gets real Node request and
+ * response objects, so Express, Nest or plain `node:http` apps work unchanged.
+ */
+export async function handlerUpstream(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<OwnedUpstream> {
+  const name = `harp-agent-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const socketPath = process.platform === 'win32' ? `\\\\.\\pipe\\${name}` : join(tmpdir(), `${name}.sock`);
+  const server: Server = createServer(handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socketPath, resolve);
+  });
+  const dispatcher = new Agent({ ...UNDICI_OPTIONS, connect: { socketPath } });
+  return {
+    dispatcher,
+    origin: 'http://localhost',
+    close: async () => {
+      await dispatcher.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (process.platform !== 'win32') await rm(socketPath, { force: true });
+    },
+  };
+}

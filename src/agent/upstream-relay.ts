@@ -1,0 +1,104 @@
+import { PassThrough } from 'node:stream';
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { ResetCode } from '../protocol/index.js';
+import type { RequestHead } from '../protocol/index.js';
+import type { TunnelConnection } from '../tunnel/tunnel-connection.js';
+import type { TunnelStream } from '../tunnel/tunnel-stream.js';
+
+/** One line of the agent's request log. */
+export interface ExchangeRecord {
+  readonly method: string;
+  readonly target: string;
+  /** The upstream's status, or 0 when it failed before answering. */
+  readonly status: number;
+  readonly ms: number;
+  readonly error?: string;
+}
+
+/** Where the agent sends requests: an undici dispatcher and the origin to address. */
+export interface Upstream {
+  readonly dispatcher: Dispatcher;
+  readonly origin: string;
+}
+
+const NO_BODY_STATUS = new Set([204, 304]);
+
+/**
+ * Relays one tunnel stream to the upstream and its answer back: request head and body in,
+ * response head and body out, with backpressure both ways (undici pauses while the tunnel
+ * stream has no credit). An upstream failure resets the stream, so the proxy answers 502 or
+ * aborts the client instead of passing on a truncated body as complete.
+ */
+export function relayToUpstream(
+  tunnel: TunnelConnection,
+  stream: TunnelStream,
+  head: RequestHead,
+  upstream: Upstream,
+  onDone: (record: ExchangeRecord) => void,
+): void {
+  const started = performance.now();
+  let status = 0;
+  let abort: ((err?: Error) => void) | undefined;
+  let finished = false;
+  const finish = (error?: string): void => {
+    if (finished) return;
+    finished = true;
+    onDone({ method: head.method, target: head.target, status, ms: performance.now() - started, error });
+  };
+  stream.on('error', (err) => {
+    abort?.(err);
+    finish(err.message);
+  });
+  const headers: string[] = [];
+  for (const [name, value] of head.headers) headers.push(name, value);
+  const handler: Dispatcher.DispatchHandler = {
+    onConnect: (abortRequest) => {
+      abort = abortRequest;
+    },
+    onHeaders: (statusCode, rawHeaders, resume, statusText) => {
+      if (statusCode < 200) return true; // interim responses are not relayed
+      status = statusCode;
+      const fields: Array<[string, string]> = [];
+      for (let i = 0; i < rawHeaders.length; i += 2) {
+        fields.push([rawHeaders[i].toString('latin1'), rawHeaders[i + 1].toString('latin1')]);
+      }
+      const bodiless = head.method === 'HEAD' || NO_BODY_STATUS.has(statusCode);
+      tunnel.sendResponseHead(stream, { status: statusCode, reason: statusText ?? '', headers: fields }, bodiless);
+      stream.on('drain', resume);
+      return true;
+    },
+    onData: (chunk) => stream.write(chunk),
+    onComplete: () => {
+      stream.end();
+      finish();
+    },
+    onError: (err) => {
+      stream.reset(ResetCode.UpstreamError, err.message);
+      finish(err.message);
+    },
+  };
+  try {
+    upstream.dispatcher.dispatch(
+      {
+        origin: upstream.origin,
+        path: head.target,
+        method: head.method as Dispatcher.HttpMethod,
+        headers,
+        body: stream.remoteEnded ? null : requestBody(stream),
+      },
+      handler,
+    );
+  } catch (err) {
+    stream.reset(ResetCode.UpstreamError, (err as Error).message);
+    finish((err as Error).message);
+  }
+}
+
+// undici destroys a body stream once it has sent it; the tunnel stream must outlive that (its
+// writable side still carries the response), so undici gets a view of the readable side only.
+function requestBody(stream: TunnelStream): Readable {
+  const body = new PassThrough({ highWaterMark: 64 * 1024 });
+  stream.pipe(body);
+  return body;
+}

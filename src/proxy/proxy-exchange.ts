@@ -1,0 +1,171 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
+import { ResetCode } from '../protocol/index.js';
+import type { RequestHead, ResponseHead } from '../protocol/index.js';
+import { StreamResetError } from '../tunnel/stream-errors.js';
+import type { TunnelStream } from '../tunnel/tunnel-stream.js';
+import type { TunnelBackend } from '../tunnel/tunnel-backend.js';
+import { forwardingFields } from './forwarding.js';
+import { endToEnd, flatten, pairs } from './hop-by-hop.js';
+import { ProxyError } from './proxy-errors.js';
+import type { ProxyErrorCode } from './proxy-errors.js';
+import type { ProxySettings } from './proxy-settings.js';
+import { declaredLength, ExactLength } from './response-length.js';
+
+/**
+ * One public request carried through the tunnel: start → response head → body → end, or an
+ * error at any point. Before the response head an error becomes an error page; after it, the
+ * client's connection is aborted so that a broken body never looks complete.
+ */
+export class ProxyExchange {
+  private stream?: TunnelStream;
+  private timer?: NodeJS.Timeout;
+  private done = false;
+
+  constructor(
+    private readonly settings: ProxySettings,
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    readonly requestId: string,
+  ) {}
+
+  /** Opens a stream on `backend` and relays the exchange over it. */
+  forward(backend: TunnelBackend, target: string, hasBody: boolean): void {
+    const { req, res } = this;
+    const head: RequestHead = { method: req.method ?? 'GET', target, headers: this.requestFields() };
+    const stream = backend.openStream(head, !hasBody);
+    this.stream = stream;
+    stream.once('head', (h: ResponseHead) => this.onResponseHead(h));
+    stream.on('error', (err) => this.onStreamError(err));
+    res.on('close', () => this.onClientClose());
+    this.timer = setTimeout(() => this.fail(new ProxyError('timeout')), this.settings.requestTimeoutMs);
+    if (hasBody) this.sendBody(stream);
+  }
+
+  /** Answers with an error page if nothing was sent yet, else aborts the client connection. */
+  fail(error: ProxyError): void {
+    this.finish();
+    const resetCode = error.code === 'timeout' ? ResetCode.Timeout : ResetCode.Cancel;
+    this.stream?.reset(error.code === 'body_too_large' ? ResetCode.TooLarge : resetCode, error.code);
+    if (this.res.headersSent) this.res.destroy(error);
+    else sendErrorPage(this.res, error, this.requestId);
+  }
+
+  private requestFields(): RequestHead['headers'] {
+    const { req, settings } = this;
+    const socket = req.socket as Partial<TLSSocket>;
+    const forwarding = forwardingFields(
+      {
+        peerAddress: req.socket.remoteAddress,
+        protocol: socket.encrypted ? 'https' : 'http',
+        host: req.headers.host,
+        forwardedFor: joined(req.headers['x-forwarded-for']),
+        forwardedProto: joined(req.headers['x-forwarded-proto']),
+        forwardedHost: joined(req.headers['x-forwarded-host']),
+        forwarded: joined(req.headers.forwarded),
+      },
+      settings.trustedProxies,
+    );
+    const fields = pairs(endToEnd(req.rawHeaders, settings.droppedRequestFields));
+    fields.push(...forwarding.fields, ['X-Request-ID', this.requestId]);
+    return fields;
+  }
+
+  private sendBody(stream: TunnelStream): void {
+    const { req, settings } = this;
+    let seen = 0;
+    req.on('data', (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > settings.maxBodyBytes) this.fail(new ProxyError('body_too_large'));
+    });
+    req.on('error', () => stream.destroy());
+    req.pipe(stream);
+  }
+
+  private onResponseHead(head: ResponseHead): void {
+    if (this.done) return;
+    clearTimeout(this.timer);
+    const { req, res } = this;
+    const stream = this.stream!;
+    if (head.status < 200) return this.fail(new ProxyError('bad_response', `status ${head.status}`));
+    const fields = endToEnd(flatten(head.headers));
+    const expected = declaredLength(fields);
+    if (expected === null) return this.fail(new ProxyError('bad_response', 'invalid Content-Length'));
+    if (!hasField(fields, 'x-request-id')) fields.push('X-Request-ID', this.requestId);
+    // A client still uploading when the answer comes gets the answer and a closed connection,
+    // rather than a keep-alive socket with an unread body in it.
+    if (!req.complete) res.shouldKeepAlive = false;
+    try {
+      res.writeHead(head.status, head.reason || undefined, fields);
+    } catch (err) {
+      return this.fail(new ProxyError('bad_response', (err as Error).message, { cause: err }));
+    }
+    if (req.method === 'HEAD' || head.status === 204 || head.status === 304) {
+      this.finish();
+      res.end();
+      stream.destroy();
+      return;
+    }
+    const body = expected === undefined ? [stream] : [stream, new ExactLength(expected)];
+    pipeline([...body, res] as unknown as [TunnelStream, ServerResponse], (err) => {
+      this.finish();
+      if (err) res.destroy();
+    });
+  }
+
+  private onStreamError(err: Error): void {
+    if (this.done || this.res.headersSent) return;
+    this.fail(proxyErrorFor(err));
+  }
+
+  private onClientClose(): void {
+    if (!this.res.writableFinished) this.stream?.destroy();
+    else if (this.stream && !this.stream.destroyed && !this.req.complete) {
+      this.req.unpipe(this.stream);
+      this.stream.destroy();
+    }
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.done) return;
+    this.done = true;
+    clearTimeout(this.timer);
+  }
+}
+
+function proxyErrorFor(err: Error): ProxyError {
+  if (!(err instanceof StreamResetError)) return new ProxyError('agent_gone', err.message, { cause: err });
+  const code: ProxyErrorCode =
+    err.origin === 'connection'
+      ? 'agent_gone'
+      : err.code === ResetCode.Refused
+        ? 'agent_refused'
+        : err.code === ResetCode.Timeout
+          ? 'timeout'
+          : 'upstream_error';
+  return new ProxyError(code, err.reason, { cause: err });
+}
+
+function joined(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function hasField(raw: readonly string[], lowerName: string): boolean {
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].toLowerCase() === lowerName) return true;
+  return false;
+}
+
+/** A short plain-text error page with the stable code in `X-Harp-Error`. */
+export function sendErrorPage(res: ServerResponse, error: ProxyError, requestId: string): void {
+  const body = `${error.status} ${error.message}\n`;
+  res.writeHead(error.status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+    'X-Harp-Error': error.code,
+    'X-Request-ID': requestId,
+  });
+  res.end(body);
+}

@@ -1,0 +1,45 @@
+import type { ClaimedRoute } from './key-rules.js';
+import type { KeyRule } from '../config/index.js';
+import type { RequestHead } from '../protocol/index.js';
+import type { TunnelBackend } from '../tunnel/tunnel-backend.js';
+import type { TunnelConnection } from '../tunnel/tunnel-connection.js';
+import type { TunnelStream } from '../tunnel/tunnel-stream.js';
+
+/** Where an agent's connection is in its life. */
+export type SessionState = 'hello' | 'active' | 'draining' | 'closed';
+
+/** One connected agent: its tunnel, the key it proved, and the routes it holds. */
+export class AgentSession implements TunnelBackend {
+  state: SessionState = 'hello';
+  rule?: KeyRule;
+  name?: string;
+  /** Last measured heartbeat round trip, in ms. */
+  rttMs?: number;
+  readonly connectedAt = new Date();
+  readonly routes = new Map<string, ClaimedRoute>();
+
+  constructor(
+    readonly id: string,
+    readonly tunnel: TunnelConnection,
+    readonly remoteAddress: string,
+  ) {}
+
+  get keyId(): string {
+    return this.rule?.id ?? '';
+  }
+
+  isAcceptingStreams(): boolean {
+    return (
+      this.state === 'active' &&
+      !this.tunnel.isClosed &&
+      this.tunnel.streams.size < this.tunnel.limits.maxStreams
+    );
+  }
+
+  openStream(head: RequestHead, endStream: boolean): TunnelStream {
+    return this.tunnel.openStream(head, endStream);
+  }
+}
+
+/** The map key of a route in a session's route list. */
+export const routeKey = (route: ClaimedRoute): string => `${route.host}\n${route.path}`;

@@ -1,0 +1,217 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { BeforeApplicationShutdown } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
+import { effectiveKeyRules, HarpConfig } from '../config/index.js';
+import type { KeyRule } from '../config/index.js';
+import { CloseCode, parseAgentControl, ProtocolError } from '../protocol/index.js';
+import type { AgentControl, RouteClaim, RouteRejection } from '../protocol/index.js';
+import { RoutingService } from '../routing/routing.service.js';
+import { TunnelConnection } from '../tunnel/tunnel-connection.js';
+import { AgentSession, routeKey } from './agent-session.js';
+import { Heartbeat } from './heartbeat.js';
+import { findKeyRule, mayClaim } from './key-rules.js';
+
+/** Time an agent has, once connected, to say hello. */
+const HELLO_TIMEOUT_MS = 10_000;
+
+/**
+ * Owns every agent connection from upgrade to close: the hello and its key, route claims,
+ * heartbeats, drain, and clean-up that removes a gone agent's routes at once.
+ */
+@Injectable()
+export class RegistrationService implements BeforeApplicationShutdown {
+  private readonly logger = new Logger('Registration');
+  private readonly sessions = new Map<string, AgentSession>();
+  private readonly rules: readonly KeyRule[];
+
+  constructor(
+    private readonly config: HarpConfig,
+    private readonly routing: RoutingService,
+  ) {
+    this.rules = effectiveKeyRules(config);
+  }
+
+  /** Connected agents, oldest first. */
+  list(): AgentSession[] {
+    return [...this.sessions.values()];
+  }
+
+  get(id: string): AgentSession | undefined {
+    return this.sessions.get(id);
+  }
+
+  /** Takes over a freshly upgraded agent WebSocket. */
+  attach(socket: WebSocket, req: IncomingMessage): AgentSession {
+    const tunnel = new TunnelConnection(socket, 'proxy', {
+      windowBytes: this.config.windowBytes,
+      maxFrameBytes: this.config.maxFrameBytes,
+      maxStreams: this.config.maxStreamsPerAgent,
+    });
+    const session = new AgentSession(randomBytes(6).toString('hex'), tunnel, peerOf(req));
+    this.sessions.set(session.id, session);
+    const helloTimer = setTimeout(() => tunnel.close(CloseCode.HelloTimeout, 'no hello'), HELLO_TIMEOUT_MS);
+    const heartbeat = new Heartbeat(
+      socket,
+      this.config.heartbeatMs,
+      (ms) => (session.rttMs = ms),
+      () => this.drop(session, 'missed two heartbeats'),
+    );
+    heartbeat.start();
+    socket.on('error', (err) => this.logger.warn(`agent ${session.id}: ${err.message}`));
+    tunnel.on('control', (message) => this.onControl(session, message, helloTimer));
+    tunnel.on('protocolError', (err) =>
+      this.logger.warn(`agent ${session.id} broke the protocol (${err.code}): ${err.message}`),
+    );
+    tunnel.on('close', () => {
+      clearTimeout(helloTimer);
+      heartbeat.stop();
+      this.detach(session);
+    });
+    return session;
+  }
+
+  /** Stops new traffic to an agent; it closes once its in-flight streams are done. */
+  drain(session: AgentSession, reason = 'drained by the proxy'): void {
+    if (session.state !== 'active') return;
+    session.state = 'draining';
+    session.tunnel.sendControl({ type: 'drain', reason });
+    this.closeWhenIdle(session);
+  }
+
+  /** Disconnects an agent now; its in-flight requests fail. */
+  disconnect(session: AgentSession, reason = 'disconnected by the proxy'): void {
+    session.tunnel.close(CloseCode.Kicked, reason);
+    this.detach(session);
+  }
+
+  beforeApplicationShutdown(): void {
+    for (const session of this.sessions.values()) {
+      session.tunnel.close(CloseCode.GoingAway, 'proxy shutting down');
+      this.detach(session);
+    }
+  }
+
+  private onControl(session: AgentSession, raw: unknown, helloTimer: NodeJS.Timeout): void {
+    try {
+      const message = parseAgentControl(raw);
+      if (session.state === 'hello' && message.type !== 'hello') {
+        throw new ProtocolError('CONTROL_BAD_MESSAGE', 'the first message must be hello');
+      }
+      this.handle(session, message, helloTimer);
+    } catch (err) {
+      if (err instanceof ProtocolError) session.tunnel.fail(err);
+      else throw err;
+    }
+  }
+
+  private handle(session: AgentSession, message: AgentControl, helloTimer: NodeJS.Timeout): void {
+    switch (message.type) {
+      case 'hello':
+        clearTimeout(helloTimer);
+        return this.hello(session, message.key, message.name);
+      case 'register':
+        return this.register(session, message.id, message.routes);
+      case 'unregister':
+        return this.unregister(session, message.id, message.routes);
+      case 'drain':
+        session.state = 'draining';
+        return this.closeWhenIdle(session);
+    }
+  }
+
+  private hello(session: AgentSession, key: string, name: string | undefined): void {
+    if (session.state !== 'hello') throw new ProtocolError('CONTROL_BAD_MESSAGE', 'second hello');
+    const rule = findKeyRule(this.rules, key);
+    if (!rule) {
+      this.logger.warn(`agent ${session.id} from ${session.remoteAddress} presented an unknown key`);
+      session.tunnel.sendControl({
+        type: 'rejected',
+        code: 'KEY_REJECTED',
+        reason: 'the key is not accepted by this proxy',
+      });
+      session.tunnel.close(CloseCode.Unauthorized, 'key rejected');
+      return;
+    }
+    session.rule = rule;
+    session.name = name;
+    session.state = 'active';
+    const { limits } = session.tunnel;
+    session.tunnel.sendControl({
+      type: 'welcome',
+      agentId: session.id,
+      heartbeatMs: this.config.heartbeatMs,
+      windowBytes: limits.windowBytes,
+      maxFrameBytes: limits.maxFrameBytes,
+      maxStreams: limits.maxStreams,
+    });
+    this.logger.log(`agent ${session.id} (${name ?? 'unnamed'}) connected with key "${rule.id}"`);
+  }
+
+  private register(session: AgentSession, id: number, routes: RouteClaim[]): void {
+    const accepted: RouteClaim[] = [];
+    const rejected: RouteRejection[] = [];
+    for (const claim of routes) {
+      if (!mayClaim(session.rule!, claim)) {
+        rejected.push({ ...claim, code: 'ROUTE_FORBIDDEN', reason: `key "${session.keyId}" may not claim it` });
+        continue;
+      }
+      const result = this.routing.register(session, claim);
+      if (!result.ok) {
+        rejected.push({ ...claim, code: result.code, reason: result.reason });
+        continue;
+      }
+      session.routes.set(routeKey(result.route), result.route);
+      accepted.push(result.route);
+    }
+    session.tunnel.sendControl({ type: 'registered', id, accepted, rejected });
+    for (const route of accepted) this.logger.log(`agent ${session.id} serves ${route.host}${route.path}`);
+  }
+
+  private unregister(session: AgentSession, id: number, routes: RouteClaim[]): void {
+    const accepted: RouteClaim[] = [];
+    for (const claim of routes) {
+      const held = [...session.routes.values()].find((r) => this.sameRoute(r, claim));
+      if (!held) continue;
+      this.routing.unregister(session, held);
+      session.routes.delete(routeKey(held));
+      accepted.push(held);
+    }
+    session.tunnel.sendControl({ type: 'registered', id, accepted, rejected: [] });
+  }
+
+  private sameRoute(held: RouteClaim, claim: RouteClaim): boolean {
+    return held.host === claim.host.toLowerCase() && held.path === claim.path;
+  }
+
+  private closeWhenIdle(session: AgentSession): void {
+    if (session.state === 'closed') return;
+    if (session.tunnel.streams.size === 0) {
+      session.tunnel.close(CloseCode.Normal, 'drained');
+      return;
+    }
+    setTimeout(() => this.closeWhenIdle(session), 100).unref();
+  }
+
+  private drop(session: AgentSession, why: string): void {
+    this.logger.warn(`agent ${session.id} ${why}; dropping it`);
+    session.tunnel.close(CloseCode.HeartbeatTimeout, why);
+    this.detach(session);
+  }
+
+  // Routes go first, before the socket finishes closing: no request may be routed to an agent
+  // that is known to be gone.
+  private detach(session: AgentSession): void {
+    if (session.state === 'closed') return;
+    session.state = 'closed';
+    this.routing.unregisterAll(session);
+    this.sessions.delete(session.id);
+    if (session.rule) this.logger.log(`agent ${session.id} disconnected`);
+  }
+}
+
+function peerOf(req: IncomingMessage): string {
+  const address = req.socket.remoteAddress ?? 'unknown';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}

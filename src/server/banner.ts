@@ -1,0 +1,28 @@
+import type { HarpConfig } from '../config/index.js';
+
+/** What a person needs after start-up: where the proxy listens and how to connect an agent. */
+export function bannerText(config: HarpConfig, port: number): string {
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const server = `ws://${host}:${port}`;
+  const lines = [
+    '',
+    `  HARP proxy listening on http://${host}:${port}`,
+    `  health:  http://${host}:${port}/_harp/healthz`,
+    '',
+  ];
+  if (config.generatedKey) {
+    lines.push(
+      '  No agent key was configured, so this one was generated for this run:',
+      `    ${config.key}`,
+      '  Expose a local server through this proxy with:',
+      `    npx harp http 3000 --server ${server} --key ${config.key}`,
+    );
+  } else {
+    lines.push('  Expose a local server through this proxy with:', `    npx harp http 3000 --server ${server} --key <your key>`);
+  }
+  return `${lines.join('\n')}\n\n`;
+}
+
+export function printBanner(config: HarpConfig, port: number): void {
+  process.stdout.write(bannerText(config, port));
+}
