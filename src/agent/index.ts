@@ -1,0 +1,7 @@
+// The agent's public API. It imports only the protocol and tunnel code, never Nest.
+export { agentUrl } from './agent-options.js';
+export type { AgentRoute, ConnectOptions } from './agent-options.js';
+export { AgentRejectedError, connect, startAgent } from './connect.js';
+export { HarpAgent } from './harp-agent.js';
+export type { AgentReady } from './harp-agent.js';
+export type { ExchangeRecord } from './upstream-relay.js';

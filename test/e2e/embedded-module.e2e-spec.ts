@@ -1,0 +1,69 @@
+import { Controller, Get, Module } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import type { AddressInfo } from 'node:net';
+import { connect } from '../../src/agent/connect.js';
+import type { HarpAgent } from '../../src/agent/harp-agent.js';
+import { HarpModule } from '../../src/harp.module.js';
+import { HarpWsAdapter } from '../../src/server/harp-ws-adapter.js';
+import { TEST_KEY } from '../helpers/harness.js';
+import { send } from '../helpers/http-client.js';
+
+@Controller('own')
+class OwnController {
+  @Get()
+  hello(): string {
+    return 'the host app answered';
+  }
+}
+
+@Module({ controllers: [OwnController] })
+class OwnModule {}
+
+// An application that imports HARP's modules: its own routes keep working, `/_harp/*` is
+// HARP's, and everything else goes through the catch-all controller to an agent.
+describe('HarpModule imported into another Nest app', () => {
+  let app: INestApplication;
+  let agent: HarpAgent | undefined;
+  let base: string;
+
+  beforeEach(async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [OwnModule, HarpModule.forRoot({ env: {}, overrides: { key: TEST_KEY } })],
+    }).compile();
+    app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
+    app.useWebSocketAdapter(new HarpWsAdapter(app));
+    await app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  });
+
+  afterEach(async () => {
+    await agent?.close(100);
+    await app.close();
+  });
+
+  it('keeps the host app routes, serves /_harp and forwards the rest to an agent', async () => {
+    agent = await connect({
+      server: base,
+      key: TEST_KEY,
+      handler: (req, res) => {
+        let body = '';
+        req.on('data', (c) => (body += c));
+        req.on('end', () => res.end(`agent got ${req.method} ${req.url} ${body}`));
+      },
+      reconnect: false,
+    });
+    expect((await send(`${base}/own`)).body.toString()).toBe('the host app answered');
+    const health = JSON.parse((await send(`${base}/_harp/healthz`)).body.toString());
+    expect(health).toMatchObject({ status: 'ok', agents: 1, routes: 1 });
+    const forwarded = await send(`${base}/elsewhere?q=1`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
+    expect(forwarded.body.toString()).toBe('agent got POST /elsewhere?q=1 {"a":1}');
+  });
+
+  it('never forwards an unknown /_harp path to a backend', async () => {
+    agent = await connect({ server: base, key: TEST_KEY, handler: (_req, res) => res.end('leaked'), reconnect: false });
+    const res = await send(`${base}/_harp/nope`);
+    expect(res.status).toBe(404);
+    expect(res.body.toString()).not.toContain('leaked');
+  });
+});
