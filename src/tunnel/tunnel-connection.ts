@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import {
   CloseCode,
@@ -48,6 +49,7 @@ export class TunnelConnection extends EventEmitter<TunnelEvents> implements Stre
   private unflushed = 0;
   private waiting: Array<() => void> = [];
   private closed = false;
+  private corked = false;
 
   constructor(
     private readonly socket: WebSocket,
@@ -110,7 +112,22 @@ export class TunnelConnection extends EventEmitter<TunnelEvents> implements Stre
   sendFrame(frame: Buffer): void {
     if (this.closed) return;
     this.unflushed += frame.length;
+    this.corkForThisTick();
     this.socket.send(frame, () => this.onFlushed(frame.length));
+  }
+
+  // Frames sent in the same tick (a response head, its body and its end; heads of many
+  // streams under load) leave in one write system call instead of one each.
+  private corkForThisTick(): void {
+    if (this.corked) return;
+    const raw = (this.socket as unknown as { _socket?: Socket })._socket;
+    if (!raw) return;
+    this.corked = true;
+    raw.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      raw.uncork();
+    });
   }
 
   isWritable(): boolean {
