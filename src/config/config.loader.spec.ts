@@ -161,7 +161,7 @@ describe('loadHarpConfig', () => {
           HARP_MAX_HEADER_BYTES: '13',
           HARP_HEADERS_TIMEOUT_MS: '14',
           HARP_WINDOW_BYTES: '15',
-          HARP_MAX_FRAME_BYTES: '16',
+          HARP_MAX_FRAME_BYTES: '16384',
           HARP_MAX_STREAMS_PER_AGENT: '17',
           HARP_LOG_LEVEL: 'warn',
         },
@@ -177,7 +177,7 @@ describe('loadHarpConfig', () => {
         maxHeaderBytes: 13,
         headersTimeoutMs: 14,
         windowBytes: 15,
-        maxFrameBytes: 16,
+        maxFrameBytes: 16384,
         maxStreamsPerAgent: 17,
         logLevel: 'warn',
       });

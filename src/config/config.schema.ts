@@ -6,6 +6,8 @@ import { HOST_PATTERN_FLAGS, PATH_PATTERN_FLAGS } from './rule-pattern.js';
 
 // Window and frame sizes fit an unsigned 31-bit field, as HTTP/2's do (RFC 9113 §6.9.1).
 const MAX_WINDOW = 2 ** 31 - 1;
+// Agents accept WebSocket messages up to 4 MiB; a DATA frame must fit in one with its header.
+const MAX_FRAME = 1024 * 1024;
 
 /** One entry of `keys`. */
 export const keyRuleSchema = z.strictObject({
@@ -37,7 +39,7 @@ export const harpConfigSchema = z
       .array(ipOrCidr, { error: 'expected a list of IP addresses or CIDR blocks' })
       .default(() => []),
     windowBytes: intIn(1, MAX_WINDOW).default(262144),
-    maxFrameBytes: intIn(1, MAX_WINDOW).default(65536),
+    maxFrameBytes: intIn(1024, MAX_FRAME).default(65536),
     maxStreamsPerAgent: intIn(1, MAX_WINDOW).default(1000),
     logLevel: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   })
