@@ -1,0 +1,48 @@
+/** Where a command writes; `process.stdout` and `process.stderr` fit, and so do test buffers. */
+export interface CliOutput {
+  write(text: string): unknown;
+}
+
+/** What {@link runCli} reads and writes, so that tests can run it in-process. */
+export interface CliIo {
+  /** Results: the public URL and the request log. */
+  readonly stdout: CliOutput;
+  /** Diagnostics: usage errors, rejections, lost connections. */
+  readonly stderr: CliOutput;
+  /** Read for `HARP_KEY` (and, by `harp serve`, every `HARP_*` setting). */
+  readonly env: NodeJS.ProcessEnv;
+  /**
+   * Ends a long-running `harp http` gracefully, as Ctrl-C does, when aborted.
+   * @default SIGINT or SIGTERM of this process
+   */
+  readonly exit?: AbortSignal;
+}
+
+/** Exit statuses; 2 is the conventional one for "you asked for something that cannot be done". */
+export const ExitCode = {
+  Ok: 0,
+  /** Stopped for a reason other than the user's: the proxy drained this agent, a crash. */
+  Failed: 1,
+  /** A usage error, a missing or rejected key, or every route refused. */
+  Refused: 2,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * An AbortSignal that fires on the first SIGINT or SIGTERM. The listeners go after that one
+ * signal (or `dispose()`), so a second Ctrl-C during the graceful close kills the process as usual.
+ */
+export function processStopSignal(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const dispose = (): void => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  };
+  const stop = (): void => {
+    dispose();
+    controller.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return { signal: controller.signal, dispose };
+}

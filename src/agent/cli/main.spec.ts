@@ -1,0 +1,54 @@
+import { runCli } from './main.js';
+
+// The commands that end at once; `harp http` against a real proxy is in test/e2e/cli.e2e-spec.ts.
+async function run(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, {
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+    env,
+  });
+  return { code, out, err };
+}
+
+describe('runCli', () => {
+  it('prints help on stdout with status 0', async () => {
+    for (const argv of [['--help'], ['http', '--help'], ['serve', '-h'], ['help', 'http']]) {
+      const { code, out, err } = await run(argv);
+      expect([code, err]).toEqual([0, '']);
+      expect(out).toMatch(/^Usage: harp /);
+    }
+  });
+
+  it('prints the package version', async () => {
+    const { code, out } = await run(['--version']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^\d+\.\d+\.\d+\S*\n$/);
+  });
+
+  it('prints the usage on stderr with status 2 when given nothing', async () => {
+    const { code, out, err } = await run([]);
+    expect([code, out]).toEqual([2, '']);
+    expect(err).toMatch(/^Usage: harp <command>/);
+  });
+
+  it('reports a usage error on stderr with status 2 and points at the right help', async () => {
+    expect(await run(['http', '3000', '--port', '80'], { HARP_KEY: 'k' })).toEqual({
+      code: 2,
+      out: '',
+      err: 'harp: unknown option --port\nRun "harp http --help" for usage.\n',
+    });
+    expect(await run(['tunnel'])).toEqual({
+      code: 2,
+      out: '',
+      err: 'harp: unknown command "tunnel"\nRun "harp --help" for usage.\n',
+    });
+  });
+
+  it('exits 2 with a clear message when there is no key', async () => {
+    const { code, err } = await run(['http', '3000']);
+    expect(code).toBe(2);
+    expect(err).toContain('no agent key: pass --key KEY or set HARP_KEY');
+  });
+});

@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { ExitCode } from './cli-io.js';
+import type { CliIo } from './cli-io.js';
+import { runHttp } from './http-command.js';
+import { parseCliArgs } from './parse-args.js';
+import { usage, usageHint } from './usage.js';
+import { UsageError } from './usage-error.js';
+
+export type { CliIo, CliOutput } from './cli-io.js';
+export { ExitCode } from './cli-io.js';
+
+/**
+ * The `harp` command line. Returns the exit status instead of exiting, so tests can run it
+ * in-process; `harp http` resolves only once the agent has stopped.
+ *
+ * ```ts
+ * process.exit(await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }));
+ * ```
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv.length === 0) {
+    io.stderr.write(usage('harp'));
+    return ExitCode.Refused;
+  }
+  try {
+    const command = parseCliArgs(argv, io.env);
+    switch (command.command) {
+      case 'help':
+        io.stdout.write(usage(command.topic));
+        return ExitCode.Ok;
+      case 'version':
+        io.stdout.write(`${version()}\n`);
+        return ExitCode.Ok;
+      case 'http':
+        return await runHttp(command, io);
+      case 'serve': {
+        // Dynamic: the agent's path must not load Nest (or pay for it at start-up).
+        const { runServe } = await import('./serve-command.js');
+        return await runServe(io);
+      }
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`harp: ${err.message}\n${usageHint(err.topic)}`);
+      return ExitCode.Refused;
+    }
+    io.stderr.write(`harp: ${err instanceof Error ? err.message : String(err)}\n`);
+    return ExitCode.Failed;
+  }
+}
+
+// dist/agent/cli/main.js and src/agent/cli/main.ts are both three levels below package.json.
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}

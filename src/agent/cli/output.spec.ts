@@ -1,0 +1,73 @@
+import {
+  disconnectedLine,
+  exchangeLine,
+  formatMs,
+  forwardingLines,
+  keyRejectedLine,
+  publicUrl,
+  routeRejectedLine,
+} from './output.js';
+
+describe('publicUrl', () => {
+  it.each([
+    ['ws://127.0.0.1:8080', '*', '/', 'http://127.0.0.1:8080/'],
+    ['http://127.0.0.1:8080', '*', '/api', 'http://127.0.0.1:8080/api'],
+    ['127.0.0.1:8080', '*', '/', 'http://127.0.0.1:8080/'],
+    ['ws://proxy.example.com:8080', 'app.example.com', '/', 'http://app.example.com:8080/'],
+    ['ws://proxy.example.com', 'app.example.com', '/api', 'http://app.example.com/api'],
+    ['wss://proxy.example.com', 'app.example.com', '/', 'https://app.example.com/'],
+    ['https://proxy.example.com:8443/_harp/connect', '*', '/', 'https://proxy.example.com:8443/'],
+    ['ws://[::1]:8080', '*', '/', 'http://[::1]:8080/'],
+    ['ws://p:8080', '*.example.com', '/', 'http://*.example.com:8080/'],
+  ])('%s with %s%s → %s', (server, host, path, expected) => {
+    expect(publicUrl(server, { host, path })).toBe(expected);
+  });
+});
+
+describe('request log and diagnostics', () => {
+  it('prints one forwarding line per route', () => {
+    const routes = [
+      { host: '*', path: '/' },
+      { host: 'a.test', path: '/x' },
+    ];
+    expect(forwardingLines('ws://127.0.0.1:8080', 'http://127.0.0.1:3000', routes)).toBe(
+      'Forwarding http://127.0.0.1:8080/ -> http://127.0.0.1:3000\n' +
+        'Forwarding http://a.test:8080/x -> http://127.0.0.1:3000\n',
+    );
+  });
+
+  it.each([
+    [{ method: 'GET', target: '/a?b=1', status: 200, ms: 3.04 }, 'GET /a?b=1 200 3.0ms\n'],
+    [{ method: 'POST', target: '/up', status: 201, ms: 1234.5 }, 'POST /up 201 1235ms\n'],
+    [{ method: 'GET', target: '/x', status: 0, ms: 2, error: 'connect ECONNREFUSED' }, 'GET /x ERR 2.0ms (connect ECONNREFUSED)\n'],
+    [{ method: 'GET', target: '/big', status: 200, ms: 50, error: 'aborted' }, 'GET /big 200 50ms (aborted)\n'],
+  ])('logs %j as %j', (record, line) => {
+    expect(exchangeLine(record)).toBe(line);
+  });
+
+  it.each([
+    [0.04, '0.0ms'],
+    [9.94, '9.9ms'],
+    [9.96, '10ms'],
+    [10.4, '10ms'],
+  ])('formats %d ms as %s', (ms, text) => {
+    expect(formatMs(ms)).toBe(text);
+  });
+
+  it('names the proxy and the code of a rejection', () => {
+    expect(keyRejectedLine({ code: 'KEY_REJECTED', reason: 'the key is not accepted by this proxy' })).toBe(
+      'harp: the proxy rejected the key: the key is not accepted by this proxy (KEY_REJECTED)\n',
+    );
+    expect(routeRejectedLine({ host: '*', path: '/', code: 'ROUTE_OWNED', reason: '*/ is registered by another key' })).toBe(
+      'harp: the proxy refused the route */: */ is registered by another key (ROUTE_OWNED)\n',
+    );
+  });
+
+  it.each([
+    [{ connected: true, code: 1001, reason: 'proxy shutting down' }, 'lost the connection to ws://p:8080 (proxy shutting down)'],
+    [{ connected: false, code: 1006, reason: '', error: 'connect ECONNREFUSED' }, 'cannot connect to ws://p:8080 (connect ECONNREFUSED)'],
+    [{ connected: true, code: 1006, reason: '' }, 'lost the connection to ws://p:8080 (close code 1006)'],
+  ])('explains a disconnect %j', (info, text) => {
+    expect(disconnectedLine({ server: 'ws://p:8080', delayMs: 1250, ...info })).toBe(`harp: ${text}; retrying in 1.3s\n`);
+  });
+});

@@ -1,0 +1,67 @@
+import { agentUrl } from '../agent-options.js';
+import type { RouteClaim, RouteRejection } from '../../protocol/index.js';
+import type { ExchangeRecord } from '../upstream-relay.js';
+
+// What `harp http` prints. Results (the public URL, the request log) go to stdout so they can be
+// piped; everything else is a diagnostic line on stderr, prefixed "harp:".
+
+/**
+ * Where the public reaches `route`: the proxy's own origin for any host (`*`), otherwise the
+ * route's host on the proxy's port. The scheme follows the agent's (`wss:` → `https:`).
+ */
+export function publicUrl(server: string, route: RouteClaim): string {
+  const proxy = new URL(agentUrl(server));
+  const scheme = proxy.protocol === 'wss:' ? 'https:' : 'http:';
+  const host = route.host === '*' ? proxy.hostname : route.host;
+  const port = proxy.port ? `:${proxy.port}` : '';
+  return `${scheme}//${host}${port}${route.path}`;
+}
+
+/** One line per registered route: `Forwarding <public url> -> <upstream>`. */
+export function forwardingLines(server: string, upstream: string, routes: readonly RouteClaim[]): string {
+  return routes.map((route) => `Forwarding ${publicUrl(server, route)} -> ${upstream}\n`).join('');
+}
+
+/** One line of the request log: method, target, status (`ERR` if none came), time. */
+export function exchangeLine(record: ExchangeRecord): string {
+  const status = record.status === 0 ? 'ERR' : String(record.status);
+  const error = record.error ? ` (${record.error})` : '';
+  return `${record.method} ${record.target} ${status} ${formatMs(record.ms)}${error}\n`;
+}
+
+export function keyRejectedLine(info: { code: string; reason: string }): string {
+  return `harp: the proxy rejected the key: ${info.reason} (${info.code})\n`;
+}
+
+export function routeRejectedLine(rejection: RouteRejection): string {
+  return `harp: the proxy refused the route ${rejection.host}${rejection.path}: ${rejection.reason} (${rejection.code})\n`;
+}
+
+/** What a `disconnected` event means to the person watching, and when the next try is. */
+export function disconnectedLine(info: {
+  server: string;
+  /** Whether this connection had registered; if not, it never got through. */
+  connected: boolean;
+  code: number;
+  reason: string;
+  /** The socket error that preceded the close, if any (ECONNREFUSED, a bad handshake). */
+  error?: string;
+  delayMs: number;
+}): string {
+  const what = info.connected ? 'lost the connection to' : 'cannot connect to';
+  const why = info.reason || info.error || `close code ${info.code}`;
+  return `harp: ${what} ${info.server} (${why}); retrying in ${(info.delayMs / 1000).toFixed(1)}s\n`;
+}
+
+export function reconnectedLine(server: string): string {
+  return `harp: reconnected to ${server}\n`;
+}
+
+export function drainLine(reason: string | undefined): string {
+  return `harp: the proxy asked this agent to stop${reason ? ` (${reason})` : ''}; finishing requests in flight\n`;
+}
+
+/** `0.4ms`, `9.5ms`, `12ms`, `1534ms`: a decimal only where it says something. */
+export function formatMs(ms: number): string {
+  return ms < 9.95 ? `${ms.toFixed(1)}ms` : `${Math.round(ms)}ms`;
+}

@@ -1,0 +1,133 @@
+import { DEFAULT_SERVER, localTarget, parseCliArgs } from './parse-args.js';
+import { UsageError } from './usage-error.js';
+
+const KEY = { HARP_KEY: 'env-key' };
+
+function usageError(argv: string[], env: NodeJS.ProcessEnv = KEY): UsageError {
+  try {
+    parseCliArgs(argv, env);
+  } catch (err) {
+    if (err instanceof UsageError) return err;
+    throw err;
+  }
+  throw new Error(`expected a usage error for ${JSON.stringify(argv)}`);
+}
+
+describe('parseCliArgs', () => {
+  describe('top level', () => {
+    it.each([
+      [['--help'], { command: 'help', topic: 'harp' }],
+      [['-h'], { command: 'help', topic: 'harp' }],
+      [['help'], { command: 'help', topic: 'harp' }],
+      [['help', 'http'], { command: 'help', topic: 'http' }],
+      [['help', 'serve'], { command: 'help', topic: 'serve' }],
+      [['--version'], { command: 'version' }],
+      [['-v'], { command: 'version' }],
+      [['serve'], { command: 'serve' }],
+      [['serve', '--help'], { command: 'help', topic: 'serve' }],
+    ])('%j → %j', (argv, expected) => {
+      expect(parseCliArgs(argv, {})).toEqual(expected);
+    });
+
+    it.each([
+      [[], 'missing command', 'harp'],
+      [['expose'], 'unknown command "expose"', 'harp'],
+      [['--verbose'], 'unknown option --verbose', 'harp'],
+      [['--version', 'http'], 'unexpected argument "http"', 'harp'],
+      [['help', 'nope'], 'unknown command "nope"', 'harp'],
+      [['serve', '--port', '80'], 'unknown option --port', 'serve'],
+      [['serve', 'now'], 'unexpected argument "now"', 'serve'],
+    ])('%j is a usage error: %s', (argv, message, topic) => {
+      expect(usageError(argv)).toMatchObject({ message, topic, code: 'USAGE' });
+    });
+  });
+
+  describe('http', () => {
+    it('fills in the documented defaults', () => {
+      expect(parseCliArgs(['http', '3000'], KEY)).toEqual({
+        command: 'http',
+        upstream: 'http://127.0.0.1:3000',
+        server: DEFAULT_SERVER,
+        key: 'env-key',
+        domain: '*',
+        path: '/',
+      });
+    });
+
+    it('takes every option, in either spelling, before or after the target', () => {
+      const argv = ['http', '--server=wss://proxy.example.com', '--key', 'k', 'http://localhost:5173'];
+      argv.push('--domain', 'app.example.com', '--path=/api', '--name', 'laptop');
+      expect(parseCliArgs(argv, KEY)).toEqual({
+        command: 'http',
+        upstream: 'http://localhost:5173',
+        server: 'wss://proxy.example.com',
+        key: 'k',
+        domain: 'app.example.com',
+        path: '/api',
+        name: 'laptop',
+      });
+    });
+
+    // Regression: the proxy prints `--key <generated key>`; base64url keys may start with "-",
+    // which util.parseArgs alone refuses as a separate value.
+    it('accepts a separate value that starts with "-"', () => {
+      expect(parseCliArgs(['http', '3000', '--key', '-abc', '--name', '--x'], {})).toMatchObject({
+        key: '-abc',
+        name: '--x',
+      });
+    });
+
+    it('prefers --key over HARP_KEY', () => {
+      expect(parseCliArgs(['http', '3000', '--key', 'flag-key'], KEY)).toMatchObject({ key: 'flag-key' });
+    });
+
+    it('answers --help even when the rest of the line is wrong', () => {
+      expect(parseCliArgs(['http', '--bogus', '-h'], {})).toEqual({ command: 'help', topic: 'http' });
+    });
+
+    it.each([
+      [['http', '3000'], {}, /^no agent key: pass --key KEY or set HARP_KEY/],
+      [['http', '3000', '--key='], {}, /^no agent key/],
+      [['http'], KEY, /^missing <port\|url>/],
+      [['http', '3000', '4000'], KEY, /^unexpected argument "4000"$/],
+      [['http', '3000', '--port', '1'], KEY, /^unknown option --port$/],
+      [['http', '3000', '--key'], {}, /^--key needs a value$/],
+      [['http', '3000', '--help=yes'], KEY, /^--help takes no value$/],
+      [['http', '3000', '--server', 'ftp://x'], KEY, /^--server must be a ws:\/\/, wss:\/\/, http:\/\/ or https:\/\/ URL/],
+      [['http', '3000', '--domain', 'https://app.example.com'], KEY, /^--domain takes a host name, not a URL/],
+      [['http', '3000', '--domain', 'example.com/x'], KEY, /^--domain takes a host name/],
+      [['http', '3000', '--path', 'api'], KEY, /^--path must start with "\/"/],
+    ])('%j (env %j) is a usage error', (argv, env, message) => {
+      const err = usageError(argv, env);
+      expect(err.topic).toBe('http');
+      expect(err.message).toMatch(message);
+    });
+  });
+});
+
+describe('localTarget', () => {
+  it.each([
+    ['3000', 'http://127.0.0.1:3000'],
+    ['1', 'http://127.0.0.1:1'],
+    ['65535', 'http://127.0.0.1:65535'],
+    ['localhost:8000', 'http://localhost:8000'],
+    ['http://localhost:5173', 'http://localhost:5173'],
+    ['http://127.0.0.1:3000/', 'http://127.0.0.1:3000'],
+    ['https://internal.lan', 'https://internal.lan'],
+    ['HTTP://Example.COM:80', 'http://example.com'],
+  ])('%s → %s', (raw, expected) => {
+    expect(localTarget(raw)).toBe(expected);
+  });
+
+  it.each([
+    ['0', /^port must be 1 to 65535/],
+    ['65536', /^port must be 1 to 65535/],
+    ['localhost', /^expected a port \(3000\) or an http:\/\/ URL/],
+    ['ws://localhost:3000', /^expected a port/],
+    ['http://', /^expected a port/],
+    ['http://localhost:3000/api', /^the local URL must be an origin without a path/],
+    ['http://localhost:3000/?x=1', /^the local URL must be an origin without a path/],
+  ])('refuses %s', (raw, message) => {
+    expect(() => localTarget(raw)).toThrow(message);
+  });
+});

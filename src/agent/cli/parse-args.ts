@@ -1,0 +1,198 @@
+import { parseArgs } from 'node:util';
+import { agentUrl } from '../agent-options.js';
+import { UsageError } from './usage-error.js';
+import type { HelpTopic } from './usage-error.js';
+
+/** `harp http`: what to expose, through which proxy, under which route. */
+export interface HttpCommand {
+  readonly command: 'http';
+  /** The local server's origin, e.g. `http://127.0.0.1:3000`. */
+  readonly upstream: string;
+  /** The proxy, as typed (`ws://…`, `http://…` or `host:port`); validated. */
+  readonly server: string;
+  readonly key: string;
+  /** Host pattern: `app.example.com`, `*.example.com` or `*`. */
+  readonly domain: string;
+  /** Path prefix, starting with `/`. */
+  readonly path: string;
+  readonly name?: string;
+}
+
+/** What the command line asks for. */
+export type CliCommand =
+  | { readonly command: 'help'; readonly topic: HelpTopic }
+  | { readonly command: 'version' }
+  | { readonly command: 'serve' }
+  | HttpCommand;
+
+export const DEFAULT_SERVER = 'ws://127.0.0.1:8080';
+
+const HELP = { help: { type: 'boolean', short: 'h' } } as const;
+const HTTP_OPTIONS = {
+  ...HELP,
+  server: { type: 'string' },
+  key: { type: 'string' },
+  domain: { type: 'string' },
+  path: { type: 'string' },
+  name: { type: 'string' },
+} as const;
+
+/**
+ * Reads `harp`'s arguments (without `node` and the script). Pure: the environment is only read
+ * for `HARP_KEY`. Throws {@link UsageError} for anything it cannot run.
+ */
+export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliCommand {
+  const [first, ...rest] = argv;
+  switch (first) {
+    case 'http':
+      return parseHttp(rest, env);
+    case 'serve':
+      if (wantsHelp(rest)) return { command: 'help', topic: 'serve' };
+      guard('serve', () => parseArgs({ args: rest, options: HELP, strict: true, allowPositionals: false }));
+      return { command: 'serve' };
+    case 'help':
+      return parseHelp(rest);
+    case undefined:
+      throw new UsageError('missing command', 'harp');
+  }
+  if (!first.startsWith('-')) throw new UsageError(`unknown command "${first}"`, 'harp');
+  const { values } = guard('harp', () =>
+    parseArgs({
+      args: [...argv],
+      options: { ...HELP, version: { type: 'boolean', short: 'v' } },
+      strict: true,
+      allowPositionals: false,
+    }),
+  );
+  return values.help || !values.version ? { command: 'help', topic: 'harp' } : { command: 'version' };
+}
+
+function parseHelp(rest: readonly string[]): CliCommand {
+  const [topic, extra] = rest;
+  if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`, 'harp');
+  if (topic === undefined) return { command: 'help', topic: 'harp' };
+  if (topic === 'http' || topic === 'serve') return { command: 'help', topic };
+  throw new UsageError(`unknown command "${topic}"`, 'harp');
+}
+
+function parseHttp(rest: readonly string[], env: NodeJS.ProcessEnv): CliCommand {
+  const args = joinOptionValues(rest, HTTP_OPTIONS);
+  if (wantsHelp(args)) return { command: 'help', topic: 'http' };
+  const { values, positionals } = guard('http', () =>
+    parseArgs({ args, options: HTTP_OPTIONS, strict: true, allowPositionals: true }),
+  );
+  if (positionals.length === 0) {
+    throw new UsageError('missing <port|url>: the local server to expose, e.g. "harp http 3000"', 'http');
+  }
+  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`, 'http');
+  const key = values.key ?? env.HARP_KEY;
+  if (!key) {
+    throw new UsageError(
+      'no agent key: pass --key KEY or set HARP_KEY (a proxy started without a key prints the one it made)',
+      'http',
+    );
+  }
+  return {
+    command: 'http',
+    upstream: localTarget(positionals[0]!),
+    server: proxyServer(values.server ?? DEFAULT_SERVER),
+    key,
+    domain: hostPattern(values.domain ?? '*'),
+    path: pathPrefix(values.path ?? '/'),
+    ...(values.name ? { name: values.name } : {}),
+  };
+}
+
+/** `3000` → `http://127.0.0.1:3000`; `localhost:3000` and `http(s)://host:port` are taken as URLs. */
+export function localTarget(raw: string): string {
+  if (/^\d+$/.test(raw)) {
+    const port = Number(raw);
+    if (port < 1 || port > 65535) throw new UsageError(`port must be 1 to 65535, got ${raw}`, 'http');
+    return `http://127.0.0.1:${port}`;
+  }
+  const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : /^[^/\s]+:\d+$/.test(raw) ? `http://${raw}` : undefined;
+  const url = text === undefined || !URL.canParse(text) ? undefined : new URL(text);
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new UsageError(`expected a port (3000) or an http:// URL (http://127.0.0.1:3000), got "${raw}"`, 'http');
+  }
+  // The public path is forwarded unchanged, so a base path here would be silently ignored.
+  if (url.pathname !== '/' || url.search || url.hash) {
+    throw new UsageError(`the local URL must be an origin without a path, got "${raw}"`, 'http');
+  }
+  return url.origin;
+}
+
+function proxyServer(raw: string): string {
+  try {
+    agentUrl(raw);
+  } catch {
+    throw new UsageError(`--server must be a ws://, wss://, http:// or https:// URL, got "${raw}"`, 'http');
+  }
+  return raw;
+}
+
+function hostPattern(raw: string): string {
+  if (raw.includes('://')) throw new UsageError(`--domain takes a host name, not a URL: got "${raw}"`, 'http');
+  if (raw === '' || /[\s/]/.test(raw)) {
+    throw new UsageError(`--domain takes a host name such as app.example.com, got "${raw}"`, 'http');
+  }
+  return raw;
+}
+
+function pathPrefix(raw: string): string {
+  if (!raw.startsWith('/')) throw new UsageError(`--path must start with "/", got "${raw}"`, 'http');
+  return raw;
+}
+
+// `-h`/`--help` anywhere before `--` asks for help, whatever else is wrong with the line.
+function wantsHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((a) => a === '-h' || a === '--help');
+}
+
+/**
+ * `--key VALUE` → `--key=VALUE` for every option that takes a value. `util.parseArgs` refuses a
+ * separate value that starts with `-`, but keys are base64url and may (the proxy prints
+ * `--key <generated key>` at start-up, and one in 64 of those starts with `-`).
+ */
+function joinOptionValues(args: readonly string[], options: Record<string, { type: string }>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') {
+      out.push(...args.slice(i));
+      break;
+    }
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
+    if (name && options[name]?.type === 'string' && i + 1 < args.length) out.push(`${arg}=${args[++i]}`);
+    else out.push(arg);
+  }
+  return out;
+}
+
+// util.parseArgs explains mistakes in its own words (and suggests `--`); these are shorter.
+function guard<T>(topic: HelpTopic, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new UsageError(describeParseError(err), topic);
+  }
+}
+
+// Duck-typed rather than `instanceof TypeError`: under Jest, Node's errors come from another realm.
+function describeParseError(err: unknown): string {
+  const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof message !== 'string') throw err;
+  const quoted = /'([^']*)'/.exec(message)?.[1] ?? '';
+  const option = quoted.split(/[ ,]+/).find((part) => part.startsWith('--')) ?? quoted;
+  switch (code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${quoted}`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument "${quoted}"`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return /does not take/.test(message) ? `${option} takes no value` : `${option} needs a value`;
+    default:
+      throw err;
+  }
+}

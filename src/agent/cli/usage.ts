@@ -1,0 +1,71 @@
+import type { HelpTopic } from './usage-error.js';
+
+const HARP = `Usage: harp <command> [options]
+
+Expose local servers through a HARP proxy: the server's side dials out over one WebSocket,
+the proxy serves the public traffic.
+
+Commands:
+  http <port|url>   Expose a local HTTP server through a HARP proxy
+  serve             Start a HARP proxy, configured from HARP_* environment variables
+  help [command]    Show help for a command
+
+Options:
+  -h, --help        Show this help
+  -v, --version     Print the version
+
+Run "harp <command> --help" for a command's options.
+`;
+
+const HTTP = `Usage: harp http <port|url> [options]
+
+Expose a local HTTP server through a HARP proxy. A port such as 3000 means
+http://127.0.0.1:3000; a URL such as http://localhost:5173 is used as is. Prints the public
+URL, then one line per request: method, path, status, time.
+
+Options:
+  --server URL    The proxy to connect to (default: ws://127.0.0.1:8080)
+  --key KEY       The agent key the proxy accepts (default: $HARP_KEY)
+  --domain HOST   Serve this host: app.example.com, *.example.com, or * for any (default: *)
+  --path PREFIX   Serve only paths under this prefix (default: /)
+  --name NAME     Name this agent in the proxy's listings and logs
+  -h, --help      Show this help
+
+A lost connection is retried with backoff. Ctrl-C lets requests in flight finish, then exits.
+
+Exit status: 0 after Ctrl-C or SIGTERM; 1 when the proxy drains this agent; 2 on a usage
+error, a missing or rejected key, or when the proxy refuses every route.
+
+Examples:
+  harp http 3000 --key "$KEY"
+  harp http http://localhost:5173 --server wss://proxy.example.com --domain app.example.com
+`;
+
+const SERVE = `Usage: harp serve
+
+Start a HARP proxy, as "npm start" does. It is configured from the environment:
+  HARP_PORT (default 8080), HARP_HOST (default 0.0.0.0), HARP_KEY, HARP_ADMIN_TOKEN,
+  HARP_CONFIG (a YAML or JSON file), and a HARP_* twin of every key of that file.
+Without a key, the proxy makes one for the run and prints it with the "harp http" command
+that uses it.
+
+Options:
+  -h, --help      Show this help
+`;
+
+/** The help text of `topic`, ending in a newline. */
+export function usage(topic: HelpTopic): string {
+  switch (topic) {
+    case 'harp':
+      return HARP;
+    case 'http':
+      return HTTP;
+    case 'serve':
+      return SERVE;
+  }
+}
+
+/** The line after a usage error that says where the help is. */
+export function usageHint(topic: HelpTopic): string {
+  return `Run "harp ${topic === 'harp' ? '' : `${topic} `}--help" for usage.\n`;
+}
