@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import {
   CloseCode,
   CONNECT_PATH,
@@ -86,5 +87,44 @@ describe('wire constants', () => {
     const app = Object.values(members(CloseCode)).filter((code) => code >= 3000);
     expect(app.length).toBeGreaterThan(0);
     for (const code of app) expect(code >= 4000 && code <= 4999).toBe(true);
+  });
+});
+
+describe('docs/protocol.md', () => {
+  const doc = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8');
+  /** The first cells of every table row in the document. */
+  const rows = doc.split('\n').filter((line) => line.startsWith('| '));
+  const hasRow = (...cells: string[]): boolean =>
+    rows.some((row) => row.startsWith(`| ${cells.join(' | ')} |`));
+
+  it('has a row for every frame type', () => {
+    const names: Record<keyof typeof FrameType, string> = {
+      Data: 'DATA',
+      RequestHead: 'REQUEST_HEAD',
+      ResponseHead: 'RESPONSE_HEAD',
+      WindowUpdate: 'WINDOW_UPDATE',
+      Reset: 'RESET',
+      Control: 'CONTROL',
+    };
+    for (const [key, value] of Object.entries(members(FrameType))) {
+      const hex = `\`0x${value.toString(16).padStart(2, '0')}\``;
+      expect([key, hasRow(hex, names[key as keyof typeof FrameType])]).toEqual([key, true]);
+    }
+  });
+
+  it('has a row for every reset code and every close code', () => {
+    for (const [name, code] of Object.entries(members(ResetCode))) {
+      expect([name, hasRow(String(code), name)]).toEqual([name, true]);
+    }
+    for (const [name, code] of Object.entries(members(CloseCode))) {
+      expect([name, hasRow(String(code), name)]).toEqual([name, true]);
+    }
+  });
+
+  it('has a row for every protocol error code', () => {
+    const source = readFileSync(new URL('./errors.ts', import.meta.url), 'utf8');
+    const codes = [...source.matchAll(/\| '([A-Z_]+)'/g)].map((m) => m[1]!);
+    expect(codes.length).toBeGreaterThanOrEqual(16);
+    for (const code of codes) expect([code, hasRow(`\`${code}\``)]).toEqual([code, true]);
   });
 });

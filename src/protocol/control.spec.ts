@@ -84,7 +84,7 @@ describe('control messages, agent → proxy', () => {
 describe('control messages, proxy → agent', () => {
   it.each<[string, object]>([
     ['welcome', { type: 'welcome', agentId: 'agent-1', heartbeatMs: 5000, windowBytes: 262144, maxFrameBytes: 65536, maxStreams: 1000 }],
-    ['rejected', { type: 'rejected', code: 'KEY_INVALID', reason: 'the key is not known' }],
+    ['rejected', { type: 'rejected', code: 'KEY_REJECTED', reason: 'the key is not accepted by this proxy' }],
     ['registered, all accepted', { type: 'registered', id: 1, accepted: [route], rejected: [] }],
     [
       'registered, some rejected',
@@ -109,7 +109,7 @@ describe('control messages, proxy → agent', () => {
     ['welcome with a negative window', { type: 'welcome', agentId: 'a', heartbeatMs: 1, windowBytes: -1, maxFrameBytes: 1, maxStreams: 1 }],
     ['welcome with a fractional maxFrameBytes', { type: 'welcome', agentId: 'a', heartbeatMs: 1, windowBytes: 1, maxFrameBytes: 1.5, maxStreams: 1 }],
     ['welcome without maxStreams', { type: 'welcome', agentId: 'a', heartbeatMs: 1, windowBytes: 1, maxFrameBytes: 1 }],
-    ['rejected without reason', { type: 'rejected', code: 'KEY_INVALID' }],
+    ['rejected without reason', { type: 'rejected', code: 'KEY_REJECTED' }],
     ['registered without rejected', { type: 'registered', id: 1, accepted: [] }],
     ['registered with a rejection lacking code', { type: 'registered', id: 1, accepted: [], rejected: [{ host: 'a', path: '/', reason: 'r' }] }],
     ['error without message', { type: 'error', code: 'X' }],

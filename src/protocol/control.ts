@@ -58,7 +58,7 @@ const registered = z.strictObject({
 /** either way: a fatal error; the sender closes the connection after it. */
 const error = z.strictObject({ type: z.literal('error'), code: z.string(), message: z.string() });
 
-const fromAgent = z.discriminatedUnion('type', [hello, register, unregister, drain]);
+const fromAgent = z.discriminatedUnion('type', [hello, register, unregister, drain, error]);
 const fromProxy = z.discriminatedUnion('type', [welcome, rejected, registered, drain, error]);
 
 export type RouteClaim = z.infer<typeof routeSchema>;

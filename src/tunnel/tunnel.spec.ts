@@ -337,7 +337,7 @@ describe('TunnelConnection over real WebSockets', () => {
     expect([p.proxyErrors, p.agentErrors]).toEqual([[], []]);
   });
 
-  it('refuses a stream over maxStreams with RESET Refused and keeps the others', async () => {
+  it('refuses a stream over maxStreams with RESET Refused and keeps the others (regression: the refused stream had no error listener, an unhandled error event)', async () => {
     const p = await pair({ ...LIMITS, maxStreams: 2 });
     const offered: TunnelStream[] = [];
     p.agent.on('stream', (stream) => offered.push(stream));
@@ -415,6 +415,30 @@ describe('TunnelConnection over real WebSockets', () => {
     expect([p.proxy.isClosed, p.agent.isClosed]).toEqual([true, true]);
     expect([p.proxy.streams.size, p.agent.streams.size]).toEqual([0, 0]);
   });
+  it('close() ends open streams at once, without waiting for the close handshake', async () => {
+    const p = await pair();
+    const offered = nextStream(p.agent);
+    const stream = p.proxy.openStream(GET, false);
+    await offered;
+    const ended = failure(stream);
+    p.proxy.close(1001, 'proxy shutting down');
+    expect(p.proxy.isClosed).toBe(true);
+    expect(p.proxy.streams.size).toBe(0);
+    expect((await ended).origin).toBe('connection');
+    expect(await within(p.agentClosed)).toBe(1001);
+  });
+
+  it('fails a stream opened after the connection closed, instead of leaving it open forever', async () => {
+    const p = await pair();
+    const closed = once(p.proxy, 'close');
+    p.agentWs.close(1000, 'bye');
+    await within(closed);
+    const stream = p.proxy.openStream(GET, true);
+    const err = await failure(stream);
+    expect(err.origin).toBe('connection');
+    expect(p.proxy.streams.size).toBe(0);
+  });
+
   it('closes on a malformed WebSocket frame and ends its streams with origin "connection"', async () => {
     const p = await pair();
     // The gateway's WsAdapter listens for socket errors; ws reports the frame error there.
@@ -430,17 +454,6 @@ describe('TunnelConnection over real WebSockets', () => {
     expect(await within(p.agentClosed)).toBe(1002);
     expect(socketErrors).toHaveLength(1);
     expect(p.proxy.isClosed).toBe(true);
-  });
-
-  it('fails a stream opened after the connection closed, instead of leaving it open forever', async () => {
-    const p = await pair();
-    const closed = once(p.proxy, 'close');
-    p.agentWs.close(1000, 'bye');
-    await within(closed);
-    const stream = p.proxy.openStream(GET, true);
-    const err = await failure(stream);
-    expect(err.origin).toBe('connection');
-    expect(p.proxy.streams.size).toBe(0);
   });
 });
 
@@ -587,7 +600,7 @@ describe('protocol errors close only the connection that broke the rules', () =>
     expect(p.proxyErrors.map((e) => e.code)).toEqual(['FRAME_TOO_LARGE']);
   });
 
-  it('treats an even stream id below the highest opened one as never opened on the agent', async () => {
+  it('treats an even stream id below the highest opened one as never opened on the agent (regression: the agent ignored it instead of STREAM_UNKNOWN)', async () => {
     const p = await pair();
     const offered = nextStream(p.agent);
     p.proxy.openStream(GET, false).on('error', () => undefined);
