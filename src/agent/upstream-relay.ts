@@ -55,6 +55,9 @@ export function relayToUpstream(
   const handler: Dispatcher.DispatchHandler = {
     onConnect: (abortRequest) => {
       abort = abortRequest;
+      // undici hands out the abort only once a connection is ready: a stream reset while it
+      // was still connecting (or queued) is acted on here, before the request is written.
+      if (stream.destroyed) abortRequest(stream.errored ?? new Error('stream closed'));
     },
     onHeaders: (statusCode, rawHeaders, resume, statusText) => {
       if (statusCode < 200) return true; // interim responses are not relayed

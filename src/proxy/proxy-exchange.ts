@@ -77,7 +77,10 @@ export class ProxyExchange {
     let seen = 0;
     req.on('data', (chunk: Buffer) => {
       seen += chunk.length;
-      if (seen > settings.maxBodyBytes) this.fail(new ProxyError('body_too_large'));
+      if (seen > settings.maxBodyBytes) return this.fail(new ProxyError('body_too_large'));
+      // The backend has requestTimeoutMs to start answering once it has the request: counted
+      // from the last body byte, not the first, or every upload longer than the timeout fails.
+      this.timer?.refresh();
     });
     req.on('error', () => stream.destroy());
     req.pipe(stream);
@@ -85,7 +88,7 @@ export class ProxyExchange {
 
   private onResponseHead(head: ResponseHead): void {
     if (this.done) return;
-    clearTimeout(this.timer);
+    this.stopTimer();
     const { req, res } = this;
     const stream = this.stream!;
     if (head.status < 200) return this.fail(new ProxyError('bad_response', `status ${head.status}`));
@@ -107,6 +110,12 @@ export class ProxyExchange {
       stream.destroy();
       return;
     }
+    // Node holds a written head back until the first body byte, so a backend that sends its head
+    // and then waits (SSE, long polling) would leave the client with nothing. The check runs
+    // after this turn's frames, so a head and body that arrive together still go out as one write.
+    setImmediate(() => {
+      if (stream.bytesReceived === 0 && !res.writableEnded && !res.destroyed) res.flushHeaders();
+    });
     const body = expected === undefined ? [stream] : [stream, new ExactLength(expected)];
     pipeline([...body, res] as unknown as [TunnelStream, ServerResponse], (err) => {
       this.finish();
@@ -131,7 +140,12 @@ export class ProxyExchange {
   private finish(): void {
     if (this.done) return;
     this.done = true;
+    this.stopTimer();
+  }
+
+  private stopTimer(): void {
     clearTimeout(this.timer);
+    this.timer = undefined; // refresh() would re-arm a cleared timer
   }
 }
 

@@ -6,6 +6,7 @@ import {
   decodeFrame,
   encodeControl,
   encodeRequestHeadFrame,
+  encodeReset,
   encodeResponseHeadFrame,
   FrameFlag,
   FrameType,
@@ -48,6 +49,8 @@ export class TunnelConnection extends EventEmitter<TunnelEvents> implements Stre
   private highestPeerStream = 0;
   private unflushed = 0;
   private waiting: Array<() => void> = [];
+  /** Set when this side decided to close: from then on nothing received is acted on. */
+  private closing = false;
   private closed = false;
   private corked = false;
 
@@ -65,8 +68,9 @@ export class TunnelConnection extends EventEmitter<TunnelEvents> implements Stre
     return this.limits.maxFrameBytes;
   }
 
+  /** True from the moment either side started closing: no new stream may be opened. */
   get isClosed(): boolean {
-    return this.closed;
+    return this.closed || this.closing;
   }
 
   /** Proxy side: opens a stream by sending the request head. */
@@ -74,6 +78,11 @@ export class TunnelConnection extends EventEmitter<TunnelEvents> implements Stre
     const id = this.nextStreamId;
     this.nextStreamId += 2; // proxy-opened ids are odd; even ids stay free for the agent
     const stream = new TunnelStream(id, this, this.limits.windowBytes);
+    if (this.isClosed) {
+      // Nothing will ever answer it; it fails (asynchronously, once the caller listens) at once.
+      stream.connectionLost('connection closed');
+      return stream;
+    }
     this.streams.set(id, stream);
     this.sendFrame(encodeRequestHeadFrame(id, head, endStream));
     if (endStream) stream.endedWithHead();
@@ -90,19 +99,27 @@ export class TunnelConnection extends EventEmitter<TunnelEvents> implements Stre
     this.sendFrame(encodeControl(message));
   }
 
-  /** Tells the peer why and closes the WebSocket; streams end when the close completes. */
+  /** Tells the peer why and closes the WebSocket. */
   fail(error: ProtocolError): void {
-    if (this.closed) return;
+    if (this.isClosed) return;
     this.sendControl({ type: 'error', code: error.code, message: error.message });
     this.emit('protocolError', error);
     this.close(CloseCode.ProtocolError, error.code);
   }
 
+  /**
+   * Starts the close handshake and ends every open stream now. A peer that broke the protocol,
+   * or that is being dropped, may keep sending or never answer the close: neither may hold a
+   * public request open or get another frame of its acted on.
+   */
   close(code: number, reason: string): void {
+    if (this.isClosed) return;
+    this.closing = true;
     if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
       this.socket.close(code, reason.slice(0, 120));
     }
-    // A peer that never answers the close handshake must not keep its streams alive.
+    this.endStreams(`connection closed (${code} ${reason})`);
+    // A peer that never answers the close handshake must not keep the socket either.
     const timer = setTimeout(() => this.socket.terminate(), 2000);
     timer.unref();
   }
@@ -110,7 +127,7 @@ export class TunnelConnection extends EventEmitter<TunnelEvents> implements Stre
   // ----- StreamTransport -----
 
   sendFrame(frame: Buffer): void {
-    if (this.closed) return;
+    if (this.isClosed) return;
     this.unflushed += frame.length;
     this.corkForThisTick();
     this.socket.send(frame, () => this.onFlushed(frame.length));
@@ -153,7 +170,7 @@ export class TunnelConnection extends EventEmitter<TunnelEvents> implements Stre
   // ----- incoming -----
 
   private onMessage(data: Buffer, isBinary: boolean): void {
-    if (this.closed) return;
+    if (this.isClosed) return;
     try {
       if (!isBinary) throw new ProtocolError('TEXT_FRAME', 'text WebSocket messages are not allowed');
       this.dispatch(decodeFrame(data));
@@ -193,7 +210,8 @@ export class TunnelConnection extends EventEmitter<TunnelEvents> implements Stre
   private lookup(id: number): TunnelStream | undefined {
     const stream = this.streams.get(id);
     if (stream) return stream;
-    const opened = this.role === 'proxy' ? id % 2 === 1 && id < this.nextStreamId : id <= this.highestPeerStream;
+    // Only the proxy opens streams, always with odd ids: an even id was never opened by anyone.
+    const opened = id % 2 === 1 && (this.role === 'proxy' ? id < this.nextStreamId : id <= this.highestPeerStream);
     if (!opened) throw new ProtocolError('STREAM_UNKNOWN', `stream ${id} was never opened`);
     return undefined;
   }
@@ -204,12 +222,14 @@ export class TunnelConnection extends EventEmitter<TunnelEvents> implements Stre
       throw new ProtocolError('STREAM_STATE', `stream id ${id} is not a new odd id`);
     }
     this.highestPeerStream = id;
-    const stream = new TunnelStream(id, this, this.limits.windowBytes);
-    this.streams.set(id, stream);
-    if (this.streams.size > this.limits.maxStreams) {
-      stream.reset(ResetCode.Refused, 'too many concurrent streams');
+    if (this.streams.size >= this.limits.maxStreams) {
+      // Refused without ever becoming a stream: nobody listens to it, so it must not be one
+      // that fails with an unhandled 'error'. Later frames for it are ignored as closed.
+      this.sendFrame(encodeReset(id, ResetCode.Refused, 'too many concurrent streams'));
       return;
     }
+    const stream = new TunnelStream(id, this, this.limits.windowBytes);
+    this.streams.set(id, stream);
     if (endStream) stream.receiveEnd();
     this.emit('stream', stream, head);
   }
@@ -239,9 +259,13 @@ export class TunnelConnection extends EventEmitter<TunnelEvents> implements Stre
   private onClose(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const stream of [...this.streams.values()]) stream.connectionLost('agent connection closed');
+    this.endStreams('agent connection closed');
+    this.emit('close');
+  }
+
+  private endStreams(reason: string): void {
+    for (const stream of [...this.streams.values()]) stream.connectionLost(reason);
     this.streams.clear();
     this.waiting = [];
-    this.emit('close');
   }
 }
