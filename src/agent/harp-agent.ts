@@ -135,6 +135,9 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
       case 'rejected':
         this.stopped = true;
         this.emit('rejected', { code: message.code, reason: message.reason });
+        // Nobody can close() an agent whose connect() rejected: its upstream (a handler's
+        // private server) must not outlive it.
+        void this.upstream.close().then(() => this.emit('closed'));
         return;
       case 'drain':
         this.draining = true;

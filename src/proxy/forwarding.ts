@@ -76,8 +76,8 @@ export function forwardingFields(
   const believe = trusted.has(peer);
   const priorChain = believe && input.forwardedFor ? input.forwardedFor : undefined;
   const chain = priorChain ? `${priorChain}, ${peer}` : peer;
-  const proto = (believe && input.forwardedProto) || input.protocol;
-  const host = (believe && input.forwardedHost) || input.host;
+  const proto = (believe && trustedProto(input.forwardedProto)) || input.protocol;
+  const host = (believe && firstOf(input.forwardedHost)) || input.host;
   const element = [`for=${forwardedNode(peer)}`, host && `host=${forwardedValue(host)}`, `proto=${proto}`]
     .filter(Boolean)
     .join(';');
@@ -88,6 +88,18 @@ export function forwardingFields(
   const clientAddress = believe ? clientFromChain(chain, trusted) : peer;
   fields.push(['X-Real-IP', clientAddress]);
   return { fields, clientAddress };
+}
+
+// Each proxy of a chain may append its own value; the first is what the client used. Only the
+// two schemes HARP knows are passed on: anything else would be a malformed Forwarded element.
+function trustedProto(value: string | undefined): 'http' | 'https' | undefined {
+  const first = firstOf(value)?.toLowerCase();
+  return first === 'http' || first === 'https' ? first : undefined;
+}
+
+function firstOf(list: string | undefined): string | undefined {
+  const comma = list?.indexOf(',') ?? -1;
+  return (comma === -1 ? list : list!.slice(0, comma))?.trim() || undefined;
 }
 
 function clientFromChain(chain: string, trusted: TrustedProxies): string {

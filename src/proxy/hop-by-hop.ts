@@ -46,6 +46,9 @@ function split(raw: readonly string[]): [string[], string[]] {
 export function endToEnd(raw: readonly string[], alsoDrop?: ReadonlySet<string>): string[] {
   const [names, values] = split(raw);
   const named = connectionTokens(names, values);
+  // Host is what the request was routed on; a client naming it in Connection (which RFC 9110
+  // §7.6.1 forbids for end-to-end fields) must not make the backend read another host.
+  named?.delete('host');
   const out: string[] = [];
   for (let i = 0; i < names.length; i++) {
     const lower = names[i].toLowerCase();

@@ -4,7 +4,10 @@ export type ProxyErrorCode =
   | 'no_backend'
   | 'reserved_path'
   | 'bad_request'
+  | 'headers_too_large'
   | 'body_too_large'
+  | 'unsupported_transfer_coding'
+  | 'version_not_supported'
   | 'agent_gone'
   | 'agent_refused'
   | 'upstream_error'
@@ -17,7 +20,10 @@ const CATALOGUE: Record<ProxyErrorCode, { status: number; message: string }> = {
   no_backend: { status: 503, message: 'the backends for this route are draining or busy' },
   reserved_path: { status: 404, message: 'no such HARP endpoint' },
   bad_request: { status: 400, message: 'the request could not be forwarded' },
+  headers_too_large: { status: 431, message: 'the request has too many header fields' },
   body_too_large: { status: 413, message: 'the request body exceeds the proxy limit' },
+  unsupported_transfer_coding: { status: 501, message: 'the request uses a transfer coding other than chunked' },
+  version_not_supported: { status: 505, message: 'only HTTP/1.0 and HTTP/1.1 are served on this port' },
   agent_gone: { status: 502, message: 'the backend disconnected before answering' },
   agent_refused: { status: 503, message: 'the backend refused the request' },
   upstream_error: { status: 502, message: 'the backend could not reach its upstream' },

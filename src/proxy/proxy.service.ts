@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HarpConfig } from '../config/index.js';
+import { normalizeRequestHost } from '../routing/route-pattern.js';
 import { RoutingService } from '../routing/routing.service.js';
 import type { TunnelBackend } from '../tunnel/tunnel-backend.js';
 import { ProxyError } from './proxy-errors.js';
@@ -8,10 +9,16 @@ import { ProxyExchange, sendErrorPage } from './proxy-exchange.js';
 import { proxySettings } from './proxy-settings.js';
 import type { ProxySettings } from './proxy-settings.js';
 import { requestIdFor } from './request-id.js';
-import { parseTarget } from './request-target.js';
+import { isReservedPath, parseTarget, withHost } from './request-target.js';
 
 /** The reserved prefix: nothing under it is ever forwarded to a backend. */
 export const RESERVED_PREFIX = '/_harp/';
+
+/**
+ * Requests whose `100 Continue` the server held back (it has a `checkContinue` listener): the
+ * proxy sends it only once the request is routed, so that a refused upload is never invited.
+ */
+export const continueHeldBack = new WeakSet<IncomingMessage>();
 
 /**
  * Carries public requests to backends. Works on Node's own request and response objects so
@@ -31,30 +38,77 @@ export class ProxyService {
 
   handle(req: IncomingMessage, res: ServerResponse): void {
     const exchange = new ProxyExchange(this.settings, req, res, requestIdFor(req.headers['x-request-id']));
-    const refusal = this.refusal(req, res);
-    if (refusal) return sendErrorPage(res, refusal, exchange.requestId);
+    const refuse = (error: ProxyError, close = false): void => {
+      // A client that sent `Expect: 100-continue` and got no 100 may or may not send its body;
+      // the connection closes rather than guess where its next request starts. So does one
+      // whose head was refused: its framing is not to be trusted.
+      if (close || continueHeldBack.has(req)) res.shouldKeepAlive = false;
+      sendErrorPage(res, error, exchange.requestId);
+    };
+    const refusal = refusalOf(req, this.settings);
+    if (refusal) return refuse(refusal, true);
     const target = parseTarget(req.url ?? '', req.headers.host);
-    if (!target) return sendErrorPage(res, new ProxyError('bad_request', 'bad request target'), exchange.requestId);
-    if (target.path.startsWith(RESERVED_PREFIX) || target.path === '/_harp') {
-      return sendErrorPage(res, new ProxyError('reserved_path'), exchange.requestId);
-    }
+    if (!target) return refuse(new ProxyError('bad_request', 'bad request target'), true);
+    if (isReservedPath(target.path)) return refuse(new ProxyError('reserved_path'));
+    if (target.absolute && target.host) adoptTargetHost(req, target.host);
     const resolution = this.routing.resolve(target.host, target.path);
-    if (!resolution) return sendErrorPage(res, new ProxyError('no_route'), exchange.requestId);
+    if (!resolution) return refuse(new ProxyError('no_route'));
     // Only the registration module registers backends, and its sessions are tunnel backends.
     const backend = resolution.backend as TunnelBackend | undefined;
-    if (!backend) return sendErrorPage(res, new ProxyError('no_backend'), exchange.requestId);
+    if (!backend) return refuse(new ProxyError('no_backend'));
+    if (continueHeldBack.has(req)) res.writeContinue();
     exchange.forward(backend, target.origin, hasBody(req));
   }
+}
 
-  private refusal(req: IncomingMessage, res: ServerResponse): ProxyError | undefined {
-    const length = req.headers['content-length'];
-    if (length !== undefined && Number(length) > this.settings.maxBodyBytes) {
-      // Refused before a byte is read; the connection closes rather than draining the body.
-      res.shouldKeepAlive = false;
-      return new ProxyError('body_too_large', `${length} > ${this.settings.maxBodyBytes} bytes`);
-    }
-    return undefined;
+/**
+ * Why a request must not be forwarded as it is, judged from its head alone. Node's parser has
+ * already refused malformed framing (CL + TE, bad or duplicate Content-Length, bad chunk
+ * sizes, control characters); these are the ambiguities it lets through, each of which the
+ * backend could read differently than the proxy did.
+ */
+function refusalOf(req: IncomingMessage, settings: ProxySettings): ProxyError | undefined {
+  if (req.httpVersionMajor !== 1) return new ProxyError('version_not_supported', `HTTP/${req.httpVersion}`);
+  const fields = req.rawHeaders.length / 2;
+  if (fields > settings.maxHeaderFields) {
+    return new ProxyError('headers_too_large', `more than ${settings.maxHeaderFields} fields`);
   }
+  // RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request without Host, with more than
+  // one, or with an invalid one. Node keeps the first of several; a backend could take the last.
+  const hosts = fieldValues(req.rawHeaders, 'host');
+  if (hosts.length === 0 && req.httpVersionMinor === 1) return new ProxyError('bad_request', 'no Host field');
+  if (hosts.length > 1) return new ProxyError('bad_request', 'more than one Host field');
+  if (hosts.length === 1 && hosts[0] !== '' && normalizeRequestHost(hosts[0]) === undefined) {
+    return new ProxyError('bad_request', 'invalid Host field');
+  }
+  const coding = req.headers['transfer-encoding'];
+  if (coding !== undefined) {
+    // RFC 9112 §6.1: Transfer-Encoding in HTTP/1.0 means the framing is faulty.
+    if (req.httpVersionMinor === 0) return new ProxyError('bad_request', 'Transfer-Encoding in HTTP/1.0');
+    // Node removes only the chunked framing; forwarded without its Transfer-Encoding (a
+    // hop-by-hop field), a gzip-coded body would reach the backend as if it were plain.
+    if (coding.trim().toLowerCase() !== 'chunked') return new ProxyError('unsupported_transfer_coding', coding);
+  }
+  const length = req.headers['content-length'];
+  if (length !== undefined && Number(length) > settings.maxBodyBytes) {
+    return new ProxyError('body_too_large', `${length} > ${settings.maxBodyBytes} bytes`);
+  }
+  return undefined;
+}
+
+function fieldValues(raw: readonly string[], lowerName: string): string[] {
+  const values: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i].length === lowerName.length && raw[i].toLowerCase() === lowerName) values.push(raw[i + 1]);
+  }
+  return values;
+}
+
+// The exchange forwards the raw header list and reports Host in the forwarding fields; both
+// must name the host the request was routed on (RFC 9112 §3.2.2).
+function adoptTargetHost(req: IncomingMessage, host: string): void {
+  req.rawHeaders = withHost(req.rawHeaders, host);
+  req.headers.host = host;
 }
 
 // Node's parser has already rejected requests with both or malformed framing fields.

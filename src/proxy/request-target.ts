@@ -2,10 +2,12 @@
 export interface RequestTarget {
   /** The Host field, or the authority of an absolute-form target (RFC 9112 §3.2.2). */
   readonly host: string | undefined;
-  /** The path without the query, compared raw (not decoded) against route prefixes. */
+  /** The path without the query (or a stray fragment), compared raw (not decoded) against route prefixes. */
   readonly path: string;
   /** Path and query, as the backend will see it. */
   readonly origin: string;
+  /** True for an absolute-form target: its authority, not the Host field, names the host. */
+  readonly absolute: boolean;
 }
 
 /**
@@ -15,15 +17,43 @@ export interface RequestTarget {
  */
 export function parseTarget(url: string, hostField: string | undefined): RequestTarget | undefined {
   if (url.charCodeAt(0) === 0x2f /* '/' */) {
-    const q = url.indexOf('?');
-    return { host: hostField, path: q === -1 ? url : url.slice(0, q), origin: url };
+    // Node's parser lets a `#` through although a request target has no fragment; the path
+    // ends there too, or `/_harp#x` would not count as the reserved `/_harp`.
+    const end = url.search(/[?#]/);
+    return { host: hostField, path: end === -1 ? url : url.slice(0, end), origin: url, absolute: false };
   }
   if (!/^https?:\/\//i.test(url)) return undefined;
   try {
     const parsed = new URL(url);
     const origin = `${parsed.pathname}${parsed.search}`;
-    return { host: parsed.host, path: parsed.pathname, origin };
+    return { host: parsed.host, path: parsed.pathname, origin, absolute: true };
   } catch {
     return undefined;
   }
+}
+
+/** True for a path HARP answers itself (`/_harp` and everything under `/_harp/`). */
+export function isReservedPath(path: string): boolean {
+  return path.startsWith('/_harp') && (path.length === 6 || path.charCodeAt(6) === 0x2f /* '/' */);
+}
+
+/**
+ * A raw header list (`[name, value, …]`) whose Host fields are replaced by one `Host: host`, in
+ * the place of the first. For absolute-form requests: "a proxy MUST ignore the received Host
+ * header field (if any) and instead replace it with the host information of the
+ * request-target" (RFC 9112 §3.2.2), so that the backend reads the host the proxy routed on.
+ */
+export function withHost(raw: readonly string[], host: string): string[] {
+  const out: string[] = [];
+  let placed = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i].length === 4 && raw[i].toLowerCase() === 'host') {
+      if (!placed) out.push(raw[i], host);
+      placed = true;
+    } else {
+      out.push(raw[i], raw[i + 1]);
+    }
+  }
+  if (!placed) out.unshift('Host', host);
+  return out;
 }

@@ -25,6 +25,8 @@ export class RegistrationService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Registration');
   private readonly sessions = new Map<string, AgentSession>();
   private readonly rules: readonly KeyRule[];
+  /** Time an agent has, once connected, to say hello. Not configuration; tests shorten it. */
+  helloTimeoutMs = HELLO_TIMEOUT_MS;
 
   constructor(
     private readonly config: HarpConfig,
@@ -51,7 +53,7 @@ export class RegistrationService implements BeforeApplicationShutdown {
     });
     const session = new AgentSession(randomBytes(6).toString('hex'), tunnel, peerOf(req));
     this.sessions.set(session.id, session);
-    const helloTimer = setTimeout(() => tunnel.close(CloseCode.HelloTimeout, 'no hello'), HELLO_TIMEOUT_MS);
+    const helloTimer = setTimeout(() => tunnel.close(CloseCode.HelloTimeout, 'no hello'), this.helloTimeoutMs);
     const heartbeat = new Heartbeat(
       socket,
       this.config.heartbeatMs,
@@ -61,9 +63,10 @@ export class RegistrationService implements BeforeApplicationShutdown {
     heartbeat.start();
     socket.on('error', (err) => this.logger.warn(`agent ${session.id}: ${err.message}`));
     tunnel.on('control', (message) => this.onControl(session, message, helloTimer));
-    tunnel.on('protocolError', (err) =>
-      this.logger.warn(`agent ${session.id} broke the protocol (${err.code}): ${err.message}`),
-    );
+    tunnel.on('protocolError', (err) => {
+      this.logger.warn(`agent ${session.id} broke the protocol (${err.code}): ${err.message}`);
+      this.detach(session); // its routes go now, not when the close handshake ends
+    });
     tunnel.on('close', () => {
       clearTimeout(helloTimer);
       heartbeat.stop();
@@ -118,6 +121,10 @@ export class RegistrationService implements BeforeApplicationShutdown {
       case 'drain':
         session.state = 'draining';
         return this.closeWhenIdle(session);
+      case 'error':
+        // The agent closes the connection after it; its reason is what an operator needs.
+        this.logger.warn(`agent ${session.id} reported ${message.code}: ${message.message}`);
+        return;
     }
   }
 

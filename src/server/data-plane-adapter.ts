@@ -3,14 +3,15 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { HarpConfig } from '../config/index.js';
-import { RESERVED_PREFIX } from '../proxy/proxy.service.js';
+import { MAX_REQUEST_HEADER_FIELDS } from '../proxy/proxy-settings.js';
+import { continueHeldBack } from '../proxy/proxy.service.js';
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** True for requests HARP answers itself (`/_harp`, `/_harp/…`, `/_harp?…`). */
 export function isReservedUrl(url: string | undefined): boolean {
   if (!url?.startsWith('/_harp')) return false;
-  return url.length === 6 || url[6] === '/' || url[6] === '?';
+  return url.length === 6 || url[6] === '/' || url[6] === '?' || url[6] === '#';
 }
 
 /**
@@ -33,35 +34,91 @@ export class DataPlaneAdapter extends ExpressAdapter {
 
   override initHttpServer(): void {
     const express = this.getInstance() as RequestHandler;
+    const { headersTimeoutMs } = this.config;
     const server = createServer(
       {
         maxHeaderSize: this.config.maxHeaderBytes,
-        headersTimeout: this.config.headersTimeoutMs,
+        headersTimeout: headersTimeoutMs,
+        // Node enforces headersTimeout only when it sweeps its connections, every 30 s by
+        // default: a slowloris client would get up to 30 s more than configured.
+        connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(headersTimeoutMs / 4))),
         // Bodies may legitimately take long (a 1 GiB upload); idle sockets are cut instead.
         requestTimeout: 0,
         keepAliveTimeout: 5000,
-        requireHostHeader: true,
+        // The proxy refuses a missing Host itself, with its error code; `/_harp/*` needs none.
+        requireHostHeader: false,
       },
       (req, res) => {
+        track(res);
         if (isReservedUrl(req.url) || !this.dataPlane) express(req, res);
         else this.dataPlane(req, res);
       },
     );
+    // Node would otherwise drop the fields past its default 2000 silently, framing fields
+    // included; one more than the limit lets the proxy see that a request has too many.
+    server.maxHeadersCount = MAX_REQUEST_HEADER_FIELDS + 1;
+    // Without this listener Node answers `Expect: 100-continue` itself, before the proxy could
+    // refuse the upload (413) or find no route for it.
+    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+      track(res);
+      if (isReservedUrl(req.url) || !this.dataPlane) {
+        res.writeContinue();
+        express(req, res);
+      } else {
+        continueHeldBack.add(req);
+        this.dataPlane(req, res);
+      }
+    });
     server.on('clientError', answerClientError);
     this.setHttpServer(server);
   }
 }
 
+// Responses not yet done, per connection: a client error must not write into one of them.
+const unfinished = new WeakMap<Duplex, Set<ServerResponse>>();
+// Node's parser reports its error again on every later read of a broken connection.
+const failed = new WeakSet<Duplex>();
+
+function track(res: ServerResponse): void {
+  const socket = res.req.socket; // `res.socket` is null while a pipelined answer waits its turn
+  let open = unfinished.get(socket);
+  if (open === undefined) unfinished.set(socket, (open = new Set()));
+  open.add(res);
+  res.once('close', () => open.delete(res));
+}
+
 const CLIENT_ERRORS: Record<string, [number, string, string]> = {
   HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'headers_too_large'],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Content Too Large', 'body_too_large'],
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'request_timeout'],
 };
 
-// Node's parser refuses malformed or ambiguous requests (conflicting framing, bad chunk sizes,
-// control characters in fields): each gets a short answer with a code and a closed connection.
+/**
+ * Node's parser refuses malformed or ambiguous requests (conflicting framing, bad chunk sizes,
+ * control characters in fields): each gets a short answer with a code and a closed connection,
+ * unless answers are already under way on that connection. A pipelined error must not turn
+ * into bytes inside an earlier response's body, nor be read as an earlier request's answer.
+ */
 function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
-  if (!socket.writable || (err.code === 'ECONNRESET')) {
+  if (failed.has(socket)) return;
+  failed.add(socket);
+  if (!socket.writable || err.code === 'ECONNRESET') {
     socket.destroy();
+    return;
+  }
+  const open = [...(unfinished.get(socket) ?? [])];
+  const earlier = open.filter((res) => res.req.complete);
+  if (earlier.length > 0) {
+    // Requests before the broken one get their whole answers, then the connection closes.
+    let left = earlier.length;
+    for (const res of earlier) res.once('close', () => --left === 0 && socket.end());
+    return;
+  }
+  // The broken request is the one being read (its body failed); it may be answered already.
+  const broken = open[0];
+  if (broken?.headersSent) {
+    if (broken.writableEnded) socket.end();
+    else socket.destroy(); // half an answer must look broken, not complete
     return;
   }
   const [status, text, code] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'Bad Request', 'bad_request'];
