@@ -48,8 +48,11 @@ export class ProxyExchange {
     this.finish();
     const resetCode = error.code === 'timeout' ? ResetCode.Timeout : ResetCode.Cancel;
     this.stream?.reset(error.code === 'body_too_large' ? ResetCode.TooLarge : resetCode, error.code);
-    if (this.res.headersSent) this.res.destroy(error);
-    else sendErrorPage(this.res, error, this.requestId);
+    if (this.res.headersSent) return void this.res.destroy(error);
+    // The rest of an unread body will not be forwarded; reading and discarding it would let a
+    // client keep the connection busy for as long as it likes.
+    if (!this.req.complete) this.res.shouldKeepAlive = false;
+    sendErrorPage(this.res, error, this.requestId);
   }
 
   private requestFields(): RequestHead['headers'] {

@@ -42,7 +42,8 @@ export class DataPlaneAdapter extends ExpressAdapter {
         // Node enforces headersTimeout only when it sweeps its connections, every 30 s by
         // default: a slowloris client would get up to 30 s more than configured.
         connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(headersTimeoutMs / 4))),
-        // Bodies may legitimately take long (a 1 GiB upload); idle sockets are cut instead.
+        // Bodies may legitimately take long (a 1 GiB upload). A stalled one is answered 504 after
+        // requestTimeoutMs without a byte, and its connection is closed.
         requestTimeout: 0,
         keepAliveTimeout: 5000,
         // The proxy refuses a missing Host itself, with its error code; `/_harp/*` needs none.

@@ -303,6 +303,17 @@ describe('hostile HTTP from clients', () => {
       expect(upstream.received.every((r) => r.body.length <= MAX_BODY)).toBe(true);
       await expectStillServing();
     });
+    // Regression: after a 413 mid-body the connection stayed open and Node read and discarded
+    // whatever the client kept sending, so a client could hold it busy for ever.
+    it('a chunked body crossing the limit closes the connection after the 413', async () => {
+      const chunk = `400\r\n${'c'.repeat(0x400)}\r\n`;
+      const head = requestText('POST /big-unending HTTP/1.1', ['Host: app.test', 'Transfer-Encoding: chunked']);
+      const result = await raw([head, chunk, chunk, { pauseMs: 300 }, chunk], { waitMs: 2000 });
+      expect(result.responses[0]?.status).toBe(413);
+      expect(result.responses[0]?.headers.connection).toBe('close');
+      expect(result.closed).toBe(true);
+      await expectStillServing();
+    });
   });
 
   describe('Expect: 100-continue', () => {
