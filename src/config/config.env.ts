@@ -2,7 +2,7 @@ import type { HarpConfigKey } from './config.schema.js';
 import { ENV_SOURCE, envName, type ConfigLayer } from './config.source.js';
 
 /** How an environment string becomes a value of the key's type. */
-type EnvKind = 'string' | 'int' | 'list' | 'json';
+type EnvKind = 'string' | 'int' | 'boolean' | 'list' | 'json';
 
 // Every key has an env twin; `satisfies` makes a new schema key without a kind a type error.
 const ENV_KINDS = {
@@ -22,11 +22,24 @@ const ENV_KINDS = {
   maxFrameBytes: 'int',
   maxStreamsPerAgent: 'int',
   logLevel: 'string',
+  cacheEnabled: 'boolean',
+  cacheMaxBytes: 'int',
+  cacheMaxObjectBytes: 'int',
+  cacheStoreTimeoutMs: 'int',
+  cacheCoalesceTimeoutMs: 'int',
 } as const satisfies Record<HarpConfigKey, EnvKind>;
 
 const KEY_BY_ENV_NAME = new Map(
   (Object.keys(ENV_KINDS) as HarpConfigKey[]).map((key) => [envName(key), key]),
 );
+
+/** Spellings a boolean may have in the environment. */
+const BOOLEAN_WORDS: ReadonlyMap<string, boolean> = new Map([
+  ['true', true],
+  ['1', true],
+  ['false', false],
+  ['0', false],
+]);
 
 /** `HARP_*` variables that are not configuration keys but are not typos either. */
 const IGNORED = (name: string): boolean =>
@@ -76,6 +89,9 @@ function coerce(kind: Exclude<EnvKind, 'json'>, raw: string): unknown {
       const value = Number(raw);
       return /^-?\d+$/.test(raw) && Number.isSafeInteger(value) ? value : raw;
     }
+    case 'boolean':
+      // Anything else is passed on as text for the schema to report ("expected true or false").
+      return BOOLEAN_WORDS.get(raw.toLowerCase()) ?? raw;
     case 'list':
       return raw
         .split(',')

@@ -47,6 +47,11 @@ describe('loadHarpConfig', () => {
         maxFrameBytes: 65536,
         maxStreamsPerAgent: 1000,
         logLevel: 'info',
+        cacheEnabled: true,
+        cacheMaxBytes: 268435456,
+        cacheMaxObjectBytes: 8388608,
+        cacheStoreTimeoutMs: 250,
+        cacheCoalesceTimeoutMs: 5000,
         generatedKey: true,
       });
       expect(config.adminToken).toBeUndefined();
@@ -164,6 +169,11 @@ describe('loadHarpConfig', () => {
           HARP_MAX_FRAME_BYTES: '16384',
           HARP_MAX_STREAMS_PER_AGENT: '17',
           HARP_LOG_LEVEL: 'warn',
+          HARP_CACHE_ENABLED: 'false',
+          HARP_CACHE_MAX_BYTES: '1000',
+          HARP_CACHE_MAX_OBJECT_BYTES: '100',
+          HARP_CACHE_STORE_TIMEOUT_MS: '18',
+          HARP_CACHE_COALESCE_TIMEOUT_MS: '19',
         },
       });
       expect(config).toMatchObject({
@@ -180,7 +190,36 @@ describe('loadHarpConfig', () => {
         maxFrameBytes: 16384,
         maxStreamsPerAgent: 17,
         logLevel: 'warn',
+        cacheEnabled: false,
+        cacheMaxBytes: 1000,
+        cacheMaxObjectBytes: 100,
+        cacheStoreTimeoutMs: 18,
+        cacheCoalesceTimeoutMs: 19,
       });
+    });
+
+    it.each([
+      ['true', true],
+      ['TRUE', true],
+      ['1', true],
+      ['false', false],
+      ['False', false],
+      ['0', false],
+    ])('reads HARP_CACHE_ENABLED=%s as %s', (value, expected) => {
+      expect(loadHarpConfig({ env: { HARP_CACHE_ENABLED: value } }).cacheEnabled).toBe(expected);
+    });
+
+    it.each(['yes', 'on', '2', ' true'])('rejects HARP_CACHE_ENABLED=%s', (value) => {
+      expect(failure(() => loadHarpConfig({ env: { HARP_CACHE_ENABLED: value } }))).toBe(
+        `Invalid configuration: HARP_CACHE_ENABLED (env): expected true or false, got ${JSON.stringify(value)}`,
+      );
+    });
+
+    it('accepts 0 for HARP_CACHE_COALESCE_TIMEOUT_MS (coalescing off) but not for the store timeout', () => {
+      expect(loadHarpConfig({ env: { HARP_CACHE_COALESCE_TIMEOUT_MS: '0' } }).cacheCoalesceTimeoutMs).toBe(0);
+      expect(failure(() => loadHarpConfig({ env: { HARP_CACHE_STORE_TIMEOUT_MS: '0' } }))).toBe(
+        'Invalid configuration: HARP_CACHE_STORE_TIMEOUT_MS (env): expected an integer from 1 to 2147483647, got 0',
+      );
     });
 
     it('reads HARP_TRUSTED_PROXIES as a comma-separated list', () => {
@@ -323,6 +362,12 @@ describe('loadHarpConfig', () => {
       expect(failure(() => loadHarpConfig({ env: {}, overrides: { keys } }))).toBe(
         'Invalid configuration: keys[1].id (overrides): duplicate id, also used by keys[0], got "a"; ' +
           'keys[2].key (overrides): same key as keys[0]; a key must select one rule',
+      );
+    });
+
+    it('reject a cached object limit above 256 MiB', () => {
+      expect(failure(() => loadHarpConfig({ env: { HARP_CACHE_MAX_OBJECT_BYTES: '268435457' } }))).toBe(
+        'Invalid configuration: HARP_CACHE_MAX_OBJECT_BYTES (env): expected an integer from 1 to 268435456, got 268435457',
       );
     });
 

@@ -8,6 +8,8 @@ import { HOST_PATTERN_FLAGS, PATH_PATTERN_FLAGS } from './rule-pattern.js';
 const MAX_WINDOW = 2 ** 31 - 1;
 // Agents accept WebSocket messages up to 4 MiB; a DATA frame must fit in one with its header.
 const MAX_FRAME = 1024 * 1024;
+// A cached object is buffered whole while it is stored, and Redis strings stop at 512 MiB.
+const MAX_CACHE_OBJECT = 256 * 1024 * 1024;
 
 /** One entry of `keys`. */
 export const keyRuleSchema = z.strictObject({
@@ -42,6 +44,11 @@ export const harpConfigSchema = z
     maxFrameBytes: intIn(1024, MAX_FRAME).default(65536),
     maxStreamsPerAgent: intIn(1, MAX_WINDOW).default(1000),
     logLevel: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+    cacheEnabled: z.boolean({ error: 'expected true or false' }).default(true),
+    cacheMaxBytes: intIn(1, Number.MAX_SAFE_INTEGER).default(268435456),
+    cacheMaxObjectBytes: intIn(1, MAX_CACHE_OBJECT).default(8388608),
+    cacheStoreTimeoutMs: intIn(1, MAX_TIMER_MS).default(250),
+    cacheCoalesceTimeoutMs: intIn(0, MAX_TIMER_MS).default(5000),
   })
   // Cross-field rules run only on otherwise valid input, so they can trust the shapes.
   .superRefine(checkKeyRules, { when: (payload) => payload.issues.length === 0 });

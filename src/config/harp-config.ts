@@ -109,6 +109,42 @@ export abstract class HarpConfig {
   abstract readonly logLevel: LogLevel;
 
   /**
+   * Whether the shared HTTP cache answers and stores responses (RFC 9111). Off, every request is
+   * forwarded and marked `Cache-Status: HARP; fwd=bypass`.
+   * @default true
+   */
+  abstract readonly cacheEnabled: boolean;
+
+  /**
+   * Bound of the in-memory cache: body and header bytes of all stored responses; the least
+   * recently used are evicted above it. Not used with {@link redisUrl} (Redis has its own
+   * `maxmemory`).
+   * @default 268435456 (256 MiB)
+   */
+  abstract readonly cacheMaxBytes: number;
+
+  /**
+   * Largest response body the cache stores, in bytes; larger responses are streamed through
+   * uncached. The in-memory store also never keeps one larger than {@link cacheMaxBytes}.
+   * @default 8388608 (8 MiB)
+   */
+  abstract readonly cacheMaxObjectBytes: number;
+
+  /**
+   * Time one cache store operation may take before it counts as failed (a miss for a lookup, a
+   * no-op for a write), in ms. Keeps a slow or unreachable Redis from slowing requests down.
+   * @default 250
+   */
+  abstract readonly cacheStoreTimeoutMs: number;
+
+  /**
+   * How long concurrent misses for one key wait for the first of them to fill the cache before
+   * they go to the backend themselves, in ms; 0 turns coalescing off.
+   * @default 5000
+   */
+  abstract readonly cacheCoalesceTimeoutMs: number;
+
+  /**
    * Derived, not configurable: true when no key was configured and the loader generated
    * {@link key}, so that start-up can print it with the agent command.
    */

@@ -1,0 +1,74 @@
+import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import type { Keyv } from 'keyv';
+import type { HarpConfig } from '../config/index.js';
+import { keyvOver, type HarpKeyvStore, type StoreCounts } from './keyv-store.js';
+import { MemoryKeyvStore } from './memory-store.js';
+import { RedisKeyvStore } from './redis-store.js';
+import { StoreHealth, type HealthLogger } from './store-health.js';
+
+/**
+ * The store the cache runs on, chosen from the configuration: Redis when `redisUrl` is set,
+ * else an in-memory LRU. A DI token shared by the cache-manager factory (which needs `keyv`) and
+ * `HttpCacheStore` (which needs the counts and the health); it disconnects on module destroy.
+ */
+export abstract class CacheBackend {
+  abstract readonly kind: 'memory' | 'redis';
+  /** The Keyv instance cache-manager is built over. */
+  abstract readonly keyv: Keyv;
+  abstract readonly health: StoreHealth;
+  abstract counts(): StoreCounts;
+  /** Disconnects the store; idempotent. */
+  abstract close(): Promise<void>;
+}
+
+/** Knobs for tests and embedders; the defaults suit production. */
+export interface CacheBackendOptions {
+  /** Redis key prefix. @default 'harp:cache:' */
+  readonly redisPrefix?: string;
+  /** Where outages are reported. @default Nest's Logger, context `HttpCache` */
+  readonly logger?: HealthLogger;
+  /** How often a failing store is probed, in ms. @default 1000 */
+  readonly retryMs?: number;
+}
+
+class KeyvBackend extends CacheBackend implements OnModuleDestroy {
+  readonly keyv: Keyv;
+
+  constructor(
+    readonly kind: 'memory' | 'redis',
+    private readonly store: HarpKeyvStore,
+    readonly health: StoreHealth,
+  ) {
+    super();
+    this.keyv = keyvOver(store);
+  }
+
+  counts(): StoreCounts {
+    return this.store.counts();
+  }
+
+  close(): Promise<void> {
+    return this.store.disconnect();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.close();
+  }
+}
+
+/** Builds the backend the configuration asks for. Redis is not connected when the cache is off. */
+export function createCacheBackend(config: HarpConfig, options: CacheBackendOptions = {}): CacheBackend {
+  const logger = options.logger ?? new Logger('HttpCache');
+  if (config.redisUrl !== undefined && config.cacheEnabled) {
+    const health = new StoreHealth('redis', logger, options.retryMs);
+    const store = new RedisKeyvStore({
+      url: config.redisUrl,
+      timeoutMs: config.cacheStoreTimeoutMs,
+      health,
+      prefix: options.redisPrefix,
+    });
+    return new KeyvBackend('redis', store, health);
+  }
+  const health = new StoreHealth('memory', logger, options.retryMs);
+  return new KeyvBackend('memory', new MemoryKeyvStore(config.cacheMaxBytes), health);
+}

@@ -1,0 +1,51 @@
+import { storageVerdict } from './storability.js';
+import { createCachedResponse, currentAge, hitFields, storedFields, updatedFields } from './cached-response.js';
+
+describe('storedFields (RFC 9111 §3.1)', () => {
+  it.each<[string, string[], string[]]>([
+    [
+      'keeps spelling, order and repeats',
+      ['X-A', '1', 'content-TYPE', 'text/plain', 'X-A', '2', 'Link', '</a>', 'link', '</b>'],
+      ['X-A', '1', 'content-TYPE', 'text/plain', 'X-A', '2', 'Link', '</a>', 'link', '</b>'],
+    ],
+    [
+      'drops hop-by-hop fields and those named in Connection (RFC 9110 §7.6.1)',
+      ['Connection', 'close, X-Hop', 'X-Hop', '1', 'Keep-Alive', 'timeout=5', 'Transfer-Encoding', 'chunked', 'X-End', '2'],
+      ['X-End', '2'],
+    ],
+    ['drops Set-Cookie (§7.3)', ['Set-Cookie', 'a=1', 'set-cookie', 'b=2', 'X', '1'], ['X', '1']],
+    ['drops Age, recomputed on every hit (§5.1)', ['Age', '5', 'X', '1'], ['X', '1']],
+    ['drops X-Request-ID, which named the filling request', ['X-Request-ID', 'abc', 'X', '1'], ['X', '1']],
+  ])('%s', (_title, raw, expected) => {
+    expect(storedFields(raw)).toEqual(expected);
+  });
+});
+
+describe('hitFields and currentAge (RFC 9111 §5.1)', () => {
+  const T0 = Date.parse('2026-03-01T12:00:00Z');
+  const head = { status: 200, headers: ['Cache-Control', 'max-age=60', 'Age', '7', 'X', '1'] };
+  const verdict = storageVerdict({ method: 'GET', headers: {} }, head, 1, { maxObjectBytes: 10, now: T0 });
+  if (!verdict.store) throw new Error(verdict.reason);
+  const entry = createCachedResponse(head, Buffer.from('b'), verdict.policy, T0);
+
+  it('appends one Age: upstream age plus time resident here, whole seconds', () => {
+    expect(currentAge(entry, T0 + 2_900)).toBe(9);
+    expect(hitFields(entry, T0 + 3_000)).toEqual(['Cache-Control', 'max-age=60', 'X', '1', 'Age', '10']);
+  });
+
+  it('keeps the reason phrase and status', () => {
+    expect(entry).toMatchObject({ status: 200, reason: '', storedAt: T0 });
+  });
+});
+
+describe('updatedFields (RFC 9111 §3.2)', () => {
+  it.each<[string, string[], string[], string[]]>([
+    ['replaces in place', ['A', '1', 'B', '2'], ['a', '9'], ['a', '9', 'B', '2']],
+    ['replaces every repeat by all new values at the first place', ['A', '1', 'B', '2', 'A', '3'], ['A', '8', 'A', '9'], ['A', '8', 'A', '9', 'B', '2']],
+    ['appends new fields', ['A', '1'], ['C', '3'], ['A', '1', 'C', '3']],
+    ['ignores Content-Length and Content-Encoding', ['Content-Length', '10'], ['Content-Length', '0', 'Content-Encoding', 'gzip'], ['Content-Length', '10']],
+    ['ignores hop-by-hop fields', ['A', '1'], ['Connection', 'close', 'Keep-Alive', '5'], ['A', '1']],
+  ])('%s', (_title, stored, notModified, expected) => {
+    expect(updatedFields(stored, notModified)).toEqual(expected);
+  });
+});

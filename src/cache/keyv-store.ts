@@ -1,0 +1,46 @@
+import { Keyv } from 'keyv';
+import type { StoredData } from './entry-codec.js';
+
+/** Size facts a store can give; undefined where it cannot know them cheaply. */
+export interface StoreCounts {
+  readonly entries?: number;
+  readonly bytes?: number;
+  readonly evictions?: number;
+}
+
+/**
+ * A Keyv storage adapter as HARP's stores implement it. Keyv is built with `serialize` and
+ * `deserialize` off (see {@link keyvOver}), so `set` receives Keyv's `{ value, expires }`
+ * envelope as an object and whatever non-string `get` returns is used as that envelope (keyv 5.6
+ * `serializeData`/`deserializeData` and `get`), which keeps bodies as Buffers end to end.
+ */
+export interface HarpKeyvStore {
+  /** Keyv assigns its namespace here; HARP's stores prefix keys themselves and ignore it. */
+  namespace?: string;
+  get(key: string): Promise<StoredData | undefined>;
+  /** @param ttl milliseconds; HARP always passes one */
+  set(key: string, data: StoredData, ttl?: number): Promise<void>;
+  delete(key: string): Promise<boolean>;
+  clear(): Promise<void>;
+  /** Releases connections; idempotent. */
+  disconnect(): Promise<void>;
+  counts(): StoreCounts;
+}
+
+/**
+ * A Keyv instance over `store` that passes values through untouched: no serialization, no key
+ * prefix of its own (the store prefixes, so keys never get two namespaces), and errors thrown
+ * rather than swallowed, so that a failed write is known to have failed.
+ */
+export function keyvOver(store: HarpKeyvStore): Keyv {
+  return new Keyv({
+    store: store as never,
+    namespace: undefined,
+    useKeyPrefix: false,
+    serialize: undefined,
+    deserialize: undefined,
+    throwOnErrors: true,
+    // Errors reach callers as rejections; Keyv's 'error' events would only duplicate them.
+    emitErrors: false,
+  });
+}

@@ -1,0 +1,157 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type CachePolicy from 'http-cache-semantics';
+import type { PolicyObject } from './cache-entry.js';
+import type { ResponseHead } from './cached-response.js';
+import {
+  newPolicy,
+  parseDirectives,
+  policyRequest,
+  policyResponse,
+  responseDirectives,
+  type FreshnessOptions,
+} from './policy-input.js';
+import { fieldValues, hasField } from './raw-fields.js';
+import { parseVary } from './vary.js';
+
+/** A request as the cache sees it. */
+export interface CacheRequest {
+  /** The method as received, e.g. `GET`. */
+  readonly method: string;
+  /**
+   * Request fields by lowercased name (Node's `IncomingHttpHeaders`), as forwarded to the backend:
+   * `Vary` selects on what the backend saw.
+   */
+  readonly headers: IncomingHttpHeaders;
+}
+
+/** Cache settings of one route (the route-level hook). */
+export interface RouteCacheOptions extends FreshnessOptions {
+  /**
+   * False opts the route out: nothing is looked up or stored (`Cache-Status: fwd=bypass`).
+   * @default true
+   */
+  readonly enabled?: boolean;
+}
+
+/** What {@link storageVerdict} needs besides the exchange. */
+export interface StorageOptions extends RouteCacheOptions {
+  /** Largest body stored, in bytes (config `cacheMaxObjectBytes`). */
+  readonly maxObjectBytes: number;
+  /**
+   * How long past its usable lifetime an entry with a validator (`ETag` or `Last-Modified`) is
+   * kept, so that it can be revalidated with a 304 rather than fetched again, in ms.
+   * @default 300000
+   */
+  readonly revalidationWindowMs?: number;
+  /** The clock, for tests. @default Date.now() */
+  readonly now?: number;
+}
+
+/** Why a response is not stored. */
+export type NotStoredReason =
+  | 'disabled'
+  | 'method'
+  | 'range'
+  | 'too-large'
+  | 'set-cookie'
+  | 'vary-star'
+  | 'no-store'
+  | 'private'
+  | 'authorization'
+  | 'not-cacheable'
+  | 'no-freshness';
+
+/** The outcome of {@link storageVerdict}. */
+export type StorageVerdict =
+  | {
+      readonly store: true;
+      /** The policy to keep in the entry (`createCachedResponse`). */
+      readonly policy: PolicyObject;
+      /** Storage TTL, in ms: usable lifetime plus the revalidation window when there is a validator. */
+      readonly ttlMs: number;
+      /** Lowercased `Vary` names; empty when the response does not vary. */
+      readonly vary: readonly string[];
+    }
+  | { readonly store: false; readonly reason: NotStoredReason };
+
+export const DEFAULT_REVALIDATION_WINDOW_MS = 300_000;
+
+/**
+ * Whether a response may be stored, and for how long (RFC 9111 §3), judged from its head.
+ *
+ * Beyond the library's checks (understood status, `no-store`, `private`, explicit freshness or a
+ * status cacheable by default, RFC 9111 §3 and §4.2.2 for heuristics), HARP refuses:
+ * - methods other than GET (a HEAD response has no body to serve a GET with; POST responses are
+ *   not reused for other requests, §9.3.3 of RFC 9110);
+ * - requests with `Range`: their 206 is a fragment, HARP stores and serves whole responses;
+ * - bodies over `maxObjectBytes`, when known: call again with the final size at the end, or
+ *   with `undefined` while it is still unknown (chunked);
+ * - `Set-Cookie`: RFC 9111 §7.3 notes that it "does not inhibit caching" and that such responses
+ *   "can be (and often is)" reused, which hands one user's session to the next; like Varnish's
+ *   and nginx's defaults, HARP does not store them (storing them minus the cookie would still
+ *   serve a body made for that session);
+ * - `Vary: *`: such a response never matches a later request (RFC 9111 §4.1);
+ * - a request with `Authorization`, unless the response says `public`, `s-maxage` or
+ *   `must-revalidate` (RFC 9111 §3.5);
+ * - a lifetime of zero without a validator: nothing could ever be reused.
+ */
+export function storageVerdict(
+  request: CacheRequest,
+  response: ResponseHead,
+  bodyBytes: number | undefined,
+  options: StorageOptions,
+): StorageVerdict {
+  const refuse = (reason: NotStoredReason): StorageVerdict => ({ store: false, reason });
+  if (options.enabled === false) return refuse('disabled');
+  if (request.method !== 'GET') return refuse('method');
+  if (request.headers.range !== undefined) return refuse('range');
+  if (bodyBytes !== undefined && bodyBytes > options.maxObjectBytes) return refuse('too-large');
+  const raw = response.headers;
+  if (hasField(raw, 'set-cookie') || hasField(raw, 'set-cookie2')) return refuse('set-cookie');
+  const vary = parseVary(fieldValues(raw, 'vary'));
+  if (vary.wildcard) return refuse('vary-star');
+  const { directives } = responseDirectives(raw);
+  if (directives.has('no-store') || parseDirectives(request.headers['cache-control']).has('no-store')) {
+    return refuse('no-store');
+  }
+  if (directives.has('private')) return refuse('private');
+  if (request.headers.authorization !== undefined && !allowsAuthenticated(directives)) return refuse('authorization');
+
+  const now = options.now ?? Date.now();
+  const libraryRequest = policyRequest(request.method, request.headers);
+  const policy = newPolicy(libraryRequest, policyResponse(response.status, raw, options), now);
+  if (!policy.storable()) return refuse('not-cacheable');
+  const ttlMs = storageTtlMs(policy, raw, options.revalidationWindowMs);
+  if (ttlMs <= 0) return refuse('no-freshness');
+  return { store: true, policy: policy.toObject(), ttlMs, vary: vary.names };
+}
+
+/** `storageVerdict(...).store`. */
+export function isStorable(
+  request: CacheRequest,
+  response: ResponseHead,
+  bodyBytes: number | undefined,
+  options: StorageOptions,
+): boolean {
+  return storageVerdict(request, response, bodyBytes, options).store;
+}
+
+/**
+ * How long to keep an entry, in ms: while it is usable (fresh, or within `stale-while-revalidate`
+ * or `stale-if-error`: the library's `timeToLive()`), plus the revalidation window when it has a
+ * validator. 0 means not worth storing.
+ */
+export function storageTtlMs(
+  policy: CachePolicy,
+  raw: readonly string[],
+  revalidationWindowMs = DEFAULT_REVALIDATION_WINDOW_MS,
+): number {
+  const usable = Math.max(0, Math.ceil(policy.timeToLive()));
+  const validator = hasField(raw, 'etag') || hasField(raw, 'last-modified');
+  return validator ? usable + revalidationWindowMs : usable;
+}
+
+/** RFC 9111 §3.5: "must-revalidate, public, and s-maxage" let a shared cache store such a response. */
+function allowsAuthenticated(directives: ReadonlyMap<string, string | true>): boolean {
+  return directives.has('public') || directives.has('s-maxage') || directives.has('must-revalidate');
+}
