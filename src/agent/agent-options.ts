@@ -5,6 +5,11 @@ import { CONNECT_PATH } from '../protocol/index.js';
 export interface AgentRoute {
   host?: string;
   path?: string;
+  /**
+   * The proxy's shared cache for this route: `{ enabled: false }` opts out;
+   * `defaultTtlSeconds` gives cacheable responses that state no lifetime one.
+   */
+  cache?: { enabled?: boolean; defaultTtlSeconds?: number };
 }
 
 /** Options of {@link connect}. Exactly one of `upstream` and `handler` is required. */

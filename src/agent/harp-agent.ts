@@ -151,7 +151,7 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
 
   private routes(): RouteClaim[] {
     const routes = this.options.routes?.length ? this.options.routes : [{}];
-    return routes.map((r) => ({ host: r.host ?? '*', path: r.path ?? '/' }));
+    return routes.map((r) => ({ host: r.host ?? '*', path: r.path ?? '/', ...(r.cache ? { cache: r.cache } : {}) }));
   }
 
   // A proxy that stops pinging is gone even if TCP has not noticed yet.

@@ -52,3 +52,4 @@ export {
 export { invalidatedKeys } from './invalidation.js';
 export { unkeyedRequestFields, UNKEYED_FIELDS_ALWAYS, UNKEYED_FIELDS_CACHEABLE } from './poisoning.js';
 export { invalidate, lookupVariant, storeVariant, variantKey, type VariantLookup } from './variants.js';
+export { freshnessTtl } from './freshness-ttl.js';

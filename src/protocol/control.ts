@@ -4,9 +4,15 @@ import { ProtocolError } from './errors.js';
 // Control messages are JSON objects on stream 0, discriminated by `type`. They are rare (a few
 // per connection), so readability wins over compactness here; bodies never travel as JSON.
 
+/** A route's cache settings: off, or a lifetime (s) for cacheable responses that state none. */
+const routeCacheSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  defaultTtlSeconds: z.number().int().min(0).max(31_536_000).optional(),
+});
 const routeSchema = z.strictObject({
   host: z.string().min(1).max(255),
   path: z.string().min(1).max(2048),
+  cache: routeCacheSchema.optional(),
 });
 const routeRejectionSchema = z.strictObject({
   host: z.string(),

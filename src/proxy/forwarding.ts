@@ -90,6 +90,16 @@ export function forwardingFields(
   return { fields, clientAddress };
 }
 
+/** The scheme the client used: a trusted proxy's `X-Forwarded-Proto`, else the socket's. */
+export function clientProtocol(
+  peerAddress: string | undefined,
+  socketProtocol: 'http' | 'https',
+  forwardedProto: string | undefined,
+  trusted: TrustedProxies,
+): 'http' | 'https' {
+  return (trusted.has(plainAddress(peerAddress)) && trustedProto(forwardedProto)) || socketProtocol;
+}
+
 // Each proxy of a chain may append its own value; the first is what the client used. Only the
 // two schemes HARP knows are passed on: anything else would be a malformed Forwarded element.
 function trustedProto(value: string | undefined): 'http' | 'https' | undefined {

@@ -12,7 +12,9 @@ export type ProxyErrorCode =
   | 'agent_refused'
   | 'upstream_error'
   | 'bad_response'
-  | 'timeout';
+  | 'timeout'
+  | 'not_cached'
+  | 'internal_error';
 
 // The one place failures map to HTTP statuses and the short text a client reads.
 const CATALOGUE: Record<ProxyErrorCode, { status: number; message: string }> = {
@@ -29,6 +31,8 @@ const CATALOGUE: Record<ProxyErrorCode, { status: number; message: string }> = {
   upstream_error: { status: 502, message: 'the backend could not reach its upstream' },
   bad_response: { status: 502, message: 'the backend sent a response that cannot be relayed' },
   timeout: { status: 504, message: 'the backend did not answer in time' },
+  not_cached: { status: 504, message: 'the response is not in the cache (only-if-cached)' },
+  internal_error: { status: 500, message: 'the proxy failed to handle the request' },
 };
 
 /** A failed exchange: a stable code, its HTTP status, and the cause kept for logs. */

@@ -13,6 +13,46 @@ import type { ProxyErrorCode } from './proxy-errors.js';
 import type { ProxySettings } from './proxy-settings.js';
 import { declaredLength, ExactLength } from './response-length.js';
 
+/** Fields to take out of and put into the forwarded request (a cache's revalidation). */
+export interface RequestAdjustment {
+  readonly remove: ReadonlySet<string>;
+  readonly add: ReadonlyArray<readonly [string, string]>;
+}
+
+/** Collects a response body while it is relayed; told at the end whether it arrived whole. */
+export interface BodyTap {
+  push(chunk: Buffer): void;
+  end(complete: boolean): void;
+}
+
+/** What an observer wants done with the backend's response. */
+export type HeadDirective =
+  /** Relay it, with these fields added and the body shown to `tap`. */
+  | { readonly answered: false; readonly addFields?: readonly string[]; readonly tap?: BodyTap }
+  /** The observer answered the client itself (e.g. from the cache after a 304). */
+  | { readonly answered: true };
+
+/**
+ * Watches an exchange on behalf of the cache: sees the response head before the client does,
+ * may answer instead of a failure, and names the fields every answer carries.
+ */
+export interface ExchangeObserver {
+  /** Fields added to error pages of this exchange (e.g. `Cache-Status`). */
+  readonly errorFields?: readonly string[];
+  /** @param fields the response's end-to-end fields, in Node's raw form */
+  onHead(head: ResponseHead, fields: readonly string[]): HeadDirective;
+  /** The exchange failed before a response head reached the client; true if it answered. */
+  onFailure?(error: ProxyError): boolean;
+  /** The exchange is over, however it ended (after the tap's `end`). Called once. */
+  onDone?(): void;
+}
+
+/** How {@link ProxyExchange.forward} sends the request. */
+export interface ForwardOptions {
+  readonly adjust?: RequestAdjustment;
+  readonly observer?: ExchangeObserver;
+}
+
 /**
  * One public request carried through the tunnel: start → response head → body → end, or an
  * error at any point. Before the response head an error becomes an error page; after it, the
@@ -22,6 +62,7 @@ export class ProxyExchange {
   private stream?: TunnelStream;
   private timer?: NodeJS.Timeout;
   private done = false;
+  private observer?: ExchangeObserver;
 
   constructor(
     private readonly settings: ProxySettings,
@@ -31,9 +72,10 @@ export class ProxyExchange {
   ) {}
 
   /** Opens a stream on `backend` and relays the exchange over it. */
-  forward(backend: TunnelBackend, target: string, hasBody: boolean): void {
-    const { req, res } = this;
-    const head: RequestHead = { method: req.method ?? 'GET', target, headers: this.requestFields() };
+  forward(backend: TunnelBackend, target: string, hasBody: boolean, options: ForwardOptions = {}): void {
+    const { res } = this;
+    this.observer = options.observer;
+    const head = this.requestHead(target, options.adjust);
     const stream = backend.openStream(head, !hasBody);
     this.stream = stream;
     stream.once('head', (h: ResponseHead) => this.onResponseHead(h));
@@ -49,13 +91,23 @@ export class ProxyExchange {
     const resetCode = error.code === 'timeout' ? ResetCode.Timeout : ResetCode.Cancel;
     this.stream?.reset(error.code === 'body_too_large' ? ResetCode.TooLarge : resetCode, error.code);
     if (this.res.headersSent) return void this.res.destroy(error);
+    if (this.observer?.onFailure?.(error)) return;
     // The rest of an unread body will not be forwarded; reading and discarding it would let a
     // client keep the connection busy for as long as it likes.
     if (!this.req.complete) this.res.shouldKeepAlive = false;
-    sendErrorPage(this.res, error, this.requestId);
+    sendErrorPage(this.res, error, this.requestId, this.observer?.errorFields);
   }
 
-  private requestFields(): RequestHead['headers'] {
+  /** The request as it goes to the backend: end-to-end fields, forwarding facts, request id. */
+  requestHead(target: string, adjust?: RequestAdjustment): RequestHead {
+    const method = this.req.method ?? 'GET';
+    const fields = this.requestFields(method);
+    if (!adjust) return { method, target, headers: fields };
+    const kept = fields.filter(([name]) => !adjust.remove.has(name.toLowerCase()));
+    return { method, target, headers: [...kept, ...adjust.add.map(([n, v]) => [n, v] as [string, string])] };
+  }
+
+  private requestFields(method: string): Array<[string, string]> {
     const { req, settings } = this;
     const socket = req.socket as Partial<TLSSocket>;
     const forwarding = forwardingFields(
@@ -70,7 +122,7 @@ export class ProxyExchange {
       },
       settings.trustedProxies,
     );
-    const fields = pairs(endToEnd(req.rawHeaders, settings.droppedRequestFields));
+    const fields = pairs(endToEnd(req.rawHeaders, settings.droppedRequestFields(method)));
     fields.push(...forwarding.fields, ['X-Request-ID', this.requestId]);
     return fields;
   }
@@ -98,6 +150,14 @@ export class ProxyExchange {
     const fields = endToEnd(flatten(head.headers));
     const expected = declaredLength(fields);
     if (expected === null) return this.fail(new ProxyError('bad_response', 'invalid Content-Length'));
+    const directive = this.observer?.onHead(head, fields);
+    if (directive?.answered) {
+      this.finish();
+      stream.destroy();
+      return;
+    }
+    if (directive?.addFields) fields.push(...directive.addFields);
+    const tap = directive?.tap;
     if (!hasField(fields, 'x-request-id')) fields.push('X-Request-ID', this.requestId);
     // A client still uploading when the answer comes gets the answer and a closed connection,
     // rather than a keep-alive socket with an unread body in it.
@@ -108,9 +168,10 @@ export class ProxyExchange {
       return this.fail(new ProxyError('bad_response', (err as Error).message, { cause: err }));
     }
     if (req.method === 'HEAD' || head.status === 204 || head.status === 304) {
-      this.finish();
       res.end();
       stream.destroy();
+      tap?.end(true);
+      this.finish();
       return;
     }
     // Node holds a written head back until the first body byte, so a backend that sends its head
@@ -119,8 +180,10 @@ export class ProxyExchange {
     setImmediate(() => {
       if (stream.bytesReceived === 0 && !res.writableEnded && !res.destroyed) res.flushHeaders();
     });
+    if (tap) stream.on('data', (chunk: Buffer) => tap.push(chunk));
     const body = expected === undefined ? [stream] : [stream, new ExactLength(expected)];
     pipeline([...body, res] as unknown as [TunnelStream, ServerResponse], (err) => {
+      tap?.end(!err);
       this.finish();
       if (err) res.destroy();
     });
@@ -144,6 +207,7 @@ export class ProxyExchange {
     if (this.done) return;
     this.done = true;
     this.stopTimer();
+    this.observer?.onDone?.();
   }
 
   private stopTimer(): void {
@@ -175,14 +239,20 @@ function hasField(raw: readonly string[], lowerName: string): boolean {
 }
 
 /** A short plain-text error page with the stable code in `X-Harp-Error`. */
-export function sendErrorPage(res: ServerResponse, error: ProxyError, requestId: string): void {
+export function sendErrorPage(
+  res: ServerResponse,
+  error: ProxyError,
+  requestId: string,
+  extraFields: readonly string[] = [],
+): void {
   const body = `${error.status} ${error.message}\n`;
-  res.writeHead(error.status, {
-    'Content-Type': 'text/plain; charset=utf-8',
-    'Content-Length': Buffer.byteLength(body),
-    'Cache-Control': 'no-store',
-    'X-Harp-Error': error.code,
-    'X-Request-ID': requestId,
-  });
+  res.writeHead(error.status, [
+    'Content-Type', 'text/plain; charset=utf-8',
+    'Content-Length', String(Buffer.byteLength(body)),
+    'Cache-Control', 'no-store',
+    'X-Harp-Error', error.code,
+    'X-Request-ID', requestId,
+    ...extraFields,
+  ]);
   res.end(body);
 }

@@ -1,4 +1,5 @@
 import type { HarpConfig } from '../config/index.js';
+import { unkeyedRequestFields } from '../cache/poisoning.js';
 import { FORWARDING_FIELDS, TrustedProxies } from './forwarding.js';
 
 /**
@@ -9,14 +10,23 @@ import { FORWARDING_FIELDS, TrustedProxies } from './forwarding.js';
  */
 export const MAX_REQUEST_HEADER_FIELDS = 256;
 
+// `Expect: 100-continue` is answered by the proxy itself; passing it on would make the agent's
+// client wait for a second 100.
+const DROPPED_ALWAYS = [...FORWARDING_FIELDS, 'x-request-id', 'expect'];
+const DROPPED_OTHER: ReadonlySet<string> = new Set([...DROPPED_ALWAYS, ...unkeyedRequestFields('POST')]);
+const DROPPED_CACHEABLE: ReadonlySet<string> = new Set([...DROPPED_ALWAYS, ...unkeyedRequestFields('GET')]);
+
 /** What every exchange needs from the configuration, computed once. */
 export interface ProxySettings {
   readonly requestTimeoutMs: number;
   readonly maxBodyBytes: number;
   readonly maxHeaderFields: number;
   readonly trustedProxies: TrustedProxies;
-  /** Request fields never forwarded as received: forwarding facts, the request id, `Expect`. */
-  readonly droppedRequestFields: ReadonlySet<string>;
+  /**
+   * Request fields never forwarded as received: forwarding facts, the request id, `Expect`, and
+   * the unkeyed fields that could poison the cache (more of them for cacheable methods).
+   */
+  droppedRequestFields(method: string): ReadonlySet<string>;
 }
 
 export function proxySettings(config: HarpConfig): ProxySettings {
@@ -25,8 +35,6 @@ export function proxySettings(config: HarpConfig): ProxySettings {
     maxBodyBytes: config.maxBodyBytes,
     maxHeaderFields: MAX_REQUEST_HEADER_FIELDS,
     trustedProxies: new TrustedProxies(config.trustedProxies),
-    // `Expect: 100-continue` is answered by the proxy itself; passing it on would make the
-    // agent's client wait for a second 100.
-    droppedRequestFields: new Set([...FORWARDING_FIELDS, 'x-request-id', 'expect']),
+    droppedRequestFields: (method) => (method === 'GET' || method === 'HEAD' ? DROPPED_CACHEABLE : DROPPED_OTHER),
   };
 }

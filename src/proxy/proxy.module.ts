@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { HarpCacheModule } from '../cache/index.js';
+import { CachingProxy } from './caching-proxy.js';
 import { ProxyController } from './proxy.controller.js';
 import { ProxyService } from './proxy.service.js';
 
@@ -7,8 +9,9 @@ import { ProxyService } from './proxy.service.js';
  * catch-all route takes whatever nobody else claimed.
  */
 @Module({
+  imports: [HarpCacheModule],
   controllers: [ProxyController],
-  providers: [ProxyService],
+  providers: [ProxyService, CachingProxy],
   exports: [ProxyService],
 })
 export class ProxyModule {}

@@ -1,9 +1,12 @@
-import { Injectable } from '@nestjs/common';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Injectable, Logger } from '@nestjs/common';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import { HarpConfig } from '../config/index.js';
 import { normalizeRequestHost } from '../routing/route-pattern.js';
 import { RoutingService } from '../routing/routing.service.js';
 import type { TunnelBackend } from '../tunnel/tunnel-backend.js';
+import { CachingProxy } from './caching-proxy.js';
+import { clientProtocol } from './forwarding.js';
 import { ProxyError } from './proxy-errors.js';
 import { ProxyExchange, sendErrorPage } from './proxy-exchange.js';
 import { proxySettings } from './proxy-settings.js';
@@ -29,9 +32,12 @@ export const continueHeldBack = new WeakSet<IncomingMessage>();
 export class ProxyService {
   private readonly settings: ProxySettings;
 
+  private readonly logger = new Logger('Proxy');
+
   constructor(
     config: HarpConfig,
     private readonly routing: RoutingService,
+    private readonly cache: CachingProxy,
   ) {
     this.settings = proxySettings(config);
   }
@@ -57,7 +63,30 @@ export class ProxyService {
     const backend = resolution.backend as TunnelBackend | undefined;
     if (!backend) return refuse(new ProxyError('no_backend'));
     if (continueHeldBack.has(req)) res.writeContinue();
-    exchange.forward(backend, target.origin, hasBody(req));
+    const method = req.method ?? 'GET';
+    const forward = {
+      exchange,
+      req,
+      res,
+      backend,
+      host: target.host,
+      target: target.origin,
+      scheme: this.schemeOf(req),
+      hasBody: hasBody(req),
+      route: resolution.pool.options.cache ?? {},
+      headers: forwardedHeaders(req, this.settings.droppedRequestFields(method)),
+    };
+    this.cache.forward(forward).catch((err: Error) => {
+      this.logger.error(`cache path failed for ${method} ${target.origin}: ${err.stack ?? err.message}`);
+      exchange.fail(new ProxyError('internal_error', err.message, { cause: err }));
+    });
+  }
+
+  private schemeOf(req: IncomingMessage): 'http' | 'https' {
+    const socketProtocol = (req.socket as Partial<TLSSocket>).encrypted ? 'https' : 'http';
+    const forwardedProto = req.headers['x-forwarded-proto'];
+    const proto = Array.isArray(forwardedProto) ? forwardedProto[0] : forwardedProto;
+    return clientProtocol(req.socket.remoteAddress, socketProtocol, proto, this.settings.trustedProxies);
   }
 }
 
@@ -94,6 +123,13 @@ function refusalOf(req: IncomingMessage, settings: ProxySettings): ProxyError | 
     return new ProxyError('body_too_large', `${length} > ${settings.maxBodyBytes} bytes`);
   }
   return undefined;
+}
+
+/** The request's fields as the backend will see them, by lowercased name (what `Vary` selects on). */
+function forwardedHeaders(req: IncomingMessage, dropped: ReadonlySet<string>): IncomingHttpHeaders {
+  const headers = { ...req.headers };
+  for (const name of dropped) delete headers[name];
+  return headers;
 }
 
 function fieldValues(raw: readonly string[], lowerName: string): string[] {

@@ -7,6 +7,7 @@ import { effectiveKeyRules, HarpConfig } from '../config/index.js';
 import type { KeyRule } from '../config/index.js';
 import { CloseCode, parseAgentControl, ProtocolError } from '../protocol/index.js';
 import type { AgentControl, RouteClaim, RouteRejection } from '../protocol/index.js';
+import type { RouteOptions } from '../routing/route.js';
 import { RoutingService } from '../routing/routing.service.js';
 import { TunnelConnection } from '../tunnel/tunnel-connection.js';
 import { AgentSession, routeKey } from './agent-session.js';
@@ -161,12 +162,12 @@ export class RegistrationService implements BeforeApplicationShutdown {
     const rejected: RouteRejection[] = [];
     for (const claim of routes) {
       if (!mayClaim(session.rule!, claim)) {
-        rejected.push({ ...claim, code: 'ROUTE_FORBIDDEN', reason: `key "${session.keyId}" may not claim it` });
+        rejected.push({ host: claim.host, path: claim.path, code: 'ROUTE_FORBIDDEN', reason: `key "${session.keyId}" may not claim it` });
         continue;
       }
-      const result = this.routing.register(session, claim);
+      const result = this.routing.register(session, claim, routeOptions(claim));
       if (!result.ok) {
-        rejected.push({ ...claim, code: result.code, reason: result.reason });
+        rejected.push({ host: claim.host, path: claim.path, code: result.code, reason: result.reason });
         continue;
       }
       session.routes.set(routeKey(result.route), result.route);
@@ -216,6 +217,12 @@ export class RegistrationService implements BeforeApplicationShutdown {
     this.sessions.delete(session.id);
     if (session.rule) this.logger.log(`agent ${session.id} disconnected`);
   }
+}
+
+function routeOptions(claim: RouteClaim): RouteOptions {
+  if (!claim.cache) return {};
+  const { enabled, defaultTtlSeconds } = claim.cache;
+  return { cache: { enabled, defaultTtlMs: defaultTtlSeconds === undefined ? undefined : defaultTtlSeconds * 1000 } };
 }
 
 function peerOf(req: IncomingMessage): string {

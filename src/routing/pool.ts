@@ -1,3 +1,5 @@
+import type { RouteOptions } from './route.js';
+
 /**
  * The backends that serve one route (host pattern + path prefix), all registered with the same
  * key. Traffic is shared round-robin among the members that can take it right now.
@@ -7,6 +9,8 @@
  */
 export class Pool<T> {
   readonly #members: T[] = [];
+  /** Set by the latest registration of the route (a new deployment's settings win). */
+  options: RouteOptions = {};
   /** Index of the member to try first on the next pick. */
   #cursor = 0;
 

@@ -16,3 +16,14 @@ export function hostKindOf(hostPattern: string): HostKind {
   if (hostPattern === '*') return 'any';
   return hostPattern.startsWith('*.') ? 'wildcard' : 'exact';
 }
+
+/** Settings a backend gives a route when it registers it; the latest registration's apply. */
+export interface RouteOptions {
+  /** The shared cache for this route: off, or a lifetime for responses that state none. */
+  readonly cache?: {
+    /** @default true */
+    readonly enabled?: boolean;
+    /** Lifetime of cacheable responses without explicit freshness, in ms. */
+    readonly defaultTtlMs?: number;
+  };
+}

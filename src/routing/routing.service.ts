@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import type { Pool } from './pool.js';
-import type { Route } from './route.js';
+import type { Route, RouteOptions } from './route.js';
 import type { RouteBackend } from './route-backend.js';
 import { normalizeHostPattern, normalizePathPrefix, normalizeRequestHost } from './route-pattern.js';
 import { RouteTable, type PoolView } from './route-table.js';
@@ -42,7 +42,7 @@ export class RoutingService {
    * host or path is not a valid pattern, or when another key owns the route.
    * Registering the same backend on the same route twice is harmless.
    */
-  register(backend: RouteBackend, route: Route): RegisterResult {
+  register(backend: RouteBackend, route: Route, options?: RouteOptions): RegisterResult {
     let normalized: Route;
     try {
       normalized = normalizeRoute(route);
@@ -52,6 +52,7 @@ export class RoutingService {
     }
     const added = this.#table.add(normalized, backend, backend.keyId);
     if (!added.ok) return { ok: false, code: added.code, reason: added.reason };
+    if (options) added.pool.options = options;
     return { ok: true, route: normalized, pool: added.pool };
   }
 

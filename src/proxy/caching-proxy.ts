@@ -1,0 +1,295 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import {
+  applyRevalidation,
+  cacheKey,
+  clientHasCurrent,
+  createCachedResponse,
+  decide,
+  formatCacheStatus,
+  freshnessTtl,
+  hitFields,
+  HttpCacheStore,
+  invalidate,
+  invalidatedKeys,
+  lookupBypass,
+  lookupVariant,
+  MissCoalescer,
+  notModifiedFields,
+  staleIfError,
+  storageVerdict,
+  storeVariant,
+} from '../cache/index.js';
+import type {
+  CachedResponse,
+  CacheRequest,
+  CacheStatus,
+  ConditionalFields,
+  RouteCacheOptions,
+  VariantLookup,
+} from '../cache/index.js';
+import { HarpConfig } from '../config/index.js';
+import type { ResponseHead } from '../protocol/index.js';
+import type { TunnelBackend } from '../tunnel/tunnel-backend.js';
+import { fetchFromBackend } from './background-fetch.js';
+import { FillTap } from './fill-tap.js';
+import { ProxyError } from './proxy-errors.js';
+import { sendErrorPage } from './proxy-exchange.js';
+import type { ExchangeObserver, HeadDirective, ProxyExchange } from './proxy-exchange.js';
+import { declaredLength } from './response-length.js';
+
+
+/** One request on its way through the cache. */
+export interface CachedForward {
+  readonly exchange: ProxyExchange;
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly backend: TunnelBackend;
+  /** The host the request was routed on, and its origin-form target. */
+  readonly host: string | undefined;
+  readonly target: string;
+  readonly scheme: 'http' | 'https';
+  readonly hasBody: boolean;
+  readonly route: RouteCacheOptions;
+  /** Request fields as forwarded (the ones `Vary` selects on). */
+  readonly headers: IncomingHttpHeaders;
+}
+
+// On a miss the cache fetches the whole response to store it; the client's own validators are
+// answered from the stored response afterwards, not passed on to select a 304 it can't store.
+const CLIENT_CONDITIONALS: ConditionalFields = {
+  remove: new Set(['if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since', 'if-range']),
+  add: [],
+};
+
+const statusFields = (status: CacheStatus): string[] => ['Cache-Status', formatCacheStatus(status)];
+
+/**
+ * The proxy path through the shared cache (RFC 9111): hits answered without the backend, misses
+ * collapsed and stored while they stream to the first client, stale entries revalidated (in the
+ * background for `stale-while-revalidate`, RFC 5861) or served when the backend fails
+ * (`stale-if-error`), and unsafe methods invalidating what they changed. Every response gets a
+ * `Cache-Status` (RFC 9211).
+ */
+@Injectable()
+export class CachingProxy {
+  private readonly logger = new Logger('Cache');
+  private readonly maxObjectBytes: number;
+  private readonly requestTimeoutMs: number;
+  private readonly revalidating = new Set<string>();
+
+  constructor(
+    private readonly store: HttpCacheStore,
+    private readonly coalescer: MissCoalescer,
+    config: HarpConfig,
+  ) {
+    this.maxObjectBytes = config.cacheMaxObjectBytes;
+    this.requestTimeoutMs = config.requestTimeoutMs;
+  }
+
+  /** Whether the cache takes part at all; when not, the proxy forwards without it. */
+  get enabled(): boolean {
+    return this.store.enabled;
+  }
+
+  async forward(f: CachedForward): Promise<void> {
+    const request: CacheRequest = { method: f.req.method ?? 'GET', headers: f.headers };
+    const key = cacheKey(f.scheme, f.host, f.target);
+    const bypass = lookupBypass(request, f.route, this.store.enabled);
+    if (bypass || key === undefined) return this.forwardUncached(f, request, key, bypass?.fwd ?? 'bypass');
+
+    let found = await lookupVariant(this.store, key, request.headers);
+    let decision = decide(request, found.entry, found.entry ? undefined : found.miss);
+    let release: (() => void) | undefined;
+    let collapsed: boolean | undefined;
+    if (decision.kind === 'miss') {
+      const ticket = this.coalescer.join(key);
+      if (ticket.leader) release = ticket.release;
+      else {
+        // Another request is fetching this response: wait for it (bounded), then look again.
+        await ticket.settled;
+        found = await lookupVariant(this.store, key, request.headers);
+        decision = decide(request, found.entry, found.entry ? undefined : found.miss);
+        collapsed = decision.kind === 'hit';
+      }
+    }
+    if (f.res.destroyed) return release?.();
+
+    switch (decision.kind) {
+      case 'hit':
+        return this.serve(f, found.entry!, { hit: true, ttl: decision.ttl, detail: decision.stale ? 'stale' : undefined });
+      case 'stale-while-revalidate':
+        this.serve(f, found.entry!, { hit: true, ttl: decision.ttl, detail: 'stale-while-revalidate' });
+        return this.revalidateInBackground(f, key, request, found, decision.conditional);
+      case 'unsatisfiable':
+        return sendErrorPage(f.res, new ProxyError('not_cached'), f.exchange.requestId, statusFields({ fwd: 'miss', detail: 'only-if-cached' }));
+      case 'revalidate':
+        return this.forwardRevalidation(f, key, request, found, decision.fwd, decision.conditional);
+      case 'miss':
+        return this.forwardMiss(f, key, request, found, decision.fwd, release, collapsed);
+    }
+  }
+
+  /** Answers from a stored response: 304 when the client already has it, else the response. */
+  private serve(f: CachedForward, entry: CachedResponse, status: CacheStatus): void {
+    const { req, res } = f;
+    const extra = [...statusFields(status), 'X-Request-ID', f.exchange.requestId];
+    if (clientHasCurrent(entry, req.headers)) {
+      res.writeHead(304, [...notModifiedFields(entry), ...extra]);
+      return void res.end();
+    }
+    res.writeHead(entry.status, entry.reason || undefined, [...hitFields(entry), ...extra]);
+    res.end(req.method === 'HEAD' ? undefined : entry.body);
+  }
+
+  /** No lookup (method, range, route or cache off); unsafe methods still invalidate. */
+  private forwardUncached(f: CachedForward, request: CacheRequest, key: string | undefined, fwd: 'bypass' | 'method'): void {
+    const fields = statusFields({ fwd });
+    const observer: ExchangeObserver = {
+      errorFields: fields,
+      onHead: (head, raw) => {
+        if (key !== undefined && this.store.enabled) {
+          const stale = invalidatedKeys(request.method, head.status, key, raw);
+          if (stale.length > 0) void invalidate(this.store, stale);
+        }
+        return { answered: false, addFields: fields };
+      },
+    };
+    f.exchange.forward(f.backend, f.target, f.hasBody, { observer });
+  }
+
+  /** Nothing usable stored: fetch it for this client and store it on the way through. */
+  private forwardMiss(
+    f: CachedForward,
+    key: string,
+    request: CacheRequest,
+    found: VariantLookup,
+    fwd: 'uri-miss' | 'vary-miss' | 'miss',
+    release: (() => void) | undefined,
+    collapsed: boolean | undefined,
+  ): void {
+    let filling = false;
+    const done = (): void => release?.();
+    const observer: ExchangeObserver = {
+      errorFields: statusFields({ fwd, collapsed }),
+      onHead: (head, raw) => {
+        const directive = this.fill(f, key, request, found, head, raw, { fwd, collapsed }, done);
+        filling = directive.tap !== undefined;
+        // Nothing will be stored: waiting requests go to the backend now, not when this
+        // response ends (a long download or stream would hold them for the whole wait).
+        if (!filling) done();
+        return directive;
+      },
+      onDone: () => {
+        if (!filling) done();
+      },
+    };
+    const adjust = request.method === 'GET' ? CLIENT_CONDITIONALS : undefined;
+    f.exchange.forward(f.backend, f.target, f.hasBody, { adjust, observer });
+  }
+
+  /** A stale or client-refused entry: ask the backend whether it is still current. */
+  private forwardRevalidation(
+    f: CachedForward,
+    key: string,
+    request: CacheRequest,
+    found: VariantLookup,
+    fwd: 'stale' | 'request',
+    conditional: ConditionalFields,
+  ): void {
+    const entry = found.entry!;
+    const observer: ExchangeObserver = {
+      errorFields: statusFields({ fwd }),
+      onHead: (head, raw): HeadDirective => {
+        const outcome = applyRevalidation(request, entry, { status: head.status, reason: head.reason, headers: raw }, f.route);
+        switch (outcome.kind) {
+          case 'not-modified':
+            if (outcome.ttlMs > 0) {
+              void storeVariant(this.store, key, request.headers, outcome.entry, found.index?.vary ?? [], outcome.ttlMs, found.index);
+            }
+            this.serve(f, outcome.entry, { fwd, fwdStatus: 304, ttl: freshnessTtl(outcome.entry.policy) });
+            return { answered: true };
+          case 'not-modified-unmatched':
+            return { answered: false, addFields: statusFields({ fwd }) };
+          case 'stale-if-error':
+            this.serve(f, entry, { fwd, fwdStatus: head.status, detail: 'stale-if-error' });
+            return { answered: true };
+          case 'modified':
+            return this.fill(f, key, request, found, head, raw, { fwd }, () => undefined);
+        }
+      },
+      onFailure: () => {
+        if (!staleIfError(request, entry)) return false;
+        this.serve(f, entry, { fwd, detail: 'stale-if-error' });
+        return true;
+      },
+    };
+    f.exchange.forward(f.backend, f.target, f.hasBody, { adjust: conditional, observer });
+  }
+
+  /**
+   * Judges a forwarded response and, when it may be stored, returns a tap that stores the body
+   * once it arrived whole. `done` runs when storing is over (or did not start).
+   */
+  private fill(
+    f: CachedForward,
+    key: string,
+    request: CacheRequest,
+    found: VariantLookup,
+    head: ResponseHead,
+    raw: readonly string[],
+    status: { fwd: 'uri-miss' | 'vary-miss' | 'miss' | 'stale' | 'request'; collapsed?: boolean },
+    done: () => void,
+  ): HeadDirective & { tap?: FillTap } {
+    const response = { status: head.status, reason: head.reason, headers: [...raw] };
+    const length = declaredLength(response.headers) ?? undefined;
+    const verdict =
+      head.status === 304 || head.status === 206
+        ? undefined
+        : storageVerdict(request, response, length, { maxObjectBytes: this.maxObjectBytes, ...f.route });
+    if (!verdict?.store) return { answered: false, addFields: statusFields(status) };
+    const tap = new FillTap(
+      this.maxObjectBytes,
+      (body) => {
+        const entry = createCachedResponse(response, body, verdict.policy);
+        storeVariant(this.store, key, request.headers, entry, verdict.vary, verdict.ttlMs, found.index)
+          .catch((err: Error) => this.logger.warn(`storing ${key} failed: ${err.message}`))
+          .finally(done);
+      },
+      done,
+    );
+    const ttl = freshnessTtl(verdict.policy);
+    return { answered: false, addFields: statusFields({ ...status, stored: true, ttl }), tap };
+  }
+
+  /** `stale-while-revalidate`: the client has its answer; refresh the entry once, off its path. */
+  private revalidateInBackground(
+    f: CachedForward,
+    key: string,
+    request: CacheRequest,
+    found: VariantLookup,
+    conditional: ConditionalFields,
+  ): void {
+    if (this.revalidating.has(key)) return;
+    this.revalidating.add(key);
+    const entry = found.entry!;
+    const get: CacheRequest = { method: 'GET', headers: request.headers };
+    const head = { ...f.exchange.requestHead(f.target, conditional), method: 'GET' };
+    fetchFromBackend(f.backend, head, this.maxObjectBytes, this.requestTimeoutMs)
+      .then(async (fetched) => {
+        const response = { status: fetched.status, reason: fetched.reason, headers: fetched.fields };
+        const outcome = applyRevalidation(get, entry, response, f.route);
+        if (outcome.kind === 'not-modified' && outcome.ttlMs > 0) {
+          await storeVariant(this.store, key, get.headers, outcome.entry, found.index?.vary ?? [], outcome.ttlMs, found.index);
+        } else if (outcome.kind === 'modified' && fetched.body && fetched.status !== 304) {
+          const verdict = storageVerdict(get, response, fetched.body.length, { maxObjectBytes: this.maxObjectBytes, ...f.route });
+          if (verdict.store) {
+            const fresh = createCachedResponse(response, fetched.body, verdict.policy);
+            await storeVariant(this.store, key, get.headers, fresh, verdict.vary, verdict.ttlMs, found.index);
+          }
+        }
+      })
+      .catch((err: Error) => this.logger.debug(`background revalidation of ${key} failed: ${err.message}`))
+      .finally(() => this.revalidating.delete(key));
+  }
+}

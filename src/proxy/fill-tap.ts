@@ -1,0 +1,38 @@
+import type { BodyTap } from './proxy-exchange.js';
+
+/**
+ * Copies a response body aside while it streams to the client, so that the cache can store it
+ * once it arrived whole. Past `maxBytes` it stops copying (the client still gets everything);
+ * an incomplete or oversized body is never committed.
+ */
+export class FillTap implements BodyTap {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private overflowed = false;
+  private ended = false;
+
+  constructor(
+    private readonly maxBytes: number,
+    private readonly commit: (body: Buffer) => void,
+    private readonly abandon: () => void,
+  ) {}
+
+  push(chunk: Buffer): void {
+    if (this.overflowed) return;
+    this.size += chunk.length;
+    if (this.size > this.maxBytes) {
+      this.overflowed = true;
+      this.chunks = [];
+      return;
+    }
+    this.chunks.push(chunk);
+  }
+
+  end(complete: boolean): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (complete && !this.overflowed) this.commit(Buffer.concat(this.chunks, this.size));
+    else this.abandon();
+    this.chunks = [];
+  }
+}
