@@ -5,7 +5,8 @@
 //   agent      children/agent.ts      connect() from src/agent, routes `*` + `/` to the upstream
 //   load       this process           autocannon
 //
-// Env: BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2), BENCH_ONLY=1k|8m. Flag: --strict.
+// Env: BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2), BENCH_ONLY=1k|8m, BENCH_PROFILE=<dir>.
+// Flag: --strict.
 import { fork, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -43,7 +44,7 @@ function track(name: string, child: ChildProcess): ChildProcess {
 
 /** A TypeScript child under tsx that reports `{ type: 'ready', ... }` over IPC. */
 async function startTsChild(name: string, file: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; info: Record<string, unknown> }> {
-  const child = track(name, fork(here(file), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  const child = track(name, fork(here(file), [], { execArgv: ['--import', 'tsx', ...profileFlags()], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   const info = await withTimeout(
     new Promise<Record<string, unknown>>((resolve) => {
       child.on('message', (m: Record<string, unknown>) => {
@@ -57,11 +58,17 @@ async function startTsChild(name: string, file: string, env: Record<string, stri
   return { child, info };
 }
 
+/** BENCH_PROFILE=<dir>: the proxy and agent write V8 CPU profiles there (open in Chrome DevTools). */
+function profileFlags(): string[] {
+  const dir = process.env.BENCH_PROFILE;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 async function startProxy(key: string): Promise<{ child: ChildProcess; url: string }> {
   if (!existsSync(`${root}dist/main.js`)) throw new Error('dist/main.js is missing: run `npx nest build` (npm run bench does)');
   const child = track(
     'proxy',
-    spawn(process.execPath, ['dist/main.js'], {
+    spawn(process.execPath, [...profileFlags(), 'dist/main.js'], {
       cwd: root,
       env: { ...process.env, HARP_PORT: '0', HARP_HOST: '127.0.0.1', HARP_KEY: key, HARP_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],

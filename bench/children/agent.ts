@@ -10,3 +10,5 @@ agent.on('disconnected', (info) => process.send?.({ type: 'disconnected', ...inf
 process.send?.({ type: 'ready' });
 
 process.on('disconnect', () => process.exit(0)); // the parent is gone
+// A normal exit on SIGTERM, so that a CPU profile (BENCH_PROFILE) gets written.
+process.on('SIGTERM', () => process.exit(0));

@@ -1,4 +1,4 @@
-import { endToEnd, flatten, pairs } from './hop-by-hop.js';
+import { endToEnd, endToEndPairs, flatten } from './hop-by-hop.js';
 
 describe('endToEnd', () => {
   it.each([
@@ -59,11 +59,18 @@ describe('endToEnd', () => {
   });
 });
 
-describe('flatten and pairs', () => {
-  it('round-trip a header list', () => {
+describe('flatten and endToEndPairs', () => {
+  it('flatten turns pairs into the raw form, and endToEndPairs filters the raw form into pairs', () => {
     const list: Array<[string, string]> = [['A', '1'], ['a', '2'], ['B', '']];
     expect(flatten(list)).toEqual(['A', '1', 'a', '2', 'B', '']);
-    expect(pairs(flatten(list))).toEqual(list);
-    expect(pairs([])).toEqual([]);
+    expect(endToEndPairs(flatten(list))).toEqual(list);
+    expect(endToEndPairs([])).toEqual([]);
+  });
+
+  it('endToEndPairs drops the same fields as endToEnd', () => {
+    const raw = ['Connection', 'X-Hop, close', 'X-Hop', '1', 'Keep-Alive', 't=5', 'Host', 'h', 'X-Drop', 'd', 'X-End', 'e'];
+    const drop = new Set(['x-drop']);
+    expect(flatten(endToEndPairs(raw, drop))).toEqual(endToEnd(raw, drop));
+    expect(endToEndPairs(raw, drop)).toEqual([['Host', 'h'], ['X-End', 'e']]);
   });
 });

@@ -15,27 +15,30 @@ const HOP_BY_HOP = new Set([
   'upgrade',
 ]);
 
-/** Lowercased field names listed in the `Connection` fields of a header list. */
-function connectionTokens(names: readonly string[], values: readonly string[]): Set<string> | undefined {
+/** Lowercased field names listed in the `Connection` fields of a raw header list. */
+function connectionTokens(raw: readonly string[]): Set<string> | undefined {
   let tokens: Set<string> | undefined;
-  for (let i = 0; i < names.length; i++) {
-    if (names[i].length !== 10 || names[i].toLowerCase() !== 'connection') continue;
-    for (const token of values[i].split(',')) {
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i].length !== 10 || raw[i].toLowerCase() !== 'connection') continue;
+    for (const token of raw[i + 1].split(',')) {
       const name = token.trim().toLowerCase();
       if (name) (tokens ??= new Set()).add(name);
     }
   }
+  // Host is what the request was routed on; a client naming it in Connection (which RFC 9110
+  // §7.6.1 forbids for end-to-end fields) must not make the backend read another host.
+  tokens?.delete('host');
   return tokens;
 }
 
-function split(raw: readonly string[]): [string[], string[]] {
-  const names: string[] = [];
-  const values: string[] = [];
+/** Calls `keep(i)` for the index of each end-to-end field of a raw list: one pass, no copies. */
+function forEachEndToEnd(raw: readonly string[], alsoDrop: ReadonlySet<string> | undefined, keep: (i: number) => void): void {
+  const named = connectionTokens(raw);
   for (let i = 0; i < raw.length; i += 2) {
-    names.push(raw[i]);
-    values.push(raw[i + 1]);
+    const lower = raw[i].toLowerCase();
+    if (HOP_BY_HOP.has(lower) || named?.has(lower) || alsoDrop?.has(lower)) continue;
+    keep(i);
   }
-  return [names, values];
 }
 
 /**
@@ -44,17 +47,15 @@ function split(raw: readonly string[]): [string[], string[]] {
  * Input and output are Node's raw form, `[name, value, name, value, …]`.
  */
 export function endToEnd(raw: readonly string[], alsoDrop?: ReadonlySet<string>): string[] {
-  const [names, values] = split(raw);
-  const named = connectionTokens(names, values);
-  // Host is what the request was routed on; a client naming it in Connection (which RFC 9110
-  // §7.6.1 forbids for end-to-end fields) must not make the backend read another host.
-  named?.delete('host');
   const out: string[] = [];
-  for (let i = 0; i < names.length; i++) {
-    const lower = names[i].toLowerCase();
-    if (HOP_BY_HOP.has(lower) || named?.has(lower) || alsoDrop?.has(lower)) continue;
-    out.push(names[i], values[i]);
-  }
+  forEachEndToEnd(raw, alsoDrop, (i) => out.push(raw[i], raw[i + 1]));
+  return out;
+}
+
+/** {@link endToEnd}, as `[name, value]` pairs (the tunnel's head form). */
+export function endToEndPairs(raw: readonly string[], alsoDrop?: ReadonlySet<string>): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  forEachEndToEnd(raw, alsoDrop, (i) => out.push([raw[i], raw[i + 1]]));
   return out;
 }
 
@@ -62,12 +63,5 @@ export function endToEnd(raw: readonly string[], alsoDrop?: ReadonlySet<string>)
 export function flatten(fields: readonly (readonly [string, string])[]): string[] {
   const out: string[] = [];
   for (const [name, value] of fields) out.push(name, value);
-  return out;
-}
-
-/** `[name, value, …]` → `[[name, value], …]`. */
-export function pairs(raw: readonly string[]): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  for (let i = 0; i < raw.length; i += 2) out.push([raw[i], raw[i + 1]]);
   return out;
 }

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { ResetCode } from '../protocol/index.js';
 import type { RequestHead, ResponseHead } from '../protocol/index.js';
@@ -7,11 +6,11 @@ import { StreamResetError } from '../tunnel/stream-errors.js';
 import type { TunnelStream } from '../tunnel/tunnel-stream.js';
 import type { TunnelBackend } from '../tunnel/tunnel-backend.js';
 import { forwardingFields } from './forwarding.js';
-import { endToEnd, flatten, pairs } from './hop-by-hop.js';
+import { endToEnd, endToEndPairs, flatten } from './hop-by-hop.js';
 import { ProxyError } from './proxy-errors.js';
 import type { ProxyErrorCode } from './proxy-errors.js';
 import type { ProxySettings } from './proxy-settings.js';
-import { declaredLength, ExactLength } from './response-length.js';
+import { declaredLength } from './response-length.js';
 
 /** Fields to take out of and put into the forwarded request (a cache's revalidation). */
 export interface RequestAdjustment {
@@ -63,6 +62,7 @@ export class ProxyExchange {
   private timer?: NodeJS.Timeout;
   private done = false;
   private observer?: ExchangeObserver;
+  private tap?: BodyTap;
 
   constructor(
     private readonly settings: ProxySettings,
@@ -122,7 +122,7 @@ export class ProxyExchange {
       },
       settings.trustedProxies,
     );
-    const fields = pairs(endToEnd(req.rawHeaders, settings.droppedRequestFields(method)));
+    const fields = endToEndPairs(req.rawHeaders, settings.droppedRequestFields(method));
     fields.push(...forwarding.fields, ['X-Request-ID', this.requestId]);
     return fields;
   }
@@ -180,21 +180,63 @@ export class ProxyExchange {
     setImmediate(() => {
       if (stream.bytesReceived === 0 && !res.writableEnded && !res.destroyed) res.flushHeaders();
     });
-    if (tap) stream.on('data', (chunk: Buffer) => tap.push(chunk));
-    const body = expected === undefined ? [stream] : [stream, new ExactLength(expected)];
-    pipeline([...body, res] as unknown as [TunnelStream, ServerResponse], (err) => {
-      tap?.end(!err);
+    this.relayBody(stream, expected, tap);
+  }
+
+  /**
+   * Streams the response body to the client with backpressure, shows it to the tap, and holds
+   * it to its declared length: a body that ends short or runs long aborts the client's
+   * connection, so it never looks complete. One listener, no pipeline: this runs per response.
+   */
+  private relayBody(stream: TunnelStream, expected: number | undefined, tap: BodyTap | undefined): void {
+    const { res } = this;
+    this.tap = tap;
+    let relayed = 0;
+    const resume = (): void => void stream.resume();
+    stream.on('data', (chunk: Buffer) => {
+      relayed += chunk.length;
+      if (expected !== undefined && relayed > expected) return this.abortBody(`body longer than ${expected}`);
+      tap?.push(chunk);
+      if (!res.write(chunk)) {
+        stream.pause();
+        res.once('drain', resume);
+      }
+    });
+    stream.once('end', () => {
+      if (expected !== undefined && relayed !== expected) {
+        return this.abortBody(`body of ${relayed} bytes, ${expected} declared`);
+      }
+      res.end();
+      this.endTap(true);
       this.finish();
-      if (err) res.destroy();
     });
   }
 
+  /** The body broke after the head went out: abort the client, never finish the response. */
+  private abortBody(reason: string): void {
+    this.stream?.reset(ResetCode.ProtocolError, reason);
+    this.res.destroy();
+    this.endTap(false);
+    this.finish();
+  }
+
+  private endTap(complete: boolean): void {
+    const tap = this.tap;
+    this.tap = undefined;
+    tap?.end(complete);
+  }
+
   private onStreamError(err: Error): void {
-    if (this.done || this.res.headersSent) return;
-    this.fail(proxyErrorFor(err));
+    if (this.done) return;
+    if (!this.res.headersSent) return this.fail(proxyErrorFor(err));
+    // Mid-body: the client must see an aborted transfer, not a short complete one.
+    this.res.destroy();
+    this.endTap(false);
+    this.finish();
   }
 
   private onClientClose(): void {
+    this.endTap(false);
     if (!this.res.writableFinished) this.stream?.destroy();
     else if (this.stream && !this.stream.destroyed && !this.req.complete) {
       this.req.unpipe(this.stream);

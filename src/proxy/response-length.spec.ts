@@ -1,6 +1,4 @@
-import { Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { declaredLength, ExactLength, LengthMismatchError } from './response-length.js';
+import { declaredLength } from './response-length.js';
 
 describe('declaredLength', () => {
   it.each<[string, string[], number | undefined | null]>([
@@ -31,48 +29,5 @@ describe('declaredLength', () => {
 
   it('ignores fields that only resemble Content-Length', () => {
     expect(declaredLength(['X-Content-Length', 'abc', 'Content-Length-X', 'zz', 'Content-Lengths', '1'])).toBeUndefined();
-  });
-});
-
-async function through(expected: number, chunks: string[]): Promise<string> {
-  const out: Buffer[] = [];
-  await pipeline(
-    Readable.from(chunks.map((c) => Buffer.from(c))),
-    new ExactLength(expected),
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        out.push(chunk);
-        done();
-      },
-    }),
-  );
-  return Buffer.concat(out).toString();
-}
-
-describe('ExactLength', () => {
-  it('passes a body of exactly the declared length through unchanged', async () => {
-    expect(await through(11, ['hello', ' ', 'world'])).toBe('hello world');
-    expect(await through(0, [])).toBe('');
-  });
-
-  it('fails a body that ends short, so that it never looks complete', async () => {
-    await expect(through(10, ['hello'])).rejects.toThrow(LengthMismatchError);
-    await expect(through(10, ['hello'])).rejects.toThrow('body of 5 bytes, 10 declared');
-  });
-
-  it('fails a body that runs long, before passing the excess on', async () => {
-    const seen: string[] = [];
-    const run = pipeline(
-      Readable.from([Buffer.from('abc'), Buffer.from('defg')]),
-      new ExactLength(5),
-      new Writable({
-        write(chunk: Buffer, _enc, done) {
-          seen.push(chunk.toString());
-          done();
-        },
-      }),
-    );
-    await expect(run).rejects.toThrow('body longer than 5');
-    expect(seen.join('')).toBe('abc');
   });
 });

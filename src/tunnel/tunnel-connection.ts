@@ -129,19 +129,20 @@ export class TunnelConnection extends EventEmitter<TunnelEvents> implements Stre
   sendFrame(frame: Buffer): void {
     if (this.isClosed) return;
     this.unflushed += frame.length;
-    this.corkForThisTick();
+    this.corkForThisTurn();
     this.socket.send(frame, () => this.onFlushed(frame.length));
   }
 
-  // Frames sent in the same tick (a response head, its body and its end; heads of many
-  // streams under load) leave in one write system call instead of one each.
-  private corkForThisTick(): void {
+  // Frames sent in one turn of the event loop (a response head, its body and its end; the
+  // heads and bodies of every stream that had I/O in that turn) leave in one write system call
+  // instead of one each: under load, syscalls cost more than the frames themselves.
+  private corkForThisTurn(): void {
     if (this.corked) return;
     const raw = (this.socket as unknown as { _socket?: Socket })._socket;
     if (!raw) return;
     this.corked = true;
     raw.cork();
-    process.nextTick(() => {
+    setImmediate(() => {
       this.corked = false;
       raw.uncork();
     });
