@@ -193,6 +193,9 @@ describe('lookupBypass (RFC 9211 §2.2)', () => {
     ['the cache switched off is a bypass', request(), {}, false, { fwd: 'bypass' }],
     ['a route that opted out is a bypass', request(), { enabled: false }, true, { fwd: 'bypass' }],
     ['a Range request is a bypass', request({ range: 'bytes=0-1' }), {}, true, { fwd: 'bypass', detail: 'range' }],
+    ['a GET with a body is a bypass', request({ 'content-length': '6' }), {}, true, { fwd: 'bypass', detail: 'request-body' }],
+    ['a GET with a chunked body is a bypass', request({ 'transfer-encoding': 'chunked' }), {}, true, { fwd: 'bypass', detail: 'request-body' }],
+    ['a GET with Content-Length: 0 is looked up', request({ 'content-length': '0' }), {}, true, undefined],
   ])('%s', (_title, req, route, enabled, expected) => {
     expect(lookupBypass(req, route, enabled)).toEqual(expected);
   });

@@ -48,9 +48,11 @@ const LOOKUP_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 
 /**
  * Whether to skip the cache for a request before looking anything up: `bypass` when the cache
- * or the route is off, or for a `Range` request (HARP stores and serves whole responses only);
- * `method` for methods other than GET and HEAD (RFC 9211 §2.2). Unsafe methods still invalidate
- * (`invalidation.ts`).
+ * or the route is off, for a `Range` request (HARP stores and serves whole responses only), or
+ * for a GET or HEAD with content (a "fat GET": the body is forwarded but is not part of the key,
+ * so a backend that reads parameters from it would let one client choose the stored response,
+ * RFC 9110 §9.3.1); `method` for methods other than GET and HEAD (RFC 9211 §2.2). Unsafe methods
+ * still invalidate (`invalidation.ts`).
  */
 export function lookupBypass(
   request: CacheRequest,
@@ -60,6 +62,7 @@ export function lookupBypass(
   if (!cacheEnabled || route.enabled === false) return { fwd: 'bypass' };
   if (!LOOKUP_METHODS.has(request.method)) return { fwd: 'method' };
   if (request.headers.range !== undefined) return { fwd: 'bypass', detail: 'range' };
+  if (hasContent(request.headers)) return { fwd: 'bypass', detail: 'request-body' };
   return undefined;
 }
 
@@ -105,6 +108,12 @@ export function decide(
     return { kind: 'stale-while-revalidate', age, ttl, conditional: conditionalFields(policy, request) };
   }
   return revalidate(stale ? 'stale' : 'request');
+}
+
+// Node's parser has already refused requests with both framing fields or a malformed length.
+function hasContent(headers: CacheRequest['headers']): boolean {
+  const length = headers['content-length'];
+  return length !== undefined ? length !== '0' : headers['transfer-encoding'] !== undefined;
 }
 
 /** The conditional request fields that revalidate `policy`'s response for `request`. */

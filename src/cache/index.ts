@@ -31,6 +31,7 @@ export {
 export {
   isStorable,
   storageVerdict,
+  PER_CLIENT_FIELDS,
   DEFAULT_REVALIDATION_WINDOW_MS,
   type CacheRequest,
   type NotStoredReason,

@@ -47,9 +47,25 @@ describe('applyRevalidation (RFC 9111 §4.3.3, §4.3.4)', () => {
     expect(outcome.kind).toBe('not-modified');
   });
 
-  it('§4.3.4 a 304 with another strong ETag answered the client, not the cache', () => {
-    const outcome = applyRevalidation(GET, entry, { status: 304, headers: ['ETag', '"client"'] }, { now: AT });
+  it('§4.3.4 a 304 with another strong ETag answered the client\'s own validator, not the cache', () => {
+    const conditional: CacheRequest = { method: 'GET', headers: { 'if-none-match': '"client"' } };
+    const outcome = applyRevalidation(conditional, entry, { status: 304, headers: ['ETag', '"client"'] }, { now: AT });
     expect(outcome).toEqual({ kind: 'not-modified-unmatched' });
+  });
+
+  // Regression: an unconditional client got HARP's 304 (no body) when the backend's 304 did not
+  // repeat the stored validator.
+  it('a 304 without validators to the cache\'s own conditional selects the stored response', () => {
+    const outcome = applyRevalidation(GET, entry, { status: 304, headers: ['Cache-Control', 'max-age=120'] }, { now: AT });
+    if (outcome.kind !== 'not-modified') throw new Error(outcome.kind);
+    expect(outcome.ttlMs).toBe(120_000 + 300_000);
+    const lastModified = stored(['Cache-Control', 'max-age=60', 'Last-Modified', new Date(T0 - 1000).toUTCString()]);
+    expect(applyRevalidation(GET, lastModified, { status: 304, headers: [] }, { now: AT }).kind).toBe('not-modified');
+  });
+
+  it('a 304 naming another validator to the cache\'s own conditional: stored response served, not freshened', () => {
+    const outcome = applyRevalidation(GET, entry, { status: 304, headers: ['ETag', '"other"'] }, { now: AT });
+    expect(outcome).toEqual({ kind: 'not-modified', entry, ttlMs: 0 });
   });
 
   it('§4.3.4 a 304 without validators selects an entry without validators', () => {

@@ -1,6 +1,7 @@
 import type { CachedResponse } from './cache-entry.js';
 import { updatedFields, type ResponseHead } from './cached-response.js';
 import { NO_STALE, newPolicy, policyRequest, policyResponse, revivePolicy } from './policy-input.js';
+import { hasField } from './raw-fields.js';
 import { storageTtlMs, type CacheRequest, type StorageOptions } from './storability.js';
 
 /** What the answer to a revalidation request means (RFC 9111 §4.3.3). */
@@ -11,8 +12,8 @@ export type RevalidationOutcome =
    */
   | { readonly kind: 'not-modified'; readonly entry: CachedResponse; readonly ttlMs: number }
   /**
-   * 304 that does not select the stored response (it answered the client's own validators):
-   * pass it to the client; the entry stays as it is.
+   * 304 that does not select the stored response, to a request that carried the client's own
+   * validators (it may have answered those): pass it to the client; the entry stays as it is.
    */
   | { readonly kind: 'not-modified-unmatched' }
   /** A 5xx, and the stored response allows `stale-if-error` (RFC 5861 §4): serve it instead. */
@@ -42,7 +43,14 @@ export function applyRevalidation(
   if (response.status !== 304) return { kind: 'modified' };
 
   const { matches } = policy.revalidatedPolicy(libraryRequest, policyResponse(304, response.headers));
-  if (!matches) return { kind: 'not-modified-unmatched' };
+  if (!matches) {
+    if (hasClientValidators(request)) return { kind: 'not-modified-unmatched' };
+    // Only the stored response's validators were sent, so the 304 is about it, and a client that
+    // asked unconditionally cannot use a 304. One without validators of its own (a bare 304, or
+    // one without the ETag) selects it (§4.3.4 for the single response HARP nominated); one that
+    // names another validator contradicts it: serve the stored response, do not freshen it.
+    if (hasValidator(response.headers)) return { kind: 'not-modified', entry, ttlMs: 0 };
+  }
   const headers = updatedFields(entry.headers, response.headers);
   // The merged fields are judged afresh: the 304 may bring new Cache-Control, Date or ETag.
   const fresh = newPolicy(libraryRequest, policyResponse(entry.status, headers, options), now);
@@ -61,4 +69,13 @@ export function staleIfError(request: CacheRequest, entry: CachedResponse, now =
   // The library answers an error with the very same policy when stale-if-error allows it.
   const result = policy.revalidatedPolicy(policyRequest(request.method, request.headers), { status: 504, headers: {} });
   return result.policy === policy && !result.modified;
+}
+
+/** Whether the client sent validators of its own (merged into the revalidation request). */
+function hasClientValidators(request: CacheRequest): boolean {
+  return request.headers['if-none-match'] !== undefined || request.headers['if-modified-since'] !== undefined;
+}
+
+function hasValidator(raw: readonly string[]): boolean {
+  return hasField(raw, 'etag') || hasField(raw, 'last-modified');
 }

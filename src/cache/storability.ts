@@ -55,6 +55,7 @@ export type NotStoredReason =
   | 'too-large'
   | 'set-cookie'
   | 'vary-star'
+  | 'vary-per-client'
   | 'no-store'
   | 'private'
   | 'authorization'
@@ -77,6 +78,16 @@ export type StorageVerdict =
 export const DEFAULT_REVALIDATION_WINDOW_MS = 300_000;
 
 /**
+ * Request fields the proxy itself sets on every forwarded request from the connection
+ * (`src/proxy/forwarding.ts`) or the request id: each names one client or one request. The
+ * fields `Vary` is matched on are the client's, without these (the proxy drops what the client
+ * sent for them), so two clients would select the same variant although the backend chose the
+ * response by who asked: such responses are not stored. (`X-Forwarded-Host` and `-Proto` are
+ * not listed: they come from the host and scheme, which are in the cache key.)
+ */
+export const PER_CLIENT_FIELDS: ReadonlySet<string> = new Set(['forwarded', 'x-forwarded-for', 'x-real-ip', 'x-request-id']);
+
+/**
  * Whether a response may be stored, and for how long (RFC 9111 §3), judged from its head.
  *
  * Beyond the library's checks (understood status, `no-store`, `private`, explicit freshness or a
@@ -91,6 +102,8 @@ export const DEFAULT_REVALIDATION_WINDOW_MS = 300_000;
  *   and nginx's defaults, HARP does not store them (storing them minus the cookie would still
  *   serve a body made for that session);
  * - `Vary: *`: such a response never matches a later request (RFC 9111 §4.1);
+ * - `Vary` naming a field the proxy sets per client ({@link PER_CLIENT_FIELDS}): the response was
+ *   made for one client, and matching could not tell the next one apart;
  * - a request with `Authorization`, unless the response says `public`, `s-maxage` or
  *   `must-revalidate` (RFC 9111 §3.5);
  * - a lifetime of zero without a validator: nothing could ever be reused.
@@ -110,6 +123,7 @@ export function storageVerdict(
   if (hasField(raw, 'set-cookie') || hasField(raw, 'set-cookie2')) return refuse('set-cookie');
   const vary = parseVary(fieldValues(raw, 'vary'));
   if (vary.wildcard) return refuse('vary-star');
+  if (vary.names.some((name) => PER_CLIENT_FIELDS.has(name))) return refuse('vary-per-client');
   const { directives } = responseDirectives(raw);
   if (directives.has('no-store') || parseDirectives(request.headers['cache-control']).has('no-store')) {
     return refuse('no-store');

@@ -168,20 +168,21 @@ export class CachingProxy {
     release: (() => void) | undefined,
     collapsed: boolean | undefined,
   ): void {
-    let filling = false;
+    let tap: FillTap | undefined;
     const done = (): void => release?.();
     const observer: ExchangeObserver = {
       errorFields: statusFields({ fwd, collapsed }),
       onHead: (head, raw) => {
         const directive = this.fill(f, key, request, found, head, raw, { fwd, collapsed }, done);
-        filling = directive.tap !== undefined;
+        tap = directive.tap;
         // Nothing will be stored: waiting requests go to the backend now, not when this
         // response ends (a long download or stream would hold them for the whole wait).
-        if (!filling) done();
+        if (!tap) done();
         return directive;
       },
       onDone: () => {
-        if (!filling) done();
+        // A tap is always ended by the exchange (complete or not), and it calls `done` itself.
+        if (!tap) done();
       },
     };
     const adjust = request.method === 'GET' ? CLIENT_CONDITIONALS : undefined;
@@ -201,13 +202,14 @@ export class CachingProxy {
     const observer: ExchangeObserver = {
       errorFields: statusFields({ fwd }),
       onHead: (head, raw): HeadDirective => {
-        const outcome = applyRevalidation(request, entry, { status: head.status, reason: head.reason, headers: raw }, f.route);
+        const now = Date.now();
+        const outcome = applyRevalidation(request, entry, { status: head.status, reason: head.reason, headers: raw }, { ...f.route, now });
         switch (outcome.kind) {
           case 'not-modified':
             if (outcome.ttlMs > 0) {
               void storeVariant(this.store, key, request.headers, outcome.entry, found.index?.vary ?? [], outcome.ttlMs, found.index);
             }
-            this.serve(f, outcome.entry, { fwd, fwdStatus: 304, ttl: freshnessTtl(outcome.entry.policy) });
+            this.serve(f, outcome.entry, { fwd, fwdStatus: 304, ttl: freshnessTtl(outcome.entry.policy, now) });
             return { answered: true };
           case 'not-modified-unmatched':
             return { answered: false, addFields: statusFields({ fwd }) };
@@ -243,10 +245,13 @@ export class CachingProxy {
   ): HeadDirective & { tap?: FillTap } {
     const response = { status: head.status, reason: head.reason, headers: [...raw] };
     const length = declaredLength(response.headers) ?? undefined;
+    // One clock reading for the verdict and the `ttl` it reports: read twice, a millisecond
+    // tick in between made a fresh `max-age=60` say `ttl=59`.
+    const now = Date.now();
     const verdict =
       head.status === 304 || head.status === 206
         ? undefined
-        : storageVerdict(request, response, length, { maxObjectBytes: this.maxObjectBytes, ...f.route });
+        : storageVerdict(request, response, length, { maxObjectBytes: this.maxObjectBytes, ...f.route, now });
     if (!verdict?.store) return { answered: false, addFields: statusFields(status) };
     const tap = new FillTap(
       this.maxObjectBytes,
@@ -258,7 +263,7 @@ export class CachingProxy {
       },
       done,
     );
-    const ttl = freshnessTtl(verdict.policy);
+    const ttl = freshnessTtl(verdict.policy, now);
     return { answered: false, addFields: statusFields({ ...status, stored: true, ttl }), tap };
   }
 

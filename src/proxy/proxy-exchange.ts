@@ -87,6 +87,7 @@ export class ProxyExchange {
 
   /** Answers with an error page if nothing was sent yet, else aborts the client connection. */
   fail(error: ProxyError): void {
+    this.endTap(false);
     this.finish();
     const resetCode = error.code === 'timeout' ? ResetCode.Timeout : ResetCode.Cancel;
     this.stream?.reset(error.code === 'body_too_large' ? ResetCode.TooLarge : resetCode, error.code);
@@ -157,7 +158,9 @@ export class ProxyExchange {
       return;
     }
     if (directive?.addFields) fields.push(...directive.addFields);
+    // Held from here on, so that every way this exchange can end tells the tap how.
     const tap = directive?.tap;
+    this.tap = tap;
     if (!hasField(fields, 'x-request-id')) fields.push('X-Request-ID', this.requestId);
     // A client still uploading when the answer comes gets the answer and a closed connection,
     // rather than a keep-alive socket with an unread body in it.
@@ -170,7 +173,7 @@ export class ProxyExchange {
     if (req.method === 'HEAD' || head.status === 204 || head.status === 304) {
       res.end();
       stream.destroy();
-      tap?.end(true);
+      this.endTap(true);
       this.finish();
       return;
     }
@@ -190,7 +193,6 @@ export class ProxyExchange {
    */
   private relayBody(stream: TunnelStream, expected: number | undefined, tap: BodyTap | undefined): void {
     const { res } = this;
-    this.tap = tap;
     let relayed = 0;
     const resume = (): void => void stream.resume();
     stream.on('data', (chunk: Buffer) => {
