@@ -13,6 +13,14 @@ function writeHeader(buf: Buffer, type: FrameType, flags: number, streamId: numb
 
 const endFlag = (end: boolean): number => (end ? FrameFlag.EndStream : FrameFlag.None);
 
+/**
+ * The 8-byte header of a DATA frame alone, for a sender that passes header and payload to the
+ * WebSocket as two fragments of one message instead of copying them together.
+ */
+export function encodeDataHeader(streamId: number, end: boolean): Buffer {
+  return writeHeader(Buffer.allocUnsafe(FRAME_HEADER_BYTES), FrameType.Data, endFlag(end), streamId);
+}
+
 /** DATA: the chunk is copied once, after the header, into one WebSocket message. */
 export function encodeData(streamId: number, chunk: Uint8Array, end: boolean): Buffer {
   const buf = Buffer.allocUnsafe(FRAME_HEADER_BYTES + chunk.length);

@@ -5,6 +5,9 @@ import {
   CloseCode,
   decodeFrame,
   encodeControl,
+  encodeData,
+  encodeDataHeader,
+  FRAME_HEADER_BYTES,
   encodeRequestHeadFrame,
   encodeReset,
   encodeResponseHeadFrame,
@@ -30,6 +33,10 @@ export type TunnelRole = 'proxy' | 'agent';
 // Above this many bytes handed to the socket but not yet flushed, streams stop sending DATA
 // until it drains: the WebSocket's own buffer is part of the memory bound.
 const HIGH_WATER_BYTES = 1024 * 1024;
+
+// Below this a DATA payload is copied behind its header into one WebSocket frame; above it, the
+// copy costs more than a second WebSocket frame header.
+const FRAGMENT_ABOVE_BYTES = 16 * 1024;
 
 interface TunnelEvents {
   control: [message: unknown];
@@ -146,6 +153,21 @@ export class TunnelConnection extends EventEmitter<TunnelEvents> implements Stre
       this.corked = false;
       raw.uncork();
     });
+  }
+
+  /**
+   * Large payloads go as two fragments of one WebSocket message, header then payload, so the
+   * payload is handed to the socket as it is instead of being copied behind a header; the
+   * receiving `ws` joins fragments into one message. Small ones are cheaper copied.
+   */
+  sendData(streamId: number, payload: Buffer, end: boolean): void {
+    if (payload.length < FRAGMENT_ABOVE_BYTES) return this.sendFrame(encodeData(streamId, payload, end));
+    if (this.isClosed) return;
+    const bytes = FRAME_HEADER_BYTES + payload.length;
+    this.unflushed += bytes;
+    this.corkForThisTurn();
+    this.socket.send(encodeDataHeader(streamId, end), { binary: true, fin: false });
+    this.socket.send(payload, { binary: true, fin: true }, () => this.onFlushed(bytes));
   }
 
   isWritable(): boolean {

@@ -1,4 +1,4 @@
-import { decodeFrame, FrameFlag, FrameType, ProtocolError, ResetCode } from '../protocol/index.js';
+import { decodeFrame, encodeData, FrameFlag, FrameType, ProtocolError, ResetCode } from '../protocol/index.js';
 import type { Frame } from '../protocol/index.js';
 import { StreamResetError } from './stream-errors.js';
 import { TunnelStream } from './tunnel-stream.js';
@@ -18,6 +18,9 @@ class FakeTransport implements StreamTransport {
 
   sendFrame(frame: Buffer): void {
     this.frames.push(decodeFrame(Buffer.from(frame)));
+  }
+  sendData(streamId: number, payload: Buffer, end: boolean): void {
+    this.sendFrame(encodeData(streamId, payload, end));
   }
   isWritable(): boolean {
     return this.writable;

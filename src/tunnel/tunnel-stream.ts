@@ -1,6 +1,5 @@
 import { Duplex } from 'node:stream';
 import {
-  encodeData,
   encodeReset,
   encodeWindowUpdate,
   ProtocolError,
@@ -13,6 +12,8 @@ import { resetCodeFor, StreamResetError } from './stream-errors.js';
 export interface StreamTransport {
   readonly maxFrameBytes: number;
   sendFrame(frame: Buffer): void;
+  /** Sends one DATA frame; the transport may avoid copying `payload`. */
+  sendData(streamId: number, payload: Buffer, end: boolean): void;
   /** True while the connection's unflushed bytes are under its high-water mark. */
   isWritable(): boolean;
   /** Calls `resume` once the connection is writable again. */
@@ -144,7 +145,7 @@ export class TunnelStream extends Duplex {
 
   override _final(done: (err?: Error | null) => void): void {
     // A head sent with END_STREAM already ended this direction; then there is nothing to send.
-    if (!this.localEnded && !this.resetSent) this.transport.sendFrame(encodeData(this.id, EMPTY, true));
+    if (!this.localEnded && !this.resetSent) this.transport.sendData(this.id, EMPTY, true);
     this.localEnded = true;
     this.closeIfDone();
     done();
@@ -161,7 +162,7 @@ export class TunnelStream extends Duplex {
         return;
       }
       const n = Math.min(w.chunk.length - w.offset, this.sendWindow, maxFrame);
-      this.transport.sendFrame(encodeData(this.id, w.chunk.subarray(w.offset, w.offset + n), false));
+      this.transport.sendData(this.id, w.chunk.subarray(w.offset, w.offset + n), false);
       this.sendWindow -= n;
       w.offset += n;
     }
