@@ -194,11 +194,21 @@ export class ProxyExchange {
   private relayBody(stream: TunnelStream, expected: number | undefined, tap: BodyTap | undefined): void {
     const { res } = this;
     let relayed = 0;
+    // Set once the declared length went out with `res.end(chunk)`: one write for the last
+    // chunk and the end of the response, instead of a write and a later end.
+    let sent = false;
     const resume = (): void => void stream.resume();
     stream.on('data', (chunk: Buffer) => {
       relayed += chunk.length;
-      if (expected !== undefined && relayed > expected) return this.abortBody(`body longer than ${expected}`);
+      if (expected !== undefined && relayed > expected) {
+        const reason = `body longer than ${expected}`;
+        return sent ? this.dropExcess(reason) : this.abortBody(reason);
+      }
       tap?.push(chunk);
+      if (relayed === expected) {
+        sent = true;
+        return void res.end(chunk);
+      }
       if (!res.write(chunk)) {
         stream.pause();
         res.once('drain', resume);
@@ -208,10 +218,20 @@ export class ProxyExchange {
       if (expected !== undefined && relayed !== expected) {
         return this.abortBody(`body of ${relayed} bytes, ${expected} declared`);
       }
-      res.end();
+      if (!sent) res.end();
       this.endTap(true);
       this.finish();
     });
+  }
+
+  /**
+   * Bytes past the declared length after the client already has the whole response: it stays
+   * complete (its framing was honoured), the stream is reset and nothing is stored.
+   */
+  private dropExcess(reason: string): void {
+    this.stream?.reset(ResetCode.ProtocolError, reason);
+    this.endTap(false);
+    this.finish();
   }
 
   /** The body broke after the head went out: abort the client, never finish the response. */

@@ -187,6 +187,20 @@ describe('an agent that breaks the protocol', () => {
     await waitFor(() => proxyOpenStreams(proxy) === 0, 'no stream left open');
   });
 
+  it('bytes past the declared length after a complete body are dropped, not relayed', async () => {
+    // The proxy ends the response as soon as the declared length went out; whatever the agent
+    // sends after that must not reach the client (on keep-alive it would read as the next answer).
+    const { proxy, raw } = await setUp();
+    const answer = outcome(`${proxy.url}/raw/excess`, { timeoutMs: 5000 });
+    const { streamId } = await raw.nextRequest();
+    raw.send(encodeResponseHeadFrame(streamId, { status: 200, reason: 'OK', headers: [['Content-Length', '5']] }, false));
+    raw.send(encodeData(streamId, Buffer.from('hello'), false));
+    expect(await answer).toMatchObject({ status: 200, complete: true, body: Buffer.from('hello') });
+    raw.send(encodeData(streamId, Buffer.from(' and more'), true));
+    await waitFor(() => proxyOpenStreams(proxy) === 0, 'the stream to be reset');
+    expect(proxySessions(proxy)).toBe(2); // a lying body fails its stream, not the agent
+  });
+
   it('regression: acts on nothing the agent sends after its violation', async () => {
     // The tunnel kept dispatching frames until the close handshake finished, so an answer
     // sent right behind a violation was still relayed to the public client.
