@@ -96,7 +96,10 @@ export class CachingProxy {
     const request: CacheRequest = { method: f.req.method ?? 'GET', headers: f.headers };
     const key = cacheKey(f.scheme, f.host, f.target);
     const bypass = lookupBypass(request, f.route, this.store.enabled);
-    if (bypass || key === undefined) return this.forwardUncached(f, request, key, bypass?.fwd ?? 'bypass');
+    if (bypass || key === undefined) {
+      f.exchange.report.cache = bypass?.fwd ?? 'bypass';
+      return this.forwardUncached(f, request, key, bypass?.fwd ?? 'bypass');
+    }
 
     let found = await lookupVariant(this.store, key, request.headers);
     let decision = decide(request, found.entry, found.entry ? undefined : found.miss);
@@ -115,6 +118,7 @@ export class CachingProxy {
     }
     if (f.res.destroyed) return release?.();
 
+    f.exchange.report.cache = decision.kind === 'miss' || decision.kind === 'revalidate' ? decision.fwd : 'hit';
     switch (decision.kind) {
       case 'hit':
         return this.serve(f, found.entry!, { hit: true, ttl: decision.ttl, detail: decision.stale ? 'stale' : undefined });
@@ -139,6 +143,7 @@ export class CachingProxy {
       return void res.end();
     }
     res.writeHead(entry.status, entry.reason || undefined, [...hitFields(entry), ...extra]);
+    if (req.method !== 'HEAD') f.exchange.report.bytesOut = entry.body.length;
     res.end(req.method === 'HEAD' ? undefined : entry.body);
   }
 

@@ -9,6 +9,7 @@ import { forwardingFields } from './forwarding.js';
 import { endToEnd, endToEndPairs, flatten } from './hop-by-hop.js';
 import { ProxyError } from './proxy-errors.js';
 import type { ProxyErrorCode } from './proxy-errors.js';
+import type { ExchangeReport } from './exchange-report.js';
 import type { ProxySettings } from './proxy-settings.js';
 import { declaredLength } from './response-length.js';
 
@@ -69,6 +70,7 @@ export class ProxyExchange {
     private readonly req: IncomingMessage,
     private readonly res: ServerResponse,
     readonly requestId: string,
+    readonly report: ExchangeReport,
   ) {}
 
   /** Opens a stream on `backend` and relays the exchange over it. */
@@ -96,6 +98,7 @@ export class ProxyExchange {
     // The rest of an unread body will not be forwarded; reading and discarding it would let a
     // client keep the connection busy for as long as it likes.
     if (!this.req.complete) this.res.shouldKeepAlive = false;
+    this.report.errorCode = error.code;
     sendErrorPage(this.res, error, this.requestId, this.observer?.errorFields);
   }
 
@@ -133,6 +136,7 @@ export class ProxyExchange {
     let seen = 0;
     req.on('data', (chunk: Buffer) => {
       seen += chunk.length;
+      this.report.bytesIn = seen;
       if (seen > settings.maxBodyBytes) return this.fail(new ProxyError('body_too_large'));
       // The backend has requestTimeoutMs to start answering once it has the request: counted
       // from the last body byte, not the first, or every upload longer than the timeout fails.
@@ -144,6 +148,7 @@ export class ProxyExchange {
 
   private onResponseHead(head: ResponseHead): void {
     if (this.done) return;
+    this.report.backendMs = performance.now() - this.report.started;
     this.stopTimer();
     const { req, res } = this;
     const stream = this.stream!;
@@ -200,6 +205,7 @@ export class ProxyExchange {
     const resume = (): void => void stream.resume();
     stream.on('data', (chunk: Buffer) => {
       relayed += chunk.length;
+      this.report.bytesOut = relayed;
       if (expected !== undefined && relayed > expected) {
         const reason = `body longer than ${expected}`;
         return sent ? this.dropExcess(reason) : this.abortBody(reason);

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { HarpCacheModule } from '../cache/index.js';
 import { CachingProxy } from './caching-proxy.js';
+import { ExchangeEvents } from './exchange-report.js';
 import { ProxyController } from './proxy.controller.js';
 import { ProxyService } from './proxy.service.js';
 
@@ -11,7 +12,7 @@ import { ProxyService } from './proxy.service.js';
 @Module({
   imports: [HarpCacheModule],
   controllers: [ProxyController],
-  providers: [ProxyService, CachingProxy],
-  exports: [ProxyService],
+  providers: [ProxyService, CachingProxy, ExchangeEvents],
+  exports: [ProxyService, ExchangeEvents],
 })
 export class ProxyModule {}

@@ -6,6 +6,7 @@ import { normalizeRequestHost } from '../routing/route-pattern.js';
 import { RoutingService } from '../routing/routing.service.js';
 import type { TunnelBackend } from '../tunnel/tunnel-backend.js';
 import { CachingProxy } from './caching-proxy.js';
+import { ExchangeEvents, ExchangeReport } from './exchange-report.js';
 import { clientProtocol } from './forwarding.js';
 import { ProxyError } from './proxy-errors.js';
 import { ProxyExchange, sendErrorPage } from './proxy-exchange.js';
@@ -38,17 +39,22 @@ export class ProxyService {
     config: HarpConfig,
     private readonly routing: RoutingService,
     private readonly cache: CachingProxy,
+    private readonly events: ExchangeEvents,
   ) {
     this.settings = proxySettings(config);
   }
 
   handle(req: IncomingMessage, res: ServerResponse): void {
-    const exchange = new ProxyExchange(this.settings, req, res, requestIdFor(req.headers['x-request-id']));
+    const requestId = requestIdFor(req.headers['x-request-id']);
+    const report = new ExchangeReport(requestId, req.method ?? 'GET', req.headers.host, req.url ?? '');
+    res.once('close', () => this.publish(report, res));
+    const exchange = new ProxyExchange(this.settings, req, res, requestId, report);
     const refuse = (error: ProxyError, close = false): void => {
       // A client that sent `Expect: 100-continue` and got no 100 may or may not send its body;
       // the connection closes rather than guess where its next request starts. So does one
       // whose head was refused: its framing is not to be trusted.
       if (close || continueHeldBack.has(req)) res.shouldKeepAlive = false;
+      report.errorCode = error.code;
       sendErrorPage(res, error, exchange.requestId);
     };
     const refusal = refusalOf(req, this.settings);
@@ -61,7 +67,9 @@ export class ProxyService {
     if (!resolution) return refuse(new ProxyError('no_route'));
     // Only the registration module registers backends, and its sessions are tunnel backends.
     const backend = resolution.backend as TunnelBackend | undefined;
+    report.route = resolution.pool;
     if (!backend) return refuse(new ProxyError('no_backend'));
+    report.agentId = backend.id;
     if (continueHeldBack.has(req)) res.writeContinue();
     const method = req.method ?? 'GET';
     const forward = {
@@ -80,6 +88,15 @@ export class ProxyService {
       this.logger.error(`cache path failed for ${method} ${target.origin}: ${err.stack ?? err.message}`);
       exchange.fail(new ProxyError('internal_error', err.message, { cause: err }));
     });
+  }
+
+  // Published only when someone listens: metrics, the inspector and live events do.
+  private publish(report: ExchangeReport, res: ServerResponse): void {
+    if (this.events.listenerCount('exchange') === 0) return;
+    report.status = res.headersSent ? res.statusCode : 0;
+    report.complete = res.writableFinished;
+    report.totalMs = performance.now() - report.started;
+    this.events.emit('exchange', report);
   }
 
   private schemeOf(req: IncomingMessage): 'http' | 'https' {

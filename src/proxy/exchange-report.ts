@@ -1,0 +1,51 @@
+import { EventEmitter } from 'node:events';
+import { Injectable } from '@nestjs/common';
+
+/**
+ * What happened to one public request, filled in as it goes and published once its response
+ * is over: the raw material of metrics, the request inspector and live events.
+ */
+export class ExchangeReport {
+  /** `performance.now()` at arrival; durations below are ms from here. */
+  readonly started = performance.now();
+  /** Wall-clock arrival time, ms since the epoch. */
+  readonly startedAt = Date.now();
+  /** The route that matched (`host` pattern + `path` prefix), if any. */
+  route?: { readonly host: string; readonly path: string };
+  /** The agent connection that served it, if any. */
+  agentId?: string;
+  /** The status sent to the client (0 if none was). */
+  status = 0;
+  /** The proxy's error code when it answered with an error page (`X-Harp-Error`). */
+  errorCode?: string;
+  /** How the cache took part: `hit`, or the `fwd` reason of `Cache-Status`. */
+  cache?: string;
+  /** Request body bytes forwarded, response body bytes relayed. */
+  bytesIn = 0;
+  bytesOut = 0;
+  /** ms until the backend's response head (undefined for hits and proxy-made answers). */
+  backendMs?: number;
+  /** ms until the response was over. */
+  totalMs = 0;
+  /** Whether the response was delivered whole (false: aborted, or the client left). */
+  complete = false;
+
+  constructor(
+    readonly requestId: string,
+    readonly method: string,
+    readonly host: string | undefined,
+    /** Path and query as received. */
+    readonly target: string,
+  ) {}
+}
+
+interface ExchangeEventMap {
+  exchange: [report: ExchangeReport];
+}
+
+/**
+ * Where finished exchanges are published. Subscribers (metrics, inspector, live events) must
+ * be quick: they run on the request path, after the response is over.
+ */
+@Injectable()
+export class ExchangeEvents extends EventEmitter<ExchangeEventMap> {}
