@@ -7,13 +7,17 @@ export interface Run extends LoadResult {
 }
 
 export interface ScenarioResult {
-  name: '1k' | '8m';
+  name: '1k' | '8m' | 'hit1k' | 'hit64k';
   title: string;
   path: string;
   connections: number;
   bodyBytes: number;
+  /** Served with `Cache-Control: public, max-age=3600`: through HARP, every request is a cache hit. */
+  cached: boolean;
   direct: Run;
   proxied: Run;
+  /** Cached scenarios: requests the upstream got for `path` during the runs through HARP (warm-up included); 0 expected. */
+  upstreamRequestsViaHarp?: number;
 }
 
 export interface MemoryResult {
@@ -47,7 +51,8 @@ export interface BenchResults {
   only?: string;
   loadGenerator: { tool: string; pipelining: number; bodies: string };
   scenarios: ScenarioResult[];
-  ratios: { rps1k?: number; mbps8m?: number };
+  /** Via HARP ÷ direct. The cache-hit ratios have no target in the spec. */
+  ratios: { rps1k?: number; mbps8m?: number; rpsHit1k?: number; rpsHit64k?: number };
   memory: MemoryResult;
   targets: TargetResult[];
 }
@@ -59,11 +64,14 @@ export const GROWTH_TARGET_BYTES = 16 * MiB;
 const OTHER_CPU_WARNING = 25;
 
 export function ratios(scenarios: ScenarioResult[]): BenchResults['ratios'] {
-  const k = scenarios.find((s) => s.name === '1k');
-  const m = scenarios.find((s) => s.name === '8m');
+  const find = (name: string): ScenarioResult | undefined => scenarios.find((s) => s.name === name);
+  const rps = (s: ScenarioResult | undefined): number | undefined => s && s.proxied.requestsPerSec / s.direct.requestsPerSec;
+  const m = find('8m');
   return {
-    rps1k: k && k.proxied.requestsPerSec / k.direct.requestsPerSec,
+    rps1k: rps(find('1k')),
     mbps8m: m && m.proxied.bytesPerSec / m.direct.bytesPerSec,
+    rpsHit1k: rps(find('hit1k')),
+    rpsHit64k: rps(find('hit64k')),
   };
 }
 
@@ -129,14 +137,22 @@ export function formatReport(res: BenchResults): string {
   for (const s of res.scenarios) {
     const label = `${s.title}, ${s.connections} conns`;
     const { direct: d, proxied: p } = s;
-    if (s.name === '1k') rows.push([label, 'req/s', int(d.requestsPerSec), int(p.requestsPerSec), x(p.requestsPerSec / d.requestsPerSec)]);
+    if (s.name !== '8m') rows.push([label, 'req/s', int(d.requestsPerSec), int(p.requestsPerSec), x(p.requestsPerSec / d.requestsPerSec)]);
     else rows.push([label, 'MB/s', (d.bytesPerSec / 1e6).toFixed(1), (p.bytesPerSec / 1e6).toFixed(1), x(p.bytesPerSec / d.bytesPerSec)]);
     if (s.name === '8m') rows.push(['', 'req/s', d.requestsPerSec.toFixed(1), p.requestsPerSec.toFixed(1), '']);
     rows.push(['', 'latency p50 ms', ms(d.latencyP50Ms), ms(p.latencyP50Ms), x(p.latencyP50Ms / d.latencyP50Ms)]);
     rows.push(['', 'latency p99 ms', ms(d.latencyP99Ms), ms(p.latencyP99Ms), x(p.latencyP99Ms / d.latencyP99Ms)]);
     rows.push(['', 'errors / non-2xx', `${d.errors} / ${d.non2xx}`, `${p.errors} / ${p.non2xx}`, '']);
+    if (s.upstreamRequestsViaHarp !== undefined) rows.push(['', 'upstream requests', '', int(s.upstreamRequestsViaHarp), '']);
   }
-  out.push(table(rows, ['scenario', 'metric', 'direct', 'via HARP', 'ratio']), '');
+  out.push(table(rows, ['scenario', 'metric', 'direct', 'via HARP', 'ratio']));
+  const cached = res.scenarios.filter((s) => s.cached);
+  if (cached.length) {
+    out.push('  cached: every request through HARP is a cache hit (checked: `Cache-Status: HARP; hit`, and the upstream',
+      '  requests it got for the path during the runs through HARP). No target in the spec: ratios for information.');
+    for (const s of cached) for (const p of [...s.direct.problems.map((q) => `direct: ${q}`), ...s.proxied.problems.map((q) => `via HARP: ${q}`)]) out.push(`  ! ${s.title}: ${p}`);
+  }
+  out.push('');
 
   out.push('CPU during the timed runs (% of one core; 200 % = both cores busy):');
   const cpuRows = res.scenarios.flatMap((s) => [

@@ -1,11 +1,11 @@
 // `npm run bench`: a local upstream measured directly and through proxy + agent, in one run.
 //
-//   upstream   children/upstream.ts   plain node:http, /1k and /8m from pre-allocated buffers
+//   upstream   children/upstream.ts   plain node:http, /1k, /8m (and cacheable /c1k, /c64k) from buffers
 //   proxy      node dist/main.js      the built proxy (Nest needs decorator metadata: no tsx)
 //   agent      children/agent.ts      connect() from src/agent, routes `*` + `/` to the upstream
 //   load       this process           autocannon
 //
-// Env: BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2), BENCH_ONLY=1k|8m, BENCH_PROFILE=<dir>.
+// Env: BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2), BENCH_ONLY=1k|8m|hit, BENCH_PROFILE=<dir>.
 // Flag: --strict.
 import { fork, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { get } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { CpuMeter, RssSampler, runLoad } from './measure.js';
@@ -22,10 +23,15 @@ import type { BenchResults, MemoryResult, Run, ScenarioResult } from './report.j
 const root = fileURLToPath(new URL('..', import.meta.url));
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
+// In report order. `cached`: the upstream marks it fresh for an hour, so HARP answers it from
+// its cache (BENCH_ONLY=hit runs both of those).
 const SCENARIOS = [
-  { name: '1k', title: '1 KiB GET', path: '/1k', connections: 32, bodyBytes: 1024 },
-  { name: '8m', title: '8 MiB GET', path: '/8m', connections: 8, bodyBytes: 8 * 1024 * 1024 },
+  { name: '1k', title: '1 KiB GET', path: '/1k', connections: 32, bodyBytes: 1024, cached: false },
+  { name: '8m', title: '8 MiB GET', path: '/8m', connections: 8, bodyBytes: 8 * 1024 * 1024, cached: false },
+  { name: 'hit1k', title: 'cached 1 KiB GET', path: '/c1k', connections: 32, bodyBytes: 1024, cached: true },
+  { name: 'hit64k', title: 'cached 64 KiB GET', path: '/c64k', connections: 32, bodyBytes: 64 * 1024, cached: true },
 ] as const;
+type Scenario = (typeof SCENARIOS)[number];
 
 // ---- child processes ----
 
@@ -143,15 +149,32 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
 }
 
 /** One GET on a fresh connection, whole body read. */
-function httpGet(url: string): Promise<{ status: number; body: Buffer }> {
+function httpGet(url: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     get(url, { agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
       res.on('error', reject);
     }).on('error', reject);
   });
+}
+
+/** Requests the upstream child has received so far, per path. */
+function upstreamCounts(child: ChildProcess): Promise<Record<string, number>> {
+  return withTimeout(
+    new Promise((resolve) => {
+      const onMessage = (m: { type?: string; counts?: Record<string, number> }): void => {
+        if (m.type !== 'counts') return;
+        child.off('message', onMessage);
+        resolve(m.counts ?? {});
+      };
+      child.on('message', onMessage);
+      child.send({ type: 'counts' });
+    }),
+    5_000,
+    'the upstream did not report its request counts',
+  );
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -164,7 +187,8 @@ async function main(): Promise<void> {
   const WARMUP_SECONDS = envNumber('BENCH_WARMUP_SECONDS', 2);
   const ONLY = process.env.BENCH_ONLY || undefined;
   const STRICT = process.argv.includes('--strict');
-  if (ONLY && ONLY !== '1k' && ONLY !== '8m') throw new Error(`BENCH_ONLY must be 1k or 8m, got ${ONLY}`);
+  if (ONLY && ONLY !== '1k' && ONLY !== '8m' && ONLY !== 'hit') throw new Error(`BENCH_ONLY must be 1k, 8m or hit, got ${ONLY}`);
+  const selected = SCENARIOS.filter((s) => !ONLY || ONLY === (s.cached ? 'hit' : s.name));
   if (SECONDS < 1) throw new Error('BENCH_SECONDS must be at least 1');
 
   const key = randomBytes(18).toString('base64url');
@@ -195,6 +219,17 @@ async function main(): Promise<void> {
     }
   }
   log('routing works; both paths return identical bodies');
+  // The check above stored the cacheable objects (one request each through HARP); the next
+  // request must be a hit, or the cache-hit scenario would measure something else.
+  for (const s of selected.filter((x) => x.cached)) {
+    await sleep(100); // the store completes just after the response ends
+    const r = await httpGet(proxy.url + s.path);
+    const status = String(r.headers['cache-status'] ?? '');
+    if (r.status !== 200 || !/^HARP; hit(;|$)/.test(status) || !r.body.equals((await httpGet(upstreamUrl + s.path)).body)) {
+      throw new Error(`${s.path}: the second request through HARP was not a cache hit (status ${r.status}, Cache-Status: ${status || 'none'}); BENCH_ONLY=1k or 8m skips the cache-hit scenario`);
+    }
+  }
+  if (selected.some((s) => s.cached)) log('cacheable objects are stored: a second request through HARP is `Cache-Status: HARP; hit`');
 
   const proxyRss = new RssSampler(proxy.child.pid!);
   const agentRss = new RssSampler(agent.child.pid!);
@@ -207,7 +242,7 @@ async function main(): Promise<void> {
     agentPeakRssBytes: 0,
   };
 
-  async function measure(label: string, url: string, s: (typeof SCENARIOS)[number]): Promise<Run> {
+  async function measure(label: string, url: string, s: Scenario): Promise<Run> {
     if (WARMUP_SECONDS > 0) {
       log(`${label}: warm-up ${WARMUP_SECONDS} s`);
       await runLoad({ url, connections: s.connections, seconds: WARMUP_SECONDS, bodyBytes: s.bodyBytes });
@@ -222,19 +257,28 @@ async function main(): Promise<void> {
   }
 
   // The 8 MiB scenario runs first so that its RSS growth is measured against a proxy that has
-  // seen no load yet; the report lists 1k first.
+  // seen no load yet, the cache hits last; the report lists them in SCENARIOS order.
   const scenarios: ScenarioResult[] = [];
-  for (const s of [...SCENARIOS].reverse()) {
-    if (ONLY && ONLY !== s.name) continue;
+  for (const s of [...selected].sort((a, b) => Number(b.name === '8m') - Number(a.name === '8m'))) {
     const direct = await measure(`${s.name} direct`, upstreamUrl + s.path, s);
     proxyRss.startWindow();
+    const before = s.cached ? await upstreamCounts(upstream.child) : {};
     const proxied = await measure(`${s.name} via HARP`, proxy.url + s.path, s);
+    const result: ScenarioResult = { ...s, direct, proxied };
     if (s.name === '8m') {
       memory.peakDuring8mBytes = proxyRss.windowMax();
       memory.growthPerTransferBytes = Math.max(0, memory.peakDuring8mBytes - memory.idleRssBytes) / s.connections;
     }
-    scenarios.unshift({ ...s, direct, proxied });
+    if (s.cached) {
+      // Every request of the proxied runs (warm-up included) should have been a hit.
+      const n = ((await upstreamCounts(upstream.child))[s.path] ?? 0) - (before[s.path] ?? 0);
+      result.upstreamRequestsViaHarp = n;
+      if (n > 0) proxied.problems.push(`the upstream received ${n} request(s) for ${s.path} during the runs through HARP (cache hits need none)`);
+      log(`  upstream requests for ${s.path} during the runs through HARP: ${n}`);
+    }
+    scenarios.push(result);
   }
+  scenarios.sort((a, b) => SCENARIOS.findIndex((s) => s.name === a.name) - SCENARIOS.findIndex((s) => s.name === b.name));
   memory.peakRssBytes = proxyRss.peak;
   memory.agentPeakRssBytes = agentRss.peak;
   proxyRss.stop();
