@@ -1,7 +1,7 @@
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Keyv } from 'keyv';
 import type { HarpConfig } from '../config/index.js';
-import { keyvOver, type HarpKeyvStore, type StoreCounts } from './keyv-store.js';
+import { keyvOver, type HarpKeyvStore, type PurgeOptions, type StoreCounts } from './keyv-store.js';
 import { MemoryKeyvStore } from './memory-store.js';
 import { RedisKeyvStore } from './redis-store.js';
 import { StoreHealth, type HealthLogger } from './store-health.js';
@@ -17,6 +17,10 @@ export abstract class CacheBackend {
   abstract readonly keyv: Keyv;
   abstract readonly health: StoreHealth;
   abstract counts(): StoreCounts;
+  /** Deletes every stored key `match` accepts; rejects with a `CacheStoreError` on failure. */
+  abstract purge(match: (key: string) => boolean, options?: PurgeOptions): Promise<number>;
+  /** Resolves when the store answers within `timeoutMs` (readiness); rejects otherwise. */
+  abstract ping(timeoutMs: number): Promise<void>;
   /** Disconnects the store; idempotent. */
   abstract close(): Promise<void>;
 }
@@ -45,6 +49,14 @@ class KeyvBackend extends CacheBackend implements OnModuleDestroy {
 
   counts(): StoreCounts {
     return this.store.counts();
+  }
+
+  purge(match: (key: string) => boolean, options?: PurgeOptions): Promise<number> {
+    return this.store.purge(match, options);
+  }
+
+  ping(timeoutMs: number): Promise<void> {
+    return this.store.ping(timeoutMs);
   }
 
   close(): Promise<void> {

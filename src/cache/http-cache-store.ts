@@ -5,6 +5,7 @@ import { HarpConfig } from '../config/index.js';
 import { CacheBackend } from './cache-backend.js';
 import { isVariantIndex, type CacheValue } from './cache-entry.js';
 import { CacheStoreError } from './cache-store-error.js';
+import type { PurgeOptions } from './keyv-store.js';
 
 /** Counters of the HTTP cache, for metrics and the admin API. */
 export interface HttpCacheStats {
@@ -51,6 +52,18 @@ export abstract class HttpCacheStore {
 
   /** Removes every entry of the HTTP cache (only HARP's keys, in Redis). */
   abstract clear(): Promise<void>;
+
+  /**
+   * Deletes every stored value whose key `match` accepts (responses, variant indexes and
+   * variants: a variant's key is its primary key, `\n` and a selector), for the admin API's
+   * purge. Walks the whole store (in batches for Redis), so it is for operators, not requests.
+   *
+   * Unlike the request path's operations it does not hide a failing store: it rejects with a
+   * {@link CacheStoreError}, because an operator must know when a purge did not happen.
+   *
+   * @returns how many keys were deleted
+   */
+  abstract purge(match: (key: string) => boolean, options?: PurgeOptions): Promise<number>;
 
   abstract stats(): HttpCacheStats;
 }
@@ -113,6 +126,15 @@ export class CacheManagerHttpCacheStore extends HttpCacheStore implements OnModu
       await this.cache.clear();
     } catch (error) {
       this.unexpected(error, 'clear');
+    }
+  }
+
+  async purge(match: (key: string) => boolean, options?: PurgeOptions): Promise<number> {
+    try {
+      return await this.backend.purge(match, options);
+    } catch (error) {
+      this.unexpected(error, 'purge');
+      throw CacheStoreError.from(error, 'purge');
     }
   }
 

@@ -1,6 +1,7 @@
 export { HarpCacheModule } from './cache.module.js';
 export { HttpCacheStore, type HttpCacheStats } from './http-cache-store.js';
 export { CacheBackend, createCacheBackend, type CacheBackendOptions } from './cache-backend.js';
+export type { PurgeOptions } from './keyv-store.js';
 export { MissCoalescer, type CoalesceTicket } from './coalescer.js';
 export {
   isVariantIndex,
@@ -10,7 +11,7 @@ export {
   type VariantIndex,
 } from './cache-entry.js';
 export { CacheStoreError, type CacheStoreErrorCode } from './cache-store-error.js';
-export { cacheKey, keyOrigin } from './cache-key.js';
+export { cacheKey, keyOrigin, normalizeAuthority, normalizeTarget } from './cache-key.js';
 export { parseVary, secondaryKey, varySelector, type VaryNames } from './vary.js';
 export { freshnessControl, TARGET_LIST, type FreshnessControl } from './targeted-cache-control.js';
 export {

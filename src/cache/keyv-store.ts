@@ -8,6 +8,15 @@ export interface StoreCounts {
   readonly evictions?: number;
 }
 
+/** Options of a purge. */
+export interface PurgeOptions {
+  /**
+   * A prefix every matching key starts with, if one is known: lets Redis filter on the server
+   * (`SCAN … MATCH`) instead of sending every key back. `match` still decides.
+   */
+  readonly keyPrefix?: string;
+}
+
 /**
  * A Keyv storage adapter as HARP's stores implement it. Keyv is built with `serialize` and
  * `deserialize` off (see {@link keyvOver}), so `set` receives Keyv's `{ value, expires }`
@@ -22,6 +31,10 @@ export interface HarpKeyvStore {
   set(key: string, data: StoredData, ttl?: number): Promise<void>;
   delete(key: string): Promise<boolean>;
   clear(): Promise<void>;
+  /** Deletes every key `match` accepts; see {@link PurgeOptions}. Returns how many went. */
+  purge(match: (key: string) => boolean, options?: PurgeOptions): Promise<number>;
+  /** Resolves when the store answers (Redis: PING within `timeoutMs`); rejects otherwise. */
+  ping(timeoutMs: number): Promise<void>;
   /** Releases connections; idempotent. */
   disconnect(): Promise<void>;
   counts(): StoreCounts;

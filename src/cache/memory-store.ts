@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { entrySize, isVariantIndex, type CacheValue } from './cache-entry.js';
 import { CacheStoreError } from './cache-store-error.js';
 import type { StoredData } from './entry-codec.js';
-import type { HarpKeyvStore, StoreCounts } from './keyv-store.js';
+import type { HarpKeyvStore, PurgeOptions, StoreCounts } from './keyv-store.js';
 
 /**
  * The default store: an LRU bounded by total bytes (`cacheMaxBytes`), the least recently used
@@ -50,6 +50,18 @@ export class MemoryKeyvStore implements HarpKeyvStore {
   async clear(): Promise<void> {
     this.lru.clear();
   }
+
+  async purge(match: (key: string) => boolean, options: PurgeOptions = {}): Promise<number> {
+    const { keyPrefix = '' } = options;
+    // Collected first: deleting while iterating the LRU's linked list would skip entries.
+    const doomed: string[] = [];
+    for (const key of this.lru.keys()) if (key.startsWith(keyPrefix) && match(key)) doomed.push(key);
+    let purged = 0;
+    for (const key of doomed) if (this.lru.delete(key)) purged++;
+    return purged;
+  }
+
+  async ping(): Promise<void> {}
 
   async disconnect(): Promise<void> {}
 

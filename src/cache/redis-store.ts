@@ -3,7 +3,7 @@ import { createClient, RESP_TYPES } from '@redis/client';
 import { bounded } from './bounded.js';
 import { CacheStoreError } from './cache-store-error.js';
 import { packEntry, unpackEntry, type StoredData } from './entry-codec.js';
-import type { HarpKeyvStore, StoreCounts } from './keyv-store.js';
+import type { HarpKeyvStore, PurgeOptions, StoreCounts } from './keyv-store.js';
 import type { StoreHealth } from './store-health.js';
 
 /** The key prefix of HARP's cache in Redis: `harp:cache:` + the cache key. */
@@ -14,6 +14,9 @@ const CONNECT_TIMEOUT_MS = 2000;
 
 /** `clear()` walks the keyspace with SCAN: allowed more time than one command. */
 const CLEAR_TIMEOUT_MS = 30_000;
+
+/** Keys a purge asks SCAN for per round trip (a hint to Redis) and deletes per UNLINK. */
+const PURGE_BATCH = 500;
 
 export interface RedisStoreOptions {
   /** `redis://` or `rediss://` URL. */
@@ -109,6 +112,33 @@ export class RedisKeyvStore implements HarpKeyvStore {
     await this.call('clear', () => this.keyv.clear(), CLEAR_TIMEOUT_MS);
   }
 
+  /**
+   * Walks HARP's keys with `SCAN … MATCH <prefix>* COUNT`, and UNLINKs the batch `match`
+   * accepts before asking for the next: memory stays bounded by one batch, and each round
+   * trip (SCAN or UNLINK) is bounded by the store timeout. SCAN guarantees that a key present
+   * for the whole walk is seen; keys written meanwhile may or may not be.
+   */
+  async purge(match: (key: string) => boolean, options: PurgeOptions = {}): Promise<number> {
+    const pattern = `${globEscape(this.prefix + (options.keyPrefix ?? ''))}*`;
+    let cursor = '0';
+    let purged = 0;
+    do {
+      const reply = await this.call('purge scan', () =>
+        this.client.scan(cursor, { MATCH: pattern, COUNT: PURGE_BATCH }),
+      );
+      cursor = String(reply.cursor);
+      const doomed = reply.keys.map(String).filter((key) => match(key.slice(this.prefix.length)));
+      if (doomed.length > 0) purged += await this.call('purge unlink', () => this.client.unlink(doomed));
+    } while (cursor !== '0');
+    return purged;
+  }
+
+  /** PING within `timeoutMs`, outside the failure accounting of cache operations. */
+  async ping(timeoutMs: number): Promise<void> {
+    if (this.closing) throw new CacheStoreError('store_closed', 'ping: the cache is shutting down');
+    await bounded(this.client.ping(), timeoutMs, 'Redis ping');
+  }
+
   /** Closes the connection: gracefully within the timeout, else at once. Idempotent. */
   disconnect(): Promise<void> {
     this.closing ??= this.close();
@@ -146,6 +176,11 @@ export class RedisKeyvStore implements HarpKeyvStore {
       throw failure;
     }
   }
+}
+
+/** A literal for a Redis glob pattern: `*`, `?`, `[`, `]` and `\\` lose their meaning. */
+function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
 }
 
 /** Reconnect delays: 100 ms doubling to 2 s, with jitter so that proxies do not reconnect in step. */

@@ -1,24 +1,46 @@
 import { Controller, Get } from '@nestjs/common';
-import { RegistrationService } from '../registration/registration.service.js';
-import { RoutingService } from '../routing/routing.service.js';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, type HealthCheckResult, type HealthCheckStatus } from '@nestjs/terminus';
+import { HealthCheckDto, LivenessDto } from './health.dto.js';
+import { HealthService, type ProxyFigures } from './health.service.js';
 
-/** Liveness: the process answers, with a few numbers an operator looks at first. */
+/** Liveness and readiness, for load balancers and orchestrators: open, never behind auth. */
 @Controller('_harp')
+@ApiTags('health')
 export class HealthController {
-  private readonly startedAt = Date.now();
-
   constructor(
-    private readonly registration: RegistrationService,
-    private readonly routing: RoutingService,
+    private readonly health: HealthCheckService,
+    private readonly service: HealthService,
   ) {}
 
+  /**
+   * Liveness: 200 while the process answers, with the figures an operator looks at first. Flat
+   * (`{ status, uptimeSeconds, agents, routes }`), as it has always been: scripts read it.
+   */
   @Get('healthz')
-  health(): { status: 'ok'; uptimeSeconds: number; agents: number; routes: number } {
-    return {
-      status: 'ok',
-      uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
-      agents: this.registration.list().length,
-      routes: this.routing.routeCount,
-    };
+  // Documented here: Terminus's own Swagger decorators are loaded with `require`, which an
+  // ESM-only @nestjs/swagger does not always satisfy.
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOperation({ summary: 'Liveness', operationId: 'liveness' })
+  @ApiOkResponse({ type: LivenessDto })
+  async liveness(): Promise<{ status: HealthCheckStatus } & ProxyFigures> {
+    const { status } = await this.health.check([() => this.service.proxy()]);
+    return { status, ...this.service.figures() };
+  }
+
+  /**
+   * Readiness: 503 while a dependency does not answer (Redis, when configured) or the proxy is
+   * shutting down, so that a load balancer stops sending traffic here.
+   */
+  @Get('readyz')
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOperation({ summary: 'Readiness', operationId: 'readiness' })
+  @ApiOkResponse({ type: HealthCheckDto, description: 'Ready.' })
+  @ApiServiceUnavailableResponse({
+    type: HealthCheckDto,
+    description: 'Not ready: Redis does not answer, or shutting down.',
+  })
+  readiness(): Promise<HealthCheckResult> {
+    return this.health.check([() => this.service.proxy(), () => this.service.redis()]);
   }
 }

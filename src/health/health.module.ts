@@ -1,6 +1,17 @@
 import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { CacheBackendModule } from '../cache/cache.module.js';
 import { RegistrationModule } from '../registration/registration.module.js';
 import { HealthController } from './health.controller.js';
+import { HealthService } from './health.service.js';
 
-@Module({ imports: [RegistrationModule], controllers: [HealthController] })
+/**
+ * `/_harp/healthz` (liveness) and `/_harp/readyz` (readiness) on `@nestjs/terminus`. Needs
+ * `HarpConfigModule` and `RoutingModule` (global).
+ */
+@Module({
+  imports: [TerminusModule.forRoot(), RegistrationModule, CacheBackendModule],
+  controllers: [HealthController],
+  providers: [HealthService],
+})
 export class HealthModule {}

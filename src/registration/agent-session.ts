@@ -1,3 +1,4 @@
+import { AgentStats } from './agent-stats.js';
 import type { ClaimedRoute } from './key-rules.js';
 import type { KeyRule } from '../config/index.js';
 import type { RequestHead } from '../protocol/index.js';
@@ -17,6 +18,8 @@ export class AgentSession implements TunnelBackend {
   rttMs?: number;
   readonly connectedAt = new Date();
   readonly routes = new Map<string, ClaimedRoute>();
+  /** Requests, errors, bytes and latency of this connection (fed from exchange reports). */
+  readonly stats = new AgentStats();
 
   constructor(
     readonly id: string,

@@ -13,6 +13,7 @@ import { TunnelConnection } from '../tunnel/tunnel-connection.js';
 import { AgentSession, routeKey } from './agent-session.js';
 import { Heartbeat } from './heartbeat.js';
 import { findKeyRule, mayClaim } from './key-rules.js';
+import { RegistrationEvents } from './registration-events.js';
 
 /** Time an agent has, once connected, to say hello. */
 const HELLO_TIMEOUT_MS = 10_000;
@@ -32,6 +33,7 @@ export class RegistrationService implements BeforeApplicationShutdown {
   constructor(
     private readonly config: HarpConfig,
     private readonly routing: RoutingService,
+    private readonly events: RegistrationEvents,
   ) {
     this.rules = effectiveKeyRules(config);
   }
@@ -134,6 +136,7 @@ export class RegistrationService implements BeforeApplicationShutdown {
     const rule = findKeyRule(this.rules, key);
     if (!rule) {
       this.logger.warn(`agent ${session.id} from ${session.remoteAddress} presented an unknown key`);
+      this.events.emit('registration', { agentId: session.id, outcome: 'rejected', code: 'KEY_REJECTED' });
       session.tunnel.sendControl({
         type: 'rejected',
         code: 'KEY_REJECTED',
@@ -154,7 +157,9 @@ export class RegistrationService implements BeforeApplicationShutdown {
       maxFrameBytes: limits.maxFrameBytes,
       maxStreams: limits.maxStreams,
     });
+    // The rule's id, never the key: logs and events must not carry secrets.
     this.logger.log(`agent ${session.id} (${name ?? 'unnamed'}) connected with key "${rule.id}"`);
+    this.events.emit('connected', { agentId: session.id, keyId: rule.id, name });
   }
 
   private register(session: AgentSession, id: number, routes: RouteClaim[]): void {
@@ -175,6 +180,16 @@ export class RegistrationService implements BeforeApplicationShutdown {
     }
     session.tunnel.sendControl({ type: 'registered', id, accepted, rejected });
     for (const route of accepted) this.logger.log(`agent ${session.id} serves ${route.host}${route.path}`);
+    this.announce(session, accepted, rejected);
+  }
+
+  private announce(session: AgentSession, accepted: RouteClaim[], rejected: RouteRejection[]): void {
+    if (this.events.listenerCount('registration') === 0) return;
+    const { id: agentId, keyId } = session;
+    for (const { host, path } of accepted) this.events.emit('registration', { agentId, keyId, outcome: 'accepted', route: { host, path } });
+    for (const { host, path, code } of rejected) {
+      this.events.emit('registration', { agentId, keyId, outcome: 'rejected', code, route: { host, path } });
+    }
   }
 
   private unregister(session: AgentSession, id: number, routes: RouteClaim[]): void {
@@ -215,7 +230,9 @@ export class RegistrationService implements BeforeApplicationShutdown {
     session.state = 'closed';
     this.routing.unregisterAll(session);
     this.sessions.delete(session.id);
-    if (session.rule) this.logger.log(`agent ${session.id} disconnected`);
+    if (!session.rule) return;
+    this.logger.log(`agent ${session.id} disconnected`);
+    this.events.emit('disconnected', { agentId: session.id, keyId: session.rule.id, name: session.name });
   }
 }
 

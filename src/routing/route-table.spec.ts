@@ -229,6 +229,7 @@ describe('RouteTable.list', () => {
       hostKind: 'exact',
       ownerKeyId: 'key-a',
       members: ['a.example.com/api/v1'],
+      options: {},
     });
     table.add(route('a.example.com/api/v1'), 'later', 'key-a');
     expect(views[0]!.members).toEqual(['a.example.com/api/v1']);

@@ -1,6 +1,6 @@
 import { Pool } from './pool.js';
 import { PrefixIndex } from './prefix-index.js';
-import { hostKindOf, type HostKind, type Route } from './route.js';
+import { hostKindOf, type HostKind, type Route, type RouteOptions } from './route.js';
 
 /** Outcome of {@link RouteTable.add}. */
 export type AddResult<T> =
@@ -14,6 +14,8 @@ export interface PoolView<T> {
   readonly hostKind: HostKind;
   readonly ownerKeyId: string;
   readonly members: readonly T[];
+  /** The route's settings, as its latest registration gave them. */
+  readonly options: RouteOptions;
 }
 
 /**
@@ -138,6 +140,7 @@ export class RouteTable<T> {
           hostKind: hostKindOf(pool.host),
           ownerKeyId: pool.ownerKeyId,
           members: [...pool.members],
+          options: pool.options,
         })),
     );
   }

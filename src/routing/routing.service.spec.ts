@@ -66,7 +66,7 @@ describe('RoutingService', () => {
       routing.register(b2, { host: '*.EXAMPLE.com', path: '/' });
       routing.register(b2, { host: '*.example.com', path: '/' });
       expect(routing.routes()).toEqual([
-        { host: '*.example.com', path: '/', hostKind: 'wildcard', ownerKeyId: 'key-a', members: [b1, b2] },
+        { host: '*.example.com', path: '/', hostKind: 'wildcard', ownerKeyId: 'key-a', members: [b1, b2], options: {} },
       ]);
     });
   });

@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { CacheBackend } from '../cache/index.js';
+import { RegistrationService } from '../registration/registration.service.js';
+import { RoutingService } from '../routing/routing.service.js';
+
+/**
+ * How long readiness waits for Redis to answer a PING. Short: a load balancer's probe has its
+ * own timeout (often 1–5 s), and a Redis slower than this is not one to send traffic through.
+ */
+export const READINESS_PING_TIMEOUT_MS = 1000;
+
+/** The figures an operator looks at first. */
+export interface ProxyFigures {
+  readonly uptimeSeconds: number;
+  readonly agents: number;
+  readonly routes: number;
+}
+
+/** Health indicators of the proxy, for `HealthCheckService.check`. */
+@Injectable()
+export class HealthService {
+  private readonly startedAt = Date.now();
+
+  constructor(
+    private readonly indicators: HealthIndicatorService,
+    private readonly registration: RegistrationService,
+    private readonly routing: RoutingService,
+    private readonly cache: CacheBackend,
+  ) {}
+
+  figures(): ProxyFigures {
+    return {
+      uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
+      agents: this.registration.list().length,
+      routes: this.routing.routeCount,
+    };
+  }
+
+  /** The process answers: always up while it can run this. */
+  proxy(): HealthIndicatorResult<'proxy'> {
+    return this.indicators.check('proxy').up({ ...this.figures() });
+  }
+
+  /**
+   * The shared state answers: with `redisUrl` configured (and the cache on), a PING through the
+   * cache's own client within {@link READINESS_PING_TIMEOUT_MS}; otherwise nothing to check.
+   */
+  async redis(): Promise<HealthIndicatorResult<'redis'>> {
+    const check = this.indicators.check('redis');
+    if (this.cache.kind !== 'redis') return check.up({ configured: false });
+    try {
+      const started = performance.now();
+      await this.cache.ping(READINESS_PING_TIMEOUT_MS);
+      return check.up({ configured: true, pingMs: Math.round(performance.now() - started) });
+    } catch (error) {
+      return check.down({ configured: true, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}

@@ -1,0 +1,103 @@
+import type { HarpServer } from '../../src/server/harp-server.js';
+import { Harness } from '../helpers/harness.js';
+import { send } from '../helpers/http-client.js';
+
+// The live route table as the operator sees it: precedence order, pools, owners, options.
+
+const TEAM_KEY = 'team-key-0123456789abcdef';
+
+async function routes(proxy: HarpServer) {
+  const res = await send(`${proxy.url}/_harp/api/routes`);
+  expect(res.status).toBe(200);
+  return JSON.parse(res.body.toString()) as Array<Record<string, unknown>>;
+}
+
+async function agentIds(proxy: HarpServer): Promise<Record<string, string>> {
+  const res = await send(`${proxy.url}/_harp/api/agents`);
+  const agents = JSON.parse(res.body.toString()) as Array<{ id: string; name: string }>;
+  return Object.fromEntries(agents.map((a) => [a.name, a.id]));
+}
+
+describe('admin API: routes', () => {
+  const h = new Harness();
+  afterEach(() => h.closeAll());
+
+  it('is empty without agents', async () => {
+    const proxy = await h.proxy();
+    expect(await routes(proxy)).toEqual([]);
+  });
+
+  it('lists every route in precedence order with its pool, owner, cache options and balancing', async () => {
+    const proxy = await h.proxy({
+      keys: [
+        { id: 'ops', key: 'ops-key-0123456789abcdef', hosts: ['.*'], paths: ['/.*'] },
+        { id: 'team', key: TEAM_KEY, hosts: ['.*\\.example\\.test'], paths: ['/.*'] },
+      ],
+    });
+    const ok = (_req: unknown, res: { end: (b: string) => void }) => res.end('ok');
+    await h.agent(proxy, ok, {
+      key: 'ops-key-0123456789abcdef',
+      name: 'catch-all',
+      routes: [{ host: '*', path: '/' }, { host: '*', path: '/static', cache: { defaultTtlSeconds: 30 } }],
+    });
+    await h.agent(proxy, ok, {
+      key: TEAM_KEY,
+      name: 'api-1',
+      routes: [{ host: 'api.example.test', path: '/v1', cache: { enabled: false } }, { host: '*.example.test', path: '/' }],
+    });
+    await h.agent(proxy, ok, { key: TEAM_KEY, name: 'api-2', routes: [{ host: 'api.example.test', path: '/v1', cache: { enabled: false } }] });
+    const ids = await agentIds(proxy);
+
+    expect(await routes(proxy)).toEqual([
+      {
+        host: 'api.example.test',
+        path: '/v1',
+        hostKind: 'exact',
+        ownerKeyId: 'team',
+        pool: [ids['api-1'], ids['api-2']],
+        balancing: 'round-robin',
+        cache: { enabled: false, defaultTtlSeconds: null },
+      },
+      {
+        host: '*.example.test',
+        path: '/',
+        hostKind: 'wildcard',
+        ownerKeyId: 'team',
+        pool: [ids['api-1']],
+        balancing: 'round-robin',
+        cache: { enabled: true, defaultTtlSeconds: null },
+      },
+      {
+        host: '*',
+        path: '/static',
+        hostKind: 'any',
+        ownerKeyId: 'ops',
+        pool: [ids['catch-all']],
+        balancing: 'round-robin',
+        cache: { enabled: true, defaultTtlSeconds: 30 },
+      },
+      {
+        host: '*',
+        path: '/',
+        hostKind: 'any',
+        ownerKeyId: 'ops',
+        pool: [ids['catch-all']],
+        balancing: 'round-robin',
+        cache: { enabled: true, defaultTtlSeconds: null },
+      },
+    ]);
+    // Keys never appear, only their rule ids.
+    const raw = (await send(`${proxy.url}/_harp/api/routes`)).body.toString();
+    expect(raw).not.toContain(TEAM_KEY);
+    expect(raw).not.toContain('ops-key');
+  });
+
+  it('follows the table as agents come and go', async () => {
+    const proxy = await h.proxy();
+    const agent = await h.agent(proxy, (_req, res) => res.end('ok'), { routes: [{ host: 'a.test', path: '/x' }] });
+    expect((await routes(proxy)).map((r) => `${r.host}${r.path}`)).toEqual(['a.test/x']);
+    await agent.close(100);
+    for (let i = 0; i < 50 && (await routes(proxy)).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await routes(proxy)).toEqual([]);
+  });
+});
