@@ -22,6 +22,7 @@ const ENV_KINDS = {
   maxFrameBytes: 'int',
   maxStreamsPerAgent: 'int',
   logLevel: 'string',
+  accessLog: 'boolean',
   cacheEnabled: 'boolean',
   cacheMaxBytes: 'int',
   cacheMaxObjectBytes: 'int',

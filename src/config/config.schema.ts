@@ -44,6 +44,7 @@ export const harpConfigSchema = z
     maxFrameBytes: intIn(1024, MAX_FRAME).default(65536),
     maxStreamsPerAgent: intIn(1, MAX_WINDOW).default(1000),
     logLevel: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+    accessLog: z.boolean({ error: 'expected true or false' }).default(true),
     cacheEnabled: z.boolean({ error: 'expected true or false' }).default(true),
     cacheMaxBytes: intIn(1, Number.MAX_SAFE_INTEGER).default(268435456),
     cacheMaxObjectBytes: intIn(1, MAX_CACHE_OBJECT).default(8388608),

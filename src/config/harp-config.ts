@@ -109,6 +109,14 @@ export abstract class HarpConfig {
   abstract readonly logLevel: LogLevel;
 
   /**
+   * Whether every proxied request is logged (one JSON line at `info`: request id, method, host,
+   * target, status, route, agent, cache, ms, bytes), and every `/_harp/*` request too. Off, only
+   * the proxy's own events are logged.
+   * @default true
+   */
+  abstract readonly accessLog: boolean;
+
+  /**
    * Whether the shared HTTP cache answers and stores responses (RFC 9111). Off, every request is
    * forwarded and marked `Cache-Status: HARP; fwd=bypass`.
    * @default true

@@ -1,17 +1,27 @@
+import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
+import type { DynamicModule, INestApplication, LoggerService, LogLevel } from '@nestjs/common';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { AddressInfo } from 'node:net';
+import type { DestinationStream } from 'pino';
+import { setupHarpOpenApi } from '../admin/openapi.js';
 import { HarpConfig, loadHarpConfig } from '../config/index.js';
 import type { LoadHarpConfigOptions } from '../config/index.js';
 import { HarpModule } from '../harp.module.js';
+import { HarpLoggingModule } from '../logging/logging.module.js';
 import { ProxyService } from '../proxy/proxy.service.js';
 import { DataPlaneAdapter } from './data-plane-adapter.js';
 import { HarpWsAdapter } from './harp-ws-adapter.js';
 
 /** Options of {@link startHarpServer}. */
 export interface HarpServerOptions extends LoadHarpConfigOptions {
-  /** Nest's logger, or `false` for silence (tests). */
+  /**
+   * Nest's logger, or `false` for silence (tests). Unset: structured logs through pino (JSON,
+   * or pretty on a terminal; see `docs/observability.md`). Set, HARP installs no pino output.
+   */
   readonly logger?: LoggerService | LogLevel[] | false;
+  /** Where pino's lines go instead of stdout, when `logger` is unset (tests capture them). */
+  readonly logDestination?: DestinationStream;
 }
 
 /** A running standalone proxy. */
@@ -29,11 +39,16 @@ export interface HarpServer {
 export async function startHarpServer(options: HarpServerOptions = {}): Promise<HarpServer> {
   const config = loadHarpConfig(options);
   const adapter = new DataPlaneAdapter(config);
-  const app = await NestFactory.create(HarpModule.forRoot({ config }), adapter, {
+  const pinoLogs = options.logger === undefined;
+  const harp = HarpModule.forRoot({ config });
+  const app = await NestFactory.create(pinoLogs ? withLogging(harp, options.logDestination) : harp, adapter, {
     bodyParser: false,
-    logger: options.logger ?? levelsFrom(config.logLevel),
+    ...(pinoLogs ? { bufferLogs: true } : { logger: options.logger }),
   });
+  if (pinoLogs) app.useLogger(app.get(PinoNestLogger));
   app.useWebSocketAdapter(new HarpWsAdapter(app));
+  // Before listen: its Express routes must precede the controllers, catch-all included.
+  setupHarpOpenApi(app);
   const proxy = app.get(ProxyService);
   adapter.setDataPlane((req, res) => proxy.handle(req, res));
   await app.listen(config.port, config.host);
@@ -41,8 +56,10 @@ export async function startHarpServer(options: HarpServerOptions = {}): Promise<
   return { app, config, port, url: `http://127.0.0.1:${port}`, close: () => app.close() };
 }
 
-function levelsFrom(level: HarpConfig['logLevel']): LogLevel[] {
-  const order: LogLevel[] = ['debug', 'log', 'warn', 'error', 'fatal'];
-  const start = { debug: 0, info: 1, warn: 2, error: 3 }[level];
-  return order.slice(start);
+/** The standalone server's root module: HARP, then its logging (which needs HARP's providers). */
+@Module({})
+class HarpServerModule {}
+
+function withLogging(harp: DynamicModule, destination: DestinationStream | undefined): DynamicModule {
+  return { module: HarpServerModule, imports: [harp, HarpLoggingModule.forRoot({ destination })] };
 }

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { Registry } from 'prom-client';
+import { HttpCacheStore } from '../cache/http-cache-store.js';
+import type { ExchangeEvents, ExchangeReport } from '../proxy/exchange-report.js';
+import { RegistrationEvents } from '../registration/registration-events.js';
+import type { RegistrationAnswer } from '../registration/registration-events.js';
+import { RegistrationService } from '../registration/registration.service.js';
+import { registerAgentMetrics } from './agent-collectors.js';
+import { registerCacheMetrics } from './cache-collectors.js';
+import { registerExchangeMetrics } from './exchange-collectors.js';
+import { exchangeEventsOf } from './exchange-events-of.js';
+import { ExchangeMetrics } from './exchange-metrics.js';
+import { processMetricsRegistry } from './process-metrics.js';
+
+/**
+ * HARP's Prometheus metrics: a registry of this app's own (never prom-client's global one),
+ * fed by exchange reports and registration events, plus the process's metrics.
+ *
+ * Per public request it does {@link ExchangeMetrics.record} and nothing else; everything else
+ * is read when Prometheus scrapes.
+ */
+@Injectable()
+export class MetricsService implements OnModuleInit, OnModuleDestroy {
+  /** This app's metrics (not the process's: see {@link render}). */
+  readonly registry = new Registry();
+  private readonly exchanges = new ExchangeMetrics();
+  private readonly countAnswer: (answer: RegistrationAnswer) => void;
+  private readonly onExchange = (report: ExchangeReport): void => this.exchanges.record(report);
+  private readonly onAnswer = (answer: RegistrationAnswer): void => this.countAnswer(answer);
+  private exchangeEvents?: ExchangeEvents;
+
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    private readonly registrationEvents: RegistrationEvents,
+    registration: RegistrationService,
+    cache: HttpCacheStore,
+  ) {
+    registerExchangeMetrics(this.registry, this.exchanges);
+    this.countAnswer = registerAgentMetrics(this.registry, registration);
+    registerCacheMetrics(this.registry, cache);
+  }
+
+  /** The Content-Type of {@link render}'s text. */
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** Everything in the Prometheus text format (0.0.4). */
+  async render(): Promise<string> {
+    const [own, process] = await Promise.all([this.registry.metrics(), processMetricsRegistry().metrics()]);
+    return own + process;
+  }
+
+  onModuleInit(): void {
+    this.exchangeEvents = exchangeEventsOf(this.moduleRef);
+    this.exchangeEvents?.on('exchange', this.onExchange);
+    this.registrationEvents.on('registration', this.onAnswer);
+  }
+
+  onModuleDestroy(): void {
+    this.exchangeEvents?.off('exchange', this.onExchange);
+    this.registrationEvents.off('registration', this.onAnswer);
+  }
+}
