@@ -55,3 +55,4 @@ export { invalidatedKeys } from './invalidation.js';
 export { unkeyedRequestFields, UNKEYED_FIELDS_ALWAYS, UNKEYED_FIELDS_CACHEABLE } from './poisoning.js';
 export { invalidate, lookupVariant, storeVariant, variantKey, type VariantLookup } from './variants.js';
 export { freshnessTtl } from './freshness-ttl.js';
+export { UncacheableMemo } from './uncacheable-memo.js';

@@ -77,6 +77,12 @@ export type StorageVerdict =
 
 export const DEFAULT_REVALIDATION_WINDOW_MS = 300_000;
 
+/** Statuses cacheable by default (RFC 9110 §15.1): without freshness fields they lack only a lifetime. */
+const HEURISTICALLY_CACHEABLE: ReadonlySet<number> = new Set([200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501]);
+
+/** Response fields that give a lifetime, allow a heuristic one, or allow revalidation. */
+const FRESHNESS_FIELDS = ['cache-control', 'cdn-cache-control', 'expires', 'last-modified', 'etag'];
+
 /**
  * Request fields the proxy itself sets on every forwarded request from the connection
  * (`src/proxy/forwarding.ts`) or the request id: each names one client or one request. The
@@ -131,6 +137,12 @@ export function storageVerdict(
   if (directives.has('private')) return refuse('private');
   if (request.headers.authorization !== undefined && !allowsAuthenticated(directives)) return refuse('authorization');
 
+  // No lifetime, nothing for a heuristic, no validator and no route default: nothing about this
+  // response could ever be reused (RFC 9111 §4.2, §4.3). The common case of uncacheable traffic
+  // is judged here without building a policy.
+  if (options.defaultTtlMs === undefined && !FRESHNESS_FIELDS.some((name) => hasField(raw, name))) {
+    return refuse(HEURISTICALLY_CACHEABLE.has(response.status) ? 'no-freshness' : 'not-cacheable');
+  }
   const now = options.now ?? Date.now();
   const libraryRequest = policyRequest(request.method, request.headers);
   const policy = newPolicy(libraryRequest, policyResponse(response.status, raw, options), now);

@@ -19,12 +19,14 @@ import {
   staleIfError,
   storageVerdict,
   storeVariant,
+  UncacheableMemo,
 } from '../cache/index.js';
 import type {
   CachedResponse,
   CacheRequest,
   CacheStatus,
   ConditionalFields,
+  NotStoredReason,
   RouteCacheOptions,
   VariantLookup,
 } from '../cache/index.js';
@@ -64,6 +66,29 @@ const CLIENT_CONDITIONALS: ConditionalFields = {
 
 const statusFields = (status: CacheStatus): string[] => ['Cache-Status', formatCacheStatus(status)];
 
+/** How long a URL whose response could not be stored skips the lookup. */
+const UNCACHEABLE_MEMO_MS = 10_000;
+
+/** Reasons that belong to the response itself, not to the request that fetched it. */
+const INTRINSIC: ReadonlySet<NotStoredReason> = new Set<NotStoredReason>([
+  'no-freshness',
+  'no-store',
+  'private',
+  'set-cookie',
+  'vary-star',
+  'vary-per-client',
+  'not-cacheable',
+]);
+
+/**
+ * A request whose own fields do not shape what may be stored or served (no Cache-Control,
+ * Authorization or Range): only such requests teach, or use, the uncacheable memo.
+ */
+function plainRequest(request: CacheRequest): boolean {
+  const h = request.headers;
+  return h['cache-control'] === undefined && h.authorization === undefined && h.range === undefined && h.pragma === undefined;
+}
+
 /**
  * The proxy path through the shared cache (RFC 9111): hits answered without the backend, misses
  * collapsed and stored while they stream to the first client, stale entries revalidated (in the
@@ -77,6 +102,7 @@ export class CachingProxy {
   private readonly maxObjectBytes: number;
   private readonly requestTimeoutMs: number;
   private readonly revalidating = new Set<string>();
+  private readonly uncacheable = new UncacheableMemo(UNCACHEABLE_MEMO_MS);
 
   constructor(
     private readonly store: HttpCacheStore,
@@ -99,6 +125,13 @@ export class CachingProxy {
     if (bypass || key === undefined) {
       f.exchange.report.cache = bypass?.fwd ?? 'bypass';
       return this.forwardUncached(f, request, key, bypass?.fwd ?? 'bypass');
+    }
+
+    if (plainRequest(request) && this.uncacheable.has(key)) {
+      // Its latest response could not be stored, so nothing is stored for it: no lookup, and no
+      // waiting behind other misses.
+      f.exchange.report.cache = 'uri-miss';
+      return this.forwardMiss(f, key, request, { miss: 'uri-miss' }, 'uri-miss', undefined, undefined);
     }
 
     let found = await lookupVariant(this.store, key, request.headers);
@@ -257,7 +290,11 @@ export class CachingProxy {
       head.status === 304 || head.status === 206
         ? undefined
         : storageVerdict(request, response, length, { maxObjectBytes: this.maxObjectBytes, ...f.route, now });
-    if (!verdict?.store) return { answered: false, addFields: statusFields(status) };
+    if (!verdict?.store) {
+      if (verdict && plainRequest(request) && INTRINSIC.has(verdict.reason)) this.uncacheable.remember(key);
+      return { answered: false, addFields: statusFields(status) };
+    }
+    this.uncacheable.forget(key);
     const tap = new FillTap(
       this.maxObjectBytes,
       (body) => {
