@@ -25,7 +25,8 @@ const opened: CacheBackend[] = [];
 function redisCache(prefix: string, overrides: Partial<HarpConfigInput> = {}, logger = recorder().logger, retryMs?: number) {
   const config = loadHarpConfig({
     env: {},
-    overrides: { key: 'k', redisUrl: TEST_REDIS_URL, cacheStoreTimeoutMs: 200, ...overrides },
+    // A generous bound for a healthy Redis on a loaded CI machine; the outage tests set their own.
+    overrides: { key: 'k', redisUrl: TEST_REDIS_URL, cacheStoreTimeoutMs: 2000, ...overrides },
   });
   const backend = createCacheBackend(config, { redisPrefix: prefix, logger, retryMs });
   opened.push(backend);
