@@ -3,6 +3,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { HarpConfig } from '../config/index.js';
 import { ADMIN_BEARER_SCHEME } from './admin-api.decorator.js';
 import { adminAccessMiddleware } from './admin-docs.middleware.js';
+import { RESERVED_PREFIX } from '../proxy/proxy.service.js';
 
 /** Where the Swagger UI is served. */
 export const OPENAPI_UI_PATH = '/_harp/api/docs';
@@ -13,7 +14,6 @@ export const OPENAPI_JSON_PATH = '/_harp/api/openapi.json';
 const ADMIN_PREFIX = '/_harp/api';
 
 /** Everything HARP serves itself is under this prefix; the document describes nothing else. */
-const RESERVED_PREFIX = '/_harp/';
 
 /**
  * Serves the admin API's OpenAPI document at `/_harp/api/openapi.json` and the Swagger UI at
