@@ -9,6 +9,7 @@ import { forwardingFields } from './forwarding.js';
 import { endToEnd, endToEndPairs, flatten } from './hop-by-hop.js';
 import { ProxyError } from './proxy-errors.js';
 import type { ProxyErrorCode } from './proxy-errors.js';
+import { hasField } from '../cache/raw-fields.js';
 import type { ExchangeReport } from './exchange-report.js';
 import type { ProxySettings } from './proxy-settings.js';
 import { declaredLength } from './response-length.js';
@@ -301,11 +302,6 @@ function proxyErrorFor(err: Error): ProxyError {
 
 function joined(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
-}
-
-function hasField(raw: readonly string[], lowerName: string): boolean {
-  for (let i = 0; i < raw.length; i += 2) if (raw[i].toLowerCase() === lowerName) return true;
-  return false;
 }
 
 /** A short plain-text error page with the stable code in `X-Harp-Error`. */

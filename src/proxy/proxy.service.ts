@@ -5,6 +5,7 @@ import { HarpConfig } from '../config/index.js';
 import { normalizeRequestHost } from '../routing/route-pattern.js';
 import { RoutingService } from '../routing/routing.service.js';
 import type { TunnelBackend } from '../tunnel/tunnel-backend.js';
+import { fieldValues } from '../cache/raw-fields.js';
 import { CachingProxy } from './caching-proxy.js';
 import { ExchangeEvents, ExchangeReport } from './exchange-report.js';
 import { clientProtocol } from './forwarding.js';
@@ -152,14 +153,6 @@ function forwardedHeaders(req: IncomingMessage, dropped: ReadonlySet<string>): I
     delete headers[name];
   }
   return headers;
-}
-
-function fieldValues(raw: readonly string[], lowerName: string): string[] {
-  const values: string[] = [];
-  for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i].length === lowerName.length && raw[i].toLowerCase() === lowerName) values.push(raw[i + 1]);
-  }
-  return values;
 }
 
 // The exchange forwards the raw header list and reports Host in the forwarding fields; both

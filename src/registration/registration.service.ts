@@ -8,6 +8,7 @@ import type { KeyRule } from '../config/index.js';
 import { CloseCode, parseAgentControl, ProtocolError } from '../protocol/index.js';
 import type { AgentControl, RouteClaim, RouteRejection } from '../protocol/index.js';
 import type { RouteOptions } from '../routing/route.js';
+import { plainAddress } from '../proxy/forwarding.js';
 import { RoutingService } from '../routing/routing.service.js';
 import { TunnelConnection } from '../tunnel/tunnel-connection.js';
 import { AgentSession, routeKey } from './agent-session.js';
@@ -54,7 +55,7 @@ export class RegistrationService implements BeforeApplicationShutdown {
       maxFrameBytes: this.config.maxFrameBytes,
       maxStreams: this.config.maxStreamsPerAgent,
     });
-    const session = new AgentSession(randomBytes(6).toString('hex'), tunnel, peerOf(req));
+    const session = new AgentSession(randomBytes(6).toString('hex'), tunnel, plainAddress(req.socket.remoteAddress));
     this.sessions.set(session.id, session);
     const helloTimer = setTimeout(() => tunnel.close(CloseCode.HelloTimeout, 'no hello'), this.helloTimeoutMs);
     const heartbeat = new Heartbeat(
@@ -242,7 +243,3 @@ function routeOptions(claim: RouteClaim): RouteOptions {
   return { cache: { enabled, defaultTtlMs: defaultTtlSeconds === undefined ? undefined : defaultTtlSeconds * 1000 } };
 }
 
-function peerOf(req: IncomingMessage): string {
-  const address = req.socket.remoteAddress ?? 'unknown';
-  return address.startsWith('::ffff:') ? address.slice(7) : address;
-}
