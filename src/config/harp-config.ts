@@ -46,7 +46,8 @@ export abstract class HarpConfig {
   abstract readonly redisUrl?: string;
 
   /**
-   * Largest request or response body the proxy streams, in bytes (413 above it).
+   * Largest request body the proxy forwards, in bytes (413 above it). Response bodies stream
+   * through unlimited: their size is the backend's to decide.
    * @default 1073741824 (1 GiB)
    */
   abstract readonly maxBodyBytes: number;
