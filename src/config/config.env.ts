@@ -28,6 +28,11 @@ const ENV_KINDS = {
   cacheMaxObjectBytes: 'int',
   cacheStoreTimeoutMs: 'int',
   cacheCoalesceTimeoutMs: 'int',
+  inspectorEnabled: 'boolean',
+  inspectorCapacity: 'int',
+  inspectorBodies: 'boolean',
+  inspectorBodyBytes: 'int',
+  inspectorRedactHeaders: 'list',
 } as const satisfies Record<HarpConfigKey, EnvKind>;
 
 const KEY_BY_ENV_NAME = new Map(
@@ -44,7 +49,7 @@ const BOOLEAN_WORDS: ReadonlyMap<string, boolean> = new Map([
 
 /** `HARP_*` variables that are not configuration keys but are not typos either. */
 const IGNORED = (name: string): boolean =>
-  name === 'HARP_CONFIG' || name.startsWith('HARP_TEST_') || name.startsWith('HARP_INSPECTOR_');
+  name === 'HARP_CONFIG' || name.startsWith('HARP_TEST_');
 
 /** The result of reading the environment: a layer, and problems found before validation. */
 export interface EnvReading {

@@ -60,3 +60,8 @@ export const redisUrl = text('a redis:// or rediss:// URL').refine(
   (value) => URL.canParse(value) && ['redis:', 'rediss:'].includes(new URL(value).protocol),
   { error: 'expected a redis:// or rediss:// URL' },
 );
+
+/** An HTTP field name (RFC 9110 §5.1: a token), kept as written; compared without case. */
+export const fieldName = z
+  .string()
+  .regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, { error: 'expected a header field name' });

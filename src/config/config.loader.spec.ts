@@ -300,9 +300,31 @@ describe('loadHarpConfig', () => {
       expect(config).toMatchObject({ port: 9000, generatedKey: true });
     });
 
-    it('ignores HARP_CONFIG, HARP_TEST_* and HARP_INSPECTOR_* and other prefixes', () => {
-      const env = { HARP_TEST_SLOW: '1', HARP_INSPECTOR_DEPTH: '3', HARPOON: 'x', PORT: '1' };
+    it('ignores HARP_CONFIG, HARP_TEST_* and other prefixes', () => {
+      const env = { HARP_TEST_SLOW: '1', HARPOON: 'x', PORT: '1' };
       expect(loadHarpConfig({ env }).port).toBe(8080);
+    });
+
+    it('reads the inspector settings', () => {
+      const env = {
+        HARP_INSPECTOR_BODIES: '1',
+        HARP_INSPECTOR_CAPACITY: '20',
+        HARP_INSPECTOR_BODY_BYTES: '0',
+        HARP_INSPECTOR_REDACT_HEADERS: 'X-Api-Key, X-Hub-Signature',
+      };
+      expect(loadHarpConfig({ env })).toMatchObject({
+        inspectorEnabled: true,
+        inspectorBodies: true,
+        inspectorCapacity: 20,
+        inspectorBodyBytes: 0,
+        inspectorRedactHeaders: ['X-Api-Key', 'X-Hub-Signature'],
+      });
+    });
+
+    it('names an inspector setting that is not a field name', () => {
+      expect(failure(() => loadHarpConfig({ env: { HARP_INSPECTOR_REDACT_HEADERS: 'bad name' } }))).toBe(
+        'Invalid configuration: HARP_INSPECTOR_REDACT_HEADERS[0] (env): expected a header field name, got "bad name"',
+      );
     });
 
     it('reports unknown HARP_* variables', () => {

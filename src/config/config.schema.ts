@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_KEY_RULE_ID } from './effective-key-rules.js';
-import { intIn, ipOrCidr, MAX_TIMER_MS, patterns, redisUrl, text } from './config.fields.js';
+import { fieldName, intIn, ipOrCidr, MAX_TIMER_MS, patterns, redisUrl, text } from './config.fields.js';
 import { LOG_LEVELS } from './harp-config.js';
 import { HOST_PATTERN_FLAGS, PATH_PATTERN_FLAGS } from './rule-pattern.js';
 
@@ -10,6 +10,9 @@ const MAX_WINDOW = 2 ** 31 - 1;
 const MAX_FRAME = 1024 * 1024;
 // A cached object is buffered whole while it is stored, and Redis strings stop at 512 MiB.
 const MAX_CACHE_OBJECT = 256 * 1024 * 1024;
+// The inspector holds its entries in memory: capacity × 2 bodies must stay far below a heap.
+const MAX_INSPECTOR_CAPACITY = 100_000;
+const MAX_INSPECTOR_BODY = 1024 * 1024;
 
 /** One entry of `keys`. */
 export const keyRuleSchema = z.strictObject({
@@ -50,6 +53,13 @@ export const harpConfigSchema = z
     cacheMaxObjectBytes: intIn(1, MAX_CACHE_OBJECT).default(8388608),
     cacheStoreTimeoutMs: intIn(1, MAX_TIMER_MS).default(250),
     cacheCoalesceTimeoutMs: intIn(0, MAX_TIMER_MS).default(5000),
+    inspectorEnabled: z.boolean({ error: 'expected true or false' }).default(true),
+    inspectorCapacity: intIn(1, MAX_INSPECTOR_CAPACITY).default(500),
+    inspectorBodies: z.boolean({ error: 'expected true or false' }).default(false),
+    inspectorBodyBytes: intIn(0, MAX_INSPECTOR_BODY).default(16384),
+    inspectorRedactHeaders: z
+      .array(fieldName, { error: 'expected a list of header field names' })
+      .default(() => []),
   })
   // Cross-field rules run only on otherwise valid input, so they can trust the shapes.
   .superRefine(checkKeyRules, { when: (payload) => payload.issues.length === 0 });

@@ -154,6 +154,39 @@ export abstract class HarpConfig {
   abstract readonly cacheCoalesceTimeoutMs: number;
 
   /**
+   * Whether the request inspector keeps recent exchanges (method, host, path, status, timings,
+   * headers) for the admin API and the dashboard. Off, nothing is recorded and replay is gone.
+   * @default true
+   */
+  abstract readonly inspectorEnabled: boolean;
+
+  /**
+   * How many recent exchanges the inspector keeps; the oldest is dropped for each new one.
+   * @default 500
+   */
+  abstract readonly inspectorCapacity: number;
+
+  /**
+   * Whether the inspector also keeps the first {@link inspectorBodyBytes} of request and
+   * response bodies (env `HARP_INSPECTOR_BODIES=1`). Off, only metadata and headers are kept.
+   * @default false
+   */
+  abstract readonly inspectorBodies: boolean;
+
+  /**
+   * Bytes of each body the inspector keeps when {@link inspectorBodies} is on.
+   * @default 16384 (16 KiB)
+   */
+  abstract readonly inspectorBodyBytes: number;
+
+  /**
+   * Header fields the inspector shows as `[redacted]`, in addition to `Authorization`,
+   * `Proxy-Authorization`, `Cookie` and `Set-Cookie`, which it always redacts.
+   * @default []
+   */
+  abstract readonly inspectorRedactHeaders: readonly string[];
+
+  /**
    * Derived, not configurable: true when no key was configured and the loader generated
    * {@link key}, so that start-up can print it with the agent command.
    */
