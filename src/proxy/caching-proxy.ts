@@ -176,7 +176,10 @@ export class CachingProxy {
       return void res.end();
     }
     res.writeHead(entry.status, entry.reason || undefined, [...hitFields(entry), ...extra]);
-    if (req.method !== 'HEAD') f.exchange.report.bytesOut = entry.body.length;
+    if (req.method !== 'HEAD') {
+      f.exchange.report.bytesOut = entry.body.length;
+      f.exchange.report.responseBody?.push(entry.body);
+    }
     res.end(req.method === 'HEAD' ? undefined : entry.body);
   }
 

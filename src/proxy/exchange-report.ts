@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Module } from '@nestjs/common';
+import type { BodyCapture } from './body-capture.js';
 
 /**
  * What happened to one public request, filled in as it goes and published once its response
@@ -23,12 +24,26 @@ export class ExchangeReport {
   /** Request body bytes forwarded, response body bytes relayed. */
   bytesIn = 0;
   bytesOut = 0;
+  /** ms until the request was sent to a backend (undefined when it never was). */
+  forwardedMs?: number;
   /** ms until the backend's response head (undefined for hits and proxy-made answers). */
   backendMs?: number;
   /** ms until the response was over. */
   totalMs = 0;
   /** Whether the response was delivered whole (false: aborted, or the client left). */
   complete = false;
+  /** Scheme of the client's connection to the proxy; set when published. */
+  scheme: 'http' | 'https' = 'http';
+  /** The request's HTTP version as received (`1.1`); set when published. */
+  httpVersion = '1.1';
+  /** The request's fields as received, in Node's raw form; set when published. */
+  requestFields: readonly string[] = [];
+  /** The response head as it went to the client (status line and fields); set when published. */
+  responseHead?: string;
+  /** The first bytes of the request body, when the inspector keeps bodies. */
+  requestBody?: BodyCapture;
+  /** The first bytes of the response body, when the inspector keeps bodies. */
+  responseBody?: BodyCapture;
 
   constructor(
     readonly requestId: string,
@@ -48,4 +63,18 @@ interface ExchangeEventMap {
  * be quick: they run on the request path, after the response is over.
  */
 @Injectable()
-export class ExchangeEvents extends EventEmitter<ExchangeEventMap> {}
+export class ExchangeEvents extends EventEmitter<ExchangeEventMap> {
+  /**
+   * Bytes of each request and response body to keep in the report (0: none). Set by a
+   * subscriber that shows bodies (the inspector); the proxy reads it per request.
+   */
+  bodyCaptureBytes = 0;
+}
+
+/**
+ * Provides the one {@link ExchangeEvents} of an app. Modules that observe the proxy import this
+ * rather than `ProxyModule`, whose catch-all route would otherwise be registered before their
+ * own routes.
+ */
+@Module({ providers: [ExchangeEvents], exports: [ExchangeEvents] })
+export class ExchangeEventsModule {}

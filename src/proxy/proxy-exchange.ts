@@ -79,6 +79,7 @@ export class ProxyExchange {
     const { res } = this;
     this.observer = options.observer;
     const head = this.requestHead(target, options.adjust);
+    this.report.forwardedMs = performance.now() - this.report.started;
     const stream = backend.openStream(head, !hasBody);
     this.stream = stream;
     stream.once('head', (h: ResponseHead) => this.onResponseHead(h));
@@ -138,6 +139,7 @@ export class ProxyExchange {
     req.on('data', (chunk: Buffer) => {
       seen += chunk.length;
       this.report.bytesIn = seen;
+      this.report.requestBody?.push(chunk);
       if (seen > settings.maxBodyBytes) return this.fail(new ProxyError('body_too_large'));
       // The backend has requestTimeoutMs to start answering once it has the request: counted
       // from the last body byte, not the first, or every upload longer than the timeout fails.
@@ -212,6 +214,7 @@ export class ProxyExchange {
         return sent ? this.dropExcess(reason) : this.abortBody(reason);
       }
       tap?.push(chunk);
+      this.report.responseBody?.push(chunk);
       if (relayed === expected) {
         sent = true;
         return void res.end(chunk);

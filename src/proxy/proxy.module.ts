@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { HarpCacheModule } from '../cache/index.js';
 import { CachingProxy } from './caching-proxy.js';
-import { ExchangeEvents } from './exchange-report.js';
+import { ExchangeEventsModule } from './exchange-report.js';
 import { ProxyController } from './proxy.controller.js';
 import { ProxyService } from './proxy.service.js';
 
@@ -10,9 +10,9 @@ import { ProxyService } from './proxy.service.js';
  * catch-all route takes whatever nobody else claimed.
  */
 @Module({
-  imports: [HarpCacheModule],
+  imports: [HarpCacheModule, ExchangeEventsModule],
   controllers: [ProxyController],
-  providers: [ProxyService, CachingProxy, ExchangeEvents],
-  exports: [ProxyService, ExchangeEvents],
+  providers: [ProxyService, CachingProxy],
+  exports: [ProxyService, ExchangeEventsModule],
 })
 export class ProxyModule {}

@@ -6,6 +6,7 @@ import { normalizeRequestHost } from '../routing/route-pattern.js';
 import { RoutingService } from '../routing/routing.service.js';
 import type { TunnelBackend } from '../tunnel/tunnel-backend.js';
 import { fieldValues } from '../cache/raw-fields.js';
+import { BodyCapture } from './body-capture.js';
 import { CachingProxy } from './caching-proxy.js';
 import { ExchangeEvents, ExchangeReport } from './exchange-report.js';
 import { clientProtocol } from './forwarding.js';
@@ -48,7 +49,7 @@ export class ProxyService {
   handle(req: IncomingMessage, res: ServerResponse): void {
     const requestId = requestIdFor(req.headers['x-request-id']);
     const report = new ExchangeReport(requestId, req.method ?? 'GET', req.headers.host, req.url ?? '');
-    res.once('close', () => this.publish(report, res));
+    res.once('close', () => this.publish(report, req, res));
     const exchange = new ProxyExchange(this.settings, req, res, requestId, report);
     const refuse = (error: ProxyError, close = false): void => {
       // A client that sent `Expect: 100-continue` and got no 100 may or may not send its body;
@@ -73,6 +74,7 @@ export class ProxyService {
     report.agentId = backend.id;
     if (continueHeldBack.has(req)) res.writeContinue();
     const method = req.method ?? 'GET';
+    if (this.events.bodyCaptureBytes > 0) this.captureBodies(report, hasBody(req));
     const forward = {
       exchange,
       req,
@@ -92,12 +94,23 @@ export class ProxyService {
   }
 
   // Published only when someone listens: metrics, the inspector and live events do.
-  private publish(report: ExchangeReport, res: ServerResponse): void {
+  private publish(report: ExchangeReport, req: IncomingMessage, res: ServerResponse): void {
     if (this.events.listenerCount('exchange') === 0) return;
     report.status = res.headersSent ? res.statusCode : 0;
     report.complete = res.writableFinished;
     report.totalMs = performance.now() - report.started;
+    report.scheme = (req.socket as Partial<TLSSocket>).encrypted ? 'https' : 'http';
+    report.httpVersion = req.httpVersion;
+    report.requestFields = req.rawHeaders;
+    // The head exactly as the client got it, whoever wrote it (backend relay, cache, error page).
+    report.responseHead = (res as ServerResponse & { _header?: unknown })._header as string | undefined;
     this.events.emit('exchange', report);
+  }
+
+  private captureBodies(report: ExchangeReport, requestHasBody: boolean): void {
+    const limit = this.events.bodyCaptureBytes;
+    report.responseBody = new BodyCapture(limit);
+    if (requestHasBody) report.requestBody = new BodyCapture(limit);
   }
 
   private schemeOf(req: IncomingMessage): 'http' | 'https' {

@@ -17,6 +17,18 @@ describe('LatencyHistogram', () => {
     expect([h.quantile(0.5), h.quantile(0.99)]).toEqual([42, 42]);
   });
 
+  it('adds the samples of another histogram', () => {
+    const a = new LatencyHistogram();
+    const b = new LatencyHistogram();
+    for (let i = 0; i < 90; i++) a.record(2);
+    for (let i = 0; i < 10; i++) b.record(900);
+    a.add(b);
+    a.add(new LatencyHistogram());
+    expect(a.count).toBe(100);
+    expect(a.quantile(0.5)).toBe(2);
+    expect(a.quantile(0.99)).toBe(900);
+  });
+
   it('ignores negative and non-finite samples', () => {
     expect(histogramOf(-1, Number.NaN, Number.POSITIVE_INFINITY).count).toBe(0);
   });

@@ -33,6 +33,15 @@ export class LatencyHistogram {
     if (ms > this.max) this.max = ms;
   }
 
+  /** Adds every sample of `other` to this histogram. */
+  add(other: LatencyHistogram): void {
+    if (other.total === 0) return;
+    for (let i = 0; i < this.counts.length; i++) this.counts[i]! += other.counts[i]!;
+    this.total += other.total;
+    this.min = Math.min(this.min, other.min);
+    this.max = Math.max(this.max, other.max);
+  }
+
   /**
    * The `q`-quantile (0 < q ≤ 1) of the samples in ms, or undefined without samples.
    * Accurate to the width of one bucket.
