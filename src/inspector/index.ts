@@ -1,0 +1,27 @@
+export {
+  REDACTED,
+  type BodyView,
+  type ExchangeDetailView,
+  type ExchangeFilter,
+  type ExchangeListView,
+  type ExchangeSummaryView,
+  type FieldView,
+  type TimingsView,
+} from './inspector-views.js';
+export type { InspectedExchange } from './inspected-exchange.js';
+export { fieldRedactor, fieldViews, type SecretField } from './redaction.js';
+export { parseResponseHead, type ResponseHeadParts } from './response-head.js';
+export { ExchangeRing } from './exchange-ring.js';
+export { bodyView, detailOf, matchesFilter, summaryOf } from './exchange-views.js';
+export {
+  toHar,
+  type HarContent,
+  type HarEntry,
+  type HarLog,
+  type HarNameValue,
+  type HarOptions,
+  type HarPostData,
+  type HarRequest,
+  type HarResponse,
+  type HarTimings,
+} from './har.js';

@@ -1,0 +1,75 @@
+import { Controller, Get, Header, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiGatewayTimeoutResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+} from '@nestjs/swagger';
+import { AdminApi } from '../admin/admin-api.decorator.js';
+import { ErrorDto } from '../admin/error.dto.js';
+import { harpVersion } from './harp-version.js';
+import { toHar, type HarLog } from './har.js';
+import { summaryOf } from './exchange-views.js';
+import { ExchangeDetailDto, ExchangeIdParams, ExchangeListDto, ExchangeSummaryDto, InspectorQuery } from './inspector.dto.js';
+import { InspectorService } from './inspector.service.js';
+import { ReplayService } from './replay.service.js';
+
+/** `/_harp/api/inspector`: recent public exchanges, one in full, replay, HAR export. */
+@Controller('_harp/api/inspector')
+@AdminApi('inspector')
+export class InspectorController {
+  constructor(
+    private readonly inspector: InspectorService,
+    private readonly replays: ReplayService,
+  ) {}
+
+  @Get('requests')
+  @ApiOperation({ summary: 'Recent exchanges, newest first', operationId: 'listExchanges' })
+  @ApiOkResponse({ type: ExchangeListDto })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'A filter is malformed.' })
+  list(@Query() query: InspectorQuery): ExchangeListDto {
+    return this.inspector.list(query) as ExchangeListDto;
+  }
+
+  @Get('requests.har')
+  @Header('Content-Disposition', 'attachment; filename="harp.har"')
+  @ApiOperation({ summary: 'Every held exchange as a HAR 1.2 document', operationId: 'exportHar' })
+  @ApiProduces('application/json')
+  @ApiOkResponse({
+    description: 'HTTP Archive 1.2 (secrets redacted, bodies when recorded).',
+    schema: { type: 'object', required: ['log'], properties: { log: { type: 'object' } } },
+  })
+  har(): HarLog {
+    return toHar(this.inspector.all(), { isSecret: this.inspector.isSecret, creatorVersion: harpVersion() });
+  }
+
+  @Get('requests/:id')
+  @ApiOperation({ summary: 'One exchange in full', operationId: 'getExchange' })
+  @ApiOkResponse({ type: ExchangeDetailDto })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'The id is malformed.' })
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'No exchange with this id is held.' })
+  get(@Param() params: ExchangeIdParams): ExchangeDetailDto {
+    return this.inspector.detail(params.id) as ExchangeDetailDto;
+  }
+
+  @Post('requests/:id/replay')
+  @HttpCode(HttpStatus.CREATED)
+  @ApiOperation({
+    summary: 'Send a held request again',
+    description:
+      'Re-sends the request through the proxy exactly as it was received, with a new X-Request-ID, and answers once the new exchange is over.',
+    operationId: 'replayExchange',
+  })
+  @ApiCreatedResponse({ type: ExchangeSummaryDto, description: 'The new exchange.' })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'The id is malformed.' })
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'No exchange with this id is held.' })
+  @ApiConflictResponse({ type: ErrorDto, description: 'The request had a body that was not recorded whole.' })
+  @ApiGatewayTimeoutResponse({ type: ErrorDto, description: 'The replayed request did not finish in time.' })
+  async replay(@Param() params: ExchangeIdParams): Promise<ExchangeSummaryDto> {
+    return summaryOf(await this.replays.replay(params.id)) as ExchangeSummaryDto;
+  }
+}
