@@ -4,6 +4,8 @@ import type { DynamicModule } from '@nestjs/common';
 import { HarpConfigModule } from './config/index.js';
 import type { HarpConfigModuleOptions } from './config/index.js';
 import { HealthModule } from './health/health.module.js';
+import { InspectorModule } from './inspector/inspector.module.js';
+import { LiveEventsModule } from './live-events/live-events.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ProxyModule } from './proxy/proxy.module.js';
 import { RegistrationModule } from './registration/registration.module.js';
@@ -29,10 +31,12 @@ export class HarpModule {
         RegistrationModule,
         HealthModule,
         AdminModule,
+        InspectorModule,
+        LiveEventsModule,
         MetricsModule,
         ProxyModule,
       ],
-      exports: [RegistrationModule, AdminModule, ProxyModule],
+      exports: [RegistrationModule, AdminModule, InspectorModule, LiveEventsModule, ProxyModule],
     };
   }
 }

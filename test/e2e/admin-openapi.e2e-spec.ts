@@ -40,6 +40,12 @@ const ADMIN_OPERATIONS = [
   'get /_harp/api/routes',
   'get /_harp/api/cache',
   'delete /_harp/api/cache',
+  'get /_harp/api/inspector/requests',
+  'get /_harp/api/inspector/requests.har',
+  'get /_harp/api/inspector/requests/{id}',
+  'post /_harp/api/inspector/requests/{id}/replay',
+  'get /_harp/api/stats',
+  'get /_harp/api/events',
 ];
 
 /** A backend on `*` + `/` that records every request it gets. */
@@ -59,6 +65,10 @@ const RESERVED_CALLS: ReadonlyArray<readonly [method: string, path: string, stat
   ['GET', '/_harp/api/routes', 200],
   ['GET', '/_harp/api/cache', 200],
   ['DELETE', '/_harp/api/cache?all=true', 200],
+  ['GET', '/_harp/api/inspector/requests', 200],
+  ['GET', '/_harp/api/inspector/requests.har', 200],
+  ['GET', '/_harp/api/inspector/requests/1', 404],
+  ['GET', '/_harp/api/stats', 200],
   ['GET', '/_harp/api/openapi.json', 200],
   ['GET', '/_harp/api/docs', 200],
   ['GET', '/_harp/api/docs/swagger-ui.css', 200],
@@ -129,7 +139,23 @@ describe('admin API: OpenAPI document and reserved paths (standalone server)', (
       'get /_harp/api/routes 200': 'RouteDto',
       'get /_harp/api/cache 200': 'CacheStatsDto',
       'delete /_harp/api/cache 200': 'PurgeResultDto',
+      'get /_harp/api/inspector/requests 200': 'ExchangeListDto',
+      'get /_harp/api/inspector/requests.har 200': undefined, // HAR 1.2, an inline schema
+      'get /_harp/api/inspector/requests/{id} 200': 'ExchangeDetailDto',
+      'post /_harp/api/inspector/requests/{id}/replay 201': 'ExchangeSummaryDto',
+      'get /_harp/api/stats 200': 'StatsDto',
+      'get /_harp/api/events 200': undefined, // text/event-stream
     });
+    expect(doc.paths['/_harp/api/events']!.get!.responses['200']!.content).toHaveProperty(['text/event-stream']);
+    expect(doc.paths['/_harp/api/inspector/requests']!.get!.parameters!.map((p) => `${p.in}:${p.name}`)).toEqual([
+      'query:host',
+      'query:pathPrefix',
+      'query:status',
+      'query:limit',
+    ]);
+    expect(Object.keys(doc.components.schemas.ExchangeDetailDto!.properties!)).toEqual(
+      expect.arrayContaining(['id', 'method', 'host', 'target', 'status', 'timings', 'request', 'response']),
+    );
     expect(doc.paths['/_harp/api/agents']!.get!.responses['200']!.content!['application/json']!.schema!.type).toBe('array');
     expect(doc.paths['/_harp/api/cache']!.delete!.parameters!.map((p) => `${p.in}:${p.name}`)).toEqual([
       'query:url',

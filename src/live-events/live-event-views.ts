@@ -1,0 +1,64 @@
+import type { ExchangeSummaryView } from '../inspector/inspector-views.js';
+
+/**
+ * The live state of the proxy as `GET /_harp/api/stats` returns it and the `stats` event of
+ * `GET /_harp/api/events` carries it (every second).
+ */
+export interface StatsView {
+  /** When this was taken, ISO 8601. */
+  readonly at: string;
+  readonly uptimeSeconds: number;
+  /** Connected agents (authenticated). */
+  readonly agents: number;
+  /** Routes in the table. */
+  readonly routes: number;
+  /** Since start-up. Errors: answered 5xx or with an `X-Harp-Error` code, or not delivered whole. */
+  readonly totals: {
+    readonly requests: number;
+    readonly errors: number;
+    readonly bytesIn: number;
+    readonly bytesOut: number;
+  };
+  /** Over the last {@link windowSeconds} seconds. */
+  readonly recent: {
+    readonly windowSeconds: number;
+    readonly requestsPerSecond: number;
+    readonly errorsPerSecond: number;
+    /** Total time of the exchanges finished in the window, ms; null when there were none. */
+    readonly p50Ms: number | null;
+    readonly p99Ms: number | null;
+  };
+  /** Lookups since start-up; `hitRatio` is hits / (hits + misses), null before any. */
+  readonly cache: {
+    readonly hits: number;
+    readonly misses: number;
+    readonly hitRatio: number | null;
+  };
+}
+
+/** An agent that connected (key accepted) or went away. */
+export interface AgentEventView {
+  readonly agentId: string;
+  readonly keyId: string;
+  readonly name: string | null;
+}
+
+/**
+ * The events of `GET /_harp/api/events` (`text/event-stream`): each is an SSE `event:` name
+ * with one JSON `data:` line.
+ *
+ * - `stats`: {@link StatsView}, once at the start and then every second;
+ * - `agent.connected`, `agent.disconnected`: {@link AgentEventView};
+ * - `routes.changed`: `{ "routes": <count> }` — the table changed; fetch `/_harp/api/routes`;
+ * - `exchange`: an {@link ExchangeSummaryView} per finished public request (its `id` is the
+ *   inspector's, fetchable while the inspector holds it);
+ * - `dropped`: `{ "count": n }` — n events were not sent because this client read too slowly.
+ */
+export interface LiveEventMap {
+  readonly stats: StatsView;
+  readonly 'agent.connected': AgentEventView;
+  readonly 'agent.disconnected': AgentEventView;
+  readonly 'routes.changed': { readonly routes: number };
+  readonly exchange: ExchangeSummaryView;
+  readonly dropped: { readonly count: number };
+}
