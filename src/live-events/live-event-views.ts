@@ -52,7 +52,8 @@ export interface AgentEventView {
  * - `routes.changed`: `{ "routes": <count> }` — the table changed; fetch `/_harp/api/routes`;
  * - `exchange`: an {@link ExchangeSummaryView} per finished public request (its `id` is the
  *   inspector's, fetchable while the inspector holds it);
- * - `dropped`: `{ "count": n }` — n events were not sent because this client read too slowly.
+ * - `dropped`: `{ "count": n }` — n exchange events were not sent: requests came faster than 200
+ *   a second, or this client read too slowly.
  */
 export interface LiveEventMap {
   readonly stats: StatsView;

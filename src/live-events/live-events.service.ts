@@ -14,6 +14,13 @@ import { TrafficWindow } from './traffic-window.js';
 
 const STATS_INTERVAL_MS = 1000;
 const KEEP_ALIVE_MS = 15_000;
+/**
+ * Exchange events sent per 100 ms, to all streams: 200 a second is more than a person can read,
+ * and at 10,000 requests a second formatting every one would cost the proxy real throughput.
+ * The rest are counted and reported in `dropped`; rates come from `stats`.
+ */
+const EXCHANGES_PER_TICK = 20;
+const TICK_MS = 100;
 
 /**
  * The proxy's live state: traffic counters kept from start-up, and the SSE stream of
@@ -25,6 +32,8 @@ export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
   private readonly clients = new Set<SseClient>();
   private readonly startedAt = Date.now();
   private timers: NodeJS.Timeout[] = [];
+  private tick = -1;
+  private sentInTick = 0;
 
   constructor(
     private readonly exchanges: ExchangeEvents,
@@ -104,6 +113,16 @@ export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
   };
 
   private readonly onRecorded = (exchange: InspectedExchange): void => {
+    const tick = Math.floor(performance.now() / TICK_MS);
+    if (tick !== this.tick) {
+      this.tick = tick;
+      this.sentInTick = 0;
+    }
+    if (this.sentInTick >= EXCHANGES_PER_TICK) {
+      for (const client of this.clients) client.skip();
+      return;
+    }
+    this.sentInTick++;
     const data = JSON.stringify(summaryOf(exchange));
     for (const client of this.clients) client.offer('exchange', data);
   };

@@ -32,6 +32,11 @@ export class SseClient {
     this.send(event, data);
   }
 
+  /** Counts an event this client was not sent, to be reported with the next one that is. */
+  skip(): void {
+    this.dropped++;
+  }
+
   /** Sends an event, reporting first how many were dropped since the last one that went out. */
   send(event: string, data: string): void {
     if (this.res.writableEnded) return;

@@ -101,3 +101,31 @@ describe('admin API: live stats and events', () => {
     expect((await adminApi(proxy, 'GET', '/stats')).json.totals.requests).toBe(20);
   });
 });
+
+describe('admin API: live events under load', () => {
+  const h = new Harness();
+  afterEach(() => h.closeAll());
+
+  it('samples exchange events when requests come faster than 200 a second, and says how many it left out', async () => {
+    const proxy = await h.proxy();
+    const upstream = await h.upstream((_req, res) => res.end('x'));
+    await h.agent(proxy, upstream.url);
+    const { reader } = await SseReader.open(`${proxy.url}/_harp/api/events`);
+    h.defer(() => reader.close());
+    await reader.next('stats');
+
+    // 300 requests at once finish within a few ticks of 100 ms: far above 20 per tick.
+    await Promise.all(Array.from({ length: 300 }, (_, i) => send(`${proxy.url}/burst${i}`)));
+    await eventually(async () => (await adminApi(proxy, 'GET', '/stats')).json.totals.requests === 300);
+    // In a fresh tick, one more request goes out, preceded by the count of those left out.
+    await new Promise((r) => setTimeout(r, 150));
+    await send(`${proxy.url}/after`);
+    await reader.next('exchange', (d) => d.target === '/after');
+
+    const exchanges = reader.events.filter((e) => e.event === 'exchange').length;
+    const dropped = reader.events.filter((e) => e.event === 'dropped').reduce((n, e) => n + e.data.count, 0);
+    expect(exchanges).toBeLessThan(301);
+    expect(dropped).toBeGreaterThan(0);
+    expect(exchanges + dropped).toBe(301);
+  });
+});
