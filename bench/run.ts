@@ -7,20 +7,15 @@
 //
 // Env: BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2), BENCH_ONLY=1k|8m|hit, BENCH_PROFILE=<dir>.
 // Flag: --strict.
-import { fork, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { get } from 'node:http';
-import type { IncomingHttpHeaders } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { CpuMeter, RssSampler, runLoad } from './measure.js';
+import { envNumber, fail, httpGet, log, sleep, startProxy, startTsChild, stopChildren, upstreamCounts } from './processes.js';
 import { evaluateTargets, formatReport, ratios } from './report.js';
 import type { BenchResults, MemoryResult, Run, ScenarioResult } from './report.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
 // In report order. `cached`: the upstream marks it fresh for an hour, so HARP answers it from
@@ -33,152 +28,6 @@ const SCENARIOS = [
 ] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
-// ---- child processes ----
-
-const children = new Map<string, ChildProcess>();
-let stopping = false;
-let proxyOutput = '';
-
-function track(name: string, child: ChildProcess): ChildProcess {
-  children.set(name, child);
-  child.on('exit', (code, signal) => {
-    children.delete(name);
-    if (!stopping) fail(new Error(`${name} exited unexpectedly (code ${code}, signal ${signal})`));
-  });
-  return child;
-}
-
-/** A TypeScript child under tsx that reports `{ type: 'ready', ... }` over IPC. */
-async function startTsChild(name: string, file: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; info: Record<string, unknown> }> {
-  const child = track(name, fork(here(file), [], { execArgv: ['--import', 'tsx', ...profileFlags()], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
-  const info = await withTimeout(
-    new Promise<Record<string, unknown>>((resolve) => {
-      child.on('message', (m: Record<string, unknown>) => {
-        if (m.type === 'ready') resolve(m);
-        else if (m.type === 'disconnected' && !stopping) fail(new Error(`agent lost its connection: ${JSON.stringify(m)}`));
-      });
-    }),
-    20_000,
-    `${name} did not become ready`,
-  );
-  return { child, info };
-}
-
-/** BENCH_PROFILE=<dir>: the proxy and agent write V8 CPU profiles there (open in Chrome DevTools). */
-function profileFlags(): string[] {
-  const dir = process.env.BENCH_PROFILE;
-  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
-}
-
-async function startProxy(key: string): Promise<{ child: ChildProcess; url: string }> {
-  if (!existsSync(`${root}dist/main.js`)) throw new Error('dist/main.js is missing: run `npx nest build` (npm run bench does)');
-  const child = track(
-    'proxy',
-    spawn(process.execPath, [...profileFlags(), 'dist/main.js'], {
-      cwd: root,
-      env: { ...process.env, HARP_PORT: '0', HARP_HOST: '127.0.0.1', HARP_KEY: key, HARP_LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-  );
-  const port = await withTimeout(
-    new Promise<number>((resolve) => {
-      const onData = (chunk: Buffer): void => {
-        proxyOutput = (proxyOutput + chunk.toString()).slice(-8000);
-        const m = /listening on http:\/\/[^\s:]+:(\d+)/.exec(proxyOutput);
-        if (m) resolve(Number(m[1]));
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
-    }),
-    30_000,
-    'the proxy did not print its listening banner',
-  );
-  return { child, url: `http://127.0.0.1:${port}` };
-}
-
-async function stopChildren(): Promise<void> {
-  stopping = true;
-  await Promise.all(
-    [...children.values()].map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          const kill = setTimeout(() => child.kill('SIGKILL'), 3000);
-          child.once('exit', () => {
-            clearTimeout(kill);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
-}
-
-function fail(err: unknown, showProxyOutput = true): never {
-  stopping = true;
-  console.error(`\nbench failed: ${err instanceof Error ? err.message : String(err)}`);
-  if (showProxyOutput && proxyOutput.trim()) console.error(`--- proxy output (last lines) ---\n${proxyOutput.trim().split('\n').slice(-20).join('\n')}`);
-  for (const child of children.values()) child.kill('SIGKILL');
-  process.exit(1);
-}
-
-process.on('SIGINT', () => fail(new Error('interrupted'), false));
-process.on('SIGTERM', () => fail(new Error('terminated'), false));
-process.on('uncaughtException', (err) => fail(err));
-process.on('unhandledRejection', (err) => fail(err));
-process.on('exit', () => {
-  for (const child of children.values()) child.kill('SIGKILL');
-});
-
-// ---- helpers ----
-
-function envNumber(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (!raw) return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got ${raw}`);
-  return n;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms))),
-  ]);
-}
-
-/** One GET on a fresh connection, whole body read. */
-function httpGet(url: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    get(url, { agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    }).on('error', reject);
-  });
-}
-
-/** Requests the upstream child has received so far, per path. */
-function upstreamCounts(child: ChildProcess): Promise<Record<string, number>> {
-  return withTimeout(
-    new Promise((resolve) => {
-      const onMessage = (m: { type?: string; counts?: Record<string, number> }): void => {
-        if (m.type !== 'counts') return;
-        child.off('message', onMessage);
-        resolve(m.counts ?? {});
-      };
-      child.on('message', onMessage);
-      child.send({ type: 'counts' });
-    }),
-    5_000,
-    'the upstream did not report its request counts',
-  );
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const log = (line: string): void => console.log(`[bench] ${line}`);
 
 // ---- main ----
 
