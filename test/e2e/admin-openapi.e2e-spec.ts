@@ -1,6 +1,7 @@
 import { Controller, Get, Module } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from '../../src/agent/connect.js';
@@ -102,6 +103,16 @@ function resolve(doc: OpenApiDocument, schema: Schema | undefined): string | und
 describe('admin API: OpenAPI document and reserved paths (standalone server)', () => {
   const h = new Harness();
   afterEach(() => h.closeAll());
+
+  it('validates against the OpenAPI schema of its version', async () => {
+    const proxy = await h.proxy();
+    const doc = await document(proxy.url);
+    const validator = new Validator();
+    const result = await validator.validate(doc as unknown as object);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toMatch(/^3\.[01]$/);
+  });
 
   it('is an OpenAPI 3 document with a bearer scheme', async () => {
     const proxy = await h.proxy();
