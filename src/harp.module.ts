@@ -3,6 +3,7 @@ import { AdminModule } from './admin/admin.module.js';
 import type { DynamicModule } from '@nestjs/common';
 import { HarpConfigModule } from './config/index.js';
 import type { HarpConfigModuleOptions } from './config/index.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { HealthModule } from './health/health.module.js';
 import { InspectorModule } from './inspector/inspector.module.js';
 import { LiveEventsModule } from './live-events/live-events.module.js';
@@ -33,6 +34,7 @@ export class HarpModule {
         AdminModule,
         InspectorModule,
         LiveEventsModule,
+        DashboardModule,
         MetricsModule,
         ProxyModule,
       ],
