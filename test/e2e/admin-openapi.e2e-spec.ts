@@ -108,7 +108,7 @@ describe('admin API: OpenAPI document and reserved paths (standalone server)', (
     const proxy = await h.proxy();
     const doc = await document(proxy.url);
     const validator = new Validator();
-    const result = await validator.validate(doc as unknown as object);
+    const result = await validator.validate(doc as unknown as Parameters<Validator['validate']>[0]);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     expect(validator.version).toMatch(/^3\.[01]$/);

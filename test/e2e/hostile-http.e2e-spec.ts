@@ -388,12 +388,19 @@ describe('hostile HTTP from clients', () => {
       await expectStillServing();
     });
 
+    it.each(['/_harp', '/_harp/', '/_harp?x=1', '/_harp#fragment'])(
+      '%s answers with the dashboard page and never reaches a backend',
+      async (target) => {
+        const result = await raw([requestText(`GET ${target} HTTP/1.1`, ['Host: app.test', 'Connection: close'])]);
+        expect(result.responses.map((r) => r.status)).toEqual([200]);
+        expect(result.responses[0]!.headers['content-type']).toMatch(/^text\/html/);
+        expect(upstream.received).toEqual([]);
+        await expectStillServing();
+      },
+    );
+
     it.each([
       '/_harp/anything-unknown',
-      '/_harp',
-      '/_harp/',
-      '/_harp?x=1',
-      '/_harp#fragment',
       '/_harp/connect/../x',
       'http://app.test/_harp/anything-unknown',
       'http://app.test/x/../_harp/healthz/../nothing',
