@@ -1,10 +1,11 @@
 import type { ExchangeSummaryView } from '../inspector/inspector-views.js';
+import type { TrafficReading } from './traffic-window.js';
 
 /**
  * The live state of the proxy as `GET /_harp/api/stats` returns it and the `stats` event of
  * `GET /_harp/api/events` carries it (every second).
  */
-export interface StatsView {
+export interface StatsView extends TrafficReading {
   /** When this was taken, ISO 8601. */
   readonly at: string;
   readonly uptimeSeconds: number;
@@ -12,22 +13,6 @@ export interface StatsView {
   readonly agents: number;
   /** Routes in the table. */
   readonly routes: number;
-  /** Since start-up. Errors: answered 5xx or with an `X-Harp-Error` code, or not delivered whole. */
-  readonly totals: {
-    readonly requests: number;
-    readonly errors: number;
-    readonly bytesIn: number;
-    readonly bytesOut: number;
-  };
-  /** Over the last {@link windowSeconds} seconds. */
-  readonly recent: {
-    readonly windowSeconds: number;
-    readonly requestsPerSecond: number;
-    readonly errorsPerSecond: number;
-    /** Total time of the exchanges finished in the window, ms; null when there were none. */
-    readonly p50Ms: number | null;
-    readonly p99Ms: number | null;
-  };
   /** Lookups since start-up; `hitRatio` is hits / (hits + misses), null before any. */
   readonly cache: {
     readonly hits: number;

@@ -10,7 +10,9 @@ interface SecondBucket {
 
 /** What {@link TrafficWindow.read} returns. */
 export interface TrafficReading {
+  /** Since start-up. Errors: answered 5xx or with an `X-Harp-Error` code. */
   readonly totals: { readonly requests: number; readonly errors: number; readonly bytesIn: number; readonly bytesOut: number };
+  /** Over the last `windowSeconds`; latency is the exchanges' total time, null without any. */
   readonly recent: {
     readonly windowSeconds: number;
     readonly requestsPerSecond: number;

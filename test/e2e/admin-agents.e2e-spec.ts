@@ -1,26 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HarpServer } from '../../src/server/harp-server.js';
 import { Harness, TEST_KEY } from '../helpers/harness.js';
+import { adminApi as api, eventually } from '../helpers/admin-api.js';
 import { send } from '../helpers/http-client.js';
 
 // The operator's view of agent connections, and the two ways to take one out of service.
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function api(proxy: HarpServer, method: string, path: string) {
-  const res = await send(`${proxy.url}/_harp/api${path}`, { method });
-  const text = res.body.toString();
-  return { status: res.status, text, json: text === '' ? undefined : JSON.parse(text) };
-}
-
-/** Polls `check` until it holds (or fails the test after `ms`). */
-async function eventually(check: () => Promise<boolean>, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
-    await sleep(20);
-  }
-}
 
 /** An in-process backend whose `/hold` requests wait until released. */
 function holdingBackend() {
