@@ -321,6 +321,15 @@ describe('loadHarpConfig', () => {
       });
     });
 
+    it('refuses inspector settings whose bodies could outgrow 256 MiB', () => {
+      const env = { HARP_INSPECTOR_BODIES: '1', HARP_INSPECTOR_CAPACITY: '100000', HARP_INSPECTOR_BODY_BYTES: '65536' };
+      expect(failure(() => loadHarpConfig({ env }))).toBe(
+        'Invalid configuration: HARP_INSPECTOR_BODY_BYTES (env): with inspectorCapacity 100000, bodies could hold 12500 MiB; lower inspectorCapacity × inspectorBodyBytes × 2 to at most 256 MiB, got 65536',
+      );
+      // Without bodies the same capacity holds metadata only.
+      expect(loadHarpConfig({ env: { ...env, HARP_INSPECTOR_BODIES: '0' } }).inspectorCapacity).toBe(100000);
+    });
+
     it('names an inspector setting that is not a field name', () => {
       expect(failure(() => loadHarpConfig({ env: { HARP_INSPECTOR_REDACT_HEADERS: 'bad name' } }))).toBe(
         'Invalid configuration: HARP_INSPECTOR_REDACT_HEADERS[0] (env): expected a header field name, got "bad name"',

@@ -62,7 +62,8 @@ export const harpConfigSchema = z
       .default(() => []),
   })
   // Cross-field rules run only on otherwise valid input, so they can trust the shapes.
-  .superRefine(checkKeyRules, { when: (payload) => payload.issues.length === 0 });
+  .superRefine(checkKeyRules, { when: (payload) => payload.issues.length === 0 })
+  .superRefine(checkInspectorMemory, { when: (payload) => payload.issues.length === 0 });
 
 /** The configuration before defaults: what a file, the environment or overrides may hold. */
 export type HarpConfigInput = z.input<typeof harpConfigSchema>;
@@ -72,6 +73,22 @@ export type HarpConfigParsed = z.output<typeof harpConfigSchema>;
 
 /** The top-level keys, each of which has a `HARP_*` environment twin. */
 export type HarpConfigKey = keyof HarpConfigInput;
+
+/** Memory the inspector's bodies may hold at most: two bodies per exchange, every slot full. */
+export const MAX_INSPECTOR_BODY_MEMORY = 256 * 1024 * 1024;
+
+/** Kept bodies must fit {@link MAX_INSPECTOR_BODY_MEMORY}, whatever traffic comes. */
+function checkInspectorMemory(config: HarpConfigParsed, ctx: z.RefinementCtx<HarpConfigParsed>): void {
+  if (!config.inspectorBodies) return;
+  const worst = config.inspectorCapacity * config.inspectorBodyBytes * 2;
+  if (worst <= MAX_INSPECTOR_BODY_MEMORY) return;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['inspectorBodyBytes'],
+    input: config.inspectorBodyBytes,
+    message: `with inspectorCapacity ${config.inspectorCapacity}, bodies could hold ${Math.ceil(worst / 2 ** 20)} MiB; lower inspectorCapacity × inspectorBodyBytes × 2 to at most 256 MiB`,
+  });
+}
 
 /** A presented key must select exactly one rule, and each rule id must name one rule. */
 function checkKeyRules(config: HarpConfigParsed, ctx: z.RefinementCtx<HarpConfigParsed>): void {
