@@ -62,8 +62,7 @@ export const harpConfigSchema = z
       .default(() => []),
   })
   // Cross-field rules run only on otherwise valid input, so they can trust the shapes.
-  .superRefine(checkKeyRules, { when: (payload) => payload.issues.length === 0 })
-  .superRefine(checkInspectorMemory, { when: (payload) => payload.issues.length === 0 });
+  .superRefine(checkCrossFields, { when: (payload) => payload.issues.length === 0 });
 
 /** The configuration before defaults: what a file, the environment or overrides may hold. */
 export type HarpConfigInput = z.input<typeof harpConfigSchema>;
@@ -73,6 +72,11 @@ export type HarpConfigParsed = z.output<typeof harpConfigSchema>;
 
 /** The top-level keys, each of which has a `HARP_*` environment twin. */
 export type HarpConfigKey = keyof HarpConfigInput;
+
+function checkCrossFields(config: HarpConfigParsed, ctx: z.RefinementCtx<HarpConfigParsed>): void {
+  checkKeyRules(config, ctx);
+  checkInspectorMemory(config, ctx);
+}
 
 /** Memory the inspector's bodies may hold at most: two bodies per exchange, every slot full. */
 export const MAX_INSPECTOR_BODY_MEMORY = 256 * 1024 * 1024;
