@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { CONNECT_PATH } from '../protocol/index.js';
 
 /** A route an agent asks for; host defaults to `*` (any host), path to `/`. */
@@ -24,6 +25,12 @@ export interface ConnectOptions {
   upstream?: string;
   /** Or an in-process Node request handler (Express, Nest's adapter, plain `node:http`). */
   handler?: (req: IncomingMessage, res: ServerResponse) => void;
+  /**
+   * With `handler`: what its HTTP server does with a WebSocket upgrade, as a `node:http`
+   * `'upgrade'` listener (e.g. `(req, socket, head) => wss.handleUpgrade(req, socket, head, …)`).
+   * Without it, upgrade requests reach `handler` as ordinary requests.
+   */
+  upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   /** A name shown in the proxy's listings and logs. */
   name?: string;
   /**

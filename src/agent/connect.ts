@@ -23,7 +23,7 @@ export async function startAgent(
   options: ConnectOptions,
 ): Promise<{ agent: HarpAgent; ready: Promise<AgentReady> }> {
   if (!options.upstream === !options.handler) throw new TypeError('give exactly one of upstream and handler');
-  const upstream = options.handler ? await handlerUpstream(options.handler) : urlUpstream(options.upstream!);
+  const upstream = options.handler ? await handlerUpstream(options.handler, options.upgrade) : urlUpstream(options.upstream!);
   const agent = new HarpAgent(options, upstream);
   const ready = new Promise<AgentReady>((resolve, reject) => {
     agent.once('ready', resolve);

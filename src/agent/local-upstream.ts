@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -33,10 +34,12 @@ export function urlUpstream(base: string): OwnedUpstream {
  */
 export async function handlerUpstream(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
+  upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void,
 ): Promise<OwnedUpstream> {
   const name = `harp-agent-${process.pid}-${randomBytes(4).toString('hex')}`;
   const socketPath = process.platform === 'win32' ? `\\\\.\\pipe\\${name}` : join(tmpdir(), `${name}.sock`);
   const server: Server = createServer(handler);
+  if (upgrade) server.on('upgrade', upgrade);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(socketPath, resolve);

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { ResetCode } from '../protocol/index.js';
 import type { RequestHead } from '../protocol/index.js';
@@ -50,8 +50,13 @@ export function relayToUpstream(
     abort?.(err);
     finish(err.message);
   });
+  const upgrade = isWebSocketUpgrade(head);
   const headers: string[] = [];
-  for (const [name, value] of head.headers) headers.push(name, value);
+  for (const [name, value] of head.headers) {
+    // undici writes the upgrade's own Connection and Upgrade fields (and refuses ours).
+    if (upgrade && UPGRADE_FIELDS.has(name.toLowerCase())) continue;
+    headers.push(name, value);
+  }
   const handler: Dispatcher.DispatchHandler = {
     onConnect: (abortRequest) => {
       abort = abortRequest;
@@ -62,14 +67,16 @@ export function relayToUpstream(
     onHeaders: (statusCode, rawHeaders, resume, statusText) => {
       if (statusCode < 200) return true; // interim responses are not relayed
       status = statusCode;
-      const fields: Array<[string, string]> = [];
-      for (let i = 0; i < rawHeaders.length; i += 2) {
-        fields.push([rawHeaders[i].toString('latin1'), rawHeaders[i + 1].toString('latin1')]);
-      }
+      const fields = fieldPairs(rawHeaders);
       const bodiless = head.method === 'HEAD' || NO_BODY_STATUS.has(statusCode);
       tunnel.sendResponseHead(stream, { status: statusCode, reason: statusText ?? '', headers: fields }, bodiless);
       stream.on('drain', resume);
       return true;
+    },
+    onUpgrade: (statusCode, rawHeaders, socket) => {
+      status = statusCode;
+      tunnel.sendResponseHead(stream, { status: statusCode, reason: 'Switching Protocols', headers: fieldPairs(rawHeaders ?? []) }, false);
+      bridgeSocket(stream, socket, finish);
     },
     onData: (chunk) => stream.write(chunk),
     onComplete: () => {
@@ -88,7 +95,8 @@ export function relayToUpstream(
         path: head.target,
         method: head.method as Dispatcher.HttpMethod,
         headers,
-        body: stream.remoteEnded ? null : requestBody(stream),
+        body: stream.remoteEnded || upgrade ? null : requestBody(stream),
+        ...(upgrade ? { upgrade: 'websocket' } : {}),
       },
       handler,
     );
@@ -96,6 +104,36 @@ export function relayToUpstream(
     stream.reset(ResetCode.UpstreamError, (err as Error).message);
     finish((err as Error).message);
   }
+}
+
+const UPGRADE_FIELDS = new Set(['connection', 'upgrade']);
+
+/** The proxy forwards only WebSocket upgrades, marked with `Upgrade: websocket`. */
+function isWebSocketUpgrade(head: RequestHead): boolean {
+  return head.headers.some(([name, value]) => name.toLowerCase() === 'upgrade' && /(^|,)\s*websocket\s*(,|$)/i.test(value));
+}
+
+const text = (field: Buffer | string): string => (typeof field === 'string' ? field : field.toString('latin1'));
+
+function fieldPairs(rawHeaders: ReadonlyArray<Buffer | string>): Array<[string, string]> {
+  const fields: Array<[string, string]> = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) fields.push([text(rawHeaders[i]!), text(rawHeaders[i + 1]!)]);
+  return fields;
+}
+
+/**
+ * After a `101`, the upstream connection and the tunnel stream carry the new protocol's bytes
+ * both ways; either side ending half-closes the other, either failing ends both.
+ */
+function bridgeSocket(stream: TunnelStream, socket: Duplex, finish: (error?: string) => void): void {
+  socket.pipe(stream);
+  stream.pipe(socket);
+  socket.on('error', (err) => stream.reset(ResetCode.UpstreamError, err.message));
+  stream.on('error', () => socket.destroy());
+  socket.once('close', () => {
+    if (!stream.destroyed && !(stream.remoteEnded && stream.localEnded)) stream.reset(ResetCode.UpstreamError, 'upstream connection closed');
+    finish();
+  });
 }
 
 // undici destroys a body stream once it has sent it; the tunnel stream must outlive that (its

@@ -14,6 +14,7 @@ export type ProxyErrorCode =
   | 'bad_response'
   | 'timeout'
   | 'not_cached'
+  | 'upgrade_not_supported'
   | 'internal_error';
 
 // The one place failures map to HTTP statuses and the short text a client reads.
@@ -32,6 +33,7 @@ const CATALOGUE: Record<ProxyErrorCode, { status: number; message: string }> = {
   bad_response: { status: 502, message: 'the backend sent a response that cannot be relayed' },
   timeout: { status: 504, message: 'the backend did not answer in time' },
   not_cached: { status: 504, message: 'the response is not in the cache (only-if-cached)' },
+  upgrade_not_supported: { status: 501, message: 'only WebSocket upgrades (GET with Upgrade: websocket) are tunnelled' },
   internal_error: { status: 500, message: 'the proxy failed to handle the request' },
 };
 

@@ -52,6 +52,12 @@ export interface ExchangeObserver {
 export interface ForwardOptions {
   readonly adjust?: RequestAdjustment;
   readonly observer?: ExchangeObserver;
+  /**
+   * Makes this a protocol upgrade: the stream stays open for bytes after the head, and a `101`
+   * answer is handed here (with the stream) instead of being relayed as a response. Any other
+   * answer is relayed as usual.
+   */
+  readonly onUpgrade?: (head: ResponseHead, stream: TunnelStream) => void;
 }
 
 /**
@@ -65,6 +71,7 @@ export class ProxyExchange {
   private done = false;
   private observer?: ExchangeObserver;
   private tap?: BodyTap;
+  private onUpgrade?: ForwardOptions['onUpgrade'];
 
   constructor(
     private readonly settings: ProxySettings,
@@ -78,9 +85,11 @@ export class ProxyExchange {
   forward(backend: TunnelBackend, target: string, hasBody: boolean, options: ForwardOptions = {}): void {
     const { res } = this;
     this.observer = options.observer;
+    this.onUpgrade = options.onUpgrade;
     const head = this.requestHead(target, options.adjust);
     this.report.forwardedMs = performance.now() - this.report.started;
-    const stream = backend.openStream(head, !hasBody);
+    // An upgrade's stream stays open: the tunnelled protocol's bytes follow its head.
+    const stream = backend.openStream(head, !hasBody && !this.onUpgrade);
     this.stream = stream;
     stream.once('head', (h: ResponseHead) => this.onResponseHead(h));
     stream.on('error', (err) => this.onStreamError(err));
@@ -155,6 +164,14 @@ export class ProxyExchange {
     this.stopTimer();
     const { req, res } = this;
     const stream = this.stream!;
+    if (this.onUpgrade) {
+      if (head.status === 101) {
+        this.finish();
+        return this.onUpgrade(head, stream);
+      }
+      // Not upgraded: an ordinary answer, and nothing more will follow the request head.
+      stream.end();
+    }
     if (head.status < 200) return this.fail(new ProxyError('bad_response', `status ${head.status}`));
     const fields = endToEnd(flatten(head.headers));
     const expected = declaredLength(fields);
@@ -268,6 +285,8 @@ export class ProxyExchange {
   }
 
   private onClientClose(): void {
+    // Once upgraded, the connection belongs to the bridge, which ends the stream itself.
+    if (this.done && this.onUpgrade) return;
     this.endTap(false);
     if (!this.res.writableFinished) this.stream?.destroy();
     else if (this.stream && !this.stream.destroyed && !this.req.complete) {

@@ -1,5 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { HarpConfig } from '../config/index.js';
 import { normalizeRequestHost } from '../routing/route-pattern.js';
@@ -11,11 +14,14 @@ import { CachingProxy } from './caching-proxy.js';
 import { ExchangeEvents, ExchangeReport } from './exchange-report.js';
 import { clientProtocol } from './forwarding.js';
 import { ProxyError } from './proxy-errors.js';
-import { ProxyExchange, sendErrorPage } from './proxy-exchange.js';
+import { ProxyExchange, sendErrorPage, type RequestAdjustment } from './proxy-exchange.js';
 import { proxySettings } from './proxy-settings.js';
 import type { ProxySettings } from './proxy-settings.js';
 import { requestIdFor } from './request-id.js';
-import { isReservedPath, parseTarget, withHost } from './request-target.js';
+import { isReservedPath, parseTarget, withHost, type RequestTarget } from './request-target.js';
+import { bridgeUpgrade, switchingProtocolsHead } from './upgrade-bridge.js';
+import type { Pool } from '../routing/pool.js';
+import type { RouteBackend } from '../routing/route-backend.js';
 
 /** The reserved prefix: nothing under it is ever forwarded to a backend. */
 export const RESERVED_PREFIX = '/_harp/';
@@ -47,17 +53,75 @@ export class ProxyService {
   }
 
   handle(req: IncomingMessage, res: ServerResponse): void {
+    const admitted = this.admit(req, res);
+    if (!admitted) return;
+    const { exchange, report, target, backend, pool } = admitted;
+    const method = req.method ?? 'GET';
+    if (this.events.bodyCaptureBytes > 0) this.captureBodies(report, hasBody(req));
+    const forward = {
+      exchange,
+      req,
+      res,
+      backend,
+      host: target.host,
+      target: target.origin,
+      scheme: this.schemeOf(req),
+      hasBody: hasBody(req),
+      route: pool.options.cache ?? {},
+      headers: forwardedHeaders(req, this.settings.droppedRequestFields(method)),
+    };
+    this.cache.forward(forward).catch((err: Error) => {
+      this.logger.error(`cache path failed for ${method} ${target.origin}: ${err.stack ?? err.message}`);
+      exchange.fail(new ProxyError('internal_error', err.message, { cause: err }));
+    });
+  }
+
+  /**
+   * A request that asks to switch protocols (the server's `upgrade` event). WebSocket upgrades
+   * are routed like any request and, once the backend answers `101`, the client's connection
+   * and the tunnel stream are joined both ways; the cache takes no part. Anything else is
+   * refused with 501, since its body, if any, would already be lost to the parser.
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const res = responseOn(req, socket);
+    if (!isWebSocketUpgrade(req)) {
+      res.shouldKeepAlive = false;
+      sendErrorPage(res, new ProxyError('upgrade_not_supported'), requestIdFor(req.headers['x-request-id']));
+      return;
+    }
+    const admitted = this.admit(req, res);
+    if (!admitted) return;
+    const { exchange, report, target, backend } = admitted;
+    exchange.forward(backend, target.origin, false, {
+      adjust: WEBSOCKET_UPGRADE,
+      onUpgrade: (answer, stream) => {
+        const switching = switchingProtocolsHead(answer);
+        if (!switching) return exchange.fail(new ProxyError('bad_response', 'a field of the 101 answer is invalid'));
+        res.detachSocket(socket as Socket);
+        bridgeUpgrade({ socket, head, switching, stream, report, done: () => this.publishUpgrade(report, req) });
+      },
+    });
+  }
+
+  /**
+   * Everything before forwarding: refusals of the head, the target, routing and a backend.
+   * Answers the client itself and returns undefined when the request goes no further.
+   */
+  private admit(req: IncomingMessage, res: ServerResponse): Admitted | undefined {
     const requestId = requestIdFor(req.headers['x-request-id']);
     const report = new ExchangeReport(requestId, req.method ?? 'GET', req.headers.host, req.url ?? '');
-    res.once('close', () => this.publish(report, req, res));
+    res.once('close', () => {
+      if (report.status !== 101) this.publish(report, req, res);
+    });
     const exchange = new ProxyExchange(this.settings, req, res, requestId, report);
-    const refuse = (error: ProxyError, close = false): void => {
+    const refuse = (error: ProxyError, close = false): undefined => {
       // A client that sent `Expect: 100-continue` and got no 100 may or may not send its body;
       // the connection closes rather than guess where its next request starts. So does one
       // whose head was refused: its framing is not to be trusted.
       if (close || continueHeldBack.has(req)) res.shouldKeepAlive = false;
       report.errorCode = error.code;
       sendErrorPage(res, error, exchange.requestId);
+      return undefined;
     };
     const refusal = refusalOf(req, this.settings);
     if (refusal) return refuse(refusal, true);
@@ -73,24 +137,7 @@ export class ProxyService {
     if (!backend) return refuse(new ProxyError('no_backend'));
     report.agentId = backend.id;
     if (continueHeldBack.has(req)) res.writeContinue();
-    const method = req.method ?? 'GET';
-    if (this.events.bodyCaptureBytes > 0) this.captureBodies(report, hasBody(req));
-    const forward = {
-      exchange,
-      req,
-      res,
-      backend,
-      host: target.host,
-      target: target.origin,
-      scheme: this.schemeOf(req),
-      hasBody: hasBody(req),
-      route: resolution.pool.options.cache ?? {},
-      headers: forwardedHeaders(req, this.settings.droppedRequestFields(method)),
-    };
-    this.cache.forward(forward).catch((err: Error) => {
-      this.logger.error(`cache path failed for ${method} ${target.origin}: ${err.stack ?? err.message}`);
-      exchange.fail(new ProxyError('internal_error', err.message, { cause: err }));
-    });
+    return { exchange, report, target, backend, pool: resolution.pool };
   }
 
   // Published only when someone listens: metrics, the inspector and live events do.
@@ -107,6 +154,15 @@ export class ProxyService {
     this.events.emit('exchange', report);
   }
 
+  // An upgraded exchange is over when its connection is, not when a response ends.
+  private publishUpgrade(report: ExchangeReport, req: IncomingMessage): void {
+    if (this.events.listenerCount('exchange') === 0) return;
+    report.totalMs = performance.now() - report.started;
+    report.httpVersion = req.httpVersion;
+    report.requestFields = req.rawHeaders;
+    this.events.emit('exchange', report);
+  }
+
   private captureBodies(report: ExchangeReport, requestHasBody: boolean): void {
     const limit = this.events.bodyCaptureBytes;
     report.responseBody = new BodyCapture(limit);
@@ -119,6 +175,42 @@ export class ProxyService {
     const proto = Array.isArray(forwardedProto) ? forwardedProto[0] : forwardedProto;
     return clientProtocol(req.socket.remoteAddress, socketProtocol, proto, this.settings.trustedProxies);
   }
+}
+
+/** What {@link ProxyService.admit} found for a request it let through. */
+interface Admitted {
+  readonly exchange: ProxyExchange;
+  readonly report: ExchangeReport;
+  readonly target: RequestTarget;
+  readonly backend: TunnelBackend;
+  readonly pool: Pool<RouteBackend>;
+}
+
+/** `Connection` and `Upgrade` are hop-by-hop: a WebSocket upgrade asks the next hop again. */
+const WEBSOCKET_UPGRADE: RequestAdjustment = {
+  remove: new Set(),
+  add: [
+    ['Connection', 'Upgrade'],
+    ['Upgrade', 'websocket'],
+  ],
+};
+
+/** A GET/1.1 whose `Upgrade` names `websocket` (RFC 6455 §4.1), the one protocol tunnelled. */
+function isWebSocketUpgrade(req: IncomingMessage): boolean {
+  if (req.method !== 'GET' || req.httpVersion !== '1.1') return false;
+  const upgrade = req.headers.upgrade;
+  return upgrade !== undefined && upgrade.split(',').some((token) => token.trim().toLowerCase() === 'websocket');
+}
+
+/** A response object on an upgrade request's socket, for answers that are not a `101`. */
+function responseOn(req: IncomingMessage, socket: Duplex): ServerResponse {
+  const res = new ServerResponse(req);
+  res.assignSocket(socket as Socket);
+  // Node's server closes or reuses a socket after each response; here nothing else will.
+  res.once('finish', () => {
+    if (res.socket === socket) socket.end();
+  });
+  return res;
 }
 
 /**

@@ -1,16 +1,64 @@
 import { Logger } from '@nestjs/common';
+import type { INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { Observable } from 'rxjs';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { ProxyService } from '../proxy/proxy.service.js';
+import { isReservedUrl } from './data-plane-adapter.js';
+
+type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
 /**
  * Nest's `ws` adapter, minus two costs HARP can't pay: it would JSON-parse every binary frame
  * of a gateway that has no message handlers (the agent gateway reads its socket itself), and
  * it logs a full stack trace for every over-size frame, which any client can trigger at will.
+ *
+ * It also owns the server's one `upgrade` listener: upgrades under `/_harp` go to Nest's
+ * gateways (the agent gateway at `/_harp/connect`), every other one is a public WebSocket for
+ * the proxy to tunnel to a backend (Nest's own listener would destroy it).
  */
 export class HarpWsAdapter extends WsAdapter {
   private readonly log = new Logger('WebSocket');
+  private proxy?: ProxyService | null;
+
+  constructor(private readonly app?: INestApplicationContext) {
+    super(app);
+  }
+
+  protected override ensureHttpServerExists(port: number, httpServer?: Server): Server | undefined {
+    const fresh = !this.httpServersRegistry.has(port);
+    const server = super.ensureHttpServerExists(port, httpServer);
+    if (!fresh || !server) return server;
+    // The listener Nest registered, swapped for one that asks it only about `/_harp` paths;
+    // kept in Nest's registry so that the adapter's dispose() still removes it.
+    const registry = (this as unknown as { upgradeListenersRegistry: Map<number, UpgradeListener> }).upgradeListenersRegistry;
+    const gateways = registry.get(port)!;
+    const dispatch: UpgradeListener = (req, socket, head) => {
+      const proxy = isReservedUrl(req.url) ? undefined : this.proxyService();
+      if (proxy) proxy.handleUpgrade(req, socket, head);
+      else gateways(req, socket, head);
+    };
+    server.off('upgrade', gateways);
+    server.on('upgrade', dispatch);
+    registry.set(port, dispatch);
+    return server;
+  }
+
+  // Looked up on first use: the adapter is made before the app's providers exist, and an app
+  // that embeds HARP's modules may have no proxy at all.
+  private proxyService(): ProxyService | undefined {
+    if (this.proxy === undefined) {
+      try {
+        this.proxy = this.app?.get(ProxyService, { strict: false }) ?? null;
+      } catch {
+        this.proxy = null;
+      }
+    }
+    return this.proxy ?? undefined;
+  }
 
   override bindMessageHandlers(
     client: WebSocket,
