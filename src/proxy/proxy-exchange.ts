@@ -48,6 +48,9 @@ export interface ExchangeObserver {
   onDone?(): void;
 }
 
+/** Other backends a refused request is offered to before the client gets 503. */
+const MAX_REFUSED_RETRIES = 2;
+
 /** How {@link ProxyExchange.forward} sends the request. */
 export interface ForwardOptions {
   readonly adjust?: RequestAdjustment;
@@ -72,6 +75,14 @@ export class ProxyExchange {
   private observer?: ExchangeObserver;
   private tap?: BodyTap;
   private onUpgrade?: ForwardOptions['onUpgrade'];
+  private backend?: TunnelBackend;
+  private retry?: { readonly target: string; readonly options: ForwardOptions; readonly refusedBy: TunnelBackend[] };
+  private watchingClient = false;
+  /**
+   * Another backend of the same route than those given, for a request they refused before
+   * reading it (RESET `Refused`); undefined when there is none.
+   */
+  nextBackend?: (refusedBy: readonly TunnelBackend[]) => TunnelBackend | undefined;
 
   constructor(
     private readonly settings: ProxySettings,
@@ -84,6 +95,9 @@ export class ProxyExchange {
   /** Opens a stream on `backend` and relays the exchange over it. */
   forward(backend: TunnelBackend, target: string, hasBody: boolean, options: ForwardOptions = {}): void {
     const { res } = this;
+    this.backend = backend;
+    // Only a request without a body can be sent again: nothing of it was consumed.
+    if (!hasBody) this.retry ??= { target, options, refusedBy: [] };
     this.observer = options.observer;
     this.onUpgrade = options.onUpgrade;
     const head = this.requestHead(target, options.adjust);
@@ -93,7 +107,8 @@ export class ProxyExchange {
     this.stream = stream;
     stream.once('head', (h: ResponseHead) => this.onResponseHead(h));
     stream.on('error', (err) => this.onStreamError(err));
-    res.on('close', () => this.onClientClose());
+    if (!this.watchingClient) res.on('close', () => this.onClientClose());
+    this.watchingClient = true;
     this.timer = setTimeout(() => this.fail(new ProxyError('timeout')), this.settings.requestTimeoutMs);
     if (hasBody) this.sendBody(stream);
   }
@@ -277,11 +292,30 @@ export class ProxyExchange {
 
   private onStreamError(err: Error): void {
     if (this.done) return;
+    if (!this.res.headersSent && this.forwardElsewhere(err)) return;
     if (!this.res.headersSent) return this.fail(proxyErrorFor(err));
     // Mid-body: the client must see an aborted transfer, not a short complete one.
     this.res.destroy();
     this.endTap(false);
     this.finish();
+  }
+
+  /**
+   * A backend that refused the stream (RESET `Refused`, §5.2 of the protocol) never saw the
+   * request, so it goes to another member of the route's pool, as HTTP/2 clients do with
+   * REFUSED_STREAM. At most {@link MAX_REFUSED_RETRIES} times, never back to the same backend.
+   */
+  private forwardElsewhere(err: Error): boolean {
+    const { retry } = this;
+    if (!retry || retry.refusedBy.length > MAX_REFUSED_RETRIES || this.res.destroyed) return false;
+    if (!(err instanceof StreamResetError) || err.origin !== 'peer' || err.code !== ResetCode.Refused) return false;
+    retry.refusedBy.push(this.backend!);
+    const next = retry.refusedBy.length <= MAX_REFUSED_RETRIES ? this.nextBackend?.(retry.refusedBy) : undefined;
+    if (!next) return false;
+    this.stopTimer();
+    this.report.agentId = next.id;
+    this.forward(next, retry.target, false, retry.options);
+    return true;
   }
 
   private onClientClose(): void {

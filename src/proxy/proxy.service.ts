@@ -136,6 +136,9 @@ export class ProxyService {
     report.route = resolution.pool;
     if (!backend) return refuse(new ProxyError('no_backend'));
     report.agentId = backend.id;
+    const pool = resolution.pool;
+    exchange.nextBackend = (refusedBy) =>
+      pool.pick((member) => member.isAcceptingStreams() && !refusedBy.includes(member as TunnelBackend)) as TunnelBackend | undefined;
     if (continueHeldBack.has(req)) res.writeContinue();
     return { exchange, report, target, backend, pool: resolution.pool };
   }
