@@ -5,7 +5,12 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { encodeResponseHeadFrame } from '../../src/protocol/index.js';
 import { adminApi, eventually } from '../helpers/admin-api.js';
 import { RawAgent } from '../helpers/raw-agent.js';
-import { Harness } from '../helpers/harness.js';
+import { Test } from '@nestjs/testing';
+import type { AddressInfo } from 'node:net';
+import { connect } from '../../src/agent/connect.js';
+import { HarpModule } from '../../src/harp.module.js';
+import { HarpWsAdapter } from '../../src/server/harp-ws-adapter.js';
+import { Harness, TEST_KEY } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
 
 // A local app's WebSockets (dev-server reloads, chat, live views) work through the tunnel.
@@ -201,6 +206,37 @@ describe('WebSocket tunnelling', () => {
     expect(entry).toMatchObject({ method: 'GET', target: '/ws/inspected', status: 101 });
     expect(entry.bytesIn).toBeGreaterThan(0);
     expect(entry.bytesOut).toBeGreaterThan(0);
+  });
+});
+
+describe('WebSocket tunnelling in an application that imports HarpModule', () => {
+  const h = new Harness();
+  afterEach(() => h.closeAll());
+
+  it('tunnels public WebSockets and still connects agents', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [HarpModule.forRoot({ env: {}, overrides: { key: TEST_KEY } })],
+    }).compile();
+    const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
+    app.useWebSocketAdapter(new HarpWsAdapter(app));
+    await app.listen(0, '127.0.0.1');
+    h.defer(() => app.close());
+    const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    const wss = new WebSocketServer({ noServer: true });
+    h.defer(() => wss.close());
+    const agent = await connect({
+      server: base,
+      key: TEST_KEY,
+      reconnect: false,
+      handler: (_req, res) => res.end('plain'),
+      upgrade: (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => ws.on('message', (d) => ws.send(`embedded ${d}`))),
+    });
+    h.defer(() => agent.close(100));
+
+    const ws = await open(`${base.replace('http', 'ws')}/chat`);
+    h.defer(() => ws.terminate());
+    ws.send('hi');
+    expect((await nextMessage(ws)).data.toString()).toBe('embedded hi');
   });
 });
 
