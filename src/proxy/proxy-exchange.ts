@@ -11,6 +11,7 @@ import { ProxyError } from './proxy-errors.js';
 import type { ProxyErrorCode } from './proxy-errors.js';
 import { hasField } from '../cache/raw-fields.js';
 import type { ExchangeReport } from './exchange-report.js';
+import { lingerOnClose } from './lingering-close.js';
 import type { ProxySettings } from './proxy-settings.js';
 import { declaredLength } from './response-length.js';
 
@@ -122,8 +123,12 @@ export class ProxyExchange {
     if (this.res.headersSent) return void this.res.destroy(error);
     if (this.observer?.onFailure?.(error)) return;
     // The rest of an unread body will not be forwarded; reading and discarding it would let a
-    // client keep the connection busy for as long as it likes.
-    if (!this.req.complete) this.res.shouldKeepAlive = false;
+    // client keep the connection busy for as long as it likes. The close lingers, within
+    // limits, so that a client still sending reads this page rather than a reset.
+    if (!this.req.complete) {
+      this.res.shouldKeepAlive = false;
+      lingerOnClose(this.req, this.res);
+    }
     this.report.errorCode = error.code;
     sendErrorPage(this.res, error, this.requestId, this.observer?.errorFields);
   }
@@ -203,8 +208,12 @@ export class ProxyExchange {
     this.tap = tap;
     if (!hasField(fields, 'x-request-id')) fields.push('X-Request-ID', this.requestId);
     // A client still uploading when the answer comes gets the answer and a closed connection,
-    // rather than a keep-alive socket with an unread body in it.
-    if (!req.complete) res.shouldKeepAlive = false;
+    // rather than a keep-alive socket with an unread body in it; the close lingers so that the
+    // answer is not lost to a reset.
+    if (!req.complete) {
+      res.shouldKeepAlive = false;
+      lingerOnClose(req, res);
+    }
     try {
       res.writeHead(head.status, head.reason || undefined, fields);
     } catch (err) {

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { HarpConfig } from '../config/index.js';
 import { MAX_REQUEST_HEADER_FIELDS } from '../proxy/proxy-settings.js';
+import { endLingering } from '../proxy/lingering-close.js';
 import { continueHeldBack } from '../proxy/proxy.service.js';
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -25,6 +26,13 @@ export class DataPlaneAdapter extends ExpressAdapter {
 
   constructor(private readonly config: HarpConfig) {
     super();
+  }
+
+  /** Stops the server; connections lingering after an early answer are ended, not waited for. */
+  override async close(): Promise<void> {
+    const server = this.getHttpServer() as object | undefined;
+    if (server) endLingering(server);
+    await super.close();
   }
 
   /** Called once the proxy service exists; until then public requests get 503. */

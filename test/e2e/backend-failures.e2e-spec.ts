@@ -175,9 +175,8 @@ describe('backend failures', () => {
     });
     const agent = await h.agent(proxy, upstream.url);
 
-    // 64 KiB, then the upload pauses without ending. (A client still writing when the proxy
-    // closes the connection may see EPIPE before it reads the answer: the proxy has no
-    // lingering close, RFC 9112 §9.6. Not what this test is about.)
+    // 64 KiB, then the upload pauses without ending. (That a client still writing gets the
+    // answer rather than a reset is test/e2e/lingering-close's subject.)
     const body = new Readable({ read() {} });
     body.push(Buffer.alloc(64 * KIB, 7));
     const result = await outcome(`${proxy.url}/early`, { method: 'POST', body, timeoutMs: 5000 });

@@ -1,0 +1,132 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+
+/** Limits of one lingering close; whichever is reached first closes the connection. */
+export interface LingerOptions {
+  /**
+   * Close once no byte arrived for this long. A client that has read the answer stops within a
+   * round trip or two, and what it had in flight arrives within a few more; 2 s covers that on
+   * slow paths (nginx's `lingering_timeout` is 5 s) without holding a stalled client long.
+   * @default 2000
+   */
+  readonly idleMs?: number;
+  /**
+   * Close after this long however the client behaves. nginx's `lingering_time` is 30 s; a proxy
+   * in front of many backends keeps less, since each lingering connection costs a socket.
+   * @default 10000
+   */
+  readonly maxMs?: number;
+  /**
+   * Close once more than this many bytes were discarded. What an honest client still has in
+   * flight after it stops is bounded by the TCP buffers on the path (a few MiB with Linux's
+   * autotuning); 64 MiB is far beyond that, and stops a client that keeps sending at full speed
+   * from costing more than 64 MiB of reads per connection.
+   * @default 67108864 (64 MiB)
+   */
+  readonly maxBytes?: number;
+}
+
+const DEFAULTS: Required<LingerOptions> = { idleMs: 2000, maxMs: 10_000, maxBytes: 64 * 1024 * 1024 };
+
+/** Sockets armed or lingering: a second call for the same connection changes nothing. */
+const armed = new WeakSet<Socket>();
+
+/** Lingering sockets by the server that accepted them, so that its shutdown can end them. */
+const lingering = new WeakMap<object, Set<Socket>>();
+
+/**
+ * Ends the lingering of every connection `server` accepted, at once: a server that is closing
+ * waits for its connections, and a lingering one would hold it for up to `maxMs`.
+ */
+export function endLingering(server: object): void {
+  const sockets = lingering.get(server);
+  if (!sockets) return;
+  for (const socket of sockets) socket.destroy();
+  sockets.clear();
+}
+
+/**
+ * Closes the connection of a response sent before its request had fully arrived the way
+ * nginx's lingering close does (RFC 9112 §9.6): after the response, a FIN, then the client's
+ * bytes are read and dropped until it closes its side, goes quiet, or a limit is reached.
+ *
+ * Closing a socket with unread bytes in its receive buffer makes the kernel send a reset
+ * instead of a FIN, and throw away whatever of the response it had not transmitted yet; a
+ * client still uploading then sees ECONNRESET or EPIPE instead of the answer.
+ *
+ * Call it when the proxy decides the connection closes after this response (sets
+ * `res.shouldKeepAlive = false`), before the response ends. Does nothing if the request
+ * already arrived whole, the response has ended, or the connection is already armed.
+ */
+export function lingerOnClose(req: IncomingMessage, res: ServerResponse, options: LingerOptions = {}): void {
+  const socket = req.socket as Socket | null;
+  if (req.complete || res.writableFinished || !socket || socket.destroyed || armed.has(socket)) return;
+  armed.add(socket);
+  const limits = { ...DEFAULTS, ...options };
+  // Node's server ends a response marked last (`Connection: close`) in resOnFinish with
+  // `socket.destroySoon()`: end, then destroy as soon as the FIN is written. Shadowing that
+  // method on this one socket keeps Node's own order (the response written, the request
+  // detached from the socket) and changes only what follows the FIN. A 'finish' listener on
+  // `res` could not stop the destroy that destroySoon has already scheduled by then.
+  const destroySoon = (): void => {
+    restore();
+    linger(socket, limits);
+  };
+  const restore = (): void => {
+    res.removeListener('close', disarm);
+    if (socket.destroySoon === destroySoon) delete (socket as Partial<Pick<Socket, 'destroySoon'>>).destroySoon;
+  };
+  // The response closed without ending the connection (destroyed, or kept alive after all).
+  const disarm = (): void => {
+    restore();
+    armed.delete(socket);
+  };
+  socket.destroySoon = destroySoon;
+  res.once('close', disarm);
+}
+
+/** The FIN, then the client's bytes read and dropped until one of `limits` closes the socket. */
+function linger(socket: Socket, limits: Required<LingerOptions>): void {
+  // The client has closed its side already, so nothing is left to read: Node's own close.
+  if (socket.readableEnded) return socket.destroySoon();
+  if (socket.writable) socket.end();
+  // The bytes are read here, not drained through Node's parser and `req`: after a response
+  // announcing close no further request on the connection may be processed (RFC 9112 §9.6),
+  // and the parser would hand a pipelined one to the proxy. The socket's 'data' listeners are
+  // the server's, which feed that parser (the proxy reads requests through `req`); adding ours
+  // also makes the server stop its parser reading the socket's handle directly.
+  for (const listener of socket.listeners('data')) socket.removeListener('data', listener as (chunk: Buffer) => void);
+  let discarded = 0;
+  const close = (): void => void socket.destroy();
+  // Unref'd, so that they alone never keep a stopping process alive; the open socket does,
+  // but only until they fire.
+  const idle = setTimeout(close, limits.idleMs).unref();
+  const deadline = setTimeout(close, limits.maxMs).unref();
+  const drop = (chunk: Buffer): void => {
+    discarded += chunk.length;
+    if (discarded > limits.maxBytes) return close();
+    idle.refresh();
+  };
+  const cleanup = (): void => {
+    clearTimeout(idle);
+    clearTimeout(deadline);
+    socket.removeListener('data', drop);
+    socket.removeListener('end', close);
+  };
+  const server = (socket as Socket & { server?: object }).server;
+  if (server) {
+    let sockets = lingering.get(server);
+    if (!sockets) lingering.set(server, (sockets = new Set()));
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  }
+  socket.on('data', drop);
+  // The client's FIN: everything it sent was read, so closing now sends no reset.
+  socket.once('end', close);
+  socket.once('close', cleanup);
+  socket.resume();
+  // A socket the parser paused (its request unread) has its handle stopped, and Node's stream
+  // state still counts the read the parser took over as pending, so `resume()` alone would not
+  // restart it; `_read` asks the handle to read again, or does nothing if it already reads.
+  socket._read(0);
+}
