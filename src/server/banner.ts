@@ -1,13 +1,17 @@
 import type { HarpConfig } from '../config/index.js';
 
-/** What a person needs after start-up: where the proxy listens and how to connect an agent. */
+/**
+ * What a person needs after start-up: where the proxy listens, where to watch it, and how to
+ * connect an agent.
+ */
 export function bannerText(config: HarpConfig, port: number): string {
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const server = `ws://${host}:${port}`;
   const lines = [
     '',
     `  HARP proxy listening on http://${host}:${port}`,
-    `  health:  http://${host}:${port}/_harp/healthz`,
+    `  dashboard: http://${host}:${port}/_harp/ ${config.adminToken ? '(asks for the admin token)' : '(from this machine only; set HARP_ADMIN_TOKEN to open it to others)'}`,
+    `  health:    http://${host}:${port}/_harp/healthz`,
     '',
   ];
   if (config.generatedKey) {
