@@ -10,6 +10,8 @@ import { endToEnd, endToEndPairs, flatten } from './hop-by-hop.js';
 import { ProxyError } from './proxy-errors.js';
 import type { ProxyErrorCode } from './proxy-errors.js';
 import { hasField } from '../cache/raw-fields.js';
+import type { Pool } from '../routing/pool.js';
+import type { RouteBackend } from '../routing/route-backend.js';
 import type { ExchangeReport } from './exchange-report.js';
 import { lingerOnClose } from './lingering-close.js';
 import type { ProxySettings } from './proxy-settings.js';
@@ -79,11 +81,8 @@ export class ProxyExchange {
   private backend?: TunnelBackend;
   private retry?: { readonly target: string; readonly options: ForwardOptions; readonly refusedBy: TunnelBackend[] };
   private watchingClient = false;
-  /**
-   * Another backend of the same route than those given, for a request they refused before
-   * reading it (RESET `Refused`); undefined when there is none.
-   */
-  nextBackend?: (refusedBy: readonly TunnelBackend[]) => TunnelBackend | undefined;
+  /** The route's pool, where a request a backend refused unread (RESET `Refused`) may go next. */
+  pool?: Pool<RouteBackend>;
 
   constructor(
     private readonly settings: ProxySettings,
@@ -316,10 +315,15 @@ export class ProxyExchange {
    */
   private forwardElsewhere(err: Error): boolean {
     const { retry } = this;
-    if (!retry || retry.refusedBy.length > MAX_REFUSED_RETRIES || this.res.destroyed) return false;
+    if (!retry || this.res.destroyed) return false;
     if (!(err instanceof StreamResetError) || err.origin !== 'peer' || err.code !== ResetCode.Refused) return false;
     retry.refusedBy.push(this.backend!);
-    const next = retry.refusedBy.length <= MAX_REFUSED_RETRIES ? this.nextBackend?.(retry.refusedBy) : undefined;
+    // The first backend's refusal, then at most MAX_REFUSED_RETRIES others'.
+    if (retry.refusedBy.length > MAX_REFUSED_RETRIES) return false;
+    const refusedBy: readonly RouteBackend[] = retry.refusedBy;
+    const next = this.pool?.pick((member) => member.isAcceptingStreams() && !refusedBy.includes(member)) as
+      | TunnelBackend
+      | undefined;
     if (!next) return false;
     this.stopTimer();
     this.report.agentId = next.id;

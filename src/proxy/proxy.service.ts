@@ -58,7 +58,8 @@ export class ProxyService {
     if (!admitted) return;
     const { exchange, report, target, backend, pool } = admitted;
     const method = req.method ?? 'GET';
-    if (this.events.bodyCaptureBytes > 0) this.captureBodies(report, hasBody(req));
+    const withBody = hasBody(req);
+    if (this.events.bodyCaptureBytes > 0) this.captureBodies(report, withBody);
     const forward = {
       exchange,
       req,
@@ -67,7 +68,7 @@ export class ProxyService {
       host: target.host,
       target: target.origin,
       scheme: this.schemeOf(req),
-      hasBody: hasBody(req),
+      hasBody: withBody,
       route: pool.options.cache ?? {},
       headers: forwardedHeaders(req, this.settings.droppedRequestFields(method)),
     };
@@ -140,9 +141,7 @@ export class ProxyService {
     report.route = resolution.pool;
     if (!backend) return refuse(new ProxyError('no_backend'));
     report.agentId = backend.id;
-    const pool = resolution.pool;
-    exchange.nextBackend = (refusedBy) =>
-      pool.pick((member) => member.isAcceptingStreams() && !refusedBy.includes(member as TunnelBackend)) as TunnelBackend | undefined;
+    exchange.pool = resolution.pool;
     if (continueHeldBack.has(req)) res.writeContinue();
     return { exchange, report, target, backend, pool: resolution.pool };
   }

@@ -59,6 +59,18 @@ describe('refused streams', () => {
     expect(refusing.seen).toEqual(['GET /only']);
   });
 
+  it('are offered to at most two other members', async () => {
+    const proxy = await h.proxy();
+    const agents = [];
+    for (let i = 0; i < 4; i++) agents.push(await refusingAgent(h, proxy.url));
+    const answer = await send(`${proxy.url}/everyone-busy`);
+    expect(answer.status).toBe(503);
+    expect(answer.headers['x-harp-error']).toBe('agent_refused');
+    const offers = agents.map((a) => a.seen.length);
+    expect(offers.reduce((x, y) => x + y, 0)).toBe(3);
+    expect(Math.max(...offers)).toBe(1); // never twice to the same one
+  });
+
   it('are not sent again when the request has a body', async () => {
     const proxy = await h.proxy();
     const refusing = await refusingAgent(h, proxy.url);
