@@ -86,12 +86,7 @@ export class ProxyService {
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const res = responseOn(req, socket);
-    if (!isWebSocketUpgrade(req)) {
-      res.shouldKeepAlive = false;
-      sendErrorPage(res, new ProxyError('upgrade_not_supported'), requestIdFor(req.headers['x-request-id']));
-      return;
-    }
-    const admitted = this.admit(req, res);
+    const admitted = this.admit(req, res, isWebSocketUpgrade(req) ? undefined : new ProxyError('upgrade_not_supported'));
     if (!admitted) return;
     const { exchange, report, target, backend } = admitted;
     exchange.forward(backend, target.origin, false, {
@@ -108,8 +103,9 @@ export class ProxyService {
   /**
    * Everything before forwarding: refusals of the head, the target, routing and a backend.
    * Answers the client itself and returns undefined when the request goes no further.
+   * @param refused a refusal the caller already decided on (answered, counted, connection closed)
    */
-  private admit(req: IncomingMessage, res: ServerResponse): Admitted | undefined {
+  private admit(req: IncomingMessage, res: ServerResponse, refused?: ProxyError): Admitted | undefined {
     const requestId = requestIdFor(req.headers['x-request-id']);
     const report = new ExchangeReport(requestId, req.method ?? 'GET', req.headers.host, req.url ?? '');
     res.once('close', () => {
@@ -128,7 +124,7 @@ export class ProxyService {
       sendErrorPage(res, error, exchange.requestId);
       return undefined;
     };
-    const refusal = refusalOf(req, this.settings);
+    const refusal = refused ?? refusalOf(req, this.settings);
     if (refusal) return refuse(refusal, true);
     const target = parseTarget(req.url ?? '', req.headers.host);
     if (!target) return refuse(new ProxyError('bad_request', 'bad request target'), true);

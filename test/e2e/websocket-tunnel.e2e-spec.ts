@@ -165,6 +165,10 @@ describe('WebSocket tunnelling', () => {
     );
     expect(text).toMatch(/^HTTP\/1\.1 501 /);
     expect(text).toContain('X-Harp-Error: upgrade_not_supported');
+    // Counted like every refusal the proxy answers itself.
+    await eventually(async () => (await adminApi(proxy, 'GET', '/inspector/requests')).json.held === 1);
+    const entry = (await adminApi(proxy, 'GET', '/inspector/requests')).json.entries[0];
+    expect(entry).toMatchObject({ status: 501, errorCode: 'upgrade_not_supported', target: '/ws' });
   });
 
   it('closes the client connection when the agent goes away mid-session', async () => {
