@@ -1,5 +1,6 @@
 import { Controller, Get, Header, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import {
+  ApiBadGatewayResponse,
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -8,6 +9,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
+  ApiServiceUnavailableResponse,
 } from '@nestjs/swagger';
 import { AdminApi } from '../admin/admin-api.decorator.js';
 import { ErrorDto } from '../admin/error.dto.js';
@@ -68,6 +70,8 @@ export class InspectorController {
   @ApiBadRequestResponse({ type: ErrorDto, description: 'The id is malformed.' })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'No exchange with this id is held.' })
   @ApiConflictResponse({ type: ErrorDto, description: 'The request had a body that was not recorded whole.' })
+  @ApiBadGatewayResponse({ type: ErrorDto, description: 'The request could not be sent through the proxy.' })
+  @ApiServiceUnavailableResponse({ type: ErrorDto, description: 'The proxy listens on no TCP port it could send the request to.' })
   @ApiGatewayTimeoutResponse({ type: ErrorDto, description: 'The replayed request did not finish in time.' })
   async replay(@Param() params: ExchangeIdParams): Promise<ExchangeSummaryDto> {
     return summaryOf(await this.replays.replay(params.id)) as ExchangeSummaryDto;

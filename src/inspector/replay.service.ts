@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  BadGatewayException,
   ConflictException,
   GatewayTimeoutException,
+  HttpException,
   Injectable,
   ServiceUnavailableException,
 } from '@nestjs/common';
@@ -39,11 +41,15 @@ export class ReplayService {
     const address = this.listeningAddress();
     const requestId = randomUUID();
     const forget = this.inspector.expectReplay(requestId, original.id);
+    const recording = this.recordingOf(requestId);
     try {
-      const recorded = this.recordingOf(requestId);
       await this.send(address, original, requestId, body);
-      return await recorded;
+      return await recording.exchange;
+    } catch (err) {
+      if (err instanceof HttpException) throw err;
+      throw new BadGatewayException(`the replay could not be sent through the proxy: ${(err as Error).message}`);
     } finally {
+      recording.cancel();
       forget();
     }
   }
@@ -68,21 +74,32 @@ export class ReplayService {
     });
   }
 
-  /** The exchange the replay makes, once the proxy has published it. */
-  private recordingOf(requestId: string): Promise<InspectedExchange> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.inspector.recorded.off('recorded', onRecorded);
+  /**
+   * The exchange the replay makes, once the proxy has published it; `cancel` stops waiting.
+   * The promise is marked handled at once: it may fail while the request is still being sent,
+   * before anyone awaits it, and an unhandled rejection would end the process.
+   */
+  private recordingOf(requestId: string): { exchange: Promise<InspectedExchange>; cancel(): void } {
+    let timer: NodeJS.Timeout | undefined;
+    let onRecorded: ((exchange: InspectedExchange) => void) | undefined;
+    const cancel = (): void => {
+      clearTimeout(timer);
+      if (onRecorded) this.inspector.recorded.off('recorded', onRecorded);
+    };
+    const exchange = new Promise<InspectedExchange>((resolve, reject) => {
+      timer = setTimeout(() => {
+        cancel();
         reject(new GatewayTimeoutException('the replayed request did not finish in time'));
       }, this.config.requestTimeoutMs + REPLAY_GRACE_MS);
-      const onRecorded = (exchange: InspectedExchange): void => {
-        if (exchange.report.requestId !== requestId) return;
-        clearTimeout(timer);
-        this.inspector.recorded.off('recorded', onRecorded);
-        resolve(exchange);
+      onRecorded = (recorded: InspectedExchange): void => {
+        if (recorded.report.requestId !== requestId) return;
+        cancel();
+        resolve(recorded);
       };
       this.inspector.recorded.on('recorded', onRecorded);
     });
+    exchange.catch(() => undefined);
+    return { exchange, cancel };
   }
 
   private listeningAddress(): AddressInfo {
