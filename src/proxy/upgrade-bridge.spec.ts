@@ -1,4 +1,6 @@
-import { switchingProtocolsHead } from './upgrade-bridge.js';
+import { PassThrough } from 'node:stream';
+import { ExchangeReport } from './exchange-report.js';
+import { bridgeUpgrade, switchingProtocolsHead } from './upgrade-bridge.js';
 
 describe('switchingProtocolsHead', () => {
   it('keeps the end-to-end fields and states the upgrade itself', () => {
@@ -29,5 +31,25 @@ describe('switchingProtocolsHead', () => {
     ['an empty name', ['', 'v']],
   ])('refuses %s', (_what, field) => {
     expect(switchingProtocolsHead({ status: 101, reason: '', headers: [field as [string, string]] })).toBeUndefined();
+  });
+});
+
+describe('bridgeUpgrade', () => {
+  it('resets the stream and reports at once when the client already left', () => {
+    const socket = new PassThrough();
+    socket.destroy();
+    const resets: string[] = [];
+    const stream = { reset: (_code: number, reason: string) => resets.push(reason) };
+    let done = 0;
+    bridgeUpgrade({
+      socket,
+      head: Buffer.alloc(0),
+      switching: 'HTTP/1.1 101 Switching Protocols\r\n\r\n',
+      stream: stream as never,
+      report: new ExchangeReport('r', 'GET', 'h', '/ws'),
+      done: () => done++,
+    });
+    expect(resets).toEqual(['client connection closed']);
+    expect(done).toBe(1);
   });
 });

@@ -50,6 +50,11 @@ export interface UpgradeBridge {
  */
 export function bridgeUpgrade({ socket, head, switching, stream, report, done }: UpgradeBridge): void {
   report.status = 101;
+  if (socket.destroyed) {
+    // The client left while the backend was accepting: nothing to join, and no 'close' to come.
+    stream.reset(ResetCode.Cancel, 'client connection closed');
+    return done();
+  }
   (socket as Partial<Socket>).setNoDelay?.(true);
   socket.write(switching);
   if (head.length > 0) stream.write(head);
