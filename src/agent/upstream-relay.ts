@@ -75,6 +75,11 @@ export function relayToUpstream(
     },
     onUpgrade: (statusCode, rawHeaders, socket) => {
       status = statusCode;
+      // The proxy gave up on the stream while the upstream was accepting: close what it opened.
+      if (stream.destroyed) {
+        socket.destroy();
+        return finish('stream closed before the upgrade');
+      }
       tunnel.sendResponseHead(stream, { status: statusCode, reason: 'Switching Protocols', headers: fieldPairs(rawHeaders ?? []) }, false);
       bridgeSocket(stream, socket, finish);
     },
