@@ -305,6 +305,12 @@ describe('loadHarpConfig', () => {
       expect(loadHarpConfig({ env }).port).toBe(8080);
     });
 
+    it('reads the lingering-close limits', () => {
+      const env = { HARP_LINGERING_TIMEOUT_MS: '500', HARP_LINGERING_TIME_MS: '3000', HARP_LINGERING_MAX_BYTES: '0' };
+      expect(loadHarpConfig({ env })).toMatchObject({ lingeringTimeoutMs: 500, lingeringTimeMs: 3000, lingeringMaxBytes: 0 });
+      expect(loadHarpConfig({ env: {} })).toMatchObject({ lingeringTimeoutMs: 2000, lingeringTimeMs: 10000, lingeringMaxBytes: 67108864 });
+    });
+
     it('reads the inspector settings', () => {
       const env = {
         HARP_INSPECTOR_BODIES: '1',

@@ -154,6 +154,29 @@ export abstract class HarpConfig {
   abstract readonly cacheCoalesceTimeoutMs: number;
 
   /**
+   * After answering a client that is still sending its request body, the proxy half-closes the
+   * connection and reads and drops what the client still sends ("lingering close", as nginx
+   * does), so that the answer is not lost to a TCP reset. The connection closes once nothing
+   * arrived for this long, in ms.
+   * @default 2000
+   */
+  abstract readonly lingeringTimeoutMs: number;
+
+  /**
+   * The longest a connection lingers (see {@link lingeringTimeoutMs}), in ms, however the client
+   * behaves.
+   * @default 10000
+   */
+  abstract readonly lingeringTimeMs: number;
+
+  /**
+   * Bytes a lingering connection may drop before it is closed (a client that keeps sending at
+   * full speed).
+   * @default 67108864 (64 MiB)
+   */
+  abstract readonly lingeringMaxBytes: number;
+
+  /**
    * Whether the request inspector keeps recent exchanges (method, host, path, status, timings,
    * headers) for the admin API and the dashboard. Off, nothing is recorded and replay is gone.
    * @default true

@@ -1,32 +1,31 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
-/** Limits of one lingering close; whichever is reached first closes the connection. */
+/**
+ * Limits of one lingering close; whichever is reached first closes the connection. The proxy
+ * takes them from its configuration (`lingeringTimeoutMs`, `lingeringTimeMs`,
+ * `lingeringMaxBytes`), where their defaults are.
+ */
 export interface LingerOptions {
   /**
    * Close once no byte arrived for this long. A client that has read the answer stops within a
    * round trip or two, and what it had in flight arrives within a few more; 2 s covers that on
    * slow paths (nginx's `lingering_timeout` is 5 s) without holding a stalled client long.
-   * @default 2000
    */
-  readonly idleMs?: number;
+  readonly idleMs: number;
   /**
    * Close after this long however the client behaves. nginx's `lingering_time` is 30 s; a proxy
    * in front of many backends keeps less, since each lingering connection costs a socket.
-   * @default 10000
    */
-  readonly maxMs?: number;
+  readonly maxMs: number;
   /**
    * Close once more than this many bytes were discarded. What an honest client still has in
    * flight after it stops is bounded by the TCP buffers on the path (a few MiB with Linux's
    * autotuning); 64 MiB is far beyond that, and stops a client that keeps sending at full speed
    * from costing more than 64 MiB of reads per connection.
-   * @default 67108864 (64 MiB)
    */
-  readonly maxBytes?: number;
+  readonly maxBytes: number;
 }
-
-const DEFAULTS: Required<LingerOptions> = { idleMs: 2000, maxMs: 10_000, maxBytes: 64 * 1024 * 1024 };
 
 /** Sockets armed or lingering: a second call for the same connection changes nothing. */
 const armed = new WeakSet<Socket>();
@@ -58,11 +57,10 @@ export function endLingering(server: object): void {
  * `res.shouldKeepAlive = false`), before the response ends. Does nothing if the request
  * already arrived whole, the response has ended, or the connection is already armed.
  */
-export function lingerOnClose(req: IncomingMessage, res: ServerResponse, options: LingerOptions = {}): void {
+export function lingerOnClose(req: IncomingMessage, res: ServerResponse, limits: LingerOptions): void {
   const socket = req.socket as Socket | null;
   if (req.complete || res.writableFinished || !socket || socket.destroyed || armed.has(socket)) return;
   armed.add(socket);
-  const limits = { ...DEFAULTS, ...options };
   // Node's server ends a response marked last (`Connection: close`) in resOnFinish with
   // `socket.destroySoon()`: end, then destroy as soon as the FIN is written. Shadowing that
   // method on this one socket keeps Node's own order (the response written, the request
@@ -86,7 +84,7 @@ export function lingerOnClose(req: IncomingMessage, res: ServerResponse, options
 }
 
 /** The FIN, then the client's bytes read and dropped until one of `limits` closes the socket. */
-function linger(socket: Socket, limits: Required<LingerOptions>): void {
+function linger(socket: Socket, limits: LingerOptions): void {
   // The client has closed its side already, so nothing is left to read: Node's own close.
   if (socket.readableEnded) return socket.destroySoon();
   if (socket.writable) socket.end();

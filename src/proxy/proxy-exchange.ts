@@ -126,7 +126,7 @@ export class ProxyExchange {
     // limits, so that a client still sending reads this page rather than a reset.
     if (!this.req.complete) {
       this.res.shouldKeepAlive = false;
-      lingerOnClose(this.req, this.res);
+      lingerOnClose(this.req, this.res, this.settings.linger);
     }
     this.report.errorCode = error.code;
     sendErrorPage(this.res, error, this.requestId, this.observer?.errorFields);
@@ -211,7 +211,7 @@ export class ProxyExchange {
     // answer is not lost to a reset.
     if (!req.complete) {
       res.shouldKeepAlive = false;
-      lingerOnClose(req, res);
+      lingerOnClose(req, res, this.settings.linger);
     }
     try {
       res.writeHead(head.status, head.reason || undefined, fields);

@@ -1,6 +1,7 @@
 import type { HarpConfig } from '../config/index.js';
 import { unkeyedRequestFields } from '../cache/poisoning.js';
 import { FORWARDING_FIELDS, TrustedProxies } from './forwarding.js';
+import type { LingerOptions } from './lingering-close.js';
 
 /**
  * Most header fields a request may have (431 above it). Node's parser keeps only the first
@@ -22,6 +23,8 @@ export interface ProxySettings {
   readonly maxBodyBytes: number;
   readonly maxHeaderFields: number;
   readonly trustedProxies: TrustedProxies;
+  /** How a connection answered mid-upload lingers before it closes. */
+  readonly linger: LingerOptions;
   /**
    * Request fields never forwarded as received: forwarding facts, the request id, `Expect`, and
    * the unkeyed fields that could poison the cache (more of them for cacheable methods).
@@ -35,6 +38,7 @@ export function proxySettings(config: HarpConfig): ProxySettings {
     maxBodyBytes: config.maxBodyBytes,
     maxHeaderFields: MAX_REQUEST_HEADER_FIELDS,
     trustedProxies: new TrustedProxies(config.trustedProxies),
+    linger: { idleMs: config.lingeringTimeoutMs, maxMs: config.lingeringTimeMs, maxBytes: config.lingeringMaxBytes },
     droppedRequestFields: (method) => (method === 'GET' || method === 'HEAD' ? DROPPED_CACHEABLE : DROPPED_OTHER),
   };
 }

@@ -118,7 +118,7 @@ export class ProxyService {
       // whose head was refused: its framing is not to be trusted.
       if (close || continueHeldBack.has(req)) {
         res.shouldKeepAlive = false;
-        lingerOnClose(req, res);
+        lingerOnClose(req, res, this.settings.linger);
       }
       report.errorCode = error.code;
       sendErrorPage(res, error, exchange.requestId);

@@ -19,9 +19,11 @@ const MIB = 1024 * KIB;
 const MAX_BODY = 1024;
 const UPLOAD = 4 * MIB;
 const WRITE = Buffer.alloc(64 * KIB, 0x61);
-/** The proxy's lingering limits (the defaults in src/proxy/lingering-close.ts). */
+/** The proxy's lingering limits: its configuration defaults. */
 const IDLE_MS = 2000;
 const MAX_MS = 10_000;
+/** Limits for the tests on a plain server, each overriding what it is about. */
+const LIMITS: LingerOptions = { idleMs: IDLE_MS, maxMs: MAX_MS, maxBytes: 64 * MIB };
 
 /** What one uploading client saw. */
 interface Upload {
@@ -180,8 +182,9 @@ describe('lingering close of connections answered mid-upload', () => {
     });
 
     // Its FIN came with the answer; that the proxy then let go of the socket is seen on its side.
-    it('a client that stops sending but keeps its socket open is closed after the idle time', async () => {
-      const proxy = await h.proxy({ maxBodyBytes: MAX_BODY });
+    it('a client that stops sending but keeps its socket open is closed after lingeringTimeoutMs', async () => {
+      const idleMs = 500;
+      const proxy = await h.proxy({ maxBodyBytes: MAX_BODY, lingeringTimeoutMs: idleMs });
       const up = await h.upstream(unreachable);
       await h.agent(proxy, up.url);
       const server = proxy.app.getHttpServer() as Server;
@@ -193,13 +196,13 @@ describe('lingering close of connections answered mid-upload', () => {
       socket.on('data', (chunk: Buffer) => received.push(chunk));
       socket.write(post('/stalled', `Content-Length: ${MIB}`));
       const lastByteAt = await new Promise<number>((resolve) => socket.write(Buffer.alloc(8 * KIB), () => resolve(Date.now())));
-      await waitFor(async () => (await connections(server)) === before, IDLE_MS + 3000);
+      await waitFor(async () => (await connections(server)) === before, idleMs + 3000);
       const quietMs = Date.now() - lastByteAt;
 
       const [response] = parseResponses(Buffer.concat(received));
       expect([response?.status, response?.complete]).toEqual([413, true]);
-      expect(quietMs).toBeGreaterThanOrEqual(IDLE_MS - 100);
-      expect(quietMs).toBeLessThan(IDLE_MS + 1500);
+      expect(quietMs).toBeGreaterThanOrEqual(idleMs - 100);
+      expect(quietMs).toBeLessThan(idleMs + 1000);
     });
 
     it('does not hold up the proxy’s shutdown while a connection lingers', async () => {
@@ -238,7 +241,8 @@ describe('lingering close of connections answered mid-upload', () => {
 
   describe('lingerOnClose on a plain node:http server', () => {
     /** A server whose handler answers at once, closing the connection and lingering with `limits`. */
-    async function earlyAnswering(limits: LingerOptions, seen: string[] = []): Promise<number> {
+    async function earlyAnswering(overrides: Partial<LingerOptions>, seen: string[] = []): Promise<number> {
+      const limits = { ...LIMITS, ...overrides };
       const up = await h.upstream((req, res) => {
         seen.push(req.url ?? '');
         res.shouldKeepAlive = false;
@@ -307,8 +311,8 @@ describe('lingering close of connections answered mid-upload', () => {
         const socket = req.socket;
         const ends = socket.listenerCount('end');
         res.shouldKeepAlive = false;
-        lingerOnClose(req, res, { idleMs: 300 });
-        lingerOnClose(req, res, { idleMs: 300 });
+        lingerOnClose(req, res, { ...LIMITS, idleMs: 300 });
+        lingerOnClose(req, res, { ...LIMITS, idleMs: 300 });
         // Node's server emits the response's 'close' on the tick after it called destroySoon.
         res.once('close', () => {
           const lingering = [socket.listenerCount('data'), socket.listenerCount('end') - ends];
@@ -335,7 +339,7 @@ describe('lingering close of connections answered mid-upload', () => {
       const up = await h.upstream((req, res) => {
         req.resume();
         req.on('end', () => {
-          lingerOnClose(req, res, { idleMs: 100 });
+          lingerOnClose(req, res, { ...LIMITS, idleMs: 100 });
           socket = req.socket;
           res.end(`ok ${req.url}`);
         });
