@@ -15,6 +15,7 @@ const ENV_KINDS = {
   maxBodyBytes: 'int',
   requestTimeoutMs: 'int',
   heartbeatMs: 'int',
+  drainTimeoutMs: 'int',
   maxHeaderBytes: 'int',
   headersTimeoutMs: 'int',
   trustedProxies: 'list',

@@ -65,6 +65,14 @@ export abstract class HarpConfig {
   abstract readonly heartbeatMs: number;
 
   /**
+   * How long a draining agent's in-flight requests may take, in ms; then its connection closes
+   * and what is still open (a WebSocket, an event stream) is cut. Draining never ends by itself
+   * while a long-lived stream stays open.
+   * @default 30000
+   */
+  abstract readonly drainTimeoutMs: number;
+
+  /**
    * Largest total size of a request's headers, in bytes (Node's `http` `maxHeaderSize`; 431
    * above it).
    * @default 16384

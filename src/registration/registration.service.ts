@@ -84,7 +84,7 @@ export class RegistrationService implements BeforeApplicationShutdown {
     if (session.state !== 'active') return;
     session.state = 'draining';
     session.tunnel.sendControl({ type: 'drain', reason });
-    this.closeWhenIdle(session);
+    this.closeWhenIdle(session, Date.now() + this.config.drainTimeoutMs);
   }
 
   /** Disconnects an agent now; its in-flight requests fail. */
@@ -124,7 +124,7 @@ export class RegistrationService implements BeforeApplicationShutdown {
         return this.unregister(session, message.id, message.routes);
       case 'drain':
         session.state = 'draining';
-        return this.closeWhenIdle(session);
+        return this.closeWhenIdle(session, Date.now() + this.config.drainTimeoutMs);
       case 'error':
         // The agent closes the connection after it; its reason is what an operator needs.
         this.logger.warn(`agent ${session.id} reported ${message.code}: ${message.message}`);
@@ -209,13 +209,16 @@ export class RegistrationService implements BeforeApplicationShutdown {
     return held.host === claim.host.toLowerCase() && held.path === claim.path;
   }
 
-  private closeWhenIdle(session: AgentSession): void {
+  private closeWhenIdle(session: AgentSession, deadline: number): void {
     if (session.state === 'closed') return;
-    if (session.tunnel.streams.size === 0) {
-      session.tunnel.close(CloseCode.Normal, 'drained');
-      return;
+    const open = session.tunnel.streams.size;
+    if (open === 0) return session.tunnel.close(CloseCode.Normal, 'drained');
+    if (Date.now() >= deadline) {
+      this.logger.warn(`agent ${session.id} still had ${open} request(s) in flight after drainTimeoutMs; closing it`);
+      session.tunnel.close(CloseCode.Normal, `drained; ${open} request(s) cut after drainTimeoutMs`);
+      return this.detach(session);
     }
-    setTimeout(() => this.closeWhenIdle(session), 100).unref();
+    setTimeout(() => this.closeWhenIdle(session, deadline), 100).unref();
   }
 
   private drop(session: AgentSession, why: string): void {

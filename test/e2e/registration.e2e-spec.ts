@@ -4,6 +4,7 @@ import type { AgentReady, HarpAgent } from '../../src/agent/harp-agent.js';
 import { CloseCode, decodeFrame, encodeControl, FrameType, SUBPROTOCOL } from '../../src/protocol/index.js';
 import { RegistrationService } from '../../src/registration/registration.service.js';
 import type { HarpServer } from '../../src/server/harp-server.js';
+import { outcome } from '../helpers/outcome-client.js';
 import { Harness, TEST_KEY } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
 
@@ -350,6 +351,39 @@ describe('agent registration', () => {
       await sleep(50);
       expect(registration.list()).toEqual([]);
       expect((await send(`${proxy.url}/new`)).status).toBe(404);
+    });
+
+    it('closes a draining agent after drainTimeoutMs even while a stream stays open', async () => {
+      const proxy = await h.proxy({ drainTimeoutMs: 300 });
+      let started!: () => void;
+      const inFlight = new Promise<void>((resolve) => (started = resolve));
+      const { agent, ready } = await startAgent({
+        server: proxy.url,
+        key: TEST_KEY,
+        routes: [{ path: '/' }],
+        handler: (_req, res) => {
+          // An event stream that never ends.
+          res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+          res.write('data: first\n\n');
+          started();
+        },
+        reconnect: false,
+      });
+      h.defer(() => agent.close(100));
+      const { agentId } = await ready;
+      const disconnected = new Promise<{ code: number }>((resolve) => agent.once('disconnected', resolve));
+      const stream = outcome(`${proxy.url}/events`, { timeoutMs: 5000 });
+      await inFlight;
+      const registration = proxy.app.get(RegistrationService);
+      const drainedAt = Date.now();
+      registration.drain(registration.get(agentId)!);
+
+      expect((await within(disconnected, 2000, 'the close after the drain timeout')).code).toBe(CloseCode.Normal);
+      expect(Date.now() - drainedAt).toBeGreaterThanOrEqual(250);
+      const cut = await stream;
+      expect(cut.complete).toBe(false);
+      expect(cut.error?.message).not.toBe('client timeout');
+      expect(registration.list()).toEqual([]);
     });
 
     it('sends new traffic to the other agents of the pool while one drains', async () => {
