@@ -1,6 +1,7 @@
 // `npm run bench:reference`: where HARP stands against the simplest possible Node reverse proxy,
 // in one run. Direct, then a one-process node:http + undici relay (bench/children/reference-
-// proxy.ts), then HARP (proxy + agent), each for the 1 KiB GET at 32 connections. The reference
+// proxy.ts), then HARP (proxy + agent), for the 1 KiB GET at 32 connections and the 8 MiB GET
+// at 8, as in the main bench. The reference
 // has one hop and no rules; HARP has two processes and a tunnel between them, so the
 // reference's ratio to direct is a ceiling for what HARP can reach on the same machine.
 //
@@ -9,8 +10,10 @@ import { randomBytes } from 'node:crypto';
 import { runLoad } from './measure.js';
 import { envNumber, fail, httpGet, log, sleep, startProxy, startTsChild, stopChildren } from './processes.js';
 
-const PATH = '/1k';
-const LOAD = { connections: 32, bodyBytes: 1024 };
+const SCENARIOS = [
+  { title: '1 KiB GET at 32 connections', path: '/1k', connections: 32, bodyBytes: 1024, unit: 'req/s' },
+  { title: '8 MiB GET at 8 connections', path: '/8m', connections: 8, bodyBytes: 8 * 1024 * 1024, unit: 'MB/s' },
+] as const;
 
 async function main(): Promise<void> {
   const seconds = envNumber('BENCH_SECONDS', 10);
@@ -24,22 +27,27 @@ async function main(): Promise<void> {
     HARP_BENCH_KEY: key,
     HARP_BENCH_UPSTREAM: upstream,
   });
-  while ((await httpGet(harp.url + PATH).catch(() => undefined))?.status !== 200) await sleep(100);
+  while ((await httpGet(harp.url + '/1k').catch(() => undefined))?.status !== 200) await sleep(100);
 
-  const rates: Record<string, number> = {};
-  for (const [name, base] of [['direct', upstream], ['reference', reference], ['HARP', harp.url]] as const) {
-    if (warmup > 0) await runLoad({ url: base + PATH, seconds: warmup, ...LOAD });
-    const result = await runLoad({ url: base + PATH, seconds, ...LOAD });
-    for (const p of result.problems) log(`  ! ${name}: ${p}`);
-    rates[name] = result.requestsPerSec;
-    log(`${name.padEnd(9)} ${Math.round(result.requestsPerSec)} req/s, p50 ${result.latencyP50Ms.toFixed(2)} ms`);
-    await sleep(500);
+  const lines: string[] = [];
+  for (const s of SCENARIOS) {
+    const rates: Record<string, number> = {};
+    for (const [name, base] of [['direct', upstream], ['reference', reference], ['HARP', harp.url]] as const) {
+      const load = { url: base + s.path, connections: s.connections, bodyBytes: s.bodyBytes };
+      if (warmup > 0) await runLoad({ ...load, seconds: warmup });
+      const result = await runLoad({ ...load, seconds });
+      for (const p of result.problems) log(`  ! ${name}: ${p}`);
+      rates[name] = s.unit === 'req/s' ? result.requestsPerSec : result.bytesPerSec / 1e6;
+      log(`${s.path} ${name.padEnd(9)} ${rates[name]!.toFixed(0)} ${s.unit}`);
+      await sleep(500);
+    }
+    const ratio = (name: string): string => (rates[name]! / rates.direct!).toFixed(2);
+    lines.push(`${s.title}, ${seconds} s each`);
+    lines.push(`  one-process node:http + undici relay   ${ratio('reference')}× direct`);
+    lines.push(`  HARP (proxy + agent, tunnel between)   ${ratio('HARP')}× direct`);
   }
   await stopChildren();
-  const ratio = (name: string): string => (rates[name]! / rates.direct!).toFixed(2);
-  console.log(`\n1 KiB GET at 32 connections, ${seconds} s each`);
-  console.log(`  one-process node:http + undici relay   ${ratio('reference')}× direct`);
-  console.log(`  HARP (proxy + agent, tunnel between)   ${ratio('HARP')}× direct`);
+  console.log(`\n${lines.join('\n')}`);
 }
 
 main().catch((err) => fail(err));
