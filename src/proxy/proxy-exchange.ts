@@ -79,7 +79,12 @@ export class ProxyExchange {
   private tap?: BodyTap;
   private onUpgrade?: ForwardOptions['onUpgrade'];
   private backend?: TunnelBackend;
-  private retry?: { readonly target: string; readonly options: ForwardOptions; readonly refusedBy: TunnelBackend[] };
+  // What the last forward() was given, to send the request again where a backend refused it.
+  private target = '';
+  private options: ForwardOptions = {};
+  private hasBody = false;
+  /** Backends that refused this request unread; made on the first refusal only. */
+  private refusedBy?: TunnelBackend[];
   private watchingClient = false;
   /** The route's pool, where a request a backend refused unread (RESET `Refused`) may go next. */
   pool?: Pool<RouteBackend>;
@@ -96,8 +101,9 @@ export class ProxyExchange {
   forward(backend: TunnelBackend, target: string, hasBody: boolean, options: ForwardOptions = {}): void {
     const { res } = this;
     this.backend = backend;
-    // Only a request without a body can be sent again: nothing of it was consumed.
-    if (!hasBody) this.retry ??= { target, options, refusedBy: [] };
+    this.target = target;
+    this.options = options;
+    this.hasBody = hasBody;
     this.observer = options.observer;
     this.onUpgrade = options.onUpgrade;
     const head = this.requestHead(target, options.adjust);
@@ -314,20 +320,20 @@ export class ProxyExchange {
    * REFUSED_STREAM. At most {@link MAX_REFUSED_RETRIES} times, never back to the same backend.
    */
   private forwardElsewhere(err: Error): boolean {
-    const { retry } = this;
-    if (!retry || this.res.destroyed) return false;
+    // Only a request without a body can be sent again: nothing of it was consumed.
+    if (this.hasBody || this.res.destroyed) return false;
     if (!(err instanceof StreamResetError) || err.origin !== 'peer' || err.code !== ResetCode.Refused) return false;
-    retry.refusedBy.push(this.backend!);
+    const refusedBy = (this.refusedBy ??= []);
+    refusedBy.push(this.backend!);
     // The first backend's refusal, then at most MAX_REFUSED_RETRIES others'.
-    if (retry.refusedBy.length > MAX_REFUSED_RETRIES) return false;
-    const refusedBy: readonly RouteBackend[] = retry.refusedBy;
-    const next = this.pool?.pick((member) => member.isAcceptingStreams() && !refusedBy.includes(member)) as
+    if (refusedBy.length > MAX_REFUSED_RETRIES) return false;
+    const next = this.pool?.pick((member) => member.isAcceptingStreams() && !refusedBy.includes(member as TunnelBackend)) as
       | TunnelBackend
       | undefined;
     if (!next) return false;
     this.stopTimer();
     this.report.agentId = next.id;
-    this.forward(next, retry.target, false, retry.options);
+    this.forward(next, this.target, false, this.options);
     return true;
   }
 

@@ -95,7 +95,7 @@ export class ProxyService {
         const switching = switchingProtocolsHead(answer);
         if (!switching) return exchange.fail(new ProxyError('bad_response', 'a field of the 101 answer is invalid'));
         res.detachSocket(socket as Socket);
-        bridgeUpgrade({ socket, head, switching, stream, report, done: () => this.publishUpgrade(report, req) });
+        bridgeUpgrade({ socket, head, switching, stream, report, done: () => this.publish(report, req) });
       },
     });
   }
@@ -108,9 +108,8 @@ export class ProxyService {
   private admit(req: IncomingMessage, res: ServerResponse, refused?: ProxyError): Admitted | undefined {
     const requestId = requestIdFor(req.headers['x-request-id']);
     const report = new ExchangeReport(requestId, req.method ?? 'GET', req.headers.host, req.url ?? '');
-    res.once('close', () => {
-      if (report.status !== 101) this.publish(report, req, res);
-    });
+    // An upgraded connection is detached from `res` first, so this never fires for it.
+    res.once('close', () => this.publish(report, req, res));
     const exchange = new ProxyExchange(this.settings, req, res, requestId, report);
     const refuse = (error: ProxyError, close = false): undefined => {
       // A client that sent `Expect: 100-continue` and got no 100 may or may not send its body;
@@ -143,23 +142,17 @@ export class ProxyService {
   }
 
   // Published only when someone listens: metrics, the inspector and live events do.
-  private publish(report: ExchangeReport, req: IncomingMessage, res: ServerResponse): void {
+  // Without `res`: an upgraded connection, whose bridge has set the status, head and outcome.
+  private publish(report: ExchangeReport, req: IncomingMessage, res?: ServerResponse): void {
     if (this.events.listenerCount('exchange') === 0) return;
-    report.status = res.headersSent ? res.statusCode : 0;
-    report.complete = res.writableFinished;
+    if (res) {
+      report.status = res.headersSent ? res.statusCode : 0;
+      report.complete = res.writableFinished;
+      // The head exactly as the client got it, whoever wrote it (backend relay, cache, error page).
+      report.responseHead = (res as ServerResponse & { _header?: unknown })._header as string | undefined;
+    }
     report.totalMs = performance.now() - report.started;
     report.scheme = (req.socket as Partial<TLSSocket>).encrypted ? 'https' : 'http';
-    report.httpVersion = req.httpVersion;
-    report.requestFields = req.rawHeaders;
-    // The head exactly as the client got it, whoever wrote it (backend relay, cache, error page).
-    report.responseHead = (res as ServerResponse & { _header?: unknown })._header as string | undefined;
-    this.events.emit('exchange', report);
-  }
-
-  // An upgraded exchange is over when its connection is, not when a response ends.
-  private publishUpgrade(report: ExchangeReport, req: IncomingMessage): void {
-    if (this.events.listenerCount('exchange') === 0) return;
-    report.totalMs = performance.now() - report.started;
     report.httpVersion = req.httpVersion;
     report.requestFields = req.rawHeaders;
     this.events.emit('exchange', report);

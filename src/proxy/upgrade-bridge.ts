@@ -50,6 +50,7 @@ export interface UpgradeBridge {
  */
 export function bridgeUpgrade({ socket, head, switching, stream, report, done }: UpgradeBridge): void {
   report.status = 101;
+  report.responseHead = switching;
   if (socket.destroyed) {
     // The client left while the backend was accepting: nothing to join, and no 'close' to come.
     stream.reset(ResetCode.Cancel, 'client connection closed');

@@ -210,6 +210,11 @@ describe('WebSocket tunnelling', () => {
     expect(entry).toMatchObject({ method: 'GET', target: '/ws/inspected', status: 101 });
     expect(entry.bytesIn).toBeGreaterThan(0);
     expect(entry.bytesOut).toBeGreaterThan(0);
+    const detail = (await adminApi(proxy, 'GET', `/inspector/requests/${entry.id}`)).json;
+    expect(detail.response).toMatchObject({ httpVersion: '1.1', statusText: 'Switching Protocols' });
+    expect(detail.response.headers.map((f: { name: string }) => f.name)).toEqual(
+      expect.arrayContaining(['Sec-WebSocket-Accept', 'Connection', 'Upgrade']),
+    );
   });
 });
 
