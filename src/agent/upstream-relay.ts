@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type { Duplex, Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { ResetCode } from '../protocol/index.js';
+import { namesWebSocket, ResetCode } from '../protocol/index.js';
 import type { RequestHead } from '../protocol/index.js';
 import type { TunnelConnection } from '../tunnel/tunnel-connection.js';
 import type { TunnelStream } from '../tunnel/tunnel-stream.js';
@@ -115,7 +115,7 @@ const UPGRADE_FIELDS = new Set(['connection', 'upgrade']);
 
 /** The proxy forwards only WebSocket upgrades, marked with `Upgrade: websocket`. */
 function isWebSocketUpgrade(head: RequestHead): boolean {
-  return head.headers.some(([name, value]) => name.toLowerCase() === 'upgrade' && /(^|,)\s*websocket\s*(,|$)/i.test(value));
+  return head.headers.some(([name, value]) => name.length === 7 && name.toLowerCase() === 'upgrade' && namesWebSocket(value));
 }
 
 const text = (field: Buffer | string): string => (typeof field === 'string' ? field : field.toString('latin1'));

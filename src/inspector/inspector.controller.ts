@@ -13,7 +13,7 @@ import {
 } from '@nestjs/swagger';
 import { AdminApi } from '../admin/admin-api.decorator.js';
 import { ErrorDto } from '../admin/error.dto.js';
-import { harpVersion } from './harp-version.js';
+import { harpVersion } from '../harp-version.js';
 import { toHar, type HarLog } from './har.js';
 import { summaryOf } from './exchange-views.js';
 import { ExchangeDetailDto, ExchangeIdParams, ExchangeListDto, ExchangeSummaryDto, InspectorQuery } from './inspector.dto.js';

@@ -4,3 +4,4 @@ export * from './decode.js';
 export * from './encode.js';
 export * from './errors.js';
 export type * from './frame.js';
+export * from './websocket-upgrade.js';

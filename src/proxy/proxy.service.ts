@@ -14,6 +14,7 @@ import { CachingProxy } from './caching-proxy.js';
 import { ExchangeEvents, ExchangeReport } from './exchange-report.js';
 import { lingerOnClose } from './lingering-close.js';
 import { clientProtocol } from './forwarding.js';
+import { namesWebSocket } from '../protocol/index.js';
 import { ProxyError } from './proxy-errors.js';
 import { ProxyExchange, sendErrorPage, type RequestAdjustment } from './proxy-exchange.js';
 import { proxySettings } from './proxy-settings.js';
@@ -192,9 +193,7 @@ const WEBSOCKET_UPGRADE: RequestAdjustment = {
 
 /** A GET/1.1 whose `Upgrade` names `websocket` (RFC 6455 §4.1), the one protocol tunnelled. */
 function isWebSocketUpgrade(req: IncomingMessage): boolean {
-  if (req.method !== 'GET' || req.httpVersion !== '1.1') return false;
-  const upgrade = req.headers.upgrade;
-  return upgrade !== undefined && upgrade.split(',').some((token) => token.trim().toLowerCase() === 'websocket');
+  return req.method === 'GET' && req.httpVersion === '1.1' && namesWebSocket(req.headers.upgrade);
 }
 
 /** A response object on an upgrade request's socket, for answers that are not a `101`. */

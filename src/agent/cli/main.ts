@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { harpVersion } from '../../harp-version.js';
 import { ExitCode } from './cli-io.js';
 import type { CliIo } from './cli-io.js';
 import { runHttp } from './http-command.js';
@@ -29,7 +29,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         io.stdout.write(usage(command.topic));
         return ExitCode.Ok;
       case 'version':
-        io.stdout.write(`${version()}\n`);
+        io.stdout.write(`${harpVersion()}\n`);
         return ExitCode.Ok;
       case 'http':
         return await runHttp(command, io);
@@ -49,8 +49,3 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-// dist/agent/cli/main.js and src/agent/cli/main.ts are both three levels below package.json.
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
