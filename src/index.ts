@@ -3,10 +3,16 @@ export { HarpConfig, HarpConfigModule, loadHarpConfig, ConfigError } from './con
 export type { HarpConfigInput, KeyRule } from './config/index.js';
 export { HarpModule } from './harp.module.js';
 export { AdminAuthGuard, AdminModule, harpOpenApiDocument, setupHarpOpenApi } from './admin/index.js';
+export { DashboardModule } from './dashboard/index.js';
 export { HealthModule } from './health/health.module.js';
+export { InspectorModule, InspectorService } from './inspector/index.js';
+export type { ExchangeDetailView, ExchangeListView, ExchangeSummaryView } from './inspector/index.js';
+export { LiveEventsModule, LiveEventsService } from './live-events/index.js';
+export type { StatsView } from './live-events/index.js';
 export { HarpLoggingModule, HarpLogger } from './logging/index.js';
 export type { HarpLoggingOptions } from './logging/index.js';
 export { MetricsModule, MetricsService } from './metrics/index.js';
+export { ExchangeEvents, ExchangeEventsModule, ExchangeReport } from './proxy/exchange-report.js';
 export { ProxyModule } from './proxy/proxy.module.js';
 export { ProxyService } from './proxy/proxy.service.js';
 export { RegistrationModule } from './registration/registration.module.js';

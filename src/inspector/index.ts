@@ -25,3 +25,6 @@ export {
   type HarResponse,
   type HarTimings,
 } from './har.js';
+export { InspectorModule } from './inspector.module.js';
+export { InspectorService } from './inspector.service.js';
+export { ReplayService } from './replay.service.js';
