@@ -1,16 +1,11 @@
-import { Controller, Get, Module } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { connect } from '../../src/agent/connect.js';
 import type { HarpAgent } from '../../src/agent/harp-agent.js';
-import { setupHarpOpenApi } from '../../src/admin/openapi.js';
-import { HarpModule } from '../../src/harp.module.js';
-import { HarpWsAdapter } from '../../src/server/harp-ws-adapter.js';
 import { Harness, TEST_KEY } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
+import { startEmbeddedApp } from '../helpers/embedded-app.js';
 
 // The admin API describes itself (OpenAPI at /_harp/api/openapi.json, Swagger UI at
 // /_harp/api/docs), and everything under /_harp/ is HARP's own: a backend registered on `*` + `/`
@@ -222,17 +217,6 @@ describe('admin API: OpenAPI document and reserved paths (standalone server)', (
   });
 });
 
-@Controller('own')
-class OwnController {
-  @Get()
-  hello(): string {
-    return 'the host app answered';
-  }
-}
-
-@Module({ controllers: [OwnController] })
-class OwnModule {}
-
 describe('admin API in an application that imports HarpModule', () => {
   let app: INestApplication | undefined;
   let agent: HarpAgent | undefined;
@@ -244,14 +228,9 @@ describe('admin API in an application that imports HarpModule', () => {
   });
 
   async function start(): Promise<string> {
-    const moduleRef = await Test.createTestingModule({
-      imports: [OwnModule, HarpModule.forRoot({ env: {}, overrides: { key: TEST_KEY } })],
-    }).compile();
-    app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
-    app.useWebSocketAdapter(new HarpWsAdapter(app));
-    setupHarpOpenApi(app);
-    await app.listen(0, '127.0.0.1');
-    return `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    const started = await startEmbeddedApp({ openApi: true });
+    app = started.app;
+    return started.base;
   }
 
   it('serves the admin API and its document ahead of the catch-all, and keeps the host app routes', async () => {

@@ -1,24 +1,9 @@
-import { Controller, Get, Module } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import type { AddressInfo } from 'node:net';
 import { connect } from '../../src/agent/connect.js';
 import type { HarpAgent } from '../../src/agent/harp-agent.js';
-import { HarpModule } from '../../src/harp.module.js';
-import { HarpWsAdapter } from '../../src/server/harp-ws-adapter.js';
 import { TEST_KEY } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
-
-@Controller('own')
-class OwnController {
-  @Get()
-  hello(): string {
-    return 'the host app answered';
-  }
-}
-
-@Module({ controllers: [OwnController] })
-class OwnModule {}
+import { startEmbeddedApp } from '../helpers/embedded-app.js';
 
 // An application that imports HARP's modules: its own routes keep working, `/_harp/*` is
 // HARP's, and everything else goes through the catch-all controller to an agent.
@@ -28,13 +13,7 @@ describe('HarpModule imported into another Nest app', () => {
   let base: string;
 
   beforeEach(async () => {
-    const moduleRef = await Test.createTestingModule({
-      imports: [OwnModule, HarpModule.forRoot({ env: {}, overrides: { key: TEST_KEY } })],
-    }).compile();
-    app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
-    app.useWebSocketAdapter(new HarpWsAdapter(app));
-    await app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    ({ app, base } = await startEmbeddedApp());
   });
 
   afterEach(async () => {

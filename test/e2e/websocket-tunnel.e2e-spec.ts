@@ -5,13 +5,10 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { encodeResponseHeadFrame } from '../../src/protocol/index.js';
 import { adminApi, eventually } from '../helpers/admin-api.js';
 import { RawAgent } from '../helpers/raw-agent.js';
-import { Test } from '@nestjs/testing';
-import type { AddressInfo } from 'node:net';
 import { connect } from '../../src/agent/connect.js';
-import { HarpModule } from '../../src/harp.module.js';
-import { HarpWsAdapter } from '../../src/server/harp-ws-adapter.js';
 import { Harness, TEST_KEY } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
+import { startEmbeddedApp } from '../helpers/embedded-app.js';
 
 // A local app's WebSockets (dev-server reloads, chat, live views) work through the tunnel.
 
@@ -223,14 +220,8 @@ describe('WebSocket tunnelling in an application that imports HarpModule', () =>
   afterEach(() => h.closeAll());
 
   it('tunnels public WebSockets and still connects agents', async () => {
-    const moduleRef = await Test.createTestingModule({
-      imports: [HarpModule.forRoot({ env: {}, overrides: { key: TEST_KEY } })],
-    }).compile();
-    const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
-    app.useWebSocketAdapter(new HarpWsAdapter(app));
-    await app.listen(0, '127.0.0.1');
+    const { app, base } = await startEmbeddedApp();
     h.defer(() => app.close());
-    const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     const wss = new WebSocketServer({ noServer: true });
     h.defer(() => wss.close());
     const agent = await connect({
