@@ -105,6 +105,31 @@ describeBrowser(SUITE, () => {
     expect(browser.errors).toEqual([]);
   });
 
+  it('says how many requests a burst left out of the live list, and lists them all on reload', async () => {
+    const proxy = await h.proxy();
+    const upstream = countingUpstream();
+    const up = await h.upstream(upstream.handler);
+    await h.agent(proxy, up.url);
+
+    browser = await launchChromium();
+    const { page } = browser;
+    await page.goto(`${proxy.url}/_harp/`);
+    await page.locator('[data-testid="live-status"][data-state="open"]').waitFor(WAIT);
+
+    // 300 requests at once: far above the 20 per 100 ms the stream sends live.
+    await Promise.all(Array.from({ length: 300 }, (_, i) => send(`${proxy.url}/burst/${i}`)));
+    await send(`${proxy.url}/after`); // carries the count of those left out
+    const held = page.locator('#inspector-held');
+    await held.filter({ hasText: 'not listed live' }).waitFor(WAIT);
+    expect(await held.textContent()).toMatch(/ · [1-9]\d* not listed live \(change a filter to reload\)$/);
+
+    // Any filter change reloads the list from the API: the proxy's own count, every row.
+    await page.locator('#filters [name="pathPrefix"]').fill('/burst');
+    await held.filter({ hasNotText: 'not listed live' }).waitFor(WAIT);
+    expect(await held.textContent()).toBe('301 of at most 500 held · bodies not recorded');
+    await expect(byTestId(page, 'exchange-row').count()).resolves.toBe(200);
+  });
+
   it('shows hostile paths and headers as text, never as markup', async () => {
     const proxy = await h.proxy();
     const upstream = countingUpstream();
