@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { eventually } from '../helpers/eventually.js';
 import { cacheRig, cacheStatus } from '../helpers/cache.js';
 import { Harness } from '../helpers/harness.js';
 
@@ -27,11 +28,11 @@ describe('cache: URLs whose responses cannot be stored', () => {
     // Concurrent requests for a URL known to be uncacheable all reach the backend together
     // rather than waiting for the first one's head (cacheCoalesceTimeoutMs is 5 s).
     const slowFirst = rig.request('/slow');
-    await waitFor(() => held.length === 1);
+    await eventually(() => held.length === 1, 2000);
     held.shift()!.end('first'); // teaches the memo: no caching fields
     await slowFirst;
     const pending = [rig.request('/slow'), rig.request('/slow'), rig.request('/slow')];
-    await waitFor(() => held.length === 3);
+    await eventually(() => held.length === 3, 2000);
     for (const res of held.splice(0)) res.end('late');
     expect((await Promise.all(pending)).map((a) => a.body.toString())).toEqual(['late', 'late', 'late']);
   });
@@ -52,11 +53,3 @@ describe('cache: URLs whose responses cannot be stored', () => {
     expect(rig.hits('/changes')).toBe(2);
   });
 });
-
-async function waitFor(check: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { eventually } from '../helpers/eventually.js';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../../src/agent/cli/main.js';
@@ -20,14 +21,6 @@ function startCli(argv: string[], env: NodeJS.ProcessEnv = {}) {
   return run as typeof run & { code: Promise<number> };
 }
 
-async function waitFor(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe('harp http', () => {
   const h = new Harness();
   const stops: AbortController[] = [];
@@ -47,12 +40,12 @@ describe('harp http', () => {
     const proxy = await h.proxy();
     const upstream = await h.upstream((req, res) => res.writeHead(req.url === '/missing' ? 404 : 200).end('hi'));
     const run = cli(['http', upstream.url, '--server', proxy.url], { HARP_KEY: TEST_KEY });
-    await waitFor('the public URL', () => run.out.includes('Forwarding'));
+    await eventually(() => run.out.includes('Forwarding'), 5000, 'the public URL');
     expect(run.out).toBe(`Forwarding http://127.0.0.1:${proxy.port}/ -> ${upstream.url}\n`);
 
     expect((await send(`${proxy.url}/hello?x=1`)).status).toBe(200);
     expect((await send(`${proxy.url}/missing`, { method: 'POST', body: 'x' })).status).toBe(404);
-    await waitFor('two log lines', () => run.out.split('\n').length > 3);
+    await eventually(() => run.out.split('\n').length > 3, 5000, 'two log lines');
     const log = run.out.split('\n').slice(1, 3);
     expect(log[0]).toMatch(/^GET \/hello\?x=1 200 \d+(\.\d)?ms$/);
     expect(log[1]).toMatch(/^POST \/missing 404 \d+(\.\d)?ms$/);
@@ -68,11 +61,11 @@ describe('harp http', () => {
     const proxy = await h.proxy();
     const upstream = await h.upstream((req, res) => res.end(req.headers.host));
     const run = cli(['http', upstream.url, '--server', proxy.url, '--key', TEST_KEY, '--domain', 'app.test', '--path', '/api']);
-    await waitFor('the public URL', () => run.out.includes('Forwarding'));
+    await eventually(() => run.out.includes('Forwarding'), 5000, 'the public URL');
     expect(run.out).toBe(`Forwarding http://app.test:${proxy.port}/api -> ${upstream.url}\n`);
     expect((await send(`${proxy.url}/api/x`, { headers: { host: 'app.test' } })).status).toBe(200);
     expect((await send(`${proxy.url}/api/x`, { headers: { host: 'other.test' } })).status).toBe(404);
-    await waitFor('a log line', () => run.out.includes('GET /api/x 200'));
+    await eventually(() => run.out.includes('GET /api/x 200'), 5000, 'a log line');
   });
 
   it('exits 2 with the proxy\'s reason on stderr when the key is rejected', async () => {
@@ -98,7 +91,7 @@ describe('harp http', () => {
     const proxy = await h.proxy();
     const upstream = await h.upstream((_req, res) => res.end('ok'));
     const run = cli(['http', upstream.url, '--server', proxy.url, '--key', TEST_KEY]);
-    await waitFor('the public URL', () => run.out.includes('Forwarding'));
+    await eventually(() => run.out.includes('Forwarding'), 5000, 'the public URL');
     const registration = proxy.app.get(RegistrationService);
     registration.drain(registration.list()[0]!, 'maintenance');
     expect(await run.code).toBe(1);
@@ -110,12 +103,12 @@ describe('harp http', () => {
     const upstream = await h.upstream((_req, res) => res.end('ok'));
     const argv = ['http', upstream.url, '--server', proxy.url, '--key', TEST_KEY];
     const run = cli(argv);
-    await waitFor('the public URL', () => run.out.includes('Forwarding'));
+    await eventually(() => run.out.includes('Forwarding'), 5000, 'the public URL');
     await proxy.close();
-    await waitFor('the lost connection', () => run.err.includes('lost the connection'));
+    await eventually(() => run.err.includes('lost the connection'), 5000, 'the lost connection');
     expect(run.err).toMatch(/^harp: lost the connection to http:\/\/127\.0\.0\.1:\d+ \(proxy shutting down\); retrying in \d+\.\ds\n/);
     const again = await h.proxy({ port: proxy.port });
-    await waitFor('the reconnect', () => run.err.includes('reconnected'), 10_000);
+    await eventually(() => run.err.includes('reconnected'), 10_000, 'the reconnect');
     expect((await send(`${again.url}/`)).body.toString()).toBe('ok');
   });
 });

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { eventually } from '../helpers/eventually.js';
 import type { RequestListener, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { lingerOnClose } from '../../src/proxy/lingering-close.js';
@@ -123,14 +124,6 @@ function failures(results: Upload[], expected: (r: ParsedResponse) => boolean): 
 const connections = (server: Server): Promise<number> =>
   new Promise((resolve, reject) => server.getConnections((err, count) => (err ? reject(err) : resolve(count))));
 
-async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 const is413 = (r: ParsedResponse): boolean =>
   r.status === 413 && r.headers['x-harp-error'] === 'body_too_large' && r.body.toString().startsWith('413 ');
 
@@ -196,7 +189,7 @@ describe('lingering close of connections answered mid-upload', () => {
       socket.on('data', (chunk: Buffer) => received.push(chunk));
       socket.write(post('/stalled', `Content-Length: ${MIB}`));
       const lastByteAt = await new Promise<number>((resolve) => socket.write(Buffer.alloc(8 * KIB), () => resolve(Date.now())));
-      await waitFor(async () => (await connections(server)) === before, idleMs + 3000);
+      await eventually(async () => (await connections(server)) === before, idleMs + 3000);
       const quietMs = Date.now() - lastByteAt;
 
       const [response] = parseResponses(Buffer.concat(received));
@@ -213,7 +206,7 @@ describe('lingering close of connections answered mid-upload', () => {
       socket.on('data', (chunk: Buffer) => received.push(chunk));
       socket.write(post('/stalled', `Content-Length: ${MIB}`));
       socket.write(Buffer.alloc(8 * KIB));
-      await waitFor(async () => parseResponses(Buffer.concat(received))[0]?.complete === true, 3000);
+      await eventually(async () => parseResponses(Buffer.concat(received))[0]?.complete === true, 3000);
 
       const started = Date.now();
       await proxy.close();

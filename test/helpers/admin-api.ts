@@ -19,11 +19,4 @@ export async function adminApi(
   return { status: res.status, text, headers: res.headers, json };
 }
 
-/** Polls `check` until it holds (or fails the test after `ms`). */
-export async function eventually(check: () => Promise<boolean> | boolean, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export { eventually } from './eventually.js';

@@ -1,0 +1,11 @@
+/**
+ * Polls `check` every 10 ms until it holds; fails the test after `ms` with `what` in the message.
+ * For conditions with no event to wait on (a count another process updates, a log line).
+ */
+export async function eventually(check: () => Promise<boolean> | boolean, ms = 3000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
