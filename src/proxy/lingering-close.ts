@@ -45,6 +45,15 @@ export function endLingering(server: object): void {
 }
 
 /**
+ * Marks `res` as the connection's last response; if its request is still arriving, the close
+ * lingers ({@link lingerOnClose}) so that the client reads the answer rather than a reset.
+ */
+export function closeAfterResponse(req: IncomingMessage, res: ServerResponse, limits: LingerOptions): void {
+  res.shouldKeepAlive = false;
+  lingerOnClose(req, res, limits);
+}
+
+/**
  * Closes the connection of a response sent before its request had fully arrived the way
  * nginx's lingering close does (RFC 9112 §9.6): after the response, a FIN, then the client's
  * bytes are read and dropped until it closes its side, goes quiet, or a limit is reached.

@@ -13,7 +13,7 @@ import { hasField } from '../cache/raw-fields.js';
 import type { Pool } from '../routing/pool.js';
 import type { RouteBackend } from '../routing/route-backend.js';
 import type { ExchangeReport } from './exchange-report.js';
-import { lingerOnClose } from './lingering-close.js';
+import { closeAfterResponse } from './lingering-close.js';
 import type { ProxySettings } from './proxy-settings.js';
 import { declaredLength } from './response-length.js';
 
@@ -130,10 +130,7 @@ export class ProxyExchange {
     // The rest of an unread body will not be forwarded; reading and discarding it would let a
     // client keep the connection busy for as long as it likes. The close lingers, within
     // limits, so that a client still sending reads this page rather than a reset.
-    if (!this.req.complete) {
-      this.res.shouldKeepAlive = false;
-      lingerOnClose(this.req, this.res, this.settings.linger);
-    }
+    if (!this.req.complete) closeAfterResponse(this.req, this.res, this.settings.linger);
     this.report.errorCode = error.code;
     sendErrorPage(this.res, error, this.requestId, this.observer?.errorFields);
   }
@@ -215,10 +212,7 @@ export class ProxyExchange {
     // A client still uploading when the answer comes gets the answer and a closed connection,
     // rather than a keep-alive socket with an unread body in it; the close lingers so that the
     // answer is not lost to a reset.
-    if (!req.complete) {
-      res.shouldKeepAlive = false;
-      lingerOnClose(req, res, this.settings.linger);
-    }
+    if (!req.complete) closeAfterResponse(req, res, this.settings.linger);
     try {
       res.writeHead(head.status, head.reason || undefined, fields);
     } catch (err) {

@@ -12,7 +12,7 @@ import { fieldValues } from '../cache/raw-fields.js';
 import { BodyCapture } from './body-capture.js';
 import { CachingProxy } from './caching-proxy.js';
 import { ExchangeEvents, ExchangeReport } from './exchange-report.js';
-import { lingerOnClose } from './lingering-close.js';
+import { closeAfterResponse } from './lingering-close.js';
 import { clientProtocol } from './forwarding.js';
 import { namesWebSocket } from '../protocol/index.js';
 import { ProxyError } from './proxy-errors.js';
@@ -116,10 +116,7 @@ export class ProxyService {
       // A client that sent `Expect: 100-continue` and got no 100 may or may not send its body;
       // the connection closes rather than guess where its next request starts. So does one
       // whose head was refused: its framing is not to be trusted.
-      if (close || continueHeldBack.has(req)) {
-        res.shouldKeepAlive = false;
-        lingerOnClose(req, res, this.settings.linger);
-      }
+      if (close || continueHeldBack.has(req)) closeAfterResponse(req, res, this.settings.linger);
       report.errorCode = error.code;
       sendErrorPage(res, error, exchange.requestId);
       return undefined;
