@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { HarpServer } from '../../src/server/harp-server.js';
-import { pseudoRandomStream, stallEvery, StreamDigest } from '../helpers/byte-streams.js';
+import { failWhenStalled, pseudoRandomStream, stallEvery, StreamDigest } from '../helpers/byte-streams.js';
 import { Harness, TEST_KEY } from '../helpers/harness.js';
 import { MemoryProbe } from '../helpers/memory-probe.js';
 import { note } from '../helpers/report.js';
@@ -25,6 +25,10 @@ import { proxyOpenStreams } from '../helpers/tunnels.js';
 const MIB = 1024 * 1024;
 const SIZE = 200 * MIB;
 const BOUND = 32 * MIB;
+// Alone a transfer takes ~7 s, and up to ~25 s beside two busy cores. A transfer that moves no
+// byte for STALL_MS has hung and fails saying where; the test timeout only bounds a slow one.
+const STALL_MS = 20_000;
+const TRANSFER_TIMEOUT_MS = 150_000;
 
 interface TransferChild {
   child: ChildProcess;
@@ -79,10 +83,17 @@ function upload(url: string, bytes: number): Promise<{ sent: { bytes: number; sh
       (res) => {
         let answer = '';
         res.on('data', (c: Buffer) => (answer += c.toString()));
-        res.on('end', () => resolve({ sent: digest.result(), status: res.statusCode!, answer }));
+        res.on('end', () => {
+          unwatch();
+          resolve({ sent: digest.result(), status: res.statusCode!, answer });
+        });
         res.on('error', reject);
       },
     );
+    const unwatch = failWhenStalled(() => digest.bytes, STALL_MS, (err) => {
+      req.destroy();
+      reject(err);
+    });
     req.on('error', reject);
     body.pipe(req);
   });
@@ -91,14 +102,21 @@ function upload(url: string, bytes: number): Promise<{ sent: { bytes: number; sh
 /** GETs a body and hashes it as it arrives. */
 function download(url: string): Promise<{ status: number; complete: boolean; bytes: number; sha256: string }> {
   return new Promise((resolve, reject) => {
+    const digest = new StreamDigest();
     const req = httpRequest(url, { agent: false }, (res) => {
-      const digest = new StreamDigest();
       res.on('data', (chunk: Buffer) => {
         digest.update(chunk);
         stallEvery(res, digest.bytes - chunk.length, digest.bytes);
       });
-      res.on('end', () => resolve({ status: res.statusCode!, complete: res.complete, ...digest.result() }));
+      res.on('end', () => {
+        unwatch();
+        resolve({ status: res.statusCode!, complete: res.complete, ...digest.result() });
+      });
       res.on('error', reject);
+    });
+    const unwatch = failWhenStalled(() => digest.bytes, STALL_MS, (err) => {
+      req.destroy();
+      reject(err);
     });
     req.on('error', reject);
     req.end();
@@ -135,7 +153,7 @@ describe('large bodies stream through with bounded proxy memory', () => {
     expect(peakGrowth).toBeLessThan(BOUND);
     expect(proxyOpenStreams(proxy)).toBe(0);
     report('upload', peakGrowth, seconds);
-  }, 40_000);
+  }, TRANSFER_TIMEOUT_MS);
 
   it('downloads 200 MiB intact', async () => {
     const probe = new MemoryProbe();
@@ -154,7 +172,7 @@ describe('large bodies stream through with bounded proxy memory', () => {
     expect(peakGrowth).toBeLessThan(BOUND);
     expect(proxyOpenStreams(proxy)).toBe(0);
     report('download', peakGrowth, seconds);
-  }, 40_000);
+  }, TRANSFER_TIMEOUT_MS);
 });
 
 function report(what: string, growth: number, seconds: number): void {

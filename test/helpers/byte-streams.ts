@@ -56,3 +56,25 @@ export function stallEvery(reader: { pause(): unknown; resume(): unknown }, befo
   reader.pause();
   setTimeout(() => reader.resume(), STALL_MS);
 }
+
+/**
+ * Calls `fail` once the count `read()` returns has not grown for `quietMs`, and returns the
+ * function that stops watching. It tells a transfer that hangs (a lost window update, a missed
+ * `drain`) from one that is merely slow on a loaded machine, and says where it stopped.
+ */
+export function failWhenStalled(read: () => number, quietMs: number, fail: (err: Error) => void): () => void {
+  let last = read();
+  let since = Date.now();
+  const timer = setInterval(() => {
+    const now = read();
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) {
+      clearInterval(timer);
+      fail(new Error(`transfer stalled: no progress for ${quietMs} ms after ${now} bytes`));
+    }
+  }, 500);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -13,7 +13,10 @@ import { connect } from '../../src/agent/connect.js';
 import { pseudoRandomStream, stallEvery, StreamDigest } from './byte-streams.js';
 
 const [server, key] = process.argv.slice(2);
-const report = (message: object): void => void process.send?.(message);
+// Once the parent has gone (it timed out, or was stopped mid-transfer), there is no one to tell.
+const report = (message: object): void => {
+  if (process.connected) process.send?.(message);
+};
 
 function handle(req: IncomingMessage, res: ServerResponse): void {
   if (req.method === 'POST' && req.url === '/upload') {
