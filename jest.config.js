@@ -21,4 +21,5 @@ export default {
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   testTimeout: 30000,
   maxWorkers: 2,
+  testSequencer: '<rootDir>/test/memory-first-sequencer.js',
 };

@@ -145,7 +145,8 @@ describe('large bodies stream through with bounded proxy memory', () => {
     const started = performance.now();
     const result = await upload(`${proxy.url}/upload`, SIZE);
     const seconds = (performance.now() - started) / 1000;
-    const { peakGrowth } = probe.stop();
+    const { peakGrowth, collections, collectingMs } = probe.stop();
+    note(`forced GCs: ${collections}, ${collectingMs.toFixed(0)} ms, heap ${(process.memoryUsage().heapUsed / MIB).toFixed(0)} MiB`);
 
     expect(result.status).toBe(200);
     expect(JSON.parse(result.answer)).toEqual(result.sent);
@@ -162,7 +163,8 @@ describe('large bodies stream through with bounded proxy memory', () => {
     const started = performance.now();
     const [result, sent] = await Promise.all([download(`${proxy.url}/download/${SIZE}`), agent.next('sent')]);
     const seconds = (performance.now() - started) / 1000;
-    const { peakGrowth } = probe.stop();
+    const { peakGrowth, collections, collectingMs } = probe.stop();
+    note(`forced GCs: ${collections}, ${collectingMs.toFixed(0)} ms, heap ${(process.memoryUsage().heapUsed / MIB).toFixed(0)} MiB`);
 
     expect(sent.error).toBeUndefined();
     expect(result.status).toBe(200);

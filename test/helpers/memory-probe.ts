@@ -33,6 +33,8 @@ export class MemoryProbe {
   private baseline = 0;
   private peak = 0;
   private samples = 0;
+  private collections = 0;
+  private collectingMs = 0;
   private timer?: NodeJS.Timeout;
 
   start(intervalMs = 100): void {
@@ -44,16 +46,20 @@ export class MemoryProbe {
   }
 
   /** Stops sampling; growth is in bytes. */
-  stop(): { peakGrowth: number; samples: number } {
+  stop(): { peakGrowth: number; samples: number; collections: number; collectingMs: number } {
     clearInterval(this.timer);
     this.sample();
-    return { peakGrowth: this.peak - this.baseline, samples: this.samples };
+    const { samples, collections, collectingMs } = this;
+    return { peakGrowth: this.peak - this.baseline, samples, collections, collectingMs };
   }
 
   private sample(): void {
     let now = used();
     if (now - this.baseline > COLLECT_ABOVE) {
+      const started = performance.now();
       gc();
+      this.collectingMs += performance.now() - started;
+      this.collections++;
       now = used();
     }
     this.samples++;
