@@ -1,6 +1,6 @@
 import { BodyCapture } from '../proxy/body-capture.js';
 import { ExchangeReport } from '../proxy/exchange-report.js';
-import { toHar, type HarEntry, type HarLog } from './har.js';
+import { harJsonPieces, toHar, type HarEntry, type HarLog } from './har.js';
 import type { InspectedExchange } from './inspected-exchange.js';
 import { REDACTED } from './inspector-views.js';
 import { fieldRedactor } from './redaction.js';
@@ -256,5 +256,31 @@ describe('toHar', () => {
     const doc = toHar([], options);
     expect(harProblems(doc)).toEqual([]);
     expect(doc.log.entries).toEqual([]);
+  });
+});
+
+describe('harJsonPieces', () => {
+  const first = exchange('1', '/a', { startedAt: 2000, requestFields: ['Cookie', 'sid=1'] });
+  const second = exchange('2', '/b', { startedAt: 1000, requestBody: capture(8, Buffer.from([0, 0xff])) });
+
+  it('is the JSON text of the same document as toHar, an opening, a piece per entry and a close', () => {
+    const pieces = [...harJsonPieces([first, second], options)];
+    expect(pieces).toHaveLength(4);
+    expect(JSON.parse(pieces.join(''))).toEqual(JSON.parse(JSON.stringify(toHar([first, second], options))));
+    expect(pieces.join('')).not.toContain('sid=1');
+  });
+
+  it('is a valid empty log without exchanges', () => {
+    expect(JSON.parse([...harJsonPieces([], options)].join(''))).toEqual(toHar([], options));
+  });
+
+  it('builds an entry only when its piece is asked for', () => {
+    const built: string[] = [];
+    const spy = { ...options, isSecret: (name: string) => (built.push(name), options.isSecret(name)) };
+    const lazy = harJsonPieces([first], spy);
+    lazy.next();
+    expect(built).toEqual([]);
+    lazy.next();
+    expect(built).toContain('Cookie');
   });
 });

@@ -100,16 +100,34 @@ export interface HarOptions {
  * left empty: they are secret by design, and their fields are redacted among the headers.
  */
 export function toHar(exchanges: readonly InspectedExchange[], options: HarOptions): HarLog {
+  return { log: { ...harLogHead(options), entries: [...harEntries(exchanges, options)] } };
+}
+
+/**
+ * The JSON text of {@link toHar}'s document in pieces: the opening, one piece per entry, the
+ * close. An entry is built only when its piece is asked for, so a consumer that pulls under
+ * backpressure holds one entry at a time instead of the whole document.
+ */
+export function* harJsonPieces(exchanges: readonly InspectedExchange[], options: HarOptions): Generator<string> {
+  const head = JSON.stringify(harLogHead(options));
+  yield `{"log":${head.slice(0, -1)},"entries":[`;
+  let separator = '';
+  for (const entry of harEntries(exchanges, options)) {
+    yield separator + JSON.stringify(entry);
+    separator = ',';
+  }
+  yield ']}}';
+}
+
+function harLogHead(options: HarOptions): Omit<HarLog['log'], 'entries'> {
+  return { version: '1.2', creator: { name: 'HARP', version: options.creatorVersion } };
+}
+
+function* harEntries(exchanges: readonly InspectedExchange[], options: HarOptions): Generator<HarEntry> {
   const ordered = [...exchanges].sort(
     (a, b) => a.report.startedAt - b.report.startedAt || a.report.started - b.report.started,
   );
-  return {
-    log: {
-      version: '1.2',
-      creator: { name: 'HARP', version: options.creatorVersion },
-      entries: ordered.map((x) => harEntry(x, options.isSecret)),
-    },
-  };
+  for (const x of ordered) yield harEntry(x, options.isSecret);
 }
 
 function harEntry(x: InspectedExchange, isSecret: SecretField): HarEntry {

@@ -14,6 +14,7 @@ export { parseResponseHead, type ResponseHeadParts } from './response-head.js';
 export { ExchangeRing } from './exchange-ring.js';
 export { bodyView, detailOf, matchesFilter, summaryOf } from './exchange-views.js';
 export {
+  harJsonPieces,
   toHar,
   type HarContent,
   type HarEntry,

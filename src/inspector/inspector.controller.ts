@@ -1,4 +1,5 @@
-import { Controller, Get, Header, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query, StreamableFile } from '@nestjs/common';
 import {
   ApiBadGatewayResponse,
   ApiBadRequestResponse,
@@ -14,7 +15,7 @@ import {
 import { AdminApi } from '../admin/admin-api.decorator.js';
 import { ErrorDto } from '../admin/error.dto.js';
 import { harpVersion } from '../harp-version.js';
-import { toHar, type HarLog } from './har.js';
+import { harJsonPieces } from './har.js';
 import { summaryOf } from './exchange-views.js';
 import { ExchangeDetailDto, ExchangeIdParams, ExchangeListDto, ExchangeSummaryDto, InspectorQuery } from './inspector.dto.js';
 import { InspectorService } from './inspector.service.js';
@@ -38,15 +39,20 @@ export class InspectorController {
   }
 
   @Get('requests.har')
-  @Header('Content-Disposition', 'attachment; filename="harp.har"')
   @ApiOperation({ summary: 'Every held exchange as a HAR 1.2 document', operationId: 'exportHar' })
   @ApiProduces('application/json')
   @ApiOkResponse({
     description: 'HTTP Archive 1.2 (secrets redacted, bodies when recorded).',
     schema: { type: 'object', required: ['log'], properties: { log: { type: 'object' } } },
   })
-  har(): HarLog {
-    return toHar(this.inspector.all(), { isSecret: this.inspector.isSecret, creatorVersion: harpVersion() });
+  har(): StreamableFile {
+    // Streamed an entry at a time under the client's backpressure: a full ring with bodies makes
+    // tens of MiB of HAR, which must not sit in memory whole while a slow client reads it.
+    const pieces = harJsonPieces(this.inspector.all(), { isSecret: this.inspector.isSecret, creatorVersion: harpVersion() });
+    return new StreamableFile(Readable.from(pieces), {
+      type: 'application/json; charset=utf-8',
+      disposition: 'attachment; filename="harp.har"',
+    });
   }
 
   @Get('requests/:id')
