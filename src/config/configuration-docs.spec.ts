@@ -22,10 +22,9 @@ function documentedKeys(): Map<string, DocumentedKey> {
   return rows;
 }
 
-/** The default as the table writes it: the first code span, or `none`/`generated…` when unset. */
+/** The default as the table writes it: its first code span; none (`none`, `generated…`) when unset. */
 function documentedDefault(cell: string): string | undefined {
-  const code = /`([^`]*)`/.exec(cell)?.[1];
-  return code ?? undefined;
+  return /`([^`]*)`/.exec(cell)?.[1];
 }
 
 function schemaDefault(value: unknown): string | undefined {

@@ -110,6 +110,7 @@ export function toHar(exchanges: readonly InspectedExchange[], options: HarOptio
  */
 export function* harJsonPieces(exchanges: readonly InspectedExchange[], options: HarOptions): Generator<string> {
   const head = JSON.stringify(harLogHead(options));
+  // The head object's text without its closing brace, so that the entries go inside it.
   yield `{"log":${head.slice(0, -1)},"entries":[`;
   let separator = '';
   for (const entry of harEntries(exchanges, options)) {
