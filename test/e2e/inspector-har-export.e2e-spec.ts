@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
 import type { HarpServer } from '../../src/server/harp-server.js';
 import { adminApi } from '../helpers/admin-api.js';
-import { failWhenStalled, stallEvery } from '../helpers/byte-streams.js';
 import { Harness } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
 import { MemoryProbe } from '../helpers/memory-probe.js';
 import { note } from '../helpers/report.js';
+import { slowDownload } from '../helpers/slow-download.js';
 
 // The HAR export of a full inspector ring is the largest answer the admin API gives: with bodies
 // recorded, 400 exchanges of 64 KiB each way make ~70 MB of HAR text (bodies in base64). Built
@@ -18,32 +17,19 @@ const EXCHANGES = 400;
 const BODY = 64 * 1024;
 const BOUND = 24 * MIB;
 
-/** Reads a response as a slow client does, keeping only its size and its first and last bytes. */
-function slowDownload(url: string): Promise<{ status: number; headers: Record<string, unknown>; bytes: number; head: string; tail: string }> {
-  return new Promise((resolve, reject) => {
-    let bytes = 0;
-    let head = '';
-    let tail = '';
-    const req = httpRequest(url, { agent: false }, (res) => {
-      res.on('data', (chunk: Buffer) => {
-        if (head.length < 64) head += chunk.subarray(0, 64).toString('latin1');
-        tail = (tail + chunk.subarray(-16).toString('latin1')).slice(-16);
-        bytes += chunk.length;
-        stallEvery(res, bytes - chunk.length, bytes);
-      });
-      res.on('end', () => {
-        unwatch();
-        resolve({ status: res.statusCode!, headers: res.headers, bytes, head, tail });
-      });
-      res.on('error', reject);
-    });
-    const unwatch = failWhenStalled(() => bytes, 20_000, (err) => {
-      req.destroy();
-      reject(err);
-    });
-    req.on('error', reject);
-    req.end();
-  });
+/** Reads the export as a slow client does, keeping only its first and last bytes. */
+async function readExport(url: string) {
+  let head = '';
+  let tail = '';
+  const result = await slowDownload(
+    url,
+    (chunk) => {
+      if (head.length < 64) head += chunk.subarray(0, 64).toString('latin1');
+      tail = (tail + chunk.subarray(-16).toString('latin1')).slice(-16);
+    },
+    20_000,
+  );
+  return { ...result, head, tail };
 }
 
 async function fillRing(proxy: HarpServer): Promise<void> {
@@ -76,7 +62,7 @@ describe('inspector: HAR export of a full ring', () => {
     h.defer(() => probe.stop());
     probe.start();
     const started = performance.now();
-    const result = await slowDownload(`${proxy.url}/_harp/api/inspector/requests.har`);
+    const result = await readExport(`${proxy.url}/_harp/api/inspector/requests.har`);
     const seconds = (performance.now() - started) / 1000;
     const { peakGrowth } = probe.stop();
     note(`HAR export: ${(result.bytes / MIB).toFixed(1)} MiB in ${seconds.toFixed(1)} s, proxy memory growth ${(peakGrowth / MIB).toFixed(1)} MiB`);

@@ -4,10 +4,11 @@ import { once } from 'node:events';
 import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { HarpServer } from '../../src/server/harp-server.js';
-import { failWhenStalled, pseudoRandomStream, stallEvery, StreamDigest } from '../helpers/byte-streams.js';
+import { failWhenStalled, pseudoRandomStream, StreamDigest } from '../helpers/byte-streams.js';
 import { Harness, TEST_KEY } from '../helpers/harness.js';
 import { MemoryProbe } from '../helpers/memory-probe.js';
 import { note } from '../helpers/report.js';
+import { slowDownload } from '../helpers/slow-download.js';
 import { proxyOpenStreams } from '../helpers/tunnels.js';
 
 // DESIGN.md property 1: "A 1 GiB upload or download costs the proxy a bounded amount of
@@ -99,28 +100,11 @@ function upload(url: string, bytes: number): Promise<{ sent: { bytes: number; sh
   });
 }
 
-/** GETs a body and hashes it as it arrives. */
-function download(url: string): Promise<{ status: number; complete: boolean; bytes: number; sha256: string }> {
-  return new Promise((resolve, reject) => {
-    const digest = new StreamDigest();
-    const req = httpRequest(url, { agent: false }, (res) => {
-      res.on('data', (chunk: Buffer) => {
-        digest.update(chunk);
-        stallEvery(res, digest.bytes - chunk.length, digest.bytes);
-      });
-      res.on('end', () => {
-        unwatch();
-        resolve({ status: res.statusCode!, complete: res.complete, ...digest.result() });
-      });
-      res.on('error', reject);
-    });
-    const unwatch = failWhenStalled(() => digest.bytes, STALL_MS, (err) => {
-      req.destroy();
-      reject(err);
-    });
-    req.on('error', reject);
-    req.end();
-  });
+/** GETs a body as a slow client, and hashes it as it arrives. */
+async function download(url: string): Promise<{ status: number; complete: boolean; bytes: number; sha256: string }> {
+  const digest = new StreamDigest();
+  const { status, complete } = await slowDownload(url, (chunk) => digest.update(chunk), STALL_MS);
+  return { status, complete, ...digest.result() };
 }
 
 describe('large bodies stream through with bounded proxy memory', () => {
