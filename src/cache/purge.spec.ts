@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createCache } from 'cache-manager';
-import { deleteKeys, rawRedis, redisAvailableOrFail, TEST_REDIS_URL, uniquePrefix } from '../../test/helpers/redis.js';
+import { redisAvailableOrFail, redisScratch, TEST_REDIS_URL, uniquePrefix } from '../../test/helpers/redis.js';
 import { loadHarpConfig, type HarpConfigInput } from '../config/index.js';
 import { createCacheBackend, type CacheBackend } from './cache-backend.js';
 import type { CachedResponse } from './cache-entry.js';
@@ -96,32 +96,22 @@ describe('HttpCacheStore.purge over the in-memory store', () => {
 });
 
 describeRedis('HttpCacheStore.purge over Redis', () => {
-  let raw: Awaited<ReturnType<typeof rawRedis>>;
-  let prefix: string;
+  const scratch = redisScratch('purge');
 
-  beforeAll(async () => {
-    raw = await rawRedis();
-  });
-  afterAll(() => raw.destroy());
-  beforeEach(() => {
-    prefix = uniquePrefix('purge');
-  });
-  afterEach(() => deleteKeys(raw, prefix));
-
-  purgeContract(() => stack({ redisUrl: TEST_REDIS_URL }, prefix));
+  purgeContract(() => stack({ redisUrl: TEST_REDIS_URL }, scratch.prefix));
 
   it('walks more keys than one SCAN batch, and touches no key outside its prefix', async () => {
     // 1,200 writes at once: with the usual 300 ms bound a loaded CI machine timed some out,
     // marked Redis as failing and refused the purge. This test is about SCAN, not timeouts.
-    const store = stack({ redisUrl: TEST_REDIS_URL, cacheStoreTimeoutMs: 10_000 }, prefix);
+    const store = stack({ redisUrl: TEST_REDIS_URL, cacheStoreTimeoutMs: 10_000 }, scratch.prefix);
     const outside = `${uniquePrefix('purge-outside')}http://a.test/p`;
-    await raw.set(outside, 'not ours', { EX: 60 });
+    await scratch.raw.set(outside, 'not ours', { EX: 60 });
     const many = Array.from({ length: 1_200 }, (_, i) => `http://many.test/${i}`);
     const entry = response('x');
     await Promise.all(many.map((key) => store.set(key, entry, 60_000)));
     expect(await store.purge(() => true)).toBe(1_200);
-    expect(await raw.get(outside)).toBe('not ours');
-    await raw.del(outside);
+    expect(await scratch.raw.get(outside)).toBe('not ours');
+    await scratch.raw.del(outside);
   });
 });
 

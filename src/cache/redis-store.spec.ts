@@ -3,7 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createCache } from 'cache-manager';
-import { deleteKeys, rawRedis, rawValue, redisAvailableOrFail, TEST_REDIS_URL, uniquePrefix } from '../../test/helpers/redis.js';
+import { rawValue, redisAvailableOrFail, redisScratch, TEST_REDIS_URL, uniquePrefix } from '../../test/helpers/redis.js';
 import { loadHarpConfig, type HarpConfigInput } from '../config/index.js';
 import { createCacheBackend, type CacheBackend } from './cache-backend.js';
 import type { CachedResponse, VariantIndex } from './cache-entry.js';
@@ -48,20 +48,10 @@ function response(body: Buffer, headers: string[] = []): CachedResponse {
 }
 
 describeRedis('Redis store (real Redis)', () => {
-  let raw: Awaited<ReturnType<typeof rawRedis>>;
-  let prefix: string;
-
-  beforeAll(async () => {
-    raw = await rawRedis();
-  });
-  afterAll(() => raw.destroy());
-  beforeEach(() => {
-    prefix = uniquePrefix('redis-store');
-  });
-  afterEach(() => deleteKeys(raw, prefix));
+  const scratch = redisScratch('redis-store');
 
   it('round-trips a binary body (every byte value, then random bytes) and repeated headers byte-exact', async () => {
-    const { store } = redisCache(prefix);
+    const { store } = redisCache(scratch.prefix);
     const body = Buffer.concat([ALL_BYTES, randomBytes(1 << 20)]);
     const headers = ['Set-Thing', 'one', 'x-lower', 'Two', 'Set-Thing', 'three', 'X-Latin1', 'caf\u00e9 \u00ff', 'Link', '</a>; rel="x, y"'];
     const entry = response(body, headers);
@@ -75,14 +65,14 @@ describeRedis('Redis store (real Redis)', () => {
   });
 
   it('stores the raw value as body bytes plus small metadata, not base64 JSON, under one prefix', async () => {
-    const { store } = redisCache(prefix);
+    const { store } = redisCache(scratch.prefix);
     const body = randomBytes(200_000);
     await store.set('http://h/raw', response(body), 60_000);
     const keys: string[] = [];
-    for await (const batch of raw.scanIterator({ MATCH: `${prefix}*` })) keys.push(...batch);
+    for await (const batch of scratch.raw.scanIterator({ MATCH: `${scratch.prefix}*` })) keys.push(...batch);
     // Exactly our prefix and the key: no second namespace (keyv:…, ::, …).
-    expect(keys).toEqual([`${prefix}http://h/raw`]);
-    const value = (await rawValue(raw, `${prefix}http://h/raw`))!;
+    expect(keys).toEqual([`${scratch.prefix}http://h/raw`]);
+    const value = (await rawValue(scratch.raw, `${scratch.prefix}http://h/raw`))!;
     expect(Buffer.isBuffer(value)).toBe(true);
     expect(value.length - body.length).toBeGreaterThan(0);
     expect(value.length - body.length).toBeLessThan(2_000);
@@ -92,9 +82,9 @@ describeRedis('Redis store (real Redis)', () => {
   });
 
   it('applies the TTL in Redis and misses once it passed', async () => {
-    const { store } = redisCache(prefix);
+    const { store } = redisCache(scratch.prefix);
     await store.set('http://h/ttl', response(Buffer.from('x')), 60_000);
-    const pttl = await raw.pTTL(`${prefix}http://h/ttl`);
+    const pttl = await scratch.raw.pTTL(`${scratch.prefix}http://h/ttl`);
     expect(pttl).toBeGreaterThan(55_000);
     expect(pttl).toBeLessThanOrEqual(60_000);
     await store.set('http://h/short', response(Buffer.from('x')), 150);
@@ -104,16 +94,16 @@ describeRedis('Redis store (real Redis)', () => {
   });
 
   it('round-trips a variant index', async () => {
-    const { store } = redisCache(prefix);
+    const { store } = redisCache(scratch.prefix);
     const index: VariantIndex = { vary: ['accept-encoding'], gen: 'g', expiresAt: Date.now() + 60_000 };
     await store.set('http://h/v', index, 60_000);
     expect(await store.get('http://h/v')).toEqual(index);
   });
 
   it('deletes, and clears only its own prefix', async () => {
-    const { store } = redisCache(prefix);
+    const { store } = redisCache(scratch.prefix);
     const foreign = `${uniquePrefix('foreign')}keep`;
-    await raw.set(foreign, 'mine');
+    await scratch.raw.set(foreign, 'mine');
     try {
       await store.set('http://h/a', response(Buffer.from('a')), 60_000);
       await store.set('http://h/b', response(Buffer.from('b')), 60_000);
@@ -122,16 +112,16 @@ describeRedis('Redis store (real Redis)', () => {
       expect(await store.get('http://h/b')).toBeDefined();
       await store.clear();
       expect(await store.get('http://h/b')).toBeUndefined();
-      expect(await raw.get(foreign)).toBe('mine');
+      expect(await scratch.raw.get(foreign)).toBe('mine');
     } finally {
-      await raw.del(foreign);
+      await scratch.raw.del(foreign);
     }
   });
 
   it('treats a value it did not write as a miss, without declaring an outage', async () => {
     const logs = recorder();
-    const { store, backend } = redisCache(prefix, {}, logs.logger);
-    await raw.set(`${prefix}http://h/alien`, JSON.stringify({ value: 'not ours' }));
+    const { store, backend } = redisCache(scratch.prefix, {}, logs.logger);
+    await scratch.raw.set(`${scratch.prefix}http://h/alien`, JSON.stringify({ value: 'not ours' }));
     expect(await store.get('http://h/alien')).toBeUndefined();
     expect(store.stats().storeErrors).toBe(1);
     expect(backend.health.healthy).toBe(true);
@@ -139,7 +129,7 @@ describeRedis('Redis store (real Redis)', () => {
   });
 
   it('reports no entries or bytes (Redis is shared and evicts on its own)', async () => {
-    const { store, backend } = redisCache(prefix);
+    const { store, backend } = redisCache(scratch.prefix);
     expect(backend.kind).toBe('redis');
     expect(store.stats()).toMatchObject({ entries: undefined, bytes: undefined, evictions: undefined });
   });

@@ -43,6 +43,29 @@ export async function rawRedis(url = TEST_REDIS_URL) {
   return client;
 }
 
+/** A raw client on the test Redis and the key prefix of the running test. */
+export interface RedisScratch {
+  readonly raw: Awaited<ReturnType<typeof rawRedis>>;
+  readonly prefix: string;
+}
+
+/**
+ * Call inside a `describe`: one raw client for the block, a fresh {@link uniquePrefix} for each
+ * test, and every key under it deleted after the test. Read `raw` and `prefix` inside tests.
+ */
+export function redisScratch(label: string): RedisScratch {
+  const scratch = {} as { raw: RedisScratch['raw']; prefix: string };
+  beforeAll(async () => {
+    scratch.raw = await rawRedis();
+  });
+  afterAll(() => scratch.raw.destroy());
+  beforeEach(() => {
+    scratch.prefix = uniquePrefix(label);
+  });
+  afterEach(() => deleteKeys(scratch.raw, scratch.prefix));
+  return scratch;
+}
+
 /** The raw bytes of `key`, or null. */
 export async function rawValue(client: Awaited<ReturnType<typeof rawRedis>>, key: string): Promise<Buffer | null> {
   return client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer }).get(key);
