@@ -107,8 +107,15 @@ describeBrowser(SUITE, () => {
 
   it('says how many requests a burst left out of the live list, and lists them all on reload', async () => {
     const proxy = await h.proxy();
-    const upstream = countingUpstream();
-    const up = await h.upstream(upstream.handler);
+    // The upstream answers the burst only once all 300 requests have arrived, so that they end
+    // together: far above the 20 per 100 ms the stream sends live, however slow the machine.
+    const BURST = 300;
+    const waiting: Array<() => void> = [];
+    const up = await h.upstream((req, res) => {
+      req.resume();
+      waiting.push(() => res.writeHead(200, { 'Content-Type': 'text/plain' }).end(`hello from ${req.url}`));
+      if (!req.url!.startsWith('/burst/') || waiting.length === BURST) waiting.splice(0).forEach((answer) => answer());
+    });
     await h.agent(proxy, up.url);
 
     browser = await launchChromium();
@@ -116,8 +123,7 @@ describeBrowser(SUITE, () => {
     await page.goto(`${proxy.url}/_harp/`);
     await page.locator('[data-testid="live-status"][data-state="open"]').waitFor(WAIT);
 
-    // 300 requests at once: far above the 20 per 100 ms the stream sends live.
-    await Promise.all(Array.from({ length: 300 }, (_, i) => send(`${proxy.url}/burst/${i}`)));
+    await Promise.all(Array.from({ length: BURST }, (_, i) => send(`${proxy.url}/burst/${i}`)));
     await send(`${proxy.url}/after`); // carries the count of those left out
     const held = page.locator('#inspector-held');
     await held.filter({ hasText: 'not listed live' }).waitFor(WAIT);
