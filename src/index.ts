@@ -12,7 +12,7 @@ export type { StatsView } from './live-events/index.js';
 export { HarpLoggingModule, HarpLogger } from './logging/index.js';
 export type { HarpLoggingOptions } from './logging/index.js';
 export { MetricsModule, MetricsService } from './metrics/index.js';
-export { ExchangeEvents, ExchangeEventsModule, ExchangeReport } from './proxy/exchange-report.js';
+export { ExchangeEvents, ExchangeEventsModule, ExchangeReport } from './exchange/index.js';
 export { ProxyModule } from './proxy/proxy.module.js';
 export { ProxyService } from './proxy/proxy.service.js';
 export { RegistrationModule } from './registration/registration.module.js';

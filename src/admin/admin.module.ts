@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CacheBackendModule, HarpCacheModule } from '../cache/cache.module.js';
+import { ExchangeEventsModule } from '../exchange/index.js';
 import { RegistrationModule } from '../registration/registration.module.js';
 import { AdminAuthGuard } from './admin-auth.guard.js';
 import { AgentStatsRecorder } from './agent-stats.recorder.js';
@@ -17,7 +18,7 @@ import { RoutesService } from './routes.service.js';
  * set up separately, by `setupHarpOpenApi(app)`.
  */
 @Module({
-  imports: [RegistrationModule, HarpCacheModule, CacheBackendModule],
+  imports: [RegistrationModule, HarpCacheModule, CacheBackendModule, ExchangeEventsModule],
   controllers: [AgentsController, RoutesController, CacheAdminController],
   providers: [AdminAuthGuard, AgentsService, RoutesService, CacheAdminService, AgentStatsRecorder],
   exports: [AdminAuthGuard],

@@ -3,7 +3,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { HarpConfig } from '../config/index.js';
 import { ADMIN_BEARER_SCHEME } from './admin-api.decorator.js';
 import { adminAccessMiddleware } from './admin-docs.middleware.js';
-import { RESERVED_PREFIX } from '../proxy/proxy.service.js';
+import { RESERVED_PREFIX } from '../http/reserved-prefix.js';
 
 /** Where the Swagger UI is served. */
 export const OPENAPI_UI_PATH = '/_harp/api/docs';

@@ -6,7 +6,7 @@
  * The proxy drops them at the edge rather than adding them to the key: none of them has a
  * legitimate use coming from the public side.
  *
- * Not listed here because `src/proxy/forwarding.ts` (`FORWARDING_FIELDS`) already drops them from
+ * Not listed here because `src/http/forwarding.ts` (`FORWARDING_FIELDS`) already drops them from
  * every request and sets its own values: `Forwarded`, `X-Forwarded-For`, `-Proto`, `-Host`,
  * `-Port`, `-Prefix` and `X-Real-IP`.
  */
@@ -42,7 +42,7 @@ export const UNKEYED_FIELDS_CACHEABLE: ReadonlySet<string> = new Set([...UNKEYED
 
 /**
  * The lowercased request fields the proxy must drop from a request with this method before
- * forwarding it (for `endToEnd(raw, alsoDrop)` in `src/proxy/hop-by-hop.ts`).
+ * forwarding it (for `endToEnd(raw, alsoDrop)` in `src/http/hop-by-hop.ts`).
  */
 export function unkeyedRequestFields(method: string): ReadonlySet<string> {
   return method === 'GET' || method === 'HEAD' ? UNKEYED_FIELDS_CACHEABLE : UNKEYED_FIELDS_ALWAYS;

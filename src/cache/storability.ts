@@ -10,7 +10,7 @@ import {
   responseDirectives,
   type FreshnessOptions,
 } from './policy-input.js';
-import { fieldValues, hasField } from './raw-fields.js';
+import { fieldValues, hasField } from '../http/raw-fields.js';
 import { parseVary } from './vary.js';
 
 /** A request as the cache sees it. */
@@ -85,7 +85,7 @@ const FRESHNESS_FIELDS = ['cache-control', 'cdn-cache-control', 'expires', 'last
 
 /**
  * Request fields the proxy itself sets on every forwarded request from the connection
- * (`src/proxy/forwarding.ts`) or the request id: each names one client or one request. The
+ * (`src/http/forwarding.ts`) or the request id: each names one client or one request. The
  * fields `Vary` is matched on are the client's, without these (the proxy drops what the client
  * sent for them), so two clients would select the same variant although the backend chose the
  * response by who asked: such responses are not stored. (`X-Forwarded-Host` and `-Proto` are

@@ -1,5 +1,5 @@
-import type { BodyCapture } from '../proxy/body-capture.js';
-import type { ExchangeReport } from '../proxy/exchange-report.js';
+import type { BodyCapture } from '../exchange/index.js';
+import type { ExchangeReport } from '../exchange/index.js';
 import type { InspectedExchange } from './inspected-exchange.js';
 import type {
   BodyView,

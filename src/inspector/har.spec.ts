@@ -1,5 +1,5 @@
-import { BodyCapture } from '../proxy/body-capture.js';
-import { ExchangeReport } from '../proxy/exchange-report.js';
+import { BodyCapture } from '../exchange/index.js';
+import { ExchangeReport } from '../exchange/index.js';
 import { harJsonPieces, toHar, type HarEntry, type HarLog } from './har.js';
 import type { InspectedExchange } from './inspected-exchange.js';
 import { REDACTED } from './inspector-views.js';

@@ -1,4 +1,4 @@
-import type { ExchangeReport } from '../proxy/exchange-report.js';
+import type { ExchangeReport } from '../exchange/index.js';
 
 /** One exchange the inspector holds: a finished {@link ExchangeReport} under the inspector's own id. */
 export interface InspectedExchange {

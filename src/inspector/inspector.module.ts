@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ExchangeEventsModule } from '../proxy/exchange-report.js';
+import { ExchangeEventsModule } from '../exchange/index.js';
 import { InspectorController } from './inspector.controller.js';
 import { InspectorService } from './inspector.service.js';
 import { ReplayService } from './replay.service.js';

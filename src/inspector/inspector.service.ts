@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Injectable, NotFoundException, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { HarpConfig } from '../config/index.js';
-import { ExchangeEvents, type ExchangeReport } from '../proxy/exchange-report.js';
+import { ExchangeEvents, type ExchangeReport } from '../exchange/index.js';
 import { ExchangeRing } from './exchange-ring.js';
 import { detailOf, matchesFilter, summaryOf } from './exchange-views.js';
 import type { InspectedExchange } from './inspected-exchange.js';

@@ -2,7 +2,7 @@ import { BadGatewayException, ConflictException, ServiceUnavailableException } f
 import type { HttpAdapterHost } from '@nestjs/core';
 import { createServer } from 'node:net';
 import type { HarpConfig } from '../config/index.js';
-import { ExchangeEvents, ExchangeReport } from '../proxy/exchange-report.js';
+import { ExchangeEvents, ExchangeReport } from '../exchange/index.js';
 import { InspectorService } from './inspector.service.js';
 import { ReplayService } from './replay.service.js';
 

@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { HarpConfig } from '../config/index.js';
-import { endToEnd } from '../proxy/hop-by-hop.js';
+import { endToEnd } from '../http/hop-by-hop.js';
 import type { InspectedExchange } from './inspected-exchange.js';
 import { InspectorService } from './inspector.service.js';
 

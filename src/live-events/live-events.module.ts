@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { HarpCacheModule } from '../cache/cache.module.js';
 import { InspectorModule } from '../inspector/inspector.module.js';
-import { ExchangeEventsModule } from '../proxy/exchange-report.js';
+import { ExchangeEventsModule } from '../exchange/index.js';
 import { RegistrationModule } from '../registration/registration.module.js';
 import { LiveEventsController } from './live-events.controller.js';
 import { LiveEventsService } from './live-events.service.js';

@@ -4,7 +4,7 @@ import { HttpCacheStore } from '../cache/index.js';
 import { summaryOf } from '../inspector/exchange-views.js';
 import type { InspectedExchange } from '../inspector/inspected-exchange.js';
 import { InspectorService } from '../inspector/inspector.service.js';
-import { ExchangeEvents, type ExchangeReport } from '../proxy/exchange-report.js';
+import { ExchangeEvents, type ExchangeReport } from '../exchange/index.js';
 import { RegistrationEvents, type AgentPresence, type RegistrationAnswer } from '../registration/registration-events.js';
 import { RegistrationService } from '../registration/registration.service.js';
 import { RoutingService } from '../routing/routing.service.js';

@@ -1,8 +1,7 @@
-import type { ModuleRef } from '@nestjs/core';
 import { Writable } from 'node:stream';
 import { loadHarpConfig } from '../config/index.js';
 import type { HarpConfigInput } from '../config/index.js';
-import { ExchangeEvents, ExchangeReport } from '../proxy/exchange-report.js';
+import { ExchangeEvents, ExchangeReport } from '../exchange/index.js';
 import { AccessLog, accessRecord } from './access-log.js';
 import { createHarpLogger } from './root-logger.js';
 
@@ -28,8 +27,7 @@ function accessLogFor(overrides: Partial<HarpConfigInput>): { lines: string[]; e
   });
   const config = loadHarpConfig({ env: {}, overrides: { key: 'k-0123456789', ...overrides } });
   const events = new ExchangeEvents();
-  const moduleRef = { get: () => events } as unknown as ModuleRef;
-  const log = new AccessLog(config, createHarpLogger(config, { destination }), moduleRef);
+  const log = new AccessLog(config, createHarpLogger(config, { destination }), events);
   log.onModuleInit();
   return { lines, events, log };
 }

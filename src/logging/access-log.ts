@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { HarpConfig } from '../config/index.js';
-import { exchangeEventsOf } from '../metrics/exchange-events-of.js';
-import { isReservedUrl } from '../server/data-plane-adapter.js';
+import { isReservedUrl } from '../http/reserved-prefix.js';
 import { routeName } from '../metrics/route-name.js';
-import type { ExchangeEvents, ExchangeReport } from '../proxy/exchange-report.js';
+import { ExchangeEvents, type ExchangeReport } from '../exchange/index.js';
 import { HarpLogger } from './root-logger.js';
 import type { SecretScrubber } from './secret-scrubber.js';
 
@@ -57,7 +55,6 @@ export function accessRecord(report: ExchangeReport, scrubber?: SecretScrubber):
 @Injectable()
 export class AccessLog implements OnModuleInit, OnModuleDestroy {
   private readonly log?: Logger;
-  private events?: ExchangeEvents;
   private readonly write = (report: ExchangeReport): void => {
     // `/_harp/*` reaches the proxy only through Express's catch-all, where pino-http logs it.
     if (isReservedUrl(report.target)) return;
@@ -67,7 +64,7 @@ export class AccessLog implements OnModuleInit, OnModuleDestroy {
   constructor(
     config: HarpConfig,
     private readonly logs: HarpLogger,
-    private readonly moduleRef: ModuleRef,
+    private readonly events: ExchangeEvents,
   ) {
     if (config.accessLog && logs.pino.isLevelEnabled('info')) this.log = logs.pino.child({ context: 'Access' });
   }
@@ -79,11 +76,10 @@ export class AccessLog implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     if (!this.log) return;
-    this.events = exchangeEventsOf(this.moduleRef);
-    this.events?.on('exchange', this.write);
+    this.events.on('exchange', this.write);
   }
 
   onModuleDestroy(): void {
-    this.events?.off('exchange', this.write);
+    this.events.off('exchange', this.write);
   }
 }

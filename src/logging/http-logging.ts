@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import type { LevelWithSilent } from 'pino';
 import type { HarpConfig } from '../config/index.js';
-import { requestIdFor } from '../proxy/request-id.js';
+import { requestIdFor } from '../http/request-id.js';
 import type { HarpLogger } from './root-logger.js';
 
 // Scraped or probed every few seconds: logged at debug, not info.

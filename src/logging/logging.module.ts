@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { HarpConfig } from '../config/index.js';
+import { ExchangeEventsModule } from '../exchange/index.js';
 import { AccessLog } from './access-log.js';
 import { httpLoggingParams } from './http-logging.js';
 import type { HarpLoggingOptions } from './logging-options.js';
@@ -33,6 +34,7 @@ export class HarpLoggingModule {
       module: HarpLoggingModule,
       imports: [
         root,
+        ExchangeEventsModule,
         LoggerModule.forRootAsync({ imports: [root], inject: [HarpLogger, HarpConfig], useFactory: httpLoggingParams }),
       ],
       providers: [AccessLog],

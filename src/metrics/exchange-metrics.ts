@@ -1,4 +1,4 @@
-import type { ExchangeReport } from '../proxy/exchange-report.js';
+import type { ExchangeReport } from '../exchange/index.js';
 import { routeName } from './route-name.js';
 import type { RouteRef } from './route-name.js';
 import type { HistogramSeries } from './snapshot-histogram.js';

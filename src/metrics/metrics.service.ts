@@ -1,16 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { Registry } from 'prom-client';
 import { HttpCacheStore } from '../cache/http-cache-store.js';
-import type { ExchangeEvents, ExchangeReport } from '../proxy/exchange-report.js';
+import { ExchangeEvents, type ExchangeReport } from '../exchange/index.js';
 import { RegistrationEvents } from '../registration/registration-events.js';
 import type { RegistrationAnswer } from '../registration/registration-events.js';
 import { RegistrationService } from '../registration/registration.service.js';
 import { registerAgentMetrics } from './agent-collectors.js';
 import { registerCacheMetrics } from './cache-collectors.js';
 import { registerExchangeMetrics } from './exchange-collectors.js';
-import { exchangeEventsOf } from './exchange-events-of.js';
 import { ExchangeMetrics } from './exchange-metrics.js';
 import { processMetricsRegistry } from './process-metrics.js';
 
@@ -29,10 +27,9 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
   private readonly countAnswer: (answer: RegistrationAnswer) => void;
   private readonly onExchange = (report: ExchangeReport): void => this.exchanges.record(report);
   private readonly onAnswer = (answer: RegistrationAnswer): void => this.countAnswer(answer);
-  private exchangeEvents?: ExchangeEvents;
 
   constructor(
-    private readonly moduleRef: ModuleRef,
+    private readonly exchangeEvents: ExchangeEvents,
     private readonly registrationEvents: RegistrationEvents,
     registration: RegistrationService,
     cache: HttpCacheStore,
@@ -54,13 +51,12 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    this.exchangeEvents = exchangeEventsOf(this.moduleRef);
-    this.exchangeEvents?.on('exchange', this.onExchange);
+    this.exchangeEvents.on('exchange', this.onExchange);
     this.registrationEvents.on('registration', this.onAnswer);
   }
 
   onModuleDestroy(): void {
-    this.exchangeEvents?.off('exchange', this.onExchange);
+    this.exchangeEvents.off('exchange', this.onExchange);
     this.registrationEvents.off('registration', this.onAnswer);
   }
 }

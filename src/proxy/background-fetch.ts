@@ -1,7 +1,7 @@
 import type { RequestHead, ResponseHead } from '../protocol/index.js';
 import type { TunnelBackend } from '../tunnel/tunnel-backend.js';
 import type { TunnelStream } from '../tunnel/tunnel-stream.js';
-import { endToEnd, flatten } from './hop-by-hop.js';
+import { endToEnd, flatten } from '../http/hop-by-hop.js';
 
 /** A response fetched with no client waiting: its head, and its body when it was small enough. */
 export interface FetchedResponse {

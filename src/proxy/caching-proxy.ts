@@ -38,7 +38,7 @@ import { FillTap } from './fill-tap.js';
 import { ProxyError } from './proxy-errors.js';
 import { sendErrorPage } from './proxy-exchange.js';
 import type { ExchangeObserver, HeadDirective, ProxyExchange } from './proxy-exchange.js';
-import { declaredLength } from './response-length.js';
+import { declaredLength } from '../http/response-length.js';
 
 
 /** One request on its way through the cache. */

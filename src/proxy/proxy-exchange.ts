@@ -5,17 +5,17 @@ import type { RequestHead, ResponseHead } from '../protocol/index.js';
 import { StreamResetError } from '../tunnel/stream-errors.js';
 import type { TunnelStream } from '../tunnel/tunnel-stream.js';
 import type { TunnelBackend } from '../tunnel/tunnel-backend.js';
-import { forwardingFields } from './forwarding.js';
-import { endToEnd, endToEndPairs, flatten } from './hop-by-hop.js';
+import { forwardingFields } from '../http/forwarding.js';
+import { endToEnd, endToEndPairs, flatten } from '../http/hop-by-hop.js';
 import { ProxyError } from './proxy-errors.js';
 import type { ProxyErrorCode } from './proxy-errors.js';
-import { hasField } from '../cache/raw-fields.js';
+import { hasField } from '../http/raw-fields.js';
 import type { Pool } from '../routing/pool.js';
 import type { RouteBackend } from '../routing/route-backend.js';
-import type { ExchangeReport } from './exchange-report.js';
+import type { ExchangeReport } from '../exchange/index.js';
 import { closeAfterResponse } from './lingering-close.js';
 import type { ProxySettings } from './proxy-settings.js';
-import { declaredLength } from './response-length.js';
+import { declaredLength } from '../http/response-length.js';
 
 /** Fields to take out of and put into the forwarded request (a cache's revalidation). */
 export interface RequestAdjustment {

@@ -1,6 +1,6 @@
 import type { HarpConfig } from '../config/index.js';
 import { unkeyedRequestFields } from '../cache/poisoning.js';
-import { FORWARDING_FIELDS, TrustedProxies } from './forwarding.js';
+import { FORWARDING_FIELDS, TrustedProxies } from '../http/forwarding.js';
 import type { LingerOptions } from './lingering-close.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { HarpCacheModule } from '../cache/index.js';
 import { CachingProxy } from './caching-proxy.js';
-import { ExchangeEventsModule } from './exchange-report.js';
+import { ExchangeEventsModule } from '../exchange/index.js';
 import { ProxyController } from './proxy.controller.js';
 import { ProxyService } from './proxy.service.js';
 

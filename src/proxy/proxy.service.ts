@@ -8,25 +8,23 @@ import { HarpConfig } from '../config/index.js';
 import { normalizeRequestHost } from '../routing/route-pattern.js';
 import { RoutingService } from '../routing/routing.service.js';
 import type { TunnelBackend } from '../tunnel/tunnel-backend.js';
-import { fieldValues } from '../cache/raw-fields.js';
-import { BodyCapture } from './body-capture.js';
+import { fieldValues } from '../http/raw-fields.js';
+import { BodyCapture } from '../exchange/index.js';
 import { CachingProxy } from './caching-proxy.js';
-import { ExchangeEvents, ExchangeReport } from './exchange-report.js';
+import { ExchangeEvents, ExchangeReport } from '../exchange/index.js';
 import { closeAfterResponse } from './lingering-close.js';
-import { clientProtocol } from './forwarding.js';
+import { clientProtocol } from '../http/forwarding.js';
 import { namesWebSocket } from '../protocol/index.js';
 import { ProxyError } from './proxy-errors.js';
 import { ProxyExchange, sendErrorPage, type RequestAdjustment } from './proxy-exchange.js';
 import { proxySettings } from './proxy-settings.js';
 import type { ProxySettings } from './proxy-settings.js';
-import { requestIdFor } from './request-id.js';
-import { isReservedPath, parseTarget, withHost, type RequestTarget } from './request-target.js';
+import { requestIdFor } from '../http/request-id.js';
+import { isReservedPath } from '../http/reserved-prefix.js';
+import { parseTarget, withHost, type RequestTarget } from '../http/request-target.js';
 import { bridgeUpgrade, switchingProtocolsHead } from './upgrade-bridge.js';
 import type { Pool } from '../routing/pool.js';
 import type { RouteBackend } from '../routing/route-backend.js';
-
-/** The reserved prefix: nothing under it is ever forwarded to a backend. */
-export const RESERVED_PREFIX = '/_harp/';
 
 /**
  * Requests whose `100 Continue` the server held back (it has a `checkContinue` listener): the

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { ExchangeReport } from './exchange-report.js';
+import { ExchangeReport } from '../exchange/index.js';
 import { bridgeUpgrade, switchingProtocolsHead } from './upgrade-bridge.js';
 
 describe('switchingProtocolsHead', () => {

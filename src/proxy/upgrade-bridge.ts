@@ -4,8 +4,8 @@ import type { Duplex } from 'node:stream';
 import { ResetCode } from '../protocol/index.js';
 import type { ResponseHead } from '../protocol/index.js';
 import type { TunnelStream } from '../tunnel/tunnel-stream.js';
-import type { ExchangeReport } from './exchange-report.js';
-import { endToEnd, flatten } from './hop-by-hop.js';
+import type { ExchangeReport } from '../exchange/index.js';
+import { endToEnd, flatten } from '../http/hop-by-hop.js';
 
 /**
  * The `101` head to send the client, from the backend's answer: its end-to-end fields

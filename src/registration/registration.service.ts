@@ -8,7 +8,7 @@ import type { KeyRule } from '../config/index.js';
 import { CloseCode, parseAgentControl, ProtocolError } from '../protocol/index.js';
 import type { AgentControl, RouteClaim, RouteRejection } from '../protocol/index.js';
 import type { RouteOptions } from '../routing/route.js';
-import { plainAddress } from '../proxy/forwarding.js';
+import { plainAddress } from '../http/forwarding.js';
 import { RoutingService } from '../routing/routing.service.js';
 import { TunnelConnection } from '../tunnel/tunnel-connection.js';
 import { AgentSession, routeKey } from './agent-session.js';

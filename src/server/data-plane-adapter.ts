@@ -3,17 +3,12 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { HarpConfig } from '../config/index.js';
+import { isReservedUrl } from '../http/reserved-prefix.js';
 import { MAX_REQUEST_HEADER_FIELDS } from '../proxy/proxy-settings.js';
 import { endLingering } from '../proxy/lingering-close.js';
 import { continueHeldBack } from '../proxy/proxy.service.js';
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
-
-/** True for requests HARP answers itself (`/_harp`, `/_harp/…`, `/_harp?…`). */
-export function isReservedUrl(url: string | undefined): boolean {
-  if (!url?.startsWith('/_harp')) return false;
-  return url.length === 6 || url[6] === '/' || url[6] === '?' || url[6] === '#';
-}
 
 /**
  * Express for `/_harp/*`, and nothing in front of the data plane: public requests go from

@@ -7,7 +7,7 @@ import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { Observable } from 'rxjs';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { ProxyService } from '../proxy/proxy.service.js';
-import { isReservedUrl } from './data-plane-adapter.js';
+import { isReservedUrl } from '../http/reserved-prefix.js';
 
 type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 

@@ -1,6 +1,6 @@
-import { ExchangeEvents } from '../../src/proxy/exchange-report.js';
+import { ExchangeEvents } from '../../src/exchange/index.js';
 import { RegistrationService } from '../../src/registration/registration.service.js';
-import type { ExchangeReport } from '../../src/proxy/exchange-report.js';
+import type { ExchangeReport } from '../../src/exchange/index.js';
 import { Harness } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
 

@@ -1,4 +1,4 @@
-import { isReservedPath, parseTarget, withHost } from './request-target.js';
+import { parseTarget, withHost } from './request-target.js';
 
 describe('parseTarget, origin form', () => {
   it.each([
@@ -50,16 +50,6 @@ describe('parseTarget, absolute form (RFC 9112 §3.2.2)', () => {
       expect(parseTarget(url, 'h')).toBeUndefined();
     },
   );
-});
-
-describe('isReservedPath', () => {
-  it.each(['/_harp', '/_harp/', '/_harp/healthz', '/_harp/anything/unknown', '/_harp//x'])('%j is reserved', (p) => {
-    expect(isReservedPath(p)).toBe(true);
-  });
-
-  it.each(['/', '/_harpoon', '/_harp-x', '/_HARP/x', '/x/_harp', '/%5Fharp/x', '_harp'])('%j is not', (p) => {
-    expect(isReservedPath(p)).toBe(false);
-  });
 });
 
 describe('withHost', () => {

@@ -32,11 +32,6 @@ export function parseTarget(url: string, hostField: string | undefined): Request
   }
 }
 
-/** True for a path HARP answers itself (`/_harp` and everything under `/_harp/`). */
-export function isReservedPath(path: string): boolean {
-  return path.startsWith('/_harp') && (path.length === 6 || path.charCodeAt(6) === 0x2f /* '/' */);
-}
-
 /**
  * A raw header list (`[name, value, …]`) whose Host fields are replaced by one `Host: host`, in
  * the place of the first. For absolute-form requests: "a proxy MUST ignore the received Host

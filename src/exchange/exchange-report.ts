@@ -1,5 +1,3 @@
-import { EventEmitter } from 'node:events';
-import { Injectable, Module } from '@nestjs/common';
 import type { BodyCapture } from './body-capture.js';
 
 /**
@@ -53,28 +51,3 @@ export class ExchangeReport {
     readonly target: string,
   ) {}
 }
-
-interface ExchangeEventMap {
-  exchange: [report: ExchangeReport];
-}
-
-/**
- * Where finished exchanges are published. Subscribers (metrics, inspector, live events) must
- * be quick: they run on the request path, after the response is over.
- */
-@Injectable()
-export class ExchangeEvents extends EventEmitter<ExchangeEventMap> {
-  /**
-   * Bytes of each request and response body to keep in the report (0: none). Set by a
-   * subscriber that shows bodies (the inspector); the proxy reads it per request.
-   */
-  bodyCaptureBytes = 0;
-}
-
-/**
- * Provides the one {@link ExchangeEvents} of an app. Modules that observe the proxy import this
- * rather than `ProxyModule`, whose catch-all route would otherwise be registered before their
- * own routes.
- */
-@Module({ providers: [ExchangeEvents], exports: [ExchangeEvents] })
-export class ExchangeEventsModule {}
