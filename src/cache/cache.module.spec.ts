@@ -4,8 +4,8 @@ import { deleteKeys, rawRedis, redisAvailableOrFail, TEST_REDIS_URL } from '../.
 import { HarpConfigModule, type HarpConfigInput } from '../config/index.js';
 import { CacheBackend } from './cache-backend.js';
 import { HarpCacheModule } from './cache.module.js';
-import { createCachedResponse } from './cached-response.js';
-import type { CachedResponse } from './cache-entry.js';
+import { createCachedResponse } from './policy/cached-response.js';
+import type { CachedResponse } from './policy/cache-entry.js';
 import { MissCoalescer } from './coalescer.js';
 import { HttpCacheStore } from './http-cache-store.js';
 import { REDIS_KEY_PREFIX } from './redis-store.js';

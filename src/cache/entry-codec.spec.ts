@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { CachedResponse, VariantIndex } from './cache-entry.js';
+import type { CachedResponse, VariantIndex } from './policy/cache-entry.js';
 import { CacheStoreError } from './cache-store-error.js';
 import { packEntry, unpackEntry } from './entry-codec.js';
 

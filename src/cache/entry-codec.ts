@@ -1,4 +1,4 @@
-import { isVariantIndex, type CachedResponse, type CacheValue, type VariantIndex } from './cache-entry.js';
+import { isVariantIndex, type CachedResponse, type CacheValue, type VariantIndex } from './policy/cache-entry.js';
 import { CacheStoreError } from './cache-store-error.js';
 
 /**

@@ -3,7 +3,7 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
 import { HarpConfig } from '../config/index.js';
 import { CacheBackend } from './cache-backend.js';
-import { isVariantIndex, type CacheValue } from './cache-entry.js';
+import { isVariantIndex, type CacheValue } from './policy/cache-entry.js';
 import { CacheStoreError } from './cache-store-error.js';
 import type { PurgeOptions } from './keyv-store.js';
 

@@ -9,18 +9,18 @@ export {
   type CacheValue,
   type PolicyObject,
   type VariantIndex,
-} from './cache-entry.js';
+} from './policy/cache-entry.js';
 export { CacheStoreError, type CacheStoreErrorCode } from './cache-store-error.js';
-export { cacheKey, keyOrigin, normalizeAuthority, normalizeTarget } from './cache-key.js';
-export { parseVary, secondaryKey, varySelector, type VaryNames } from './vary.js';
-export { freshnessControl, TARGET_LIST, type FreshnessControl } from './targeted-cache-control.js';
+export { cacheKey, keyOrigin, normalizeAuthority, normalizeTarget } from './policy/cache-key.js';
+export { parseVary, secondaryKey, varySelector, type VaryNames } from './policy/vary.js';
+export { freshnessControl, TARGET_LIST, type FreshnessControl } from './policy/targeted-cache-control.js';
 export {
   appendCacheStatus,
   CACHE_NAME,
   formatCacheStatus,
   type CacheStatus,
   type ForwardReason,
-} from './cache-status.js';
+} from './policy/cache-status.js';
 export {
   decide,
   forwardReason,
@@ -28,7 +28,7 @@ export {
   type CacheDecision,
   type ConditionalFields,
   type LookupBypass,
-} from './cache-decision.js';
+} from './policy/cache-decision.js';
 export {
   isStorable,
   storageVerdict,
@@ -39,9 +39,9 @@ export {
   type RouteCacheOptions,
   type StorageOptions,
   type StorageVerdict,
-} from './storability.js';
-export { applyRevalidation, staleIfError, type RevalidationOutcome } from './revalidation.js';
-export { clientHasCurrent, notModifiedFields } from './conditional.js';
+} from './policy/storability.js';
+export { applyRevalidation, staleIfError, type RevalidationOutcome } from './policy/revalidation.js';
+export { clientHasCurrent, notModifiedFields } from './policy/conditional.js';
 export {
   createCachedResponse,
   currentAge,
@@ -50,9 +50,9 @@ export {
   updatedFields,
   UNSTORED_FIELDS,
   type ResponseHead,
-} from './cached-response.js';
-export { invalidatedKeys } from './invalidation.js';
-export { unkeyedRequestFields, UNKEYED_FIELDS_ALWAYS, UNKEYED_FIELDS_CACHEABLE } from './poisoning.js';
+} from './policy/cached-response.js';
+export { invalidatedKeys } from './policy/invalidation.js';
+export { unkeyedRequestFields, UNKEYED_FIELDS_ALWAYS, UNKEYED_FIELDS_CACHEABLE } from './policy/poisoning.js';
 export { invalidate, lookupVariant, storeVariant, variantKey, type VariantLookup } from './variants.js';
-export { freshnessTtl } from './freshness-ttl.js';
+export { freshnessTtl } from './policy/freshness-ttl.js';
 export { UncacheableMemo } from './uncacheable-memo.js';

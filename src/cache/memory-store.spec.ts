@@ -2,11 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createCache } from 'cache-manager';
 import { loadHarpConfig, type HarpConfigInput } from '../config/index.js';
 import { createCacheBackend } from './cache-backend.js';
-import { decide } from './cache-decision.js';
-import type { CachedResponse } from './cache-entry.js';
-import { createCachedResponse } from './cached-response.js';
+import { decide } from './policy/cache-decision.js';
+import type { CachedResponse } from './policy/cache-entry.js';
+import { createCachedResponse } from './policy/cached-response.js';
 import { CacheManagerHttpCacheStore } from './http-cache-store.js';
-import { storageVerdict } from './storability.js';
+import { storageVerdict } from './policy/storability.js';
 
 const quiet = { warn: () => undefined, log: () => undefined };
 

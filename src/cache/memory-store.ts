@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { entrySize, isVariantIndex, type CacheValue } from './cache-entry.js';
+import { entrySize, isVariantIndex, type CacheValue } from './policy/cache-entry.js';
 import { CacheStoreError } from './cache-store-error.js';
 import type { StoredData } from './entry-codec.js';
 import type { HarpKeyvStore, PurgeOptions, StoreCounts } from './keyv-store.js';

@@ -4,11 +4,11 @@ import { createCache } from 'cache-manager';
 import { redisAvailableOrFail, redisScratch, TEST_REDIS_URL, uniquePrefix } from '../../test/helpers/redis.js';
 import { loadHarpConfig, type HarpConfigInput } from '../config/index.js';
 import { createCacheBackend, type CacheBackend } from './cache-backend.js';
-import type { CachedResponse } from './cache-entry.js';
-import { createCachedResponse } from './cached-response.js';
+import type { CachedResponse } from './policy/cache-entry.js';
+import { createCachedResponse } from './policy/cached-response.js';
 import { CacheStoreError } from './cache-store-error.js';
 import { CacheManagerHttpCacheStore } from './http-cache-store.js';
-import { storageVerdict } from './storability.js';
+import { storageVerdict } from './policy/storability.js';
 
 const describeRedis = (await redisAvailableOrFail()) ? describe : describe.skip;
 const quiet = { warn: () => undefined, log: () => undefined };

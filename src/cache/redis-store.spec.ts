@@ -6,10 +6,10 @@ import { createCache } from 'cache-manager';
 import { rawValue, redisAvailableOrFail, redisScratch, TEST_REDIS_URL, uniquePrefix } from '../../test/helpers/redis.js';
 import { loadHarpConfig, type HarpConfigInput } from '../config/index.js';
 import { createCacheBackend, type CacheBackend } from './cache-backend.js';
-import type { CachedResponse, VariantIndex } from './cache-entry.js';
-import { createCachedResponse } from './cached-response.js';
+import type { CachedResponse, VariantIndex } from './policy/cache-entry.js';
+import { createCachedResponse } from './policy/cached-response.js';
 import { CacheManagerHttpCacheStore } from './http-cache-store.js';
-import { storageVerdict } from './storability.js';
+import { storageVerdict } from './policy/storability.js';
 
 const describeRedis = (await redisAvailableOrFail()) ? describe : describe.skip;
 

@@ -2,8 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { createCache } from 'cache-manager';
 import { loadHarpConfig } from '../config/index.js';
 import { createCacheBackend } from './cache-backend.js';
-import { isVariantIndex, type CachedResponse, type VariantIndex } from './cache-entry.js';
-import { createCachedResponse } from './cached-response.js';
+import { isVariantIndex, type CachedResponse, type VariantIndex } from './policy/cache-entry.js';
+import { createCachedResponse } from './policy/cached-response.js';
 import { CacheManagerHttpCacheStore } from './http-cache-store.js';
 import { invalidate, lookupVariant, storeVariant, variantKey } from './variants.js';
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { isVariantIndex, type CachedResponse, type VariantIndex } from './cache-entry.js';
+import { isVariantIndex, type CachedResponse, type VariantIndex } from './policy/cache-entry.js';
 import type { HttpCacheStore } from './http-cache-store.js';
-import { secondaryKey } from './vary.js';
+import { secondaryKey } from './policy/vary.js';
 
 /**
  * Storage of responses that vary (RFC 9111 §4.1). A response without `Vary` is stored under its

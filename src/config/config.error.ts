@@ -4,7 +4,7 @@
  */
 export class ConfigError extends Error {
   /** Stable code for logs and tests. */
-  readonly code = 'HARP_CONFIG_INVALID' as const;
+  readonly code = 'config_invalid' as const;
 
   /**
    * @param problems one line per bad key, each naming the key and its source, e.g.

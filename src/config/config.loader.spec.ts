@@ -23,7 +23,7 @@ function failure(load: () => unknown): string {
     load();
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).code).toBe('HARP_CONFIG_INVALID');
+    expect((error as ConfigError).code).toBe('config_invalid');
     return (error as ConfigError).message;
   }
   throw new Error('expected a ConfigError');

@@ -3,7 +3,7 @@ import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { HarpConfig } from '../config/index.js';
 import { isReservedUrl } from '../http/reserved-prefix.js';
-import { routeName } from '../metrics/route-name.js';
+import { routeName } from '../exchange/route-name.js';
 import { ExchangeEvents, type ExchangeReport } from '../exchange/index.js';
 import { HarpLogger } from './root-logger.js';
 import type { SecretScrubber } from './secret-scrubber.js';

@@ -33,7 +33,7 @@ export function registerAgentMetrics(registry: Registry, registration: Registrat
   });
   const registrations = new Counter({
     name: 'harp_registrations_total',
-    help: 'Answers to agents: route claims accepted or rejected, and hellos rejected for their key (code KEY_REJECTED), by outcome and rejection code.',
+    help: 'Answers to agents: route claims accepted or rejected, and hellos rejected for their key (code key_rejected), by outcome and rejection code.',
     labelNames: ['outcome', 'code'] as const,
     registers,
   });

@@ -1,6 +1,6 @@
 import type { ExchangeReport } from '../exchange/index.js';
-import { routeName } from './route-name.js';
-import type { RouteRef } from './route-name.js';
+import { routeName } from '../exchange/route-name.js';
+import type { RouteRef } from '../exchange/route-name.js';
 import type { HistogramSeries } from './snapshot-histogram.js';
 
 /**

@@ -222,27 +222,27 @@ describe('decode errors', () => {
   const validHead = encodeRequestHeadFrame(1, { method: 'GET', target: '/', headers: [] }, true);
 
   it.each(Array.from({ length: FRAME_HEADER_BYTES }, (_, n) => n))(
-    'FRAME_TOO_SHORT for a %i-byte message',
+    'frame_too_short for a %i-byte message',
     (length) => {
-      expect(codeOf(() => decodeFrame(Buffer.alloc(length, 1)))).toBe('FRAME_TOO_SHORT');
+      expect(codeOf(() => decodeFrame(Buffer.alloc(length, 1)))).toBe('frame_too_short');
     },
   );
 
-  it.each([0, 2, 0x7f, 0xff])('FRAME_BAD_VERSION for version %i', (version) => {
-    expect(codeOf(() => decodeFrame(raw(version, FrameType.Data, 0, 0, 1)))).toBe('FRAME_BAD_VERSION');
+  it.each([0, 2, 0x7f, 0xff])('frame_bad_version for version %i', (version) => {
+    expect(codeOf(() => decodeFrame(raw(version, FrameType.Data, 0, 0, 1)))).toBe('frame_bad_version');
   });
 
-  it.each([0x05, 0x0f, 0x11, 0x80, 0xff])('FRAME_UNKNOWN_TYPE for type %i on stream 1', (type) => {
-    expect(codeOf(() => decodeFrame(raw(1, type, 0, 0, 1)))).toBe('FRAME_UNKNOWN_TYPE');
+  it.each([0x05, 0x0f, 0x11, 0x80, 0xff])('frame_unknown_type for type %i on stream 1', (type) => {
+    expect(codeOf(() => decodeFrame(raw(1, type, 0, 0, 1)))).toBe('frame_unknown_type');
   });
 
   it.each([FrameType.Data, FrameType.WindowUpdate, FrameType.Control])(
-    'FRAME_BAD_FLAGS for a nonzero reserved byte (type %i)',
+    'frame_bad_flags for a nonzero reserved byte (type %i)',
     (type) => {
       const streamId = type === FrameType.Control ? 0 : 1;
       const message = type === FrameType.Control ? encodeControl({}) : type === FrameType.WindowUpdate ? encodeWindowUpdate(streamId, 1) : encodeData(streamId, Buffer.alloc(0), false);
       message[3] = 1;
-      expect(codeOf(() => decodeFrame(message))).toBe('FRAME_BAD_FLAGS');
+      expect(codeOf(() => decodeFrame(message))).toBe('frame_bad_flags');
     },
   );
 
@@ -255,10 +255,10 @@ describe('decode errors', () => {
     ['WINDOW_UPDATE', encodeWindowUpdate(1, 1), FrameFlag.EndStream],
     ['RESET', encodeReset(1, ResetCode.Cancel, ''), FrameFlag.EndStream],
     ['CONTROL', encodeControl({}), FrameFlag.EndStream],
-  ])('FRAME_BAD_FLAGS for %s with flags %i', (_name, message, flags) => {
+  ])('frame_bad_flags for %s with flags %i', (_name, message, flags) => {
     const copy = Buffer.from(message);
     copy[2] = flags;
-    expect(codeOf(() => decodeFrame(copy))).toBe('FRAME_BAD_FLAGS');
+    expect(codeOf(() => decodeFrame(copy))).toBe('frame_bad_flags');
   });
 
   it.each<[string, Buffer]>([
@@ -267,34 +267,34 @@ describe('decode errors', () => {
     ['RESPONSE_HEAD', encodeResponseHeadFrame(0, { status: 200, reason: '', headers: [] }, true)],
     ['WINDOW_UPDATE', encodeWindowUpdate(0, 1)],
     ['RESET', encodeReset(0, ResetCode.Cancel, '')],
-  ])('FRAME_BAD_STREAM for %s on stream 0', (_name, message) => {
-    expect(codeOf(() => decodeFrame(message))).toBe('FRAME_BAD_STREAM');
+  ])('frame_bad_stream for %s on stream 0', (_name, message) => {
+    expect(codeOf(() => decodeFrame(message))).toBe('frame_bad_stream');
   });
 
-  it.each([1, 2, 0xffffffff])('FRAME_BAD_STREAM for CONTROL on stream %i', (streamId) => {
+  it.each([1, 2, 0xffffffff])('frame_bad_stream for CONTROL on stream %i', (streamId) => {
     const message = encodeControl({ type: 'drain' });
     message.writeUInt32BE(streamId, 4);
-    expect(codeOf(() => decodeFrame(message))).toBe('FRAME_BAD_STREAM');
+    expect(codeOf(() => decodeFrame(message))).toBe('frame_bad_stream');
   });
 
-  it.each([0, 3, 5, 8])('FRAME_BAD_PAYLOAD for a %i-byte WINDOW_UPDATE payload', (length) => {
+  it.each([0, 3, 5, 8])('frame_bad_payload for a %i-byte WINDOW_UPDATE payload', (length) => {
     expect(codeOf(() => decodeFrame(raw(1, FrameType.WindowUpdate, 0, 0, 1, Buffer.alloc(length, 1))))).toBe(
-      'FRAME_BAD_PAYLOAD',
+      'frame_bad_payload',
     );
   });
 
-  it('FRAME_BAD_PAYLOAD for a WINDOW_UPDATE of 0', () => {
-    expect(codeOf(() => decodeFrame(encodeWindowUpdate(1, 0)))).toBe('FRAME_BAD_PAYLOAD');
+  it('frame_bad_payload for a WINDOW_UPDATE of 0', () => {
+    expect(codeOf(() => decodeFrame(encodeWindowUpdate(1, 0)))).toBe('frame_bad_payload');
   });
 
-  it.each([0, 1])('FRAME_BAD_PAYLOAD for a RESET with a %i-byte payload', (length) => {
-    expect(codeOf(() => decodeFrame(raw(1, FrameType.Reset, 0, 0, 1, Buffer.alloc(length))))).toBe('FRAME_BAD_PAYLOAD');
+  it.each([0, 1])('frame_bad_payload for a RESET with a %i-byte payload', (length) => {
+    expect(codeOf(() => decodeFrame(raw(1, FrameType.Reset, 0, 0, 1, Buffer.alloc(length))))).toBe('frame_bad_payload');
   });
 
-  it.each([0, 1, 99, 1000, 0xffff])('FRAME_BAD_PAYLOAD for response status %i', (status) => {
+  it.each([0, 1, 99, 1000, 0xffff])('frame_bad_payload for response status %i', (status) => {
     const message = encodeResponseHeadFrame(1, { status: 200, reason: 'OK', headers: [] }, false);
     message.writeUInt16BE(status, FRAME_HEADER_BYTES);
-    expect(codeOf(() => decodeFrame(message))).toBe('FRAME_BAD_PAYLOAD');
+    expect(codeOf(() => decodeFrame(message))).toBe('frame_bad_payload');
   });
 
   describe('truncated heads', () => {
@@ -305,34 +305,34 @@ describe('decode errors', () => {
       ['response head, empty reason, no headers', encodeResponseHeadFrame(1, { status: 200, reason: '', headers: [] }, false)],
     ];
 
-    it.each(heads)('%s: every cut point is HEAD_TRUNCATED (or FRAME_TOO_SHORT inside the header)', (_name, full) => {
+    it.each(heads)('%s: every cut point is head_truncated (or frame_too_short inside the header)', (_name, full) => {
       expect(() => decodeFrame(full)).not.toThrow();
       for (let length = 0; length < full.length; length++) {
         const prefix = Buffer.from(full.subarray(0, length));
-        const expected = length < FRAME_HEADER_BYTES ? 'FRAME_TOO_SHORT' : 'HEAD_TRUNCATED';
+        const expected = length < FRAME_HEADER_BYTES ? 'frame_too_short' : 'head_truncated';
         expect([length, codeOf(() => decodeFrame(prefix))]).toEqual([length, expected]);
       }
     });
 
-    it('a field count larger than the fields present is HEAD_TRUNCATED', () => {
+    it('a field count larger than the fields present is head_truncated', () => {
       const message = Buffer.from(validHead);
       message.writeUInt16BE(0xffff, message.length - 2);
-      expect(codeOf(() => decodeFrame(message))).toBe('HEAD_TRUNCATED');
+      expect(codeOf(() => decodeFrame(message))).toBe('head_truncated');
     });
 
-    it('a string length past the end is HEAD_TRUNCATED', () => {
+    it('a string length past the end is head_truncated', () => {
       const message = Buffer.from(validHead);
       message.writeUInt16BE(0xffff, FRAME_HEADER_BYTES);
-      expect(codeOf(() => decodeFrame(message))).toBe('HEAD_TRUNCATED');
+      expect(codeOf(() => decodeFrame(message))).toBe('head_truncated');
     });
   });
 
   it.each<[string, Buffer]>([
     ['request head', validHead],
     ['response head', encodeResponseHeadFrame(1, { status: 200, reason: 'OK', headers: [['a', 'b']] }, false)],
-  ])('HEAD_TRAILING_BYTES for a %s followed by extra bytes', (_name, full) => {
+  ])('head_trailing_bytes for a %s followed by extra bytes', (_name, full) => {
     for (const extra of [Buffer.from([0]), Buffer.from('trailing')]) {
-      expect(codeOf(() => decodeFrame(Buffer.concat([full, extra])))).toBe('HEAD_TRAILING_BYTES');
+      expect(codeOf(() => decodeFrame(Buffer.concat([full, extra])))).toBe('head_trailing_bytes');
     }
   });
 
@@ -342,8 +342,8 @@ describe('decode errors', () => {
     ['a bare word', Buffer.from('hello')],
     ['invalid UTF-8', Buffer.from([0xff, 0xfe])],
     ['two objects', Buffer.from('{}{}')],
-  ])('CONTROL_BAD_JSON for %s', (_name, payload) => {
-    expect(codeOf(() => decodeFrame(raw(1, FrameType.Control, 0, 0, 0, payload)))).toBe('CONTROL_BAD_JSON');
+  ])('control_bad_json for %s', (_name, payload) => {
+    expect(codeOf(() => decodeFrame(raw(1, FrameType.Control, 0, 0, 0, payload)))).toBe('control_bad_json');
   });
 
   it('throws only ProtocolError for arbitrary bytes (seeded fuzz)', () => {

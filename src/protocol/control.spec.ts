@@ -62,8 +62,8 @@ describe('control messages, agent → proxy', () => {
     ['drain with a 501-character reason', { type: 'drain', reason: 'r'.repeat(501) }],
     ['a proxy-only message (welcome)', { type: 'welcome', agentId: 'a', heartbeatMs: 1, windowBytes: 1, maxFrameBytes: 1, maxStreams: 1 }],
     ['a proxy-only message (registered)', { type: 'registered', id: 1, accepted: [], rejected: [] }],
-  ])('rejects %s with CONTROL_BAD_MESSAGE', (_name, message) => {
-    expect(rejection(parseAgentControl, message)).toBe('CONTROL_BAD_MESSAGE');
+  ])('rejects %s with control_bad_message', (_name, message) => {
+    expect(rejection(parseAgentControl, message)).toBe('control_bad_message');
   });
 
   it('names the offending field in the error message', () => {
@@ -76,7 +76,7 @@ describe('control messages, agent → proxy', () => {
   // `error` an "either way" message, yet the agent-side schema leaves it out: the proxy cannot
   // read the error an agent sends before it closes with 1002.
   it('accepts error (regression: an agent-side TunnelConnection.fail() sends it)', () => {
-    const message = { type: 'error', code: 'FRAME_BAD_VERSION', message: 'protocol version 2 is not 1' };
+    const message = { type: 'error', code: 'frame_bad_version', message: 'protocol version 2 is not 1' };
     expect(parseAgentControl(overTheWire(message))).toEqual(message);
   });
 });
@@ -84,7 +84,7 @@ describe('control messages, agent → proxy', () => {
 describe('control messages, proxy → agent', () => {
   it.each<[string, object]>([
     ['welcome', { type: 'welcome', agentId: 'agent-1', heartbeatMs: 5000, windowBytes: 262144, maxFrameBytes: 65536, maxStreams: 1000 }],
-    ['rejected', { type: 'rejected', code: 'KEY_REJECTED', reason: 'the key is not accepted by this proxy' }],
+    ['rejected', { type: 'rejected', code: 'key_rejected', reason: 'the key is not accepted by this proxy' }],
     ['registered, all accepted', { type: 'registered', id: 1, accepted: [route], rejected: [] }],
     [
       'registered, some rejected',
@@ -92,11 +92,11 @@ describe('control messages, proxy → agent', () => {
         type: 'registered',
         id: 2,
         accepted: [route],
-        rejected: [{ host: 'other.example.com', path: '/', code: 'ROUTE_OWNED', reason: 'other.example.com/ is registered by another key' }],
+        rejected: [{ host: 'other.example.com', path: '/', code: 'route_owned', reason: 'other.example.com/ is registered by another key' }],
       },
     ],
     ['drain', { type: 'drain', reason: 'proxy shutting down' }],
-    ['error', { type: 'error', code: 'FLOW_CONTROL', message: 'stream 3 overran its window' }],
+    ['error', { type: 'error', code: 'flow_control', message: 'stream 3 overran its window' }],
   ])('accepts %s', (_name, message) => {
     expect(parseProxyControl(overTheWire(message))).toEqual(message);
   });
@@ -109,13 +109,13 @@ describe('control messages, proxy → agent', () => {
     ['welcome with a negative window', { type: 'welcome', agentId: 'a', heartbeatMs: 1, windowBytes: -1, maxFrameBytes: 1, maxStreams: 1 }],
     ['welcome with a fractional maxFrameBytes', { type: 'welcome', agentId: 'a', heartbeatMs: 1, windowBytes: 1, maxFrameBytes: 1.5, maxStreams: 1 }],
     ['welcome without maxStreams', { type: 'welcome', agentId: 'a', heartbeatMs: 1, windowBytes: 1, maxFrameBytes: 1 }],
-    ['rejected without reason', { type: 'rejected', code: 'KEY_REJECTED' }],
+    ['rejected without reason', { type: 'rejected', code: 'key_rejected' }],
     ['registered without rejected', { type: 'registered', id: 1, accepted: [] }],
     ['registered with a rejection lacking code', { type: 'registered', id: 1, accepted: [], rejected: [{ host: 'a', path: '/', reason: 'r' }] }],
     ['error without message', { type: 'error', code: 'X' }],
     ['an agent-only message (hello)', { type: 'hello', protocol: 1, key: 'k' }],
     ['an agent-only message (register)', { type: 'register', id: 1, routes: [route] }],
-  ])('rejects %s with CONTROL_BAD_MESSAGE', (_name, message) => {
-    expect(rejection(parseProxyControl, message)).toBe('CONTROL_BAD_MESSAGE');
+  ])('rejects %s with control_bad_message', (_name, message) => {
+    expect(rejection(parseProxyControl, message)).toBe('control_bad_message');
   });
 });

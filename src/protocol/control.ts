@@ -80,7 +80,7 @@ function parse<T>(schema: z.ZodType<T>, message: unknown): T {
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
-  throw new ProtocolError('CONTROL_BAD_MESSAGE', `bad control message${where}: ${issue?.message}`);
+  throw new ProtocolError('control_bad_message', `bad control message${where}: ${issue?.message}`);
 }
 
 /** Validates a control message the proxy received from an agent. */

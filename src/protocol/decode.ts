@@ -11,18 +11,18 @@ const STREAM_FLAGS = FrameFlag.EndStream;
  */
 export function decodeFrame(message: Buffer): Frame {
   if (message.length < FRAME_HEADER_BYTES) {
-    throw new ProtocolError('FRAME_TOO_SHORT', `frame of ${message.length} bytes has no header`);
+    throw new ProtocolError('frame_too_short', `frame of ${message.length} bytes has no header`);
   }
   if (message[0] !== PROTOCOL_VERSION) {
-    throw new ProtocolError('FRAME_BAD_VERSION', `protocol version ${message[0]} is not 1`);
+    throw new ProtocolError('frame_bad_version', `protocol version ${message[0]} is not 1`);
   }
   const type = message[1];
   const flags = message[2];
-  if (message[3] !== 0) throw new ProtocolError('FRAME_BAD_FLAGS', 'reserved byte is not 0');
+  if (message[3] !== 0) throw new ProtocolError('frame_bad_flags', 'reserved byte is not 0');
   const streamId = message.readUInt32BE(4);
   const payload = message.subarray(FRAME_HEADER_BYTES);
   if (type === FrameType.Control) return decodeControl(flags, streamId, payload);
-  if (streamId === 0) throw new ProtocolError('FRAME_BAD_STREAM', `frame type ${type} on stream 0`);
+  if (streamId === 0) throw new ProtocolError('frame_bad_stream', `frame type ${type} on stream 0`);
   switch (type) {
     case FrameType.Data:
       checkFlags(flags, STREAM_FLAGS);
@@ -38,41 +38,41 @@ export function decodeFrame(message: Buffer): Frame {
     case FrameType.Reset:
       return decodeReset(flags, streamId, payload);
     default:
-      throw new ProtocolError('FRAME_UNKNOWN_TYPE', `unknown frame type 0x${type.toString(16)}`);
+      throw new ProtocolError('frame_unknown_type', `unknown frame type 0x${type.toString(16)}`);
   }
 }
 
 function checkFlags(flags: number, allowed: number): void {
   if ((flags & ~allowed) !== 0) {
-    throw new ProtocolError('FRAME_BAD_FLAGS', `flags 0x${flags.toString(16)} not allowed here`);
+    throw new ProtocolError('frame_bad_flags', `flags 0x${flags.toString(16)} not allowed here`);
   }
 }
 
 function decodeWindowUpdate(flags: number, streamId: number, payload: Buffer): Frame {
   checkFlags(flags, FrameFlag.None);
   if (payload.length !== 4) {
-    throw new ProtocolError('FRAME_BAD_PAYLOAD', 'WINDOW_UPDATE payload must be 4 bytes');
+    throw new ProtocolError('frame_bad_payload', 'WINDOW_UPDATE payload must be 4 bytes');
   }
   const increment = payload.readUInt32BE(0);
-  if (increment === 0) throw new ProtocolError('FRAME_BAD_PAYLOAD', 'WINDOW_UPDATE of 0');
+  if (increment === 0) throw new ProtocolError('frame_bad_payload', 'WINDOW_UPDATE of 0');
   return { type: FrameType.WindowUpdate, streamId, flags, increment };
 }
 
 function decodeReset(flags: number, streamId: number, payload: Buffer): Frame {
   checkFlags(flags, FrameFlag.None);
-  if (payload.length < 2) throw new ProtocolError('FRAME_BAD_PAYLOAD', 'RESET without a code');
+  if (payload.length < 2) throw new ProtocolError('frame_bad_payload', 'RESET without a code');
   const reason = payload.toString('utf8', 2);
   return { type: FrameType.Reset, streamId, flags, code: payload.readUInt16BE(0), reason };
 }
 
 function decodeControl(flags: number, streamId: number, payload: Buffer): Frame {
   checkFlags(flags, FrameFlag.None);
-  if (streamId !== 0) throw new ProtocolError('FRAME_BAD_STREAM', 'CONTROL frame off stream 0');
+  if (streamId !== 0) throw new ProtocolError('frame_bad_stream', 'CONTROL frame off stream 0');
   let message: unknown;
   try {
     message = JSON.parse(payload.toString('utf8'));
   } catch {
-    throw new ProtocolError('CONTROL_BAD_JSON', 'CONTROL payload is not JSON');
+    throw new ProtocolError('control_bad_json', 'CONTROL payload is not JSON');
   }
   return { type: FrameType.Control, streamId, flags, message };
 }

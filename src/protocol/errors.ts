@@ -1,21 +1,21 @@
 /** Stable codes for protocol violations; each closes the connection with CloseCode.ProtocolError. */
 export type ProtocolErrorCode =
-  | 'FRAME_TOO_SHORT'
-  | 'FRAME_BAD_VERSION'
-  | 'FRAME_UNKNOWN_TYPE'
-  | 'FRAME_BAD_FLAGS'
-  | 'FRAME_BAD_STREAM'
-  | 'FRAME_BAD_PAYLOAD'
-  | 'FRAME_TOO_LARGE'
-  | 'HEAD_TRUNCATED'
-  | 'HEAD_TRAILING_BYTES'
-  | 'HEAD_TOO_LARGE'
-  | 'CONTROL_BAD_JSON'
-  | 'CONTROL_BAD_MESSAGE'
-  | 'STREAM_UNKNOWN'
-  | 'STREAM_STATE'
-  | 'FLOW_CONTROL'
-  | 'TEXT_FRAME';
+  | 'frame_too_short'
+  | 'frame_bad_version'
+  | 'frame_unknown_type'
+  | 'frame_bad_flags'
+  | 'frame_bad_stream'
+  | 'frame_bad_payload'
+  | 'frame_too_large'
+  | 'head_truncated'
+  | 'head_trailing_bytes'
+  | 'head_too_large'
+  | 'control_bad_json'
+  | 'control_bad_message'
+  | 'stream_unknown'
+  | 'stream_state'
+  | 'flow_control'
+  | 'text_frame';
 
 /** A violation of the wire protocol by the peer: one error, one stable code. */
 export class ProtocolError extends Error {

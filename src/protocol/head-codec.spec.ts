@@ -40,10 +40,10 @@ describe('head blocks', () => {
           0,
         ),
     ],
-  ])('refuses to encode %s with HEAD_TOO_LARGE', (_name, run) => {
+  ])('refuses to encode %s with head_too_large', (_name, run) => {
     const err = thrown(run);
     expect(err).toBeInstanceOf(ProtocolError);
-    expect((err as ProtocolError).code).toBe('HEAD_TOO_LARGE');
+    expect((err as ProtocolError).code).toBe('head_too_large');
   });
 
   it('decodes every byte 0x00–0xFF of a value to the code point of the same number', () => {

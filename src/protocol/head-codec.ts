@@ -14,7 +14,7 @@ function fieldsBytes(headers: readonly HeaderField[]): number {
 
 function writeStr(buf: Buffer, offset: number, s: string): number {
   if (s.length > MAX_HEAD_STRING_BYTES) {
-    throw new ProtocolError('HEAD_TOO_LARGE', `head string of ${s.length} bytes exceeds 65535`);
+    throw new ProtocolError('head_too_large', `head string of ${s.length} bytes exceeds 65535`);
   }
   buf.writeUInt16BE(s.length, offset);
   buf.write(s, offset + 2, s.length, 'latin1');
@@ -23,7 +23,7 @@ function writeStr(buf: Buffer, offset: number, s: string): number {
 
 function writeFields(buf: Buffer, offset: number, headers: readonly HeaderField[]): number {
   if (headers.length > MAX_HEAD_FIELDS) {
-    throw new ProtocolError('HEAD_TOO_LARGE', `${headers.length} header fields exceed 65535`);
+    throw new ProtocolError('head_too_large', `${headers.length} header fields exceed 65535`);
   }
   buf.writeUInt16BE(headers.length, offset);
   let at = offset + 2;
@@ -84,13 +84,13 @@ class HeadReader {
 
   done(): void {
     if (this.at !== this.buf.length) {
-      throw new ProtocolError('HEAD_TRAILING_BYTES', `${this.buf.length - this.at} bytes after head`);
+      throw new ProtocolError('head_trailing_bytes', `${this.buf.length - this.at} bytes after head`);
     }
   }
 }
 
 function truncated(): ProtocolError {
-  return new ProtocolError('HEAD_TRUNCATED', 'head block ends before its declared contents');
+  return new ProtocolError('head_truncated', 'head block ends before its declared contents');
 }
 
 export function decodeRequestHead(payload: Buffer): RequestHead {
@@ -105,7 +105,7 @@ export function decodeResponseHead(payload: Buffer): ResponseHead {
   const head = { status: r.u16(), reason: r.str(), headers: r.fields() };
   r.done();
   if (head.status < 100 || head.status > 999) {
-    throw new ProtocolError('FRAME_BAD_PAYLOAD', `status ${head.status} is not a 3-digit code`);
+    throw new ProtocolError('frame_bad_payload', `status ${head.status} is not a 3-digit code`);
   }
   return head;
 }

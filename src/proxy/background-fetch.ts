@@ -1,5 +1,5 @@
 import type { RequestHead, ResponseHead } from '../protocol/index.js';
-import type { TunnelBackend } from '../tunnel/tunnel-backend.js';
+import type { TunnelBackend } from '../registration/tunnel-backend.js';
 import type { TunnelStream } from '../tunnel/tunnel-stream.js';
 import { endToEnd, flatten } from '../http/hop-by-hop.js';
 

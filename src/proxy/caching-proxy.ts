@@ -32,7 +32,7 @@ import type {
 } from '../cache/index.js';
 import { HarpConfig } from '../config/index.js';
 import type { ResponseHead } from '../protocol/index.js';
-import type { TunnelBackend } from '../tunnel/tunnel-backend.js';
+import type { TunnelBackend } from '../registration/tunnel-backend.js';
 import { fetchFromBackend } from './background-fetch.js';
 import { FillTap } from './fill-tap.js';
 import { ProxyError } from './proxy-errors.js';

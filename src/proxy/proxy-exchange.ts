@@ -4,7 +4,7 @@ import { ResetCode } from '../protocol/index.js';
 import type { RequestHead, ResponseHead } from '../protocol/index.js';
 import { StreamResetError } from '../tunnel/stream-errors.js';
 import type { TunnelStream } from '../tunnel/tunnel-stream.js';
-import type { TunnelBackend } from '../tunnel/tunnel-backend.js';
+import type { TunnelBackend } from '../registration/tunnel-backend.js';
 import { forwardingFields } from '../http/forwarding.js';
 import { endToEnd, endToEndPairs, flatten } from '../http/hop-by-hop.js';
 import { ProxyError } from './proxy-errors.js';

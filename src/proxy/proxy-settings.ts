@@ -1,5 +1,5 @@
 import type { HarpConfig } from '../config/index.js';
-import { unkeyedRequestFields } from '../cache/poisoning.js';
+import { unkeyedRequestFields } from '../cache/policy/poisoning.js';
 import { FORWARDING_FIELDS, TrustedProxies } from '../http/forwarding.js';
 import type { LingerOptions } from './lingering-close.js';
 

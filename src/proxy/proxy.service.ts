@@ -7,7 +7,7 @@ import type { TLSSocket } from 'node:tls';
 import { HarpConfig } from '../config/index.js';
 import { normalizeRequestHost } from '../routing/route-pattern.js';
 import { RoutingService } from '../routing/routing.service.js';
-import type { TunnelBackend } from '../tunnel/tunnel-backend.js';
+import type { TunnelBackend } from '../registration/tunnel-backend.js';
 import { fieldValues } from '../http/raw-fields.js';
 import { BodyCapture } from '../exchange/index.js';
 import { CachingProxy } from './caching-proxy.js';

@@ -2,7 +2,7 @@ import { AgentStats } from './agent-stats.js';
 import type { ClaimedRoute } from './key-rules.js';
 import type { KeyRule } from '../config/index.js';
 import type { RequestHead } from '../protocol/index.js';
-import type { TunnelBackend } from '../tunnel/tunnel-backend.js';
+import type { TunnelBackend } from './tunnel-backend.js';
 import type { TunnelConnection } from '../tunnel/tunnel-connection.js';
 import type { TunnelStream } from '../tunnel/tunnel-stream.js';
 

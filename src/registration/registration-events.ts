@@ -6,12 +6,12 @@ export type RegistrationOutcome = 'accepted' | 'rejected';
 
 /**
  * One answer to an agent: a route claim accepted or rejected, or a hello refused for its key
- * (`code: 'KEY_REJECTED'`, no route). Never carries the key itself, only the rule's id.
+ * (`code: 'key_rejected'`, no route). Never carries the key itself, only the rule's id.
  */
 export interface RegistrationAnswer {
   readonly agentId: string;
   readonly outcome: RegistrationOutcome;
-  /** The rejection's stable code (`ROUTE_FORBIDDEN`, `ROUTE_TAKEN`, `KEY_REJECTED`, …). */
+  /** The rejection's stable code (`route_forbidden`, `ROUTE_TAKEN`, `key_rejected`, …). */
   readonly code?: string;
   /** The claimed route, when the answer is about one. */
   readonly route?: { readonly host: string; readonly path: string };

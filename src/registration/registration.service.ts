@@ -104,7 +104,7 @@ export class RegistrationService implements BeforeApplicationShutdown {
     try {
       const message = parseAgentControl(raw);
       if (session.state === 'hello' && message.type !== 'hello') {
-        throw new ProtocolError('CONTROL_BAD_MESSAGE', 'the first message must be hello');
+        throw new ProtocolError('control_bad_message', 'the first message must be hello');
       }
       this.handle(session, message, helloTimer);
     } catch (err) {
@@ -133,14 +133,14 @@ export class RegistrationService implements BeforeApplicationShutdown {
   }
 
   private hello(session: AgentSession, key: string, name: string | undefined): void {
-    if (session.state !== 'hello') throw new ProtocolError('CONTROL_BAD_MESSAGE', 'second hello');
+    if (session.state !== 'hello') throw new ProtocolError('control_bad_message', 'second hello');
     const rule = findKeyRule(this.rules, key);
     if (!rule) {
       this.logger.warn(`agent ${session.id} from ${session.remoteAddress} presented an unknown key`);
-      this.events.emit('registration', { agentId: session.id, outcome: 'rejected', code: 'KEY_REJECTED' });
+      this.events.emit('registration', { agentId: session.id, outcome: 'rejected', code: 'key_rejected' });
       session.tunnel.sendControl({
         type: 'rejected',
-        code: 'KEY_REJECTED',
+        code: 'key_rejected',
         reason: 'the key is not accepted by this proxy',
       });
       session.tunnel.close(CloseCode.Unauthorized, 'key rejected');
@@ -168,7 +168,7 @@ export class RegistrationService implements BeforeApplicationShutdown {
     const rejected: RouteRejection[] = [];
     for (const claim of routes) {
       if (!mayClaim(session.rule!, claim)) {
-        rejected.push({ host: claim.host, path: claim.path, code: 'ROUTE_FORBIDDEN', reason: `key "${session.keyId}" may not claim it` });
+        rejected.push({ host: claim.host, path: claim.path, code: 'route_forbidden', reason: `key "${session.keyId}" may not claim it` });
         continue;
       }
       const result = this.routing.register(session, claim, routeOptions(claim));

@@ -63,7 +63,7 @@ describe('normalizeHostPattern', () => {
     [`${'a.'.repeat(126)}bc`, 'longer than 253'],
   ])('rejects %j (%s)', (input, reason) => {
     const error = errorOf(() => normalizeHostPattern(input));
-    expect(error.code).toBe('ROUTE_HOST_INVALID');
+    expect(error.code).toBe('route_host_invalid');
     expect(error.reason).toContain(reason);
     expect(error.input).toBe(input);
   });
@@ -118,7 +118,7 @@ describe('normalizePathPrefix', () => {
     ['/' + 'a'.repeat(1024), 'longer than 1024'],
   ])('rejects %j (%s)', (input, reason) => {
     const error = errorOf(() => normalizePathPrefix(input));
-    expect(error.code).toBe('ROUTE_PATH_INVALID');
+    expect(error.code).toBe('route_path_invalid');
     expect(error.reason).toContain(reason);
   });
 });

@@ -38,10 +38,10 @@ const REQUEST_IP_LITERAL = /^\[([0-9A-Fa-f:.]+)\](?::\d{0,5})?$/;
  * (routes are per host; the proxy listens on one port) and without a trailing dot.
  * International names must already be punycode (`xn--…`). IPv6 literals are not routable.
  *
- * @throws {RoutePatternError} with code `ROUTE_HOST_INVALID`.
+ * @throws {RoutePatternError} with code `route_host_invalid`.
  */
 export function normalizeHostPattern(input: string): string {
-  const invalid = (reason: string) => new RoutePatternError('ROUTE_HOST_INVALID', reason, input);
+  const invalid = (reason: string) => new RoutePatternError('route_host_invalid', reason, input);
   // Checked before lowercasing: 'K' (U+212A KELVIN SIGN) lowercases to ASCII 'k'.
   if (NON_ASCII.test(input)) throw invalid('international names must be given in punycode');
 
@@ -72,10 +72,10 @@ export function normalizeHostPattern(input: string): string {
  * `/api/` and `/api` would otherwise be two routes claiming the same requests.
  * Case is kept: paths are case-sensitive (RFC 3986 §6.2.2.1).
  *
- * @throws {RoutePatternError} with code `ROUTE_PATH_INVALID`.
+ * @throws {RoutePatternError} with code `route_path_invalid`.
  */
 export function normalizePathPrefix(input: string): string {
-  const invalid = (reason: string) => new RoutePatternError('ROUTE_PATH_INVALID', reason, input);
+  const invalid = (reason: string) => new RoutePatternError('route_path_invalid', reason, input);
   if (!input.startsWith('/')) throw invalid("path prefix must start with '/'");
   if (input.length > MAX_PATH_PREFIX_LENGTH) {
     throw invalid(`path prefix is longer than ${MAX_PATH_PREFIX_LENGTH} characters`);

@@ -116,7 +116,7 @@ describe('RouteTable ownership and pools', () => {
     const table = new RouteTable<string>();
     table.add(route(spec), 'b1', 'key-a');
     const result = table.add(route(spec), 'b2', 'key-b');
-    expect(result).toEqual({ ok: false, code: 'ROUTE_OWNED', reason: expect.any(String) });
+    expect(result).toEqual({ ok: false, code: 'route_owned', reason: expect.any(String) });
     expect(result.ok === false && result.reason).not.toContain('key-a');
     expect(table.lookup(requestHost, '/api')!.members).toEqual(['b1']);
   });

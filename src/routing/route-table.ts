@@ -5,7 +5,7 @@ import { hostKindOf, type HostKind, type Route, type RouteOptions } from './rout
 /** Outcome of {@link RouteTable.add}. */
 export type AddResult<T> =
   | { readonly ok: true; readonly pool: Pool<T> }
-  | { readonly ok: false; readonly code: 'ROUTE_OWNED'; readonly reason: string };
+  | { readonly ok: false; readonly code: 'route_owned'; readonly reason: string };
 
 /** A snapshot of one pool for listings (admin API, logs). */
 export interface PoolView<T> {
@@ -61,7 +61,7 @@ export class RouteTable<T> {
       this.#poolCount++;
     } else if (pool.ownerKeyId !== keyId) {
       // The owner's id is not disclosed: the agent asking is not entitled to it.
-      return { ok: false, code: 'ROUTE_OWNED', reason: `${route.host}${route.path} is registered by another key` };
+      return { ok: false, code: 'route_owned', reason: `${route.host}${route.path} is registered by another key` };
     }
     if (pool.addMember(member)) {
       let pools = this.#poolsByMember.get(member);

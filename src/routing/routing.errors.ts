@@ -1,8 +1,8 @@
 /** Why a route pattern was refused by {@link normalizeHostPattern} or {@link normalizePathPrefix}. */
-export type RoutePatternErrorCode = 'ROUTE_HOST_INVALID' | 'ROUTE_PATH_INVALID';
+export type RoutePatternErrorCode = 'route_host_invalid' | 'route_path_invalid';
 
 /** Why the route table refused a registration that was syntactically fine. */
-export type RouteConflictCode = 'ROUTE_OWNED';
+export type RouteConflictCode = 'route_owned';
 
 /** Every reason a route registration can be rejected; stable strings agents may switch on. */
 export type RouteRejectionCode = RoutePatternErrorCode | RouteConflictCode;

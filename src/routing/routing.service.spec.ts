@@ -42,12 +42,12 @@ describe('RoutingService', () => {
     });
 
     it.each([
-      [{ host: 'exa_mple.com', path: '/' }, 'ROUTE_HOST_INVALID'],
-      [{ host: 'a.*.example.com', path: '/' }, 'ROUTE_HOST_INVALID'],
-      [{ host: '', path: '/' }, 'ROUTE_HOST_INVALID'],
-      [{ host: 'example.com', path: 'api' }, 'ROUTE_PATH_INVALID'],
-      [{ host: 'example.com', path: '/api?x' }, 'ROUTE_PATH_INVALID'],
-      [{ host: 'example.com', path: '/a/../b' }, 'ROUTE_PATH_INVALID'],
+      [{ host: 'exa_mple.com', path: '/' }, 'route_host_invalid'],
+      [{ host: 'a.*.example.com', path: '/' }, 'route_host_invalid'],
+      [{ host: '', path: '/' }, 'route_host_invalid'],
+      [{ host: 'example.com', path: 'api' }, 'route_path_invalid'],
+      [{ host: 'example.com', path: '/api?x' }, 'route_path_invalid'],
+      [{ host: 'example.com', path: '/a/../b' }, 'route_path_invalid'],
     ])('rejects %j with %s and stores nothing', (route, code) => {
       const result = routing.register(new FakeBackend('b1'), route);
       expect(result).toEqual({ ok: false, code, reason: expect.any(String) });
@@ -57,7 +57,7 @@ describe('RoutingService', () => {
     it("rejects another key's route, whatever its spelling", () => {
       routing.register(new FakeBackend('b1', 'key-a'), { host: 'api.example.com', path: '/api' });
       const result = routing.register(new FakeBackend('b2', 'key-b'), { host: 'API.EXAMPLE.COM:8080', path: '/api/' });
-      expect(result).toEqual({ ok: false, code: 'ROUTE_OWNED', reason: expect.any(String) });
+      expect(result).toEqual({ ok: false, code: 'route_owned', reason: expect.any(String) });
     });
 
     it('pools backends of the same key', () => {

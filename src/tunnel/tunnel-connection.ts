@@ -196,7 +196,7 @@ export class TunnelConnection extends EventEmitter<TunnelEvents> implements Stre
   private onMessage(data: Buffer, isBinary: boolean): void {
     if (this.isClosed) return;
     try {
-      if (!isBinary) throw new ProtocolError('TEXT_FRAME', 'text WebSocket messages are not allowed');
+      if (!isBinary) throw new ProtocolError('text_frame', 'text WebSocket messages are not allowed');
       this.dispatch(decodeFrame(data));
     } catch (err) {
       if (err instanceof ProtocolError) this.fail(err);
@@ -236,14 +236,14 @@ export class TunnelConnection extends EventEmitter<TunnelEvents> implements Stre
     if (stream) return stream;
     // Only the proxy opens streams, always with odd ids: an even id was never opened by anyone.
     const opened = id % 2 === 1 && (this.role === 'proxy' ? id < this.nextStreamId : id <= this.highestPeerStream);
-    if (!opened) throw new ProtocolError('STREAM_UNKNOWN', `stream ${id} was never opened`);
+    if (!opened) throw new ProtocolError('stream_unknown', `stream ${id} was never opened`);
     return undefined;
   }
 
   private acceptStream(id: number, head: RequestHead, endStream: boolean): void {
-    if (this.role !== 'agent') throw new ProtocolError('STREAM_STATE', 'only the proxy opens streams');
+    if (this.role !== 'agent') throw new ProtocolError('stream_state', 'only the proxy opens streams');
     if (id % 2 !== 1 || id <= this.highestPeerStream) {
-      throw new ProtocolError('STREAM_STATE', `stream id ${id} is not a new odd id`);
+      throw new ProtocolError('stream_state', `stream id ${id} is not a new odd id`);
     }
     this.highestPeerStream = id;
     if (this.streams.size >= this.limits.maxStreams) {
@@ -259,10 +259,10 @@ export class TunnelConnection extends EventEmitter<TunnelEvents> implements Stre
   }
 
   private acceptResponseHead(id: number, head: ResponseHead, endStream: boolean): void {
-    if (this.role !== 'proxy') throw new ProtocolError('STREAM_STATE', 'only agents send response heads');
+    if (this.role !== 'proxy') throw new ProtocolError('stream_state', 'only agents send response heads');
     const stream = this.lookup(id);
     if (!stream) return;
-    if (stream.responseHead) throw new ProtocolError('STREAM_STATE', `second response head on ${id}`);
+    if (stream.responseHead) throw new ProtocolError('stream_state', `second response head on ${id}`);
     stream.responseHead = head;
     stream.emit('head', head);
     if (endStream) stream.receiveEnd();
@@ -270,12 +270,12 @@ export class TunnelConnection extends EventEmitter<TunnelEvents> implements Stre
 
   private acceptData(id: number, payload: Buffer, endStream: boolean): void {
     if (payload.length > this.limits.maxFrameBytes) {
-      throw new ProtocolError('FRAME_TOO_LARGE', `DATA of ${payload.length} bytes on stream ${id}`);
+      throw new ProtocolError('frame_too_large', `DATA of ${payload.length} bytes on stream ${id}`);
     }
     const stream = this.lookup(id);
     if (!stream) return;
     if (this.role === 'proxy' && !stream.responseHead) {
-      throw new ProtocolError('STREAM_STATE', `DATA before the response head on ${id}`);
+      throw new ProtocolError('stream_state', `DATA before the response head on ${id}`);
     }
     stream.receiveData(payload, endStream);
   }

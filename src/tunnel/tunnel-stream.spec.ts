@@ -113,10 +113,10 @@ describe('TunnelStream, sending', () => {
     expect(t.summary()).toEqual(['DATA 1024']);
   });
 
-  it('rejects credit that takes the window above 2^31-1 with FLOW_CONTROL', () => {
+  it('rejects credit that takes the window above 2^31-1 with flow_control', () => {
     const { s } = make(64 * KIB);
     expect(thrownCode(() => s.receiveWindowUpdate(0x7fffffff - 64 * KIB))).toBeUndefined();
-    expect(thrownCode(() => s.receiveWindowUpdate(1))).toBe('FLOW_CONTROL');
+    expect(thrownCode(() => s.receiveWindowUpdate(1))).toBe('flow_control');
   });
 });
 
@@ -141,13 +141,13 @@ describe('TunnelStream, receiving', () => {
     for (let i = 0; i < 4; i++) s.receiveData(Buffer.alloc(16 * KIB), false);
     await tick();
     expect(t.summary()).toEqual([]);
-    expect(thrownCode(() => s.receiveData(Buffer.alloc(1), false))).toBe('FLOW_CONTROL');
+    expect(thrownCode(() => s.receiveData(Buffer.alloc(1), false))).toBe('flow_control');
 
     s.read(20 * KIB);
     expect(t.summary()).toEqual(['WINDOW_UPDATE 20480']);
     // The credit makes room for exactly that many more bytes.
     expect(thrownCode(() => s.receiveData(Buffer.alloc(20 * KIB), false))).toBeUndefined();
-    expect(thrownCode(() => s.receiveData(Buffer.alloc(1), false))).toBe('FLOW_CONTROL');
+    expect(thrownCode(() => s.receiveData(Buffer.alloc(1), false))).toBe('flow_control');
   });
 
   it('counts only DATA payload against the window; an empty END frame always fits', () => {
@@ -159,10 +159,10 @@ describe('TunnelStream, receiving', () => {
     expect(s.bytesReceived).toBe(4);
   });
 
-  it('rejects DATA after END_STREAM with STREAM_STATE', () => {
+  it('rejects DATA after END_STREAM with stream_state', () => {
     const { s } = make();
     s.receiveData(Buffer.from('x'), true);
-    expect(thrownCode(() => s.receiveData(Buffer.from('y'), false))).toBe('STREAM_STATE');
+    expect(thrownCode(() => s.receiveData(Buffer.from('y'), false))).toBe('stream_state');
   });
 
   it('tells the connection once when both directions have ended', async () => {

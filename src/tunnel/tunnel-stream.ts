@@ -64,9 +64,9 @@ export class TunnelStream extends Duplex {
 
   /** Delivers DATA from the peer; a peer that overruns its window breaks the protocol. */
   receiveData(payload: Buffer, end: boolean): void {
-    if (this.remoteEnded) throw new ProtocolError('STREAM_STATE', `DATA after end on ${this.id}`);
+    if (this.remoteEnded) throw new ProtocolError('stream_state', `DATA after end on ${this.id}`);
     if (payload.length > this.recvWindow) {
-      throw new ProtocolError('FLOW_CONTROL', `stream ${this.id} overran its window`);
+      throw new ProtocolError('flow_control', `stream ${this.id} overran its window`);
     }
     this.recvWindow -= payload.length;
     this.bytesReceived += payload.length;
@@ -90,7 +90,7 @@ export class TunnelStream extends Duplex {
   receiveWindowUpdate(increment: number): void {
     this.sendWindow += increment;
     if (this.sendWindow > 0x7fff_ffff) {
-      throw new ProtocolError('FLOW_CONTROL', `stream ${this.id} window above 2^31-1`);
+      throw new ProtocolError('flow_control', `stream ${this.id} window above 2^31-1`);
     }
     this.pump();
   }

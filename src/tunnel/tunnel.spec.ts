@@ -482,17 +482,17 @@ describe('protocol errors close only the connection that broke the rules', () =>
   }
 
   const cases: Case[] = [
-    { name: 'garbage binary message', detects: 'proxy', code: 'FRAME_BAD_VERSION', act: (p) => p.agentWs.send(Buffer.from('GET / HTTP/1.1\r\n\r\n')) },
-    { name: 'binary message shorter than a header', detects: 'agent', code: 'FRAME_TOO_SHORT', act: (p) => p.proxyWs.send(Buffer.from([1, 0, 0])) },
-    { name: 'text message', detects: 'proxy', code: 'TEXT_FRAME', act: (p) => p.agentWs.send('{"type":"hello"}') },
-    { name: 'text message to the agent', detects: 'agent', code: 'TEXT_FRAME', act: (p) => p.proxyWs.send('hi') },
-    { name: 'DATA for a never-opened stream (to the proxy)', detects: 'proxy', code: 'STREAM_UNKNOWN', act: (p) => p.agentWs.send(encodeData(7, Buffer.from('x'), false)) },
-    { name: 'DATA for a never-opened stream (to the agent)', detects: 'agent', code: 'STREAM_UNKNOWN', act: (p) => p.proxyWs.send(encodeData(5, Buffer.from('x'), false)) },
-    { name: 'WINDOW_UPDATE for an even stream id', detects: 'proxy', code: 'STREAM_UNKNOWN', act: (p) => p.agentWs.send(encodeWindowUpdate(2, 1)) },
+    { name: 'garbage binary message', detects: 'proxy', code: 'frame_bad_version', act: (p) => p.agentWs.send(Buffer.from('GET / HTTP/1.1\r\n\r\n')) },
+    { name: 'binary message shorter than a header', detects: 'agent', code: 'frame_too_short', act: (p) => p.proxyWs.send(Buffer.from([1, 0, 0])) },
+    { name: 'text message', detects: 'proxy', code: 'text_frame', act: (p) => p.agentWs.send('{"type":"hello"}') },
+    { name: 'text message to the agent', detects: 'agent', code: 'text_frame', act: (p) => p.proxyWs.send('hi') },
+    { name: 'DATA for a never-opened stream (to the proxy)', detects: 'proxy', code: 'stream_unknown', act: (p) => p.agentWs.send(encodeData(7, Buffer.from('x'), false)) },
+    { name: 'DATA for a never-opened stream (to the agent)', detects: 'agent', code: 'stream_unknown', act: (p) => p.proxyWs.send(encodeData(5, Buffer.from('x'), false)) },
+    { name: 'WINDOW_UPDATE for an even stream id', detects: 'proxy', code: 'stream_unknown', act: (p) => p.agentWs.send(encodeWindowUpdate(2, 1)) },
     {
       name: 'DATA past the window',
       detects: 'proxy',
-      code: 'FLOW_CONTROL',
+      code: 'flow_control',
       act: async (p) => {
         const stream = await openedStream(p);
         const frame = Buffer.alloc(LIMITS.maxFrameBytes, 0x61);
@@ -503,7 +503,7 @@ describe('protocol errors close only the connection that broke the rules', () =>
     {
       name: 'WINDOW_UPDATE taking the window above 2^31-1',
       detects: 'agent',
-      code: 'FLOW_CONTROL',
+      code: 'flow_control',
       act: async (p) => {
         const stream = await openedStream(p);
         p.proxyWs.send(encodeWindowUpdate(stream.id, 0x7fffffff));
@@ -512,7 +512,7 @@ describe('protocol errors close only the connection that broke the rules', () =>
     {
       name: 'DATA before the response head',
       detects: 'proxy',
-      code: 'STREAM_STATE',
+      code: 'stream_state',
       act: async (p) => {
         const offered = nextStream(p.agent);
         p.proxy.openStream(GET, true).on('error', () => undefined);
@@ -523,7 +523,7 @@ describe('protocol errors close only the connection that broke the rules', () =>
     {
       name: 'a second response head',
       detects: 'proxy',
-      code: 'STREAM_STATE',
+      code: 'stream_state',
       act: async (p) => {
         await openedStream(p);
         p.agentWs.send(encodeResponseHeadFrame(1, { status: 200, reason: 'OK', headers: [] }, false));
@@ -532,7 +532,7 @@ describe('protocol errors close only the connection that broke the rules', () =>
     {
       name: 'DATA after END_STREAM',
       detects: 'agent',
-      code: 'STREAM_STATE',
+      code: 'stream_state',
       act: async (p) => {
         const offered = nextStream(p.agent);
         p.proxy.openStream(GET, true).on('error', () => undefined);
@@ -540,19 +540,19 @@ describe('protocol errors close only the connection that broke the rules', () =>
         p.proxyWs.send(encodeData(1, Buffer.from('after end'), false));
       },
     },
-    { name: 'REQUEST_HEAD sent to the proxy', detects: 'proxy', code: 'STREAM_STATE', act: (p) => p.agentWs.send(encodeRequestHeadFrame(2, GET, true)) },
-    { name: 'REQUEST_HEAD with an even id', detects: 'agent', code: 'STREAM_STATE', act: (p) => p.proxyWs.send(encodeRequestHeadFrame(2, GET, true)) },
+    { name: 'REQUEST_HEAD sent to the proxy', detects: 'proxy', code: 'stream_state', act: (p) => p.agentWs.send(encodeRequestHeadFrame(2, GET, true)) },
+    { name: 'REQUEST_HEAD with an even id', detects: 'agent', code: 'stream_state', act: (p) => p.proxyWs.send(encodeRequestHeadFrame(2, GET, true)) },
     {
       name: 'REQUEST_HEAD reusing an id',
       detects: 'agent',
-      code: 'STREAM_STATE',
+      code: 'stream_state',
       act: async (p) => {
         p.agent.on('stream', (s) => s.on('error', () => undefined));
         p.proxyWs.send(encodeRequestHeadFrame(3, GET, true));
         p.proxyWs.send(encodeRequestHeadFrame(1, GET, true));
       },
     },
-    { name: 'RESPONSE_HEAD sent to the agent', detects: 'agent', code: 'STREAM_STATE', act: (p) => p.proxyWs.send(encodeResponseHeadFrame(1, { status: 200, reason: '', headers: [] }, true)) },
+    { name: 'RESPONSE_HEAD sent to the agent', detects: 'agent', code: 'stream_state', act: (p) => p.proxyWs.send(encodeResponseHeadFrame(1, { status: 200, reason: '', headers: [] }, true)) },
   ];
 
   it.each(cases)('$name: $detects emits $code and closes with 1002', async ({ detects, code, act }) => {
@@ -583,10 +583,10 @@ describe('protocol errors close only the connection that broke the rules', () =>
     p.agentWs.send(Buffer.from('garbage-2'));
     p.agentWs.send('text');
     expect(await within(p.agentClosed)).toBe(1002);
-    expect(p.proxyErrors.map((e) => e.code)).toEqual(['FRAME_BAD_VERSION']);
+    expect(p.proxyErrors.map((e) => e.code)).toEqual(['frame_bad_version']);
   });
 
-  it('rejects DATA larger than maxFrameBytes with FRAME_TOO_LARGE, even inside the window', async () => {
+  it('rejects DATA larger than maxFrameBytes with frame_too_large, even inside the window', async () => {
     const p = await pair({ windowBytes: 64 * KIB, maxFrameBytes: 16 * KIB, maxStreams: 10 });
     const offered = nextStream(p.agent);
     const stream = p.proxy.openStream(GET, true);
@@ -597,10 +597,10 @@ describe('protocol errors close only the connection that broke the rules', () =>
     await headOf(stream);
     p.agentWs.send(encodeData(stream.id, Buffer.alloc(16 * KIB + 1), false));
     expect(await within(p.agentClosed)).toBe(1002);
-    expect(p.proxyErrors.map((e) => e.code)).toEqual(['FRAME_TOO_LARGE']);
+    expect(p.proxyErrors.map((e) => e.code)).toEqual(['frame_too_large']);
   });
 
-  it('treats an even stream id below the highest opened one as never opened on the agent (regression: the agent ignored it instead of STREAM_UNKNOWN)', async () => {
+  it('treats an even stream id below the highest opened one as never opened on the agent (regression: the agent ignored it instead of stream_unknown)', async () => {
     const p = await pair();
     const offered = nextStream(p.agent);
     p.proxy.openStream(GET, false).on('error', () => undefined);
@@ -609,6 +609,6 @@ describe('protocol errors close only the connection that broke the rules', () =>
     await until(() => p.agent.streams.size === 2, 'streams 1 and 3 on the agent');
     // Stream 2 can never have been opened: the proxy only opens odd ids.
     p.proxyWs.send(encodeData(2, Buffer.from('x'), false));
-    expect(await within(p.proxyClosed.then(() => p.agentErrors.map((e) => e.code)), 2000)).toEqual(['STREAM_UNKNOWN']);
+    expect(await within(p.proxyClosed.then(() => p.agentErrors.map((e) => e.code)), 2000)).toEqual(['stream_unknown']);
   });
 });

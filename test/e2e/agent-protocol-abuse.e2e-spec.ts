@@ -37,19 +37,19 @@ interface AbuseCase {
 }
 
 const CASES: AbuseCase[] = [
-  { name: 'bytes that are not a frame', withStream: false, abuse: (a) => a.send(Buffer.from('GET / HTTP/1.1\r\n\r\n')), close: 1002, error: 'FRAME_BAD_VERSION' },
-  { name: 'a text message', withStream: false, abuse: (a) => a.send('{"type":"register"}'), close: 1002, error: 'TEXT_FRAME' },
-  { name: 'a frame shorter than its header', withStream: false, abuse: (a) => a.send(Buffer.from([1, 0, 0])), close: 1002, error: 'FRAME_TOO_SHORT' },
-  { name: 'a control message that is not JSON', withStream: false, abuse: (a) => a.send(Buffer.concat([encodeControl({}).subarray(0, 8), Buffer.from('{nope')])), close: 1002, error: 'CONTROL_BAD_JSON' },
-  { name: 'an unknown control message', withStream: false, abuse: (a) => a.send(encodeControl({ type: 'takeover', routes: '*' })), close: 1002, error: 'CONTROL_BAD_MESSAGE' },
-  { name: 'a second hello', withStream: false, abuse: (a) => a.send(encodeControl({ type: 'hello', protocol: 1, key: 'k' })), close: 1002, error: 'CONTROL_BAD_MESSAGE' },
-  { name: 'DATA for a stream never opened', withStream: false, abuse: (a) => a.send(encodeData(99, Buffer.from('x'), false)), close: 1002, error: 'STREAM_UNKNOWN' },
-  { name: 'DATA on an even (agent-side) stream id', withStream: false, abuse: (a) => a.send(encodeData(2, Buffer.from('x'), true)), close: 1002, error: 'STREAM_UNKNOWN' },
-  { name: 'a response head for a stream never opened', withStream: false, abuse: (a) => a.send(encodeResponseHeadFrame(41, OK_HEAD, true)), close: 1002, error: 'STREAM_UNKNOWN' },
-  { name: 'a RESET for a stream never opened', withStream: false, abuse: (a) => a.send(encodeReset(41, ResetCode.Cancel, 'x')), close: 1002, error: 'STREAM_UNKNOWN' },
-  { name: 'a request head (only the proxy opens streams)', withStream: false, abuse: (a) => a.send(encodeRequestHeadFrame(1, { method: 'GET', target: '/', headers: [] }, true)), close: 1002, error: 'STREAM_STATE' },
+  { name: 'bytes that are not a frame', withStream: false, abuse: (a) => a.send(Buffer.from('GET / HTTP/1.1\r\n\r\n')), close: 1002, error: 'frame_bad_version' },
+  { name: 'a text message', withStream: false, abuse: (a) => a.send('{"type":"register"}'), close: 1002, error: 'text_frame' },
+  { name: 'a frame shorter than its header', withStream: false, abuse: (a) => a.send(Buffer.from([1, 0, 0])), close: 1002, error: 'frame_too_short' },
+  { name: 'a control message that is not JSON', withStream: false, abuse: (a) => a.send(Buffer.concat([encodeControl({}).subarray(0, 8), Buffer.from('{nope')])), close: 1002, error: 'control_bad_json' },
+  { name: 'an unknown control message', withStream: false, abuse: (a) => a.send(encodeControl({ type: 'takeover', routes: '*' })), close: 1002, error: 'control_bad_message' },
+  { name: 'a second hello', withStream: false, abuse: (a) => a.send(encodeControl({ type: 'hello', protocol: 1, key: 'k' })), close: 1002, error: 'control_bad_message' },
+  { name: 'DATA for a stream never opened', withStream: false, abuse: (a) => a.send(encodeData(99, Buffer.from('x'), false)), close: 1002, error: 'stream_unknown' },
+  { name: 'DATA on an even (agent-side) stream id', withStream: false, abuse: (a) => a.send(encodeData(2, Buffer.from('x'), true)), close: 1002, error: 'stream_unknown' },
+  { name: 'a response head for a stream never opened', withStream: false, abuse: (a) => a.send(encodeResponseHeadFrame(41, OK_HEAD, true)), close: 1002, error: 'stream_unknown' },
+  { name: 'a RESET for a stream never opened', withStream: false, abuse: (a) => a.send(encodeReset(41, ResetCode.Cancel, 'x')), close: 1002, error: 'stream_unknown' },
+  { name: 'a request head (only the proxy opens streams)', withStream: false, abuse: (a) => a.send(encodeRequestHeadFrame(1, { method: 'GET', target: '/', headers: [] }, true)), close: 1002, error: 'stream_state' },
   { name: 'a WebSocket message over the 4 MiB limit', withStream: false, abuse: (a) => a.send(Buffer.alloc(5 * 1024 * 1024)), close: 1009 },
-  { name: 'DATA before the response head', withStream: true, abuse: (a, id) => a.send(encodeData(id, Buffer.from('early'), false)), close: 1002, error: 'STREAM_STATE', inFlight: 'bad_gateway' },
+  { name: 'DATA before the response head', withStream: true, abuse: (a, id) => a.send(encodeData(id, Buffer.from('early'), false)), close: 1002, error: 'stream_state', inFlight: 'bad_gateway' },
   {
     name: 'a second response head',
     withStream: true,
@@ -59,7 +59,7 @@ const CASES: AbuseCase[] = [
       a.send(encodeResponseHeadFrame(id, OK_HEAD, false));
     },
     close: 1002,
-    error: 'STREAM_STATE',
+    error: 'stream_state',
     inFlight: 'aborted',
   },
   {
@@ -70,7 +70,7 @@ const CASES: AbuseCase[] = [
       a.send(encodeData(id, Buffer.alloc(1024 * 1024), false));
     },
     close: 1002,
-    error: 'FRAME_TOO_LARGE',
+    error: 'frame_too_large',
     inFlight: 'aborted',
   },
   {
@@ -81,7 +81,7 @@ const CASES: AbuseCase[] = [
       a.send(encodeData(id, Buffer.alloc(WINDOW + 1), false));
     },
     close: 1002,
-    error: 'FLOW_CONTROL',
+    error: 'flow_control',
     inFlight: 'aborted',
   },
   {
@@ -89,7 +89,7 @@ const CASES: AbuseCase[] = [
     withStream: true,
     abuse: (a, id) => a.send(encodeWindowUpdate(id, 0x7fff_ffff)),
     close: 1002,
-    error: 'FLOW_CONTROL',
+    error: 'flow_control',
     inFlight: 'bad_gateway',
   },
   {
@@ -101,7 +101,7 @@ const CASES: AbuseCase[] = [
       a.send(encodeData(id, Buffer.from('after the end'), false));
     },
     close: 1002,
-    error: 'STREAM_STATE',
+    error: 'stream_state',
   },
 ];
 
@@ -214,7 +214,7 @@ describe('an agent that breaks the protocol', () => {
     raw.send(encodeData(streamId, Buffer.from('stolen'), true));
     const closed = await raw.closed;
 
-    expect([closed.code, closed.errorCode]).toEqual([1002, 'FRAME_BAD_VERSION']);
+    expect([closed.code, closed.errorCode]).toEqual([1002, 'frame_bad_version']);
     const result = await inFlight;
     expect([result.status, result.headers['x-harp-error']]).toEqual([502, 'agent_gone']);
     await expectOthersUnharmed(proxy);

@@ -1,7 +1,7 @@
 import { cacheRig, cacheStatus } from '../helpers/cache.js';
 import { Harness } from '../helpers/harness.js';
 
-// Web cache poisoning (src/cache/poisoning.ts): request fields a backend may honour but the
+// Web cache poisoning (src/cache/policy/poisoning.ts): request fields a backend may honour but the
 // cache key does not include never reach the backend on a cacheable request, so a stored
 // response cannot have been shaped by them.
 

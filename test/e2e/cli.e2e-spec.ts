@@ -73,7 +73,7 @@ describe('harp http', () => {
     const run = cli(['http', '3000', '--server', proxy.url, '--key', 'not-the-key']);
     expect(await run.code).toBe(2);
     expect(run.out).toBe('');
-    expect(run.err).toBe('harp: the proxy rejected the key: the key is not accepted by this proxy (KEY_REJECTED)\n');
+    expect(run.err).toBe('harp: the proxy rejected the key: the key is not accepted by this proxy (key_rejected)\n');
   });
 
   it('exits 2 with each reason when every route is owned by another key', async () => {
@@ -83,7 +83,7 @@ describe('harp http', () => {
     const run = cli(['http', '3000', '--server', proxy.url, '--key', TEST_KEY]);
     expect(await run.code).toBe(2);
     expect(run.out).toBe('');
-    expect(run.err).toMatch(/^harp: the proxy refused the route \*\/: .*another key \(ROUTE_OWNED\)\n$/);
+    expect(run.err).toMatch(/^harp: the proxy refused the route \*\/: .*another key \(route_owned\)\n$/);
     expect((await send(`${proxy.url}/`)).body.toString()).toBe('theirs');
   });
 

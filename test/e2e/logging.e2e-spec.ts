@@ -102,7 +102,7 @@ describe('structured logs', () => {
 
   it('names the key rule an agent used, never the key, also when the key is refused', async () => {
     const refused = connect({ server: proxy.url, key: 'wrong-key-for-logging-e2e', handler: (_req, res) => res.end(), reconnect: false });
-    await expect(refused).rejects.toMatchObject({ code: 'KEY_REJECTED' });
+    await expect(refused).rejects.toMatchObject({ code: 'key_rejected' });
     await waitFor(() => log.lines().some((l) => /presented an unknown key/.test(String(l.msg))), 'the refusal line');
 
     const registration = log.lines().filter((l) => l.context === 'Registration');

@@ -114,12 +114,12 @@ describe('metrics at /_harp/metrics', () => {
       ],
     });
     const refused = connect({ server: proxy.url, key: 'not-a-key', upstream: upstream.url, reconnect: false });
-    await expect(refused).rejects.toMatchObject({ code: 'KEY_REJECTED' });
+    await expect(refused).rejects.toMatchObject({ code: 'key_rejected' });
 
-    const m = await scrapeWhen(proxy, 'harp_registrations_total', { outcome: 'rejected', code: 'KEY_REJECTED' }, 1);
+    const m = await scrapeWhen(proxy, 'harp_registrations_total', { outcome: 'rejected', code: 'key_rejected' }, 1);
     expect(sampleValue(m, 'harp_registrations_total', { outcome: 'accepted', code: 'none' })).toBe(1);
-    expect(sampleValue(m, 'harp_registrations_total', { outcome: 'rejected', code: 'ROUTE_FORBIDDEN' })).toBe(2);
-    expect(sampleValue(m, 'harp_registrations_total', { outcome: 'rejected', code: 'KEY_REJECTED' })).toBe(1);
+    expect(sampleValue(m, 'harp_registrations_total', { outcome: 'rejected', code: 'route_forbidden' })).toBe(2);
+    expect(sampleValue(m, 'harp_registrations_total', { outcome: 'rejected', code: 'key_rejected' })).toBe(1);
     expect(sampleValue(m, 'harp_agents_connected')).toBe(1);
   });
 

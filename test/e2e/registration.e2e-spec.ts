@@ -115,7 +115,7 @@ describe('agent registration', () => {
         (err: unknown) => err,
       );
       expect(error).toBeInstanceOf(AgentRejectedError);
-      expect(error).toMatchObject({ code: 'KEY_REJECTED', reason: 'the key is not accepted by this proxy' });
+      expect(error).toMatchObject({ code: 'key_rejected', reason: 'the key is not accepted by this proxy' });
       expect((error as Error).message).toContain('the key is not accepted by this proxy');
     });
 
@@ -149,7 +149,7 @@ describe('agent registration', () => {
       });
       const closed = new Promise<void>((resolve) => agent.once('closed', resolve));
       h.defer(() => agent.close(0));
-      await expect(ready).rejects.toMatchObject({ code: 'KEY_REJECTED' });
+      await expect(ready).rejects.toMatchObject({ code: 'key_rejected' });
       await within(closed, 2000, 'the closed event');
     });
 
@@ -158,7 +158,7 @@ describe('agent registration', () => {
       const bare = await BareAgent.open(proxy);
       h.defer(() => bare.socket.terminate());
       bare.sendControl({ type: 'hello', protocol: 1, key: 'wrong' });
-      expect(await bare.control('rejected')).toMatchObject({ code: 'KEY_REJECTED' });
+      expect(await bare.control('rejected')).toMatchObject({ code: 'key_rejected' });
       expect((await within(bare.closed, 2000, 'the close')).code).toBe(4401);
     });
 
@@ -196,7 +196,7 @@ describe('agent registration', () => {
       ],
     };
 
-    it('a key limited to ^api\\.example\\.com$ cannot claim other hosts or paths (ROUTE_FORBIDDEN)', async () => {
+    it('a key limited to ^api\\.example\\.com$ cannot claim other hosts or paths (route_forbidden)', async () => {
       const proxy = await h.proxy(rules);
       const { ready } = await agentWith(
         proxy,
@@ -217,11 +217,11 @@ describe('agent registration', () => {
         { host: 'api.example.com', path: '/v2' },
       ]);
       expect(ready.rejected.map((r) => [r.host, r.path, r.code])).toEqual([
-        ['evil.com', '/', 'ROUTE_FORBIDDEN'],
-        ['api.example.com.evil.com', '/', 'ROUTE_FORBIDDEN'],
-        ['*.example.com', '/', 'ROUTE_FORBIDDEN'],
-        ['*', '/', 'ROUTE_FORBIDDEN'],
-        ['api.example.com', '/admin', 'ROUTE_FORBIDDEN'],
+        ['evil.com', '/', 'route_forbidden'],
+        ['api.example.com.evil.com', '/', 'route_forbidden'],
+        ['*.example.com', '/', 'route_forbidden'],
+        ['*', '/', 'route_forbidden'],
+        ['api.example.com', '/admin', 'route_forbidden'],
       ]);
       expect(ready.rejected[0]!.reason).toContain('"api"');
       // The forbidden host has no route; the allowed one is served.
@@ -237,7 +237,7 @@ describe('agent registration', () => {
       expect(ready.rejected).toEqual([]);
     });
 
-    it('a route owned by another key is refused (ROUTE_OWNED); the same key joins the pool, round-robin', async () => {
+    it('a route owned by another key is refused (route_owned); the same key joins the pool, round-robin', async () => {
       const proxy = await h.proxy(rules);
       const route = { host: 'shop.example.com', path: '/' };
       const a1 = await agentWith(proxy, TEAM_A, [route], 'a1');
@@ -245,7 +245,7 @@ describe('agent registration', () => {
 
       const b = await agentWith(proxy, TEAM_B, [route, { host: 'b.example.com', path: '/' }], 'b');
       expect(b.ready.accepted).toEqual([{ host: 'b.example.com', path: '/' }]);
-      expect(b.ready.rejected.map((r) => [r.host, r.path, r.code])).toEqual([['shop.example.com', '/', 'ROUTE_OWNED']]);
+      expect(b.ready.rejected.map((r) => [r.host, r.path, r.code])).toEqual([['shop.example.com', '/', 'route_owned']]);
       expect(b.ready.rejected[0]!.reason).not.toContain('team-a'); // the owner is not disclosed
 
       const a2 = await agentWith(proxy, TEAM_A, [{ host: 'SHOP.example.com', path: '/' }], 'a2');

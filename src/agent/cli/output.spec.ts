@@ -55,11 +55,11 @@ describe('request log and diagnostics', () => {
   });
 
   it('names the proxy and the code of a rejection', () => {
-    expect(keyRejectedLine({ code: 'KEY_REJECTED', reason: 'the key is not accepted by this proxy' })).toBe(
-      'harp: the proxy rejected the key: the key is not accepted by this proxy (KEY_REJECTED)\n',
+    expect(keyRejectedLine({ code: 'key_rejected', reason: 'the key is not accepted by this proxy' })).toBe(
+      'harp: the proxy rejected the key: the key is not accepted by this proxy (key_rejected)\n',
     );
-    expect(routeRejectedLine({ host: '*', path: '/', code: 'ROUTE_OWNED', reason: '*/ is registered by another key' })).toBe(
-      'harp: the proxy refused the route */: */ is registered by another key (ROUTE_OWNED)\n',
+    expect(routeRejectedLine({ host: '*', path: '/', code: 'route_owned', reason: '*/ is registered by another key' })).toBe(
+      'harp: the proxy refused the route */: */ is registered by another key (route_owned)\n',
     );
   });
 

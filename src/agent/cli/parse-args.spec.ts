@@ -38,7 +38,7 @@ describe('parseCliArgs', () => {
       [['serve', '--port', '80'], 'unknown option --port', 'serve'],
       [['serve', 'now'], 'unexpected argument "now"', 'serve'],
     ])('%j is a usage error: %s', (argv, message, topic) => {
-      expect(usageError(argv)).toMatchObject({ message, topic, code: 'USAGE' });
+      expect(usageError(argv)).toMatchObject({ message, topic, code: 'usage' });
     });
   });
 

@@ -4,7 +4,7 @@ export type HelpTopic = 'harp' | 'http' | 'serve';
 /** The command line asks for something the CLI cannot do; exits with status 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
-  readonly code = 'USAGE';
+  readonly code = 'usage';
 
   constructor(
     message: string,

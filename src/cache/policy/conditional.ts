@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CachedResponse } from './cache-entry.js';
-import { fieldValues } from '../http/raw-fields.js';
+import { fieldValues } from '../../http/raw-fields.js';
 
 /**
  * Whether a GET or HEAD answered from the cache should get 304 rather than the stored response,

@@ -1,4 +1,4 @@
-import { combinedValue } from '../http/raw-fields.js';
+import { combinedValue } from '../../http/raw-fields.js';
 import { parseSfDictionary, type SfValue } from './sf-dictionary.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import CachePolicy from 'http-cache-semantics';
 import type { PolicyObject } from './cache-entry.js';
-import { combinedValue, fieldValues } from '../http/raw-fields.js';
+import { combinedValue, fieldValues } from '../../http/raw-fields.js';
 import { freshnessControl } from './targeted-cache-control.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { CachedResponse } from './cache-entry.js';
 import { updatedFields, type ResponseHead } from './cached-response.js';
 import { NO_STALE, newPolicy, policyRequest, policyResponse, revivePolicy } from './policy-input.js';
-import { hasField } from '../http/raw-fields.js';
+import { hasField } from '../../http/raw-fields.js';
 import { storageTtlMs, type CacheRequest, type StorageOptions } from './storability.js';
 
 /** What the answer to a revalidation request means (RFC 9111 §4.3.3). */

@@ -1,5 +1,5 @@
 import { cacheKey, keyOrigin } from './cache-key.js';
-import { fieldValues } from '../http/raw-fields.js';
+import { fieldValues } from '../../http/raw-fields.js';
 
 /** Safe methods (RFC 9110 §9.2.1); every other method, known or not, may change state. */
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);

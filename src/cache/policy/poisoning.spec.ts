@@ -1,4 +1,4 @@
-import { FORWARDING_FIELDS } from '../http/forwarding.js';
+import { FORWARDING_FIELDS } from '../../http/forwarding.js';
 import { UNKEYED_FIELDS_ALWAYS, UNKEYED_FIELDS_CACHEABLE, unkeyedRequestFields } from './poisoning.js';
 
 describe('unkeyedRequestFields (cache poisoning guard)', () => {

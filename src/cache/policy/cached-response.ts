@@ -1,7 +1,7 @@
-import { endToEnd } from '../http/hop-by-hop.js';
+import { endToEnd } from '../../http/hop-by-hop.js';
 import type { CachedResponse, PolicyObject } from './cache-entry.js';
 import { revivePolicy } from './policy-input.js';
-import { withoutFields } from '../http/raw-fields.js';
+import { withoutFields } from '../../http/raw-fields.js';
 
 /**
  * Fields never kept in an entry, besides hop-by-hop ones (RFC 9110 §7.6.1):

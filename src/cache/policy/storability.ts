@@ -10,7 +10,7 @@ import {
   responseDirectives,
   type FreshnessOptions,
 } from './policy-input.js';
-import { fieldValues, hasField } from '../http/raw-fields.js';
+import { fieldValues, hasField } from '../../http/raw-fields.js';
 import { parseVary } from './vary.js';
 
 /** A request as the cache sees it. */
