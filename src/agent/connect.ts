@@ -1,3 +1,4 @@
+import { HarpError } from '../errors/index.js';
 import type { ConnectOptions } from './agent-options.js';
 import { HarpAgent } from './harp-agent.js';
 import type { AgentReady } from './harp-agent.js';
@@ -35,13 +36,11 @@ export async function startAgent(
 }
 
 /** The proxy refused the agent's key. */
-export class AgentRejectedError extends Error {
-  override readonly name = 'AgentRejectedError';
-
+export class AgentRejectedError extends HarpError {
   constructor(
-    readonly code: string,
+    code: string,
     readonly reason: string,
   ) {
-    super(`the proxy rejected this agent (${code}): ${reason}`);
+    super(code, `the proxy rejected this agent (${code}): ${reason}`);
   }
 }

@@ -1,3 +1,5 @@
+import { HarpError } from '../errors/index.js';
+
 /**
  * Why a cache store operation failed. None of these ever reaches a client: a failed lookup is a
  * miss and a failed write is skipped (`HttpCacheStore`).
@@ -17,15 +19,9 @@ export type CacheStoreErrorCode =
   | 'entry_too_large';
 
 /** A failed cache store operation, with a stable {@link CacheStoreErrorCode} and the cause kept. */
-export class CacheStoreError extends Error {
-  override readonly name = 'CacheStoreError';
-
-  constructor(
-    readonly code: CacheStoreErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+export class CacheStoreError extends HarpError<CacheStoreErrorCode> {
+  constructor(code: CacheStoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
   }
 
   /** `error` as a CacheStoreError: itself if it is one, else `store_failed` with it as cause. */

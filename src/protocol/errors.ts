@@ -1,3 +1,5 @@
+import { HarpError } from '../errors/index.js';
+
 /** Stable codes for protocol violations; each closes the connection with CloseCode.ProtocolError. */
 export type ProtocolErrorCode =
   | 'frame_too_short'
@@ -18,13 +20,8 @@ export type ProtocolErrorCode =
   | 'text_frame';
 
 /** A violation of the wire protocol by the peer: one error, one stable code. */
-export class ProtocolError extends Error {
-  override readonly name = 'ProtocolError';
-
-  constructor(
-    readonly code: ProtocolErrorCode,
-    message: string,
-  ) {
-    super(message);
+export class ProtocolError extends HarpError<ProtocolErrorCode> {
+  constructor(code: ProtocolErrorCode, message: string) {
+    super(code, message);
   }
 }

@@ -316,7 +316,7 @@ export class ProxyExchange {
   private forwardElsewhere(err: Error): boolean {
     // Only a request without a body can be sent again: nothing of it was consumed.
     if (this.hasBody || this.res.destroyed) return false;
-    if (!(err instanceof StreamResetError) || err.origin !== 'peer' || err.code !== ResetCode.Refused) return false;
+    if (!(err instanceof StreamResetError) || err.origin !== 'peer' || err.resetCode !== ResetCode.Refused) return false;
     const refusedBy = (this.refusedBy ??= []);
     refusedBy.push(this.backend!);
     // The first backend's refusal, then at most MAX_REFUSED_RETRIES others'.
@@ -361,9 +361,9 @@ function proxyErrorFor(err: Error): ProxyError {
   const code: ProxyErrorCode =
     err.origin === 'connection'
       ? 'agent_gone'
-      : err.code === ResetCode.Refused
+      : err.resetCode === ResetCode.Refused
         ? 'agent_refused'
-        : err.code === ResetCode.Timeout
+        : err.resetCode === ResetCode.Timeout
           ? 'timeout'
           : 'upstream_error';
   return new ProxyError(code, err.reason, { cause: err });

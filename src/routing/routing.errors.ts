@@ -1,3 +1,5 @@
+import { HarpError } from '../errors/index.js';
+
 /** Why a route pattern was refused by {@link normalizeHostPattern} or {@link normalizePathPrefix}. */
 export type RoutePatternErrorCode = 'route_host_invalid' | 'route_path_invalid';
 
@@ -11,14 +13,12 @@ export type RouteRejectionCode = RoutePatternErrorCode | RouteConflictCode;
  * A host pattern or path prefix that cannot be a route. `code` is stable and safe to send to
  * the agent; `reason` is a short human sentence that names the offending part, never a stack.
  */
-export class RoutePatternError extends Error {
-  override readonly name = 'RoutePatternError';
-
+export class RoutePatternError extends HarpError<RoutePatternErrorCode> {
   constructor(
-    readonly code: RoutePatternErrorCode,
+    code: RoutePatternErrorCode,
     readonly reason: string,
     readonly input: string,
   ) {
-    super(`${code}: ${reason}`);
+    super(code, `${code}: ${reason}`);
   }
 }

@@ -1,8 +1,9 @@
 import { ExpressAdapter } from '@nestjs/platform-express';
-import { createServer } from 'node:http';
+import { createServer, STATUS_CODES } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { HarpConfig } from '../config/index.js';
+import { ERROR_CATALOGUE, type HttpErrorCode } from '../errors/index.js';
 import { isReservedUrl } from '../http/reserved-prefix.js';
 import { MAX_REQUEST_HEADER_FIELDS } from '../proxy/proxy-settings.js';
 import { endLingering } from '../proxy/lingering-close.js';
@@ -91,10 +92,11 @@ function track(res: ServerResponse): void {
   res.once('close', () => open.delete(res));
 }
 
-const CLIENT_ERRORS: Record<string, [number, string, string]> = {
-  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'headers_too_large'],
-  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Content Too Large', 'body_too_large'],
-  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'request_timeout'],
+// Node's parser errors that have a code of their own; every other one is a plain 400.
+const CLIENT_ERRORS: Record<string, HttpErrorCode> = {
+  HPE_HEADER_OVERFLOW: 'headers_too_large',
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: 'body_too_large',
+  ERR_HTTP_REQUEST_TIMEOUT: 'request_timeout',
 };
 
 /**
@@ -125,10 +127,11 @@ function answerClientError(err: Error & { code?: string }, socket: Duplex): void
     else socket.destroy(); // half an answer must look broken, not complete
     return;
   }
-  const [status, text, code] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'Bad Request', 'bad_request'];
-  const body = `${status} ${text}\n`;
+  const code = CLIENT_ERRORS[err.code ?? ''] ?? 'bad_request';
+  const { status, message } = ERROR_CATALOGUE[code];
+  const body = `${status} ${message}\n`;
   socket.end(
-    `HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n` +
-      `X-Harp-Error: ${code}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nX-Harp-Error: ${code}\r\nConnection: close\r\n\r\n${body}`,
   );
 }

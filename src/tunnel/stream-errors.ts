@@ -1,18 +1,46 @@
+import { HarpError } from '../errors/index.js';
 import { ResetCode } from '../protocol/index.js';
 
 /** Where a stream's end came from, so each side can answer honestly (502 vs aborted). */
 export type ResetOrigin = 'peer' | 'connection' | 'local';
 
-/** A stream ended by a RESET frame, a lost connection, or a local abort. */
-export class StreamResetError extends Error {
-  override readonly name = 'StreamResetError';
+/** The snake_case code of a RESET reason, for logs and error codes. */
+export type StreamResetCode =
+  | 'cancel'
+  | 'upstream_error'
+  | 'refused'
+  | 'protocol_error'
+  | 'flow_control_error'
+  | 'timeout'
+  | 'too_large'
+  | 'internal'
+  | 'unknown_reset';
 
+const RESET_CODE_NAMES: Record<ResetCode, StreamResetCode> = {
+  [ResetCode.Cancel]: 'cancel',
+  [ResetCode.UpstreamError]: 'upstream_error',
+  [ResetCode.Refused]: 'refused',
+  [ResetCode.ProtocolError]: 'protocol_error',
+  [ResetCode.FlowControlError]: 'flow_control_error',
+  [ResetCode.Timeout]: 'timeout',
+  [ResetCode.TooLarge]: 'too_large',
+  [ResetCode.Internal]: 'internal',
+};
+
+/**
+ * A stream ended by a RESET frame, a lost connection, or a local abort. `resetCode` is the wire
+ * reason (a peer may send one this side does not know: `code` is then `unknown_reset`).
+ */
+export class StreamResetError extends HarpError<StreamResetCode> {
   constructor(
-    readonly code: ResetCode,
+    readonly resetCode: ResetCode,
     readonly reason: string,
     readonly origin: ResetOrigin,
   ) {
-    super(`stream reset (${ResetCode[code] ?? code}) by ${origin}: ${reason}`);
+    super(
+      RESET_CODE_NAMES[resetCode] ?? 'unknown_reset',
+      `stream reset (${ResetCode[resetCode] ?? resetCode}) by ${origin}: ${reason}`,
+    );
   }
 }
 

@@ -189,7 +189,7 @@ describe('TunnelStream, reset', () => {
     s.reset(ResetCode.Cancel, 'again');
     await tick();
     expect(t.summary()).toEqual(['RESET Timeout']);
-    expect(errors.map((e) => [e.code, e.reason, e.origin])).toEqual([[ResetCode.Timeout, 'too slow', 'local']]);
+    expect(errors.map((e) => [e.resetCode, e.reason, e.origin])).toEqual([[ResetCode.Timeout, 'too slow', 'local']]);
     expect(t.closed).toEqual([s]);
   });
 

@@ -313,7 +313,7 @@ describe('TunnelConnection over real WebSockets', () => {
 
     const err = await agentFailure;
     expect(err).toBeInstanceOf(StreamResetError);
-    expect([err.code, err.reason, err.origin]).toEqual([ResetCode.Cancel, 'client went away', 'peer']);
+    expect([err.resetCode, err.reason, err.origin]).toEqual([ResetCode.Cancel, 'client went away', 'peer']);
     expect((await localFailure).origin).toBe('local');
     await until(() => p.proxy.streams.size === 0 && p.agent.streams.size === 0, 'streams to close');
     // The connection outlives the stream.
@@ -333,7 +333,7 @@ describe('TunnelConnection over real WebSockets', () => {
     const stream = p.proxy.openStream(GET, true);
     const err = await failure(stream);
     expect(err).toBeInstanceOf(StreamResetError);
-    expect([err.code, err.reason, err.origin]).toEqual([ResetCode.UpstreamError, 'upstream died — ✗', 'peer']);
+    expect([err.resetCode, err.reason, err.origin]).toEqual([ResetCode.UpstreamError, 'upstream died — ✗', 'peer']);
     expect([p.proxyErrors, p.agentErrors]).toEqual([[], []]);
   });
 
@@ -345,7 +345,7 @@ describe('TunnelConnection over real WebSockets', () => {
     const second = p.proxy.openStream(GET, true);
     const third = p.proxy.openStream(GET, true);
     const err = await failure(third);
-    expect([err.code, err.origin]).toEqual([ResetCode.Refused, 'peer']);
+    expect([err.resetCode, err.origin]).toEqual([ResetCode.Refused, 'peer']);
     expect(offered.map((s) => s.id)).toEqual([first.id, second.id]);
     for (const stream of offered) p.agent.sendResponseHead(stream, { status: 200, reason: 'OK', headers: [] }, true);
     await Promise.all([collect(first), collect(second)]);
