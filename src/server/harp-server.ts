@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { DynamicModule, INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { QuietBootLogger } from '../logging/quiet-boot-logger.js';
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
 import { setupHarpOpenApi } from '../admin/openapi.js';
@@ -45,7 +46,7 @@ export async function startHarpServer(options: HarpServerOptions = {}): Promise<
     bodyParser: false,
     ...(pinoLogs ? { bufferLogs: true } : { logger: options.logger }),
   });
-  if (pinoLogs) app.useLogger(app.get(PinoNestLogger));
+  if (pinoLogs) app.useLogger(new QuietBootLogger(app.get(PinoNestLogger)));
   app.useWebSocketAdapter(new HarpWsAdapter(app));
   // Before listen: its Express routes must precede the controllers, catch-all included.
   setupHarpOpenApi(app);
