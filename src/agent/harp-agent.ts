@@ -44,7 +44,7 @@ const zeroMask = (mask: Buffer): void => void mask.fill(0);
  */
 export class HarpAgent extends EventEmitter<AgentEvents> {
   private socket?: WebSocket;
-  private tunnel?: TunnelConnection;
+  private tunnel?: TunnelConnection<'agent'>;
   private attempt = 0;
   private stopped = false;
   private draining = false;
@@ -103,12 +103,12 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
     this.emit('closed');
   }
 
-  private onOpen(tunnel: TunnelConnection): void {
+  private onOpen(tunnel: TunnelConnection<'agent'>): void {
     tunnel.sendControl({ type: 'hello', protocol: 1, key: this.options.key, name: this.options.name });
     this.armWatchdog();
   }
 
-  private onControl(tunnel: TunnelConnection, raw: unknown): void {
+  private onControl(tunnel: TunnelConnection<'agent'>, raw: unknown): void {
     let message: ProxyControl;
     try {
       message = parseProxyControl(raw);

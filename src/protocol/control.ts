@@ -64,13 +64,22 @@ const registered = z.strictObject({
 /** either way: a fatal error; the sender closes the connection after it. */
 const error = z.strictObject({ type: z.literal('error'), code: z.string(), message: z.string() });
 
-const fromAgent = z.discriminatedUnion('type', [hello, register, unregister, drain, error]);
-const fromProxy = z.discriminatedUnion('type', [welcome, rejected, registered, drain, error]);
+// One schema per direction types what a side may send (TunnelConnection.sendControl) and
+// checks what the other side receives (the parsers below), so the two cannot disagree.
+
+/** Every control message an agent may send to the proxy (docs/protocol.md §7). */
+export const agentControlSchema = z.discriminatedUnion('type', [hello, register, unregister, drain, error]);
+/** Every control message the proxy may send to an agent (docs/protocol.md §7). */
+export const proxyControlSchema = z.discriminatedUnion('type', [welcome, rejected, registered, drain, error]);
 
 export type RouteClaim = z.infer<typeof routeSchema>;
 export type RouteRejection = z.infer<typeof routeRejectionSchema>;
-export type AgentControl = z.infer<typeof fromAgent>;
-export type ProxyControl = z.infer<typeof fromProxy>;
+/** A control message agent → proxy: what the agent sends and the proxy accepts. */
+export type AgentControl = z.infer<typeof agentControlSchema>;
+/** A control message proxy → agent: what the proxy sends and the agent accepts. */
+export type ProxyControl = z.infer<typeof proxyControlSchema>;
+/** The messages either side may send (`drain`, `error`): what a side of unknown role may send. */
+export type SharedControl = Extract<AgentControl, { type: ProxyControl['type'] }>;
 export type HelloMessage = z.infer<typeof hello>;
 export type WelcomeMessage = z.infer<typeof welcome>;
 export type RegisteredMessage = z.infer<typeof registered>;
@@ -84,7 +93,7 @@ function parse<T>(schema: z.ZodType<T>, message: unknown): T {
 }
 
 /** Validates a control message the proxy received from an agent. */
-export const parseAgentControl = (message: unknown): AgentControl => parse(fromAgent, message);
+export const parseAgentControl = (message: unknown): AgentControl => parse(agentControlSchema, message);
 
 /** Validates a control message the agent received from the proxy. */
-export const parseProxyControl = (message: unknown): ProxyControl => parse(fromProxy, message);
+export const parseProxyControl = (message: unknown): ProxyControl => parse(proxyControlSchema, message);

@@ -23,7 +23,7 @@ export class AgentSession implements TunnelBackend {
 
   constructor(
     readonly id: string,
-    readonly tunnel: TunnelConnection,
+    readonly tunnel: TunnelConnection<'proxy'>,
     readonly remoteAddress: string,
   ) {}
 

@@ -16,7 +16,7 @@ import {
   ProtocolError,
   ResetCode,
 } from '../protocol/index.js';
-import type { Frame, RequestHead, ResponseHead } from '../protocol/index.js';
+import type { AgentControl, Frame, ProxyControl, RequestHead, ResponseHead, SharedControl } from '../protocol/index.js';
 import { TunnelStream } from './tunnel-stream.js';
 import type { StreamTransport } from './tunnel-stream.js';
 
@@ -29,6 +29,17 @@ export interface TunnelLimits {
 
 /** Which end this is: the proxy opens streams, the agent answers them. */
 export type TunnelRole = 'proxy' | 'agent';
+
+/**
+ * The control messages the `role` side may send: its direction of docs/protocol.md §7, typed by
+ * the schemas the peer parses them with. A side whose role is not known statically may send
+ * only what both may (`drain`, `error`).
+ */
+export type OutgoingControl<R extends TunnelRole> = [R] extends ['proxy']
+  ? ProxyControl
+  : [R] extends ['agent']
+    ? AgentControl
+    : SharedControl;
 
 // Above this many bytes handed to the socket but not yet flushed, streams stop sending DATA
 // until it drains: the WebSocket's own buffer is part of the memory bound.
@@ -50,7 +61,10 @@ interface TunnelEvents {
  * enforces stream-state and flow-control rules, and turns every violation into one protocol
  * error that closes this connection only.
  */
-export class TunnelConnection extends EventEmitter<TunnelEvents> implements StreamTransport {
+export class TunnelConnection<R extends TunnelRole = TunnelRole>
+  extends EventEmitter<TunnelEvents>
+  implements StreamTransport
+{
   readonly streams = new Map<number, TunnelStream>();
   private nextStreamId = 1;
   private highestPeerStream = 0;
@@ -63,7 +77,7 @@ export class TunnelConnection extends EventEmitter<TunnelEvents> implements Stre
 
   constructor(
     private readonly socket: WebSocket,
-    readonly role: TunnelRole,
+    readonly role: R,
     public limits: TunnelLimits,
   ) {
     super();
@@ -102,14 +116,17 @@ export class TunnelConnection extends EventEmitter<TunnelEvents> implements Stre
     if (endStream) stream.endedWithHead();
   }
 
-  sendControl(message: object): void {
+  /** Sends a control message; only those of this side's direction compile. */
+  sendControl(message: OutgoingControl<R>): void {
     this.sendFrame(encodeControl(message));
   }
 
   /** Tells the peer why and closes the WebSocket. */
   fail(error: ProtocolError): void {
     if (this.isClosed) return;
-    this.sendControl({ type: 'error', code: error.code, message: error.message });
+    // `error` is valid from either side, but TypeScript cannot narrow OutgoingControl<R> here.
+    const told: SharedControl = { type: 'error', code: error.code, message: error.message };
+    this.sendFrame(encodeControl(told));
     this.emit('protocolError', error);
     this.close(CloseCode.ProtocolError, error.code);
   }

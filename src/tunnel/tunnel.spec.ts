@@ -8,9 +8,11 @@ import {
   encodeReset,
   encodeResponseHeadFrame,
   encodeWindowUpdate,
+  parseAgentControl,
+  parseProxyControl,
   ResetCode,
 } from '../protocol/index.js';
-import type { ProtocolError, ProtocolErrorCode, RequestHead } from '../protocol/index.js';
+import type { AgentControl, ProtocolError, ProtocolErrorCode, ProxyControl, RequestHead } from '../protocol/index.js';
 import { StreamResetError } from './stream-errors.js';
 import { TunnelConnection } from './tunnel-connection.js';
 import type { TunnelLimits } from './tunnel-connection.js';
@@ -24,8 +26,8 @@ const LIMITS: TunnelLimits = { windowBytes: 64 * KIB, maxFrameBytes: 16 * KIB, m
 const GET: RequestHead = { method: 'GET', target: '/', headers: [['Host', 'app.example.com']] };
 
 interface Pair {
-  proxy: TunnelConnection;
-  agent: TunnelConnection;
+  proxy: TunnelConnection<'proxy'>;
+  agent: TunnelConnection<'agent'>;
   /** The raw sockets, to send what a well-behaved TunnelConnection never would. */
   proxyWs: WebSocket;
   agentWs: WebSocket;
@@ -45,7 +47,7 @@ async function pair(limits: TunnelLimits = LIMITS): Promise<Pair> {
   servers.push(server);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
-  const accepted = new Promise<{ proxy: TunnelConnection; proxyWs: WebSocket }>((resolve) => {
+  const accepted = new Promise<{ proxy: TunnelConnection<'proxy'>; proxyWs: WebSocket }>((resolve) => {
     // Wrap at once: a frame that arrives before the wrapper listens would be lost.
     server.once('connection', (proxyWs) => {
       sockets.push(proxyWs);
@@ -454,6 +456,31 @@ describe('TunnelConnection over real WebSockets', () => {
     expect(await within(p.agentClosed)).toBe(1002);
     expect(socketErrors).toHaveLength(1);
     expect(p.proxy.isClosed).toBe(true);
+  });
+
+  it("sends each side's control messages in its direction, typed by the schemas the peer parses them with", async () => {
+    const p = await pair();
+    const toAgent = once(p.agent, 'control');
+    const toProxy = once(p.proxy, 'control');
+    const welcome: ProxyControl = { type: 'welcome', agentId: 'a-1', heartbeatMs: 5000, windowBytes: 1, maxFrameBytes: 1, maxStreams: 1 };
+    const register: AgentControl = { type: 'register', id: 1, routes: [{ host: '*', path: '/' }] };
+    p.proxy.sendControl(welcome);
+    p.agent.sendControl(register);
+    expect(parseProxyControl((await within(toAgent))[0])).toEqual(welcome);
+    expect(parseAgentControl((await within(toProxy))[0])).toEqual(register);
+    // Never called: `npm run typecheck` fails if a side could send what its peer refuses.
+    const wrongWay = (untyped: TunnelConnection): void => {
+      // @ts-expect-error: register is agent → proxy only
+      p.proxy.sendControl(register);
+      // @ts-expect-error: welcome is proxy → agent only
+      p.agent.sendControl(welcome);
+      // @ts-expect-error: registered needs its rejected list
+      p.proxy.sendControl({ type: 'registered', id: 1, accepted: [] });
+      // @ts-expect-error: a side of unknown role may send only what both may (drain, error)
+      untyped.sendControl(register);
+      untyped.sendControl({ type: 'drain' });
+    };
+    void wrongWay;
   });
 });
 

@@ -2,6 +2,7 @@ import { WebSocket } from 'ws';
 import { AgentRejectedError, connect, startAgent } from '../../src/agent/connect.js';
 import type { AgentReady, HarpAgent } from '../../src/agent/harp-agent.js';
 import { CloseCode, decodeFrame, encodeControl, FrameType, SUBPROTOCOL } from '../../src/protocol/index.js';
+import type { AgentControl } from '../../src/protocol/index.js';
 import { RegistrationService } from '../../src/registration/registration.service.js';
 import type { HarpServer } from '../../src/server/harp-server.js';
 import { outcome } from '../helpers/outcome-client.js';
@@ -50,7 +51,7 @@ class BareAgent {
     return agent;
   }
 
-  sendControl(message: object): void {
+  sendControl(message: AgentControl): void {
     this.socket.send(encodeControl(message));
   }
 

@@ -1,6 +1,6 @@
 import { WebSocket } from 'ws';
-import { decodeFrame, encodeControl, FrameType, SUBPROTOCOL } from '../../src/protocol/index.js';
-import type { Frame, RequestHeadFrame } from '../../src/protocol/index.js';
+import { decodeFrame, encodeControl, FrameType, parseProxyControl, SUBPROTOCOL } from '../../src/protocol/index.js';
+import type { AgentControl, Frame, ProxyControl, RequestHeadFrame } from '../../src/protocol/index.js';
 import { TEST_KEY } from './harness.js';
 
 /** How the proxy ended a raw agent's connection, and the `error` control it sent first, if any. */
@@ -50,22 +50,32 @@ export class RawAgent {
       socket.once('open', resolve);
       socket.once('error', reject);
     });
-    agent.send(encodeControl({ type: 'hello', protocol: 1, key: TEST_KEY, name: 'raw' }));
+    agent.sendControl({ type: 'hello', protocol: 1, key: TEST_KEY, name: 'raw' });
     await agent.nextControl('welcome');
-    agent.send(encodeControl({ type: 'register', id: 1, routes }));
-    const registered = (await agent.nextControl('registered')) as { accepted: unknown[] };
+    agent.sendControl({ type: 'register', id: 1, routes });
+    const registered = await agent.nextControl('registered');
     if (registered.accepted.length !== routes.length) throw new Error(`routes refused: ${JSON.stringify(registered)}`);
     return agent;
   }
 
+  /** Sends anything at all, well-formed or not. */
   send(data: Buffer | string): void {
     this.socket.send(data);
   }
 
-  /** The next control message of `type`, consuming frames up to it. */
-  async nextControl(type: string): Promise<unknown> {
+  /** Sends a well-formed control message, typed like the agent library's. */
+  sendControl(message: AgentControl): void {
+    this.send(encodeControl(message));
+  }
+
+  /**
+   * The next control message of `type`, consuming frames up to it, checked with the schema the
+   * agent library parses it with: a message outside the catalogue fails the test here.
+   */
+  async nextControl<T extends ProxyControl['type']>(type: T): Promise<Extract<ProxyControl, { type: T }>> {
     const frame = await this.next((f) => f.type === FrameType.Control && (f.message as { type?: string }).type === type);
-    return (frame as Extract<Frame, { type: FrameType.Control }>).message;
+    const message = parseProxyControl((frame as Extract<Frame, { type: FrameType.Control }>).message);
+    return message as Extract<ProxyControl, { type: T }>;
   }
 
   /** The next REQUEST_HEAD: a public request the proxy routed here. */

@@ -7,8 +7,8 @@ import type { TunnelConnection } from '../../src/tunnel/tunnel-connection.js';
 // Tests look inside on purpose: "no stream leaked" is only observable on the tunnels themselves.
 
 /** The agent's current tunnel and WebSocket (private fields, read for assertions). */
-export function agentInternals(agent: HarpAgent): { tunnel: TunnelConnection; socket: WebSocket } {
-  const inside = agent as unknown as { tunnel?: TunnelConnection; socket?: WebSocket };
+export function agentInternals(agent: HarpAgent): { tunnel: TunnelConnection<'agent'>; socket: WebSocket } {
+  const inside = agent as unknown as { tunnel?: TunnelConnection<'agent'>; socket?: WebSocket };
   if (!inside.tunnel || !inside.socket) throw new Error('agent has no connection');
   return { tunnel: inside.tunnel, socket: inside.socket };
 }
