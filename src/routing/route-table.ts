@@ -21,8 +21,8 @@ export interface PoolView<T> {
 /**
  * The route table: pools of members keyed by (host pattern, path prefix).
  *
- * Lookup precedence (DESIGN.md "Routing rules"): exact host, then wildcards from the most
- * specific suffix to the least, then `*`; within a host pattern, the longest prefix on a segment
+ * Lookup precedence (docs/architecture.md, "Routing rules"): exact host, then wildcards from the
+ * most specific suffix to the least, then `*`; within a host pattern, the longest prefix on a segment
  * boundary. A host pattern that exists but has no prefix matching the path does not end the
  * search: the request falls through to the next less specific pattern (nginx's "most specific
  * that matches"), so `api.example.com/v2` alone does not hide `*.example.com/` for other paths.

@@ -2,7 +2,7 @@ import type { HarpServer } from '../../src/server/harp-server.js';
 import { Harness } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
 
-// DESIGN.md property 5: the admin API needs a bearer token; without one configured it answers
+// docs/architecture.md property 5: the admin API needs a bearer token; without one configured it answers
 // only on loopback. The test client is on loopback, so the refusal of other addresses is
 // pinned in the guard's unit spec (src/admin/admin-auth.guard.spec.ts), on the socket address.
 

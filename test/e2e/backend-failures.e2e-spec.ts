@@ -5,7 +5,7 @@ import { Harness } from '../helpers/harness.js';
 import { outcome, sleep, waitFor } from '../helpers/outcome-client.js';
 import { agentInternals, proxyOpenStreams, proxySessions } from '../helpers/tunnels.js';
 
-// DESIGN.md, "Honest failure": a backend that dies before answering gives 502; one that dies
+// docs/architecture.md, property 4, "Honest failure": a backend that dies before answering gives 502; one that dies
 // mid-body gives an aborted response, never a truncated 200; a timeout gives 504.
 
 const KIB = 1024;

@@ -3,7 +3,7 @@ import { cacheRig, cacheStatus } from '../helpers/cache.js';
 import { Harness } from '../helpers/harness.js';
 import { outcome } from '../helpers/outcome-client.js';
 
-// DESIGN.md, "Honest failure": a body cut short is an aborted response and "nothing of it is
+// docs/architecture.md, property 4, "Honest failure": a body cut short is an aborted response and "nothing of it is
 // cached". And a body larger than cacheMaxObjectBytes streams through whole but is not stored.
 
 const KIB = 1024;

@@ -10,7 +10,7 @@ import { sleep } from '../helpers/outcome-client.js';
 import { recordingUpstream } from '../helpers/recording-upstream.js';
 import { rawRedis, redisAvailableOrFail, TEST_REDIS_URL } from '../helpers/redis.js';
 
-// DESIGN.md property 7: several proxies share one cache through Redis. Bodies are bytes and
+// docs/architecture.md property 7: several proxies share one cache through Redis. Bodies are bytes and
 // repeated fields survive (property 3), also through Redis; and a Redis that is down must never
 // make HARP less available than no cache at all.
 

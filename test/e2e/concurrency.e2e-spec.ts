@@ -7,7 +7,7 @@ import type { Outcome } from '../helpers/outcome-client.js';
 import { note } from '../helpers/report.js';
 import { agentInternals, proxyOpenStreams, proxySessions } from '../helpers/tunnels.js';
 
-// DESIGN.md property 2: many requests share one agent connection at once, each as its own
+// docs/architecture.md property 2: many requests share one agent connection at once, each as its own
 // stream. A lost stream, a body delivered to the wrong client or a frame of one stream spliced
 // into another shows up here as a wrong id or a wrong hash.
 

@@ -11,7 +11,7 @@ import { note } from '../helpers/report.js';
 import { slowDownload } from '../helpers/slow-download.js';
 import { proxyOpenStreams } from '../helpers/tunnels.js';
 
-// DESIGN.md property 1: "A 1 GiB upload or download costs the proxy a bounded amount of
+// docs/architecture.md property 1: "A 1 GiB upload or download costs the proxy a bounded amount of
 // memory." 200 MiB each way, made and hashed as streams, compared by SHA-256.
 //
 // How the proxy's memory is measured: the proxy runs in this (Jest) process, and the agent and

@@ -3,7 +3,7 @@ import { Harness } from '../helpers/harness.js';
 import { outcome, waitFor } from '../helpers/outcome-client.js';
 import { proxyOpenStreams } from '../helpers/tunnels.js';
 
-// DESIGN.md property 3: "SSE delivered as it is produced". Each event must reach the client
+// docs/architecture.md property 3: "SSE delivered as it is produced". Each event must reach the client
 // while the backend still holds the response open, not when the stream ends.
 
 describe('server-sent events', () => {
