@@ -20,7 +20,8 @@ const ALLOWED: AdminAccess = { allowed: true };
 /**
  * The admin access rule (docs/architecture.md, property 5, "secure by default"): with a token
  * configured, the request must carry `Authorization: Bearer <token>` (401 otherwise); without
- * one, only loopback clients are served (403 to others). It is never open to the network without a token.
+ * one, only loopback clients are served (403 to others). It is never open to the network
+ * without a token.
  *
  * The loopback test uses the socket's address, not `X-Forwarded-For`: a header is the client's
  * word, and a proxy in front of HARP on the same host would otherwise make every client local.
