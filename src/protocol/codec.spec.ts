@@ -25,7 +25,7 @@ function codeOf(run: () => unknown): ProtocolErrorCode {
     run();
   } catch (err) {
     if (err instanceof ProtocolError) return err.code;
-    throw new Error(`expected a ProtocolError, got ${String(err)}`);
+    throw new Error(`expected a ProtocolError, got ${String(err)}`, { cause: err });
   }
   throw new Error('expected a ProtocolError, nothing was thrown');
 }

@@ -14,8 +14,10 @@ export const MAX_PATH_PREFIX_LENGTH = 1024;
 // but not host-name-legal, and we have no use case that needs them in a registered route.
 const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 const PORT_SUFFIX = /:\d{1,5}$/;
+/* eslint-disable no-control-regex -- these two look for control characters on purpose */
 const NON_ASCII = /[^\x00-\x7f]/;
 const CONTROL = /[\x00-\x1f\x7f]/;
+/* eslint-enable no-control-regex */
 // RFC 3986 §3.3: pchar = unreserved / pct-encoded / sub-delims / ":" / "@", plus "/" between
 // segments. A prefix is compared byte for byte with the raw request path, so it must be
 // spelled the way a client would send it on the wire.

@@ -1,12 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HarpServer } from '../../src/server/harp-server.js';
 import { Harness, TEST_KEY } from '../helpers/harness.js';
 import { adminApi as api, eventually } from '../helpers/admin-api.js';
 import { send } from '../helpers/http-client.js';
 
 // The operator's view of agent connections, and the two ways to take one out of service.
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** An in-process backend whose `/hold` requests wait until released. */
 function holdingBackend() {

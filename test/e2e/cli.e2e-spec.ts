@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { eventually } from '../helpers/eventually.js';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { runCli } from '../../src/agent/cli/main.js';
+import { runCli } from '../../src/cli/main.js';
 import { RegistrationService } from '../../src/registration/registration.service.js';
 import { Harness, TEST_KEY } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
@@ -126,7 +126,7 @@ describe('the harp process', () => {
   it('exits with status 2 when the proxy rejects the key', async () => {
     const proxy = await h.proxy();
     const root = fileURLToPath(new URL('../..', import.meta.url));
-    const argv = ['--import', 'tsx', 'src/agent/cli/bin-entry.ts', 'http', '3000', '--server', proxy.url, '--key', 'wrong'];
+    const argv = ['--import', 'tsx', 'src/cli/bin-entry.ts', 'http', '3000', '--server', proxy.url, '--key', 'wrong'];
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', HARP_KEY: '' };
     const proc = spawn(process.execPath, argv, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;

@@ -27,7 +27,7 @@ export async function redisAvailableOrFail(url = TEST_REDIS_URL): Promise<boolea
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const where = withoutCredentials(url);
-    if (process.env.CI) throw new Error(`Redis at ${where} is unreachable (${reason}), and CI requires it`);
+    if (process.env.CI) throw new Error(`Redis at ${where} is unreachable (${reason}), and CI requires it`, { cause: error });
     console.warn(`Skipping Redis tests: Redis at ${where} is unreachable (${reason}). Set CI to make this fail.`);
     return false;
   } finally {

@@ -1,4 +1,4 @@
-import { harpVersion } from '../../harp-version.js';
+import { harpVersion } from '../harp-version.js';
 import { ExitCode } from './cli-io.js';
 import type { CliIo } from './cli-io.js';
 import { runHttp } from './http-command.js';

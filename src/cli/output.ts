@@ -1,6 +1,6 @@
-import { agentUrl } from '../agent-options.js';
-import type { RouteClaim, RouteRejection } from '../../protocol/index.js';
-import type { ExchangeRecord } from '../upstream-relay.js';
+import { agentUrl } from '../agent/agent-options.js';
+import type { RouteClaim, RouteRejection } from '../protocol/index.js';
+import type { ExchangeRecord } from '../agent/upstream-relay.js';
 
 // What `harp http` prints. Results (the public URL, the request log) go to stdout so they can be
 // piped; everything else is a diagnostic line on stderr, prefixed "harp:".

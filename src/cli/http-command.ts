@@ -1,5 +1,5 @@
-import { startAgent } from '../connect.js';
-import type { AgentReady } from '../harp-agent.js';
+import { startAgent } from '../agent/connect.js';
+import type { AgentReady } from '../agent/harp-agent.js';
 import { ExitCode, processStopSignal } from './cli-io.js';
 import type { CliIo } from './cli-io.js';
 import {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { runProxy } from '../../server/run-proxy.js';
+import { runProxy } from '../server/run-proxy.js';
 import type { CliIo } from './cli-io.js';
 
 /**

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { agentUrl } from '../agent-options.js';
+import { agentUrl } from '../agent/agent-options.js';
 import { UsageError } from './usage-error.js';
 import type { HelpTopic } from './usage-error.js';
 
