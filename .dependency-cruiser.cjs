@@ -57,7 +57,7 @@ const NARROW_ALLOWED = {
 
 // The composition root may import anything: the server, the root module and the package's
 // entry points, and the `harp` command line, which starts either an agent or the proxy.
-const ROOT = [dir('server'), dir('cli'), '^src/(harp[.]module|index|main)([.]spec)?[.]ts$'];
+const ROOT = [dir('server'), dir('cli'), '^src/(harp[.]module|index|main)([.]spec)?[.]ts$', '^src/error-classes[.]spec[.]ts$'];
 
 const KNOWN = [
   ...PURE,

@@ -1,4 +1,4 @@
-import { HarpError } from '../../errors/index.js';
+import { HarpError } from '../errors/index.js';
 
 /** Which help text a usage error points at. */
 export type HelpTopic = 'harp' | 'http' | 'serve';

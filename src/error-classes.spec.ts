@@ -1,13 +1,13 @@
-import { ConfigError } from '../config/config.error.js';
-import { ProxyError } from '../proxy/proxy-errors.js';
-import { ProtocolError } from '../protocol/errors.js';
-import { RoutePatternError } from '../routing/routing.errors.js';
-import { CacheStoreError } from '../cache/cache-store-error.js';
-import { StreamResetError } from '../tunnel/stream-errors.js';
-import { UsageError } from '../agent/cli/usage-error.js';
-import { AgentRejectedError } from '../agent/connect.js';
-import { ResetCode } from '../protocol/constants.js';
-import { HarpError, isHarpError } from './harp-error.js';
+import { ConfigError } from './config/config.error.js';
+import { ProxyError } from './proxy/proxy-errors.js';
+import { ProtocolError } from './protocol/errors.js';
+import { RoutePatternError } from './routing/routing.errors.js';
+import { CacheStoreError } from './cache/cache-store-error.js';
+import { StreamResetError } from './tunnel/stream-errors.js';
+import { UsageError } from './cli/usage-error.js';
+import { AgentRejectedError } from './agent/connect.js';
+import { ResetCode } from './protocol/constants.js';
+import { HarpError, isHarpError } from './errors/harp-error.js';
 
 // One base class for every failure HARP raises on purpose: a stable snake_case code, the
 // class's own name, and the cause kept.
