@@ -6,8 +6,6 @@ import { send } from '../helpers/http-client.js';
 
 // The operator's view of agent connections, and the two ways to take one out of service.
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** An in-process backend whose `/hold` requests wait until released. */
 function holdingBackend() {
   const held: ServerResponse[] = [];
