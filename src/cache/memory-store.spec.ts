@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createCache } from 'cache-manager';
+import { sleep } from '../../test/helpers/eventually.js';
 import { loadHarpConfig, type HarpConfigInput } from '../config/index.js';
 import { createCacheBackend } from './cache-backend.js';
 import { decide } from './policy/cache-decision.js';

@@ -1,8 +1,8 @@
 import { BodyCapture } from '../exchange/index.js';
 import { ExchangeReport } from '../exchange/index.js';
+import { REDACTED } from '../http/redaction.js';
 import type { InspectedExchange } from './inspected-exchange.js';
 import { bodyView, detailOf, matchesFilter, summaryOf } from './exchange-views.js';
-import { REDACTED } from './inspector-views.js';
 import { fieldRedactor } from './redaction.js';
 
 function exchange(host: string | undefined, target: string, fill: Partial<ExchangeReport> = {}): InspectedExchange {
@@ -78,7 +78,7 @@ describe('detailOf', () => {
       httpVersion: '1.0',
       headers: [
         { name: 'Host', value: 'a.test' },
-        { name: 'authorization', value: REDACTED },
+        { name: 'authorization', value: REDACTED.inspector },
         { name: 'Accept', value: '*/*' },
       ],
       body: null,
@@ -88,8 +88,8 @@ describe('detailOf', () => {
       statusText: 'Found',
       headers: [
         { name: 'Location', value: 'http://b.test:8080/x' },
-        { name: 'Set-Cookie', value: REDACTED },
-        { name: 'X-Token', value: REDACTED },
+        { name: 'Set-Cookie', value: REDACTED.inspector },
+        { name: 'X-Token', value: REDACTED.inspector },
       ],
       body: null,
     });

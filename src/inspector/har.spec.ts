@@ -1,8 +1,8 @@
 import { BodyCapture } from '../exchange/index.js';
 import { ExchangeReport } from '../exchange/index.js';
+import { REDACTED } from '../http/redaction.js';
 import { harJsonPieces, toHar, type HarEntry, type HarLog } from './har.js';
 import type { InspectedExchange } from './inspected-exchange.js';
-import { REDACTED } from './inspector-views.js';
 import { fieldRedactor } from './redaction.js';
 
 const isSecret = fieldRedactor(['x-api-key']);
@@ -171,11 +171,11 @@ describe('toHar', () => {
     const { request, response } = entryOf(proxied);
     expect(request.headers).toEqual([
       { name: 'Host', value: 'a.test' },
-      { name: 'Cookie', value: REDACTED },
-      { name: 'X-API-Key', value: REDACTED },
+      { name: 'Cookie', value: REDACTED.inspector },
+      { name: 'X-API-Key', value: REDACTED.inspector },
       { name: 'Accept', value: '*/*' },
     ]);
-    expect(response.headers).toContainEqual({ name: 'Set-Cookie', value: REDACTED });
+    expect(response.headers).toContainEqual({ name: 'Set-Cookie', value: REDACTED.inspector });
     expect(request.cookies).toEqual([]);
     expect(response.cookies).toEqual([]);
     expect(JSON.stringify(toHar([proxied], options))).not.toMatch(/sid=|"k"/);

@@ -1,5 +1,4 @@
 export {
-  REDACTED,
   type BodyView,
   type ExchangeDetailView,
   type ExchangeFilter,

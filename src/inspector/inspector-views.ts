@@ -3,14 +3,11 @@
  * dashboard and the HAR export are built from these shapes.
  */
 
-/** A header field as shown: secret values replaced by {@link REDACTED}. */
+/** A header field as shown: secret values replaced by `REDACTED.inspector` (src/http/redaction.ts). */
 export interface FieldView {
   readonly name: string;
   readonly value: string;
 }
-
-/** The value shown in place of a redacted field's value. */
-export const REDACTED = '[redacted]';
 
 /** The kept first bytes of a body. */
 export interface BodyView {

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { REDACTED } from '../http/redaction.js';
 import type {
   BodyView,
   ExchangeDetailView,
@@ -50,7 +51,7 @@ export class FieldDto implements FieldView {
   @ApiProperty({ example: 'Content-Type' })
   name!: string;
 
-  @ApiProperty({ example: 'application/json', description: '`[redacted]` for secret fields.' })
+  @ApiProperty({ example: 'application/json', description: `\`${REDACTED.inspector}\` for secret fields.` })
   value!: string;
 }
 

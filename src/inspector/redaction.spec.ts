@@ -1,4 +1,4 @@
-import { REDACTED } from './inspector-views.js';
+import { REDACTED } from '../http/redaction.js';
 import { fieldRedactor, fieldViews } from './redaction.js';
 
 describe('fieldRedactor', () => {
@@ -27,9 +27,9 @@ describe('fieldViews', () => {
     const raw = ['Host', 'a.test', 'Cookie', 'sid=1', 'X-Api-Key', 'k', 'cookie', 'b=2'];
     expect(fieldViews(raw, fieldRedactor(['x-api-key']))).toEqual([
       { name: 'Host', value: 'a.test' },
-      { name: 'Cookie', value: REDACTED },
-      { name: 'X-Api-Key', value: REDACTED },
-      { name: 'cookie', value: REDACTED },
+      { name: 'Cookie', value: REDACTED.inspector },
+      { name: 'X-Api-Key', value: REDACTED.inspector },
+      { name: 'cookie', value: REDACTED.inspector },
     ]);
   });
 

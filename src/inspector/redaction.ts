@@ -1,4 +1,5 @@
-import { REDACTED, type FieldView } from './inspector-views.js';
+import { REDACTED } from '../http/redaction.js';
+import type { FieldView } from './inspector-views.js';
 
 /** Tells whether a header field's value must not be shown. */
 export type SecretField = (name: string) => boolean;
@@ -22,14 +23,14 @@ export function fieldRedactor(extra: readonly string[]): SecretField {
 
 /**
  * Node's raw field list (`[name, value, name, value, …]`) as `{name, value}` views, in order
- * and spelling, with the value of each secret field replaced by {@link REDACTED}. A dangling
+ * and spelling, with the value of each secret field replaced by `REDACTED.inspector`. A dangling
  * name without a value is dropped.
  */
 export function fieldViews(raw: readonly string[], isSecret: SecretField): FieldView[] {
   const views: FieldView[] = [];
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i];
-    views.push({ name, value: isSecret(name) ? REDACTED : raw[i + 1] });
+    views.push({ name, value: isSecret(name) ? REDACTED.inspector : raw[i + 1] });
   }
   return views;
 }

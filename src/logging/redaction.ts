@@ -1,6 +1,7 @@
 /**
- * Fields pino replaces with `[Redacted]` wherever a request or response is logged (pino-http's
- * `req` / `res` serializers): credentials and cookies of clients and operators.
+ * Fields pino replaces with `REDACTED.logField` (src/http/redaction.ts) wherever a request or
+ * response is logged (pino-http's `req` / `res` serializers): credentials and cookies of clients
+ * and operators.
  */
 export const REDACT_PATHS: readonly string[] = [
   'req.headers.authorization',

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { pino, stdSerializers } from 'pino';
 import type { DestinationStream, Logger, LoggerOptions, SerializedError } from 'pino';
 import type { HarpConfig } from '../config/index.js';
+import { REDACTED } from '../http/redaction.js';
 import type { HarpLoggingOptions } from './logging-options.js';
 import { REDACT_PATHS } from './redaction.js';
 import { SecretScrubber } from './secret-scrubber.js';
@@ -34,7 +35,7 @@ export function createHarpLogger(config: HarpConfig, options: HarpLoggingOptions
   const scrubber = SecretScrubber.of(config);
   const pinoOptions: LoggerOptions = {
     level: config.logLevel,
-    redact: { paths: [...REDACT_PATHS] },
+    redact: { paths: [...REDACT_PATHS], censor: REDACTED.logField },
     serializers: { err: scrubbedErrors(scrubber) },
     // Messages (Nest's `Logger` calls are strings) go through the scrubber; objects are covered
     // by `redact` and the error serializer.

@@ -1,4 +1,5 @@
-import { REDACTED, SecretScrubber } from './secret-scrubber.js';
+import { REDACTED } from '../http/redaction.js';
+import { SecretScrubber } from './secret-scrubber.js';
 
 describe('SecretScrubber', () => {
   const config = {
@@ -10,10 +11,10 @@ describe('SecretScrubber', () => {
 
   it('replaces every configured secret, every time it appears', () => {
     const scrubber = SecretScrubber.of(config);
-    expect(scrubber.scrub('key agent-key-1234567890 then agent-key-1234567890')).toBe(`key ${REDACTED} then ${REDACTED}`);
-    expect(scrubber.scrub('Bearer admin-token-abc')).toBe(`Bearer ${REDACTED}`);
-    expect(scrubber.scrub('rule web: web-team-secret')).toBe(`rule web: ${REDACTED}`);
-    expect(scrubber.scrub('AUTH failed for p@ss-word')).toBe(`AUTH failed for ${REDACTED}`);
+    expect(scrubber.scrub('key agent-key-1234567890 then agent-key-1234567890')).toBe(`key ${REDACTED.logText} then ${REDACTED.logText}`);
+    expect(scrubber.scrub('Bearer admin-token-abc')).toBe(`Bearer ${REDACTED.logText}`);
+    expect(scrubber.scrub('rule web: web-team-secret')).toBe(`rule web: ${REDACTED.logText}`);
+    expect(scrubber.scrub('AUTH failed for p@ss-word')).toBe(`AUTH failed for ${REDACTED.logText}`);
   });
 
   it('leaves text without secrets as it is (key ids included)', () => {
@@ -23,7 +24,7 @@ describe('SecretScrubber', () => {
 
   it('replaces a secret that contains another one whole', () => {
     const scrubber = new SecretScrubber(['abcdef', 'abcdef-longer']);
-    expect(scrubber.scrub('x abcdef-longer y abcdef')).toBe(`x ${REDACTED} y ${REDACTED}`);
+    expect(scrubber.scrub('x abcdef-longer y abcdef')).toBe(`x ${REDACTED.logText} y ${REDACTED.logText}`);
   });
 
   it('is empty without secrets', () => {

@@ -1,7 +1,5 @@
 import type { HarpConfig } from '../config/index.js';
-
-/** What a secret is replaced with. */
-export const REDACTED = '[REDACTED]';
+import { REDACTED } from '../http/redaction.js';
 
 /**
  * Replaces the configured secrets (agent keys, the admin token, Redis's password) wherever they
@@ -28,7 +26,7 @@ export class SecretScrubber {
   }
 
   scrub(text: string): string {
-    for (const secret of this.secrets) if (text.includes(secret)) text = text.replaceAll(secret, REDACTED);
+    for (const secret of this.secrets) if (text.includes(secret)) text = text.replaceAll(secret, REDACTED.logText);
     return text;
   }
 }

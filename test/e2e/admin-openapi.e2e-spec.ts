@@ -3,6 +3,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { connect } from '../../src/agent/connect.js';
 import type { HarpAgent } from '../../src/agent/harp-agent.js';
+import { eventually } from '../helpers/eventually.js';
 import { Harness, TEST_KEY } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
 import { startEmbeddedApp } from '../helpers/embedded-app.js';
@@ -260,10 +261,14 @@ describe('admin API in an application that imports HarpModule', () => {
     await send(`${base}/one`);
     await send(`${base}/two`);
     let totals: { requests: number } = { requests: 0 };
-    for (let i = 0; i < 50 && totals.requests < 2; i++) {
-      totals = JSON.parse((await send(`${base}/_harp/api/agents`)).body.toString())[0].totals;
-      if (totals.requests < 2) await new Promise((r) => setTimeout(r, 20));
-    }
+    await eventually(
+      async () => {
+        totals = JSON.parse((await send(`${base}/_harp/api/agents`)).body.toString())[0].totals;
+        return totals.requests >= 2;
+      },
+      1000,
+      'both requests in the totals',
+    );
     expect(totals.requests).toBe(2);
   });
 });

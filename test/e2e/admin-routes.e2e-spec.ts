@@ -1,4 +1,5 @@
 import type { HarpServer } from '../../src/server/harp-server.js';
+import { eventually } from '../helpers/eventually.js';
 import { Harness } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
 
@@ -97,7 +98,7 @@ describe('admin API: routes', () => {
     const agent = await h.agent(proxy, (_req, res) => res.end('ok'), { routes: [{ host: 'a.test', path: '/x' }] });
     expect((await routes(proxy)).map((r) => `${r.host}${r.path}`)).toEqual(['a.test/x']);
     await agent.close(100);
-    for (let i = 0; i < 50 && (await routes(proxy)).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await eventually(async () => (await routes(proxy)).length === 0, 1000, 'the route to go');
     expect(await routes(proxy)).toEqual([]);
   });
 });

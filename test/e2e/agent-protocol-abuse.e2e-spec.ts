@@ -9,9 +9,10 @@ import {
 } from '../../src/protocol/index.js';
 import type { ProtocolErrorCode } from '../../src/protocol/index.js';
 import type { HarpServer } from '../../src/server/harp-server.js';
+import { eventually } from '../helpers/eventually.js';
 import { Harness } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
-import { outcome, waitFor } from '../helpers/outcome-client.js';
+import { outcome } from '../helpers/outcome-client.js';
 import type { Outcome } from '../helpers/outcome-client.js';
 import { RawAgent } from '../helpers/raw-agent.js';
 import { proxyOpenStreams, proxySessions } from '../helpers/tunnels.js';
@@ -120,13 +121,13 @@ describe('an agent that breaks the protocol', () => {
   async function expectOthersUnharmed(proxy: HarpServer): Promise<void> {
     const good = await send(`${proxy.url}/good/after`);
     expect([good.status, good.body.toString()]).toEqual([200, 'good agent']);
-    await waitFor(() => proxySessions(proxy) === 1, 'the proxy to drop the broken agent');
+    await eventually(() => proxySessions(proxy) === 1, 2000, 'the proxy to drop the broken agent');
     const gone = await send(`${proxy.url}/raw/after`);
     expect([gone.status, gone.headers['x-harp-error']]).toEqual([404, 'no_route']);
     const health = await send(`${proxy.url}/_harp/healthz`);
     expect(health.status).toBe(200);
     expect(JSON.parse(health.body.toString())).toMatchObject({ status: 'ok', agents: 1 });
-    await waitFor(() => proxyOpenStreams(proxy) === 0, 'no stream left open');
+    await eventually(() => proxyOpenStreams(proxy) === 0, 2000, 'no stream left open');
   }
 
   it.each(CASES)('$name: closed with $close, others keep serving', async (c) => {
@@ -184,7 +185,7 @@ describe('an agent that breaks the protocol', () => {
     raw.send(encodeData(second.streamId, Buffer.from('ok'), true));
     expect(await honest).toMatchObject({ status: 200, complete: true, body: Buffer.from('ok') });
     expect(proxySessions(proxy)).toBe(2);
-    await waitFor(() => proxyOpenStreams(proxy) === 0, 'no stream left open');
+    await eventually(() => proxyOpenStreams(proxy) === 0, 2000, 'no stream left open');
   });
 
   it('bytes past the declared length after a complete body are dropped, not relayed', async () => {
@@ -197,7 +198,7 @@ describe('an agent that breaks the protocol', () => {
     raw.send(encodeData(streamId, Buffer.from('hello'), false));
     expect(await answer).toMatchObject({ status: 200, complete: true, body: Buffer.from('hello') });
     raw.send(encodeData(streamId, Buffer.from(' and more'), true));
-    await waitFor(() => proxyOpenStreams(proxy) === 0, 'the stream to be reset');
+    await eventually(() => proxyOpenStreams(proxy) === 0, 2000, 'the stream to be reset');
     expect(proxySessions(proxy)).toBe(2); // a lying body fails its stream, not the agent
   });
 

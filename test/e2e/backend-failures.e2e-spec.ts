@@ -1,8 +1,9 @@
 import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import { eventually, sleep } from '../helpers/eventually.js';
 import { Harness } from '../helpers/harness.js';
-import { outcome, sleep, waitFor } from '../helpers/outcome-client.js';
+import { outcome } from '../helpers/outcome-client.js';
 import { agentInternals, proxyOpenStreams, proxySessions } from '../helpers/tunnels.js';
 
 // docs/architecture.md, property 4, "Honest failure": a backend that dies before answering gives 502; one that dies
@@ -61,8 +62,8 @@ describe('backend failures', () => {
       const result = await outcome(`${proxy.url}/cut`, { timeoutMs: 5000 });
 
       expect(result.complete).toBe(false);
-      await waitFor(() => proxyOpenStreams(proxy) === 0, 'the proxy to forget the stream');
-      await waitFor(() => agentInternals(agent).tunnel.streams.size === 0, 'the agent to forget the stream');
+      await eventually(() => proxyOpenStreams(proxy) === 0, 2000, 'the proxy to forget the stream');
+      await eventually(() => agentInternals(agent).tunnel.streams.size === 0, 2000, 'the agent to forget the stream');
     });
   });
 
@@ -101,7 +102,7 @@ describe('backend failures', () => {
     expect(result.complete).toBe(false);
     expect(result.error?.message).not.toBe('client timeout');
     expect(result.body.length).toBe(KIB);
-    await waitFor(() => proxyOpenStreams(proxy) === 0, 'the proxy to forget the stream');
+    await eventually(() => proxyOpenStreams(proxy) === 0, 2000, 'the proxy to forget the stream');
   });
 
   it('answers 504 timeout after requestTimeoutMs and aborts the upstream request', async () => {
@@ -120,7 +121,7 @@ describe('backend failures', () => {
     expect(result.ms).toBeGreaterThanOrEqual(290);
     expect(result.ms).toBeLessThan(1500);
     await upstreamSawClose;
-    await waitFor(() => agentInternals(agent).tunnel.streams.size === 0, 'the agent to forget the stream');
+    await eventually(() => agentInternals(agent).tunnel.streams.size === 0, 2000, 'the agent to forget the stream');
     expect(proxyOpenStreams(proxy)).toBe(0);
   });
 
@@ -183,8 +184,8 @@ describe('backend failures', () => {
     body.destroy();
 
     expect([result.status, result.body.toString(), result.complete]).toEqual([413, 'too big for me', true]);
-    await waitFor(() => proxyOpenStreams(proxy) === 0, 'the proxy to forget the stream');
-    await waitFor(() => agentInternals(agent).tunnel.streams.size === 0, 'the agent to forget the stream');
+    await eventually(() => proxyOpenStreams(proxy) === 0, 2000, 'the proxy to forget the stream');
+    await eventually(() => agentInternals(agent).tunnel.streams.size === 0, 2000, 'the agent to forget the stream');
   });
 
   it('answers 502 upstream_error when the upstream refuses the connection', async () => {
@@ -210,7 +211,7 @@ describe('backend failures', () => {
     await once(socket, 'close');
     // The proxy learns of the close from TCP; one turn of its event loop is all it may need.
     // Heartbeats (5 s here) are not what removes it: the close itself must.
-    await waitFor(() => proxySessions(proxy) === 0, 'the proxy to drop the session', 500);
+    await eventually(() => proxySessions(proxy) === 0, 500, 'the proxy to drop the session');
     const result = await outcome(`${proxy.url}/x`, { timeoutMs: 2000 });
 
     expect(result.status).toBe(404);

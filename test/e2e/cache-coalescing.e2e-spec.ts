@@ -1,9 +1,9 @@
 import { request } from 'node:http';
 import { encodeData, encodeResponseHeadFrame } from '../../src/protocol/index.js';
 import { cacheRig, cacheStatus } from '../helpers/cache.js';
+import { sleep } from '../helpers/eventually.js';
 import { Harness } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
-import { sleep } from '../helpers/outcome-client.js';
 import { RawAgent } from '../helpers/raw-agent.js';
 
 // Request collapsing (RFC 9111 §4, src/cache/coalescer.ts): concurrent misses for one key wait

@@ -1,6 +1,6 @@
 import { cacheRig, cacheStatus } from '../helpers/cache.js';
+import { sleep } from '../helpers/eventually.js';
 import { Harness } from '../helpers/harness.js';
-import { sleep } from '../helpers/outcome-client.js';
 
 // RFC 9111 §4: a fresh stored response is served without the backend (§4.2), a stale one is
 // revalidated with its validator (§4.3) and freshened by a 304 (§4.3.4) or replaced by a 200

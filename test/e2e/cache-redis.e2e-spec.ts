@@ -4,9 +4,9 @@ import { HttpCacheStore } from '../../src/cache/index.js';
 import { REDIS_KEY_PREFIX } from '../../src/cache/redis-store.js';
 import type { HarpServer } from '../../src/server/harp-server.js';
 import { cacheStatus } from '../helpers/cache.js';
+import { eventually, sleep } from '../helpers/eventually.js';
 import { Harness } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
-import { sleep } from '../helpers/outcome-client.js';
 import { recordingUpstream } from '../helpers/recording-upstream.js';
 import { rawRedis, redisAvailableOrFail, TEST_REDIS_URL } from '../helpers/redis.js';
 
@@ -50,7 +50,7 @@ describeRedis('cache: shared through Redis', () => {
     const raw = await rawRedis();
     h.defer(() => raw.destroy());
     const redisKey = `${REDIS_KEY_PREFIX}http://${host}/blob`;
-    for (let i = 0; i < 100 && (await raw.exists(redisKey)) === 0; i++) await sleep(10);
+    await eventually(async () => (await raw.exists(redisKey)) !== 0, 1000, 'the entry in Redis');
     expect(await raw.exists(redisKey)).toBe(1);
 
     const hit = await send(`${second.url}/blob`, { headers: { host } });

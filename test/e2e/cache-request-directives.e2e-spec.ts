@@ -1,7 +1,7 @@
 import { cacheRig, cacheStatus } from '../helpers/cache.js';
 import type { CacheRig } from '../helpers/cache.js';
+import { sleep } from '../helpers/eventually.js';
 import { Harness } from '../helpers/harness.js';
-import { sleep } from '../helpers/outcome-client.js';
 
 // Request Cache-Control directives (RFC 9111 §5.2.1): what a client may ask of a cache.
 

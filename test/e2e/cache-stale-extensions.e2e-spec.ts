@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { cacheRig, cacheStatus } from '../helpers/cache.js';
+import { eventually, sleep } from '../helpers/eventually.js';
 import { Harness } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
-import { sleep, waitFor } from '../helpers/outcome-client.js';
 import { recordingUpstream } from '../helpers/recording-upstream.js';
 
 // RFC 5861: stale-while-revalidate serves a stale entry at once and refreshes it in the
@@ -36,7 +36,7 @@ describe('cache: stale-while-revalidate and stale-if-error', () => {
       expect(cacheStatus(res)).toMatch(/^HARP; hit; ttl=-\d+; detail=stale-while-revalidate$/);
     }
 
-    await waitFor(() => rig.hits('/swr') === 2, 'the background revalidation');
+    await eventually(() => rig.hits('/swr') === 2, 2000, 'the background revalidation');
     expect(rig.upstream.received[1]!.headers['if-none-match']).toBe('"v1"');
     await sleep(1000); // its answer arrives and is stored
 
@@ -57,7 +57,7 @@ describe('cache: stale-while-revalidate and stale-if-error', () => {
     await rig.request('/swr');
     await sleep(1200);
     expect(cacheStatus(await rig.request('/swr'))).toMatch(/detail=stale-while-revalidate/);
-    await waitFor(() => rig.hits('/swr') === 2, 'the background revalidation');
+    await eventually(() => rig.hits('/swr') === 2, 2000, 'the background revalidation');
     await sleep(100);
 
     const fresh = await rig.request('/swr');

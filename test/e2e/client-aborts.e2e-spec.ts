@@ -1,8 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import type { ClientRequest, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import { eventually, sleep } from '../helpers/eventually.js';
 import { Harness } from '../helpers/harness.js';
-import { sleep, waitFor } from '../helpers/outcome-client.js';
 import { agentInternals, proxyOpenStreams } from '../helpers/tunnels.js';
 
 // STYLE.md rule 7: every abort propagates to the other side. A client that goes away must
@@ -52,12 +52,12 @@ describe('client aborts', () => {
       res.on('data', (c: Buffer) => (received += c.length)),
     );
     client.end();
-    await waitFor(() => received >= 512 * KIB, 'half a MiB to arrive', 5000);
+    await eventually(() => received >= 512 * KIB, 5000, 'half a MiB to arrive');
     client.destroy();
 
     expect(await upstreamClosedEarly).toBe(true);
-    await waitFor(() => proxyOpenStreams(proxy) === 0, 'the proxy to forget the stream');
-    await waitFor(() => agentInternals(agent).tunnel.streams.size === 0, 'the agent to forget the stream');
+    await eventually(() => proxyOpenStreams(proxy) === 0, 2000, 'the proxy to forget the stream');
+    await eventually(() => agentInternals(agent).tunnel.streams.size === 0, 2000, 'the agent to forget the stream');
     // Nobody reads the upstream any more, so it stops writing.
     const writtenAfterAbort = written;
     await sleep(100);
@@ -81,13 +81,13 @@ describe('client aborts', () => {
     });
     const client = abortable(`${proxy.url}/upload`, 'POST');
     body.pipe(client);
-    await waitFor(() => upstreamReceived >= 512 * KIB, 'half a MiB to reach the upstream', 5000);
+    await eventually(() => upstreamReceived >= 512 * KIB, 5000, 'half a MiB to reach the upstream');
     client.destroy();
     body.destroy();
 
     expect(await upstreamAborted).toBe(true);
-    await waitFor(() => proxyOpenStreams(proxy) === 0, 'the proxy to forget the stream');
-    await waitFor(() => agentInternals(agent).tunnel.streams.size === 0, 'the agent to forget the stream');
+    await eventually(() => proxyOpenStreams(proxy) === 0, 2000, 'the proxy to forget the stream');
+    await eventually(() => agentInternals(agent).tunnel.streams.size === 0, 2000, 'the agent to forget the stream');
   });
 
   it('a client leaving before the response head aborts the upstream request', async () => {
@@ -102,12 +102,12 @@ describe('client aborts', () => {
 
     const client = abortable(`${proxy.url}/wait`);
     client.end();
-    await waitFor(() => arrived, 'the request to reach the upstream');
+    await eventually(() => arrived, 2000, 'the request to reach the upstream');
     client.destroy();
 
     expect(await upstreamAborted).toBe(true);
-    await waitFor(() => proxyOpenStreams(proxy) === 0, 'the proxy to forget the stream');
-    await waitFor(() => agentInternals(agent).tunnel.streams.size === 0, 'the agent to forget the stream');
+    await eventually(() => proxyOpenStreams(proxy) === 0, 2000, 'the proxy to forget the stream');
+    await eventually(() => agentInternals(agent).tunnel.streams.size === 0, 2000, 'the agent to forget the stream');
   });
 
   it('many clients leaving at once leave both tunnels empty and the agent serving', async () => {
@@ -123,11 +123,11 @@ describe('client aborts', () => {
 
     const clients = Array.from({ length: 50 }, () => abortable(`${proxy.url}/stall`));
     for (const client of clients) client.end();
-    await waitFor(() => started === 50, 'all requests to reach the upstream', 5000);
+    await eventually(() => started === 50, 5000, 'all requests to reach the upstream');
     for (const client of clients) client.destroy();
 
-    await waitFor(() => proxyOpenStreams(proxy) === 0, 'the proxy to forget every stream');
-    await waitFor(() => agentInternals(agent).tunnel.streams.size === 0, 'the agent to forget every stream');
+    await eventually(() => proxyOpenStreams(proxy) === 0, 2000, 'the proxy to forget every stream');
+    await eventually(() => agentInternals(agent).tunnel.streams.size === 0, 2000, 'the agent to forget every stream');
     const after = await new Promise<string>((resolve, reject) => {
       const req = httpRequest(`${proxy.url}/ok`, { agent: false }, (res) => {
         let text = '';
@@ -168,9 +168,9 @@ describe('client aborts', () => {
     });
     const clients = Array.from({ length: 40 }, () => abortable(`${proxy.url}/hit-and-run`));
     for (const client of clients) client.end();
-    await waitFor(() => arrived === clients.length, 'the requests to reach the proxy', 5000);
+    await eventually(() => arrived === clients.length, 5000, 'the requests to reach the proxy');
 
-    await waitFor(() => agentInternals(agent).tunnel.streams.size === 0, 'the agent to forget every stream');
+    await eventually(() => agentInternals(agent).tunnel.streams.size === 0, 2000, 'the agent to forget every stream');
     await sleep(500); // past the upstream's 300 ms answer time
     expect(servedToNobody).toBe(0);
     expect(seen).toBeLessThanOrEqual(clients.length);

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { eventually } from '../helpers/eventually.js';
 import { Harness } from '../helpers/harness.js';
-import { outcome, waitFor } from '../helpers/outcome-client.js';
+import { outcome } from '../helpers/outcome-client.js';
 import type { Outcome } from '../helpers/outcome-client.js';
 import { note } from '../helpers/report.js';
 import { agentInternals, proxyOpenStreams, proxySessions } from '../helpers/tunnels.js';
@@ -85,8 +86,8 @@ describe('concurrency over one agent connection', () => {
     expect(proxySessions(proxy)).toBe(1);
     expect(elapsedMs).toBeLessThan(15_000);
     note(`${COUNT} concurrent requests in ${Math.round(elapsedMs)} ms`);
-    await waitFor(() => proxyOpenStreams(proxy) === 0, 'the proxy to close every stream');
-    await waitFor(() => agentInternals(agent).tunnel.streams.size === 0, 'the agent to close every stream');
+    await eventually(() => proxyOpenStreams(proxy) === 0, 2000, 'the proxy to close every stream');
+    await eventually(() => agentInternals(agent).tunnel.streams.size === 0, 2000, 'the agent to close every stream');
   });
 
   it('clients that stop reading hold up nobody else on the connection', async () => {
@@ -110,7 +111,7 @@ describe('concurrency over one agent connection', () => {
       stalled.push(req);
     }
     h.defer(() => stalled.forEach((req) => req.destroy()));
-    await waitFor(() => heads === 20, 'the stalled downloads to start', 5000);
+    await eventually(() => heads === 20, 5000, 'the stalled downloads to start');
 
     const started = performance.now();
     const results = await Promise.all(
@@ -121,8 +122,8 @@ describe('concurrency over one agent connection', () => {
     expect(proxyOpenStreams(proxy)).toBe(20);
 
     stalled.forEach((req) => req.destroy());
-    await waitFor(() => proxyOpenStreams(proxy) === 0, 'the proxy to close the stalled streams');
-    await waitFor(() => agentInternals(agent).tunnel.streams.size === 0, 'the agent to close them');
+    await eventually(() => proxyOpenStreams(proxy) === 0, 2000, 'the proxy to close the stalled streams');
+    await eventually(() => agentInternals(agent).tunnel.streams.size === 0, 2000, 'the agent to close them');
   });
 
   it('answers 503 no_backend past maxStreamsPerAgent instead of queueing', async () => {
@@ -135,14 +136,14 @@ describe('concurrency over one agent connection', () => {
     await h.agent(proxy, upstream.url);
 
     const first = Array.from({ length: 3 }, (_, i) => outcome(`${proxy.url}/hold/${i}`, { timeoutMs: 5000 }));
-    await waitFor(() => held.length === 3, 'three requests at the upstream');
+    await eventually(() => held.length === 3, 2000, 'three requests at the upstream');
     const over = await outcome(`${proxy.url}/one-too-many`, { timeoutMs: 2000 });
     expect([over.status, over.headers['x-harp-error']]).toEqual([503, 'no_backend']);
 
     for (const res of held) res.end('done');
     expect((await Promise.all(first)).map((r) => r.status)).toEqual([200, 200, 200]);
     // The streams closed with their responses: the agent takes requests again.
-    await waitFor(() => proxyOpenStreams(proxy) === 0, 'the streams to close');
+    await eventually(() => proxyOpenStreams(proxy) === 0, 2000, 'the streams to close');
     const after = await outcome(`${proxy.url}/again`, { timeoutMs: 2000 });
     expect([after.status, after.body.toString()]).toEqual([200, 'free']);
   });

@@ -1,6 +1,7 @@
 import { ExchangeEvents } from '../../src/exchange/index.js';
 import { RegistrationService } from '../../src/registration/registration.service.js';
 import type { ExchangeReport } from '../../src/exchange/index.js';
+import { sleep } from '../helpers/eventually.js';
 import { Harness } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
 
@@ -21,7 +22,7 @@ describe('exchange reports', () => {
     await h.agent(proxy, upstream.url, { routes: [{ host: '*', path: '/api' }] });
     await send(`${proxy.url}/api/things?x=1`, { method: 'POST', body: 'abcd' });
     await send(`${proxy.url}/nowhere`);
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
 
     expect(reports).toHaveLength(2);
     const [post, missing] = reports;
@@ -49,7 +50,7 @@ describe('exchange reports', () => {
     await h.agent(proxy, upstream.url);
     await send(`${proxy.url}/c`);
     await send(`${proxy.url}/c`);
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     expect(reports.map((r) => [r.cache, r.status, r.bytesOut])).toEqual([
       ['uri-miss', 200, 6],
       ['hit', 200, 6],

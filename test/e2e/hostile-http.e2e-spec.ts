@@ -1,4 +1,5 @@
 import type { HarpServer } from '../../src/server/harp-server.js';
+import { sleep } from '../helpers/eventually.js';
 import { Harness } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
 import { rawExchange, requestText } from '../helpers/raw-http.js';
@@ -13,7 +14,6 @@ import type { RecordingUpstream } from '../helpers/recording-upstream.js';
 
 const MAX_BODY = 1024;
 const HEADERS_TIMEOUT_MS = 500;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('hostile HTTP from clients', () => {
   const h = new Harness();

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { HarpServer } from '../../src/server/harp-server.js';
 import { adminApi, eventually } from '../helpers/admin-api.js';
+import { sleep } from '../helpers/eventually.js';
 import { Harness } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
 
@@ -160,7 +161,7 @@ describe('admin API: inspector', () => {
   it('records nothing when turned off', async () => {
     const { proxy } = await setUp({ inspectorEnabled: false });
     await send(`${proxy.url}/x`);
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     expect(await list(proxy)).toMatchObject({ entries: [], held: 0 });
   });
 

@@ -1,4 +1,5 @@
 import { adminApi, eventually } from '../helpers/admin-api.js';
+import { sleep } from '../helpers/eventually.js';
 import { Harness, TEST_KEY } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
 import { SseReader } from '../helpers/sse-reader.js';
@@ -118,7 +119,7 @@ describe('admin API: live events under load', () => {
     await Promise.all(Array.from({ length: 300 }, (_, i) => send(`${proxy.url}/burst${i}`)));
     await eventually(async () => (await adminApi(proxy, 'GET', '/stats')).json.totals.requests === 300);
     // In a fresh tick, one more request goes out, preceded by the count of those left out.
-    await new Promise((r) => setTimeout(r, 150));
+    await sleep(150);
     await send(`${proxy.url}/after`);
     await reader.next('exchange', (d) => d.target === '/after');
 

@@ -1,10 +1,10 @@
 import { AccessLog } from '../../src/logging/access-log.js';
 import type { HarpServer } from '../../src/server/harp-server.js';
 import { startHarpServer } from '../../src/server/harp-server.js';
+import { eventually, sleep } from '../helpers/eventually.js';
 import { Harness, TEST_KEY } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
 import { LogCapture } from '../helpers/log-capture.js';
-import { sleep, waitFor } from '../helpers/outcome-client.js';
 
 // A file of its own: nestjs-pino keeps one root logger per process (see logging.e2e-spec.ts).
 describe('structured logs with accessLog off', () => {
@@ -23,7 +23,7 @@ describe('structured logs with accessLog off', () => {
     await h.agent(proxy, upstream.url);
     expect((await send(`${proxy.url}/a`, { headers: { 'x-request-id': 'trace-off-1' } })).status).toBe(200);
     expect((await send(`${proxy.url}/_harp/nope`, { headers: { 'x-request-id': 'trace-off-2' } })).status).toBe(404);
-    await waitFor(() => log.lines().some((l) => l.context === 'Registration'), 'a registration line');
+    await eventually(() => log.lines().some((l) => l.context === 'Registration'), 2000, 'a registration line');
     await sleep(50);
 
     expect(proxy.app.get(AccessLog).enabled).toBe(false);

@@ -2,10 +2,10 @@ import { connect } from '../../src/agent/connect.js';
 import { RegistrationService } from '../../src/registration/registration.service.js';
 import type { HarpServer } from '../../src/server/harp-server.js';
 import { startHarpServer } from '../../src/server/harp-server.js';
+import { eventually } from '../helpers/eventually.js';
 import { Harness, TEST_KEY } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
 import { LogCapture } from '../helpers/log-capture.js';
-import { waitFor } from '../helpers/outcome-client.js';
 
 const ADMIN_TOKEN = 'admin-token-for-logging-e2e';
 const CLIENT_CREDENTIAL = 'Basic Y2xpZW50OnMzY3JldA==';
@@ -38,7 +38,7 @@ describe('structured logs', () => {
 
   it('writes one JSON line per proxied request, with its id, status, route, agent and cache use', async () => {
     await send(`${proxy.url}/api/things?x=1`, { headers: { 'x-request-id': 'trace-e2e-1' } });
-    await waitFor(() => accessLines('trace-e2e-1').length > 0, 'the access line');
+    await eventually(() => accessLines('trace-e2e-1').length > 0, 2000, 'the access line');
     const lines = accessLines('trace-e2e-1');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
@@ -62,7 +62,7 @@ describe('structured logs', () => {
 
   it('logs refused requests too, with the error code and no route', async () => {
     await send(`${proxy.url}/nowhere`, { headers: { 'x-request-id': 'trace-e2e-404' } });
-    await waitFor(() => accessLines('trace-e2e-404').length > 0, 'the access line');
+    await eventually(() => accessLines('trace-e2e-404').length > 0, 2000, 'the access line');
     expect(accessLines('trace-e2e-404')[0]).toMatchObject({ status: 404, error: 'no_route' });
     expect(accessLines('trace-e2e-404')[0]).not.toHaveProperty('route');
   });
@@ -73,8 +73,8 @@ describe('structured logs', () => {
     // `/_harp/*` goes through Express, where pino-http logs the request with its headers.
     const admin = await send(`${proxy.url}/_harp/nope`, { headers: { ...headers, authorization: `Bearer ${ADMIN_TOKEN}`, 'x-request-id': 'trace-e2e-admin' } });
     expect(admin.status).toBe(404);
-    await waitFor(() => accessLines('trace-e2e-secret').length > 0, 'the access line');
-    await waitFor(() => log.lines().some((l) => l.reqId === 'trace-e2e-admin'), 'the /_harp request line');
+    await eventually(() => accessLines('trace-e2e-secret').length > 0, 2000, 'the access line');
+    await eventually(() => log.lines().some((l) => l.reqId === 'trace-e2e-admin'), 2000, 'the /_harp request line');
 
     const adminLines = log.lines().filter((l) => l.reqId === 'trace-e2e-admin' || l.requestId === 'trace-e2e-admin');
     expect(adminLines).toHaveLength(1); // pino-http's; the access log leaves `/_harp/*` to it
@@ -96,14 +96,14 @@ describe('structured logs', () => {
     expect(named.headers['x-request-id']).toBe('trace-e2e-named');
     const id = unnamed.headers['x-request-id'];
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    await waitFor(() => log.lines().some((l) => l.reqId === id), 'the line with the id the client got');
+    await eventually(() => log.lines().some((l) => l.reqId === id), 2000, 'the line with the id the client got');
     expect(log.lines().some((l) => l.reqId === 'trace-e2e-named')).toBe(true);
   });
 
   it('names the key rule an agent used, never the key, also when the key is refused', async () => {
     const refused = connect({ server: proxy.url, key: 'wrong-key-for-logging-e2e', handler: (_req, res) => res.end(), reconnect: false });
     await expect(refused).rejects.toMatchObject({ code: 'key_rejected' });
-    await waitFor(() => log.lines().some((l) => /presented an unknown key/.test(String(l.msg))), 'the refusal line');
+    await eventually(() => log.lines().some((l) => /presented an unknown key/.test(String(l.msg))), 2000, 'the refusal line');
 
     const registration = log.lines().filter((l) => l.context === 'Registration');
     expect(registration).toEqual(

@@ -6,9 +6,9 @@ import { connect } from '../../src/agent/connect.js';
 import { HarpModule } from '../../src/harp.module.js';
 import { HarpWsAdapter } from '../../src/server/harp-ws-adapter.js';
 import type { HarpServer } from '../../src/server/harp-server.js';
+import { eventually, sleep } from '../helpers/eventually.js';
 import { Harness, TEST_KEY } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
-import { sleep, waitFor } from '../helpers/outcome-client.js';
 import { parsePrometheusText, sampleValue } from '../helpers/prometheus-text.js';
 import type { Family } from '../helpers/prometheus-text.js';
 
@@ -24,11 +24,12 @@ async function scrape(base: string, headers: OutgoingHttpHeaders = {}): Promise<
 // Reports are published when the server side of a response closes, which can come just after
 // the client has read it: scrape until the expected count shows.
 async function scrapeWhen(proxy: HarpServer, name: string, labels: Record<string, string>, value: number): Promise<Map<string, Family>> {
-  let metrics = await scrape(proxy.url);
-  for (let i = 0; i < 50 && sampleValue(metrics, name, labels) !== value; i++) {
-    await sleep(20);
-    metrics = await scrape(proxy.url);
-  }
+  let metrics = new Map<string, Family>();
+  await eventually(
+    async () => sampleValue((metrics = await scrape(proxy.url)), name, labels) === value,
+    1000,
+    `${name} ${JSON.stringify(labels)} to be ${value}`,
+  );
   return metrics;
 }
 
@@ -94,7 +95,7 @@ describe('metrics at /_harp/metrics', () => {
     });
     await h.agent(proxy, upstream.url);
     const pending = Promise.all([send(`${proxy.url}/slow/1`), send(`${proxy.url}/slow/2`)]);
-    await waitFor(() => arrived === 2, 'both requests at the upstream');
+    await eventually(() => arrived === 2, 2000, 'both requests at the upstream');
     expect(sampleValue(await scrape(proxy.url), 'harp_active_streams')).toBe(2);
     release();
     await pending;
@@ -185,11 +186,12 @@ describe('metrics in an app that embeds HarpModule', () => {
     const agent = await connect({ server: base, key: TEST_KEY, handler: (_req, res) => res.end('hi'), reconnect: false });
     try {
       expect((await send(`${base}/hello`)).body.toString()).toBe('hi');
-      let m = await scrape(base);
-      for (let i = 0; i < 50 && sampleValue(m, 'harp_requests_total', { route: '*/', status_class: '2xx', cache: 'uri-miss' }) !== 1; i++) {
-        await sleep(20);
-        m = await scrape(base);
-      }
+      let m = new Map<string, Family>();
+      await eventually(
+        async () => sampleValue((m = await scrape(base)), 'harp_requests_total', { route: '*/', status_class: '2xx', cache: 'uri-miss' }) === 1,
+        1000,
+        'the request in the metrics',
+      );
       expect(sampleValue(m, 'harp_requests_total', { route: '*/', status_class: '2xx', cache: 'uri-miss' })).toBe(1);
       expect(sampleValue(m, 'harp_agents_connected')).toBe(1);
     } finally {

@@ -5,6 +5,7 @@ import { CloseCode, decodeFrame, encodeControl, FrameType, SUBPROTOCOL } from '.
 import type { AgentControl } from '../../src/protocol/index.js';
 import { RegistrationService } from '../../src/registration/registration.service.js';
 import type { HarpServer } from '../../src/server/harp-server.js';
+import { eventually, sleep } from '../helpers/eventually.js';
 import { outcome } from '../helpers/outcome-client.js';
 import { Harness, TEST_KEY } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
@@ -12,7 +13,6 @@ import { send } from '../helpers/http-client.js';
 const API_KEY = 'api-key-0123456789';
 const TEAM_A = 'team-a-key-0123456789';
 const TEAM_B = 'team-b-key-0123456789';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Closed {
   code: number;
@@ -26,14 +26,12 @@ interface Closed {
 class BareAgent {
   readonly controls: Array<Record<string, unknown>> = [];
   readonly closed: Promise<Closed>;
-  private readonly waiters: Array<() => void> = [];
 
   constructor(readonly socket: WebSocket) {
     socket.on('error', () => undefined); // closes are asserted through `closed`
     socket.on('message', (data: Buffer) => {
       const frame = decodeFrame(data);
       if (frame.type === FrameType.Control) this.controls.push(frame.message as Record<string, unknown>);
-      this.waiters.splice(0).forEach((w) => w());
     });
     this.closed = new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   }
@@ -56,16 +54,9 @@ class BareAgent {
   }
 
   async control(type: string, timeoutMs = 2000): Promise<Record<string, unknown>> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.controls.find((m) => m.type === type);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no ${type} control message within ${timeoutMs} ms`);
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, 50);
-      });
-    }
+    let found: Record<string, unknown> | undefined;
+    await eventually(() => (found = this.controls.find((m) => m.type === type)) !== undefined, timeoutMs, `a ${type} control message`);
+    return found!;
   }
 
   async register(key: string, routes: Array<{ host: string; path: string }>): Promise<Record<string, unknown>> {

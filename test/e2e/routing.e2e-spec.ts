@@ -1,5 +1,6 @@
 import type { AgentRoute } from '../../src/agent/agent-options.js';
 import type { HarpServer } from '../../src/server/harp-server.js';
+import { sleep } from '../helpers/eventually.js';
 import { Harness } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
 import { rawExchange, requestText } from '../helpers/raw-http.js';
@@ -120,7 +121,7 @@ describe('routing through the proxy', () => {
     const exact = await h.agent(proxy, (req, res) => res.end(`exact ${req.url}`), { routes: [{ host: 'x.example', path: '/' }] });
     expect(await chosen(proxy, 'x.example', '/')).toBe('exact');
     await exact.close(0);
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
     expect(await chosen(proxy, 'x.example', '/')).toBe('any');
   });
 });

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
+import { eventually, sleep } from '../helpers/eventually.js';
 import { Harness } from '../helpers/harness.js';
-import { outcome, waitFor } from '../helpers/outcome-client.js';
+import { outcome } from '../helpers/outcome-client.js';
 import { proxyOpenStreams } from '../helpers/tunnels.js';
 
 // docs/architecture.md property 3: "SSE delivered as it is produced". Each event must reach the client
@@ -27,15 +28,15 @@ describe('server-sent events', () => {
       onResponse: (res) => res.on('data', (c: Buffer) => received.push(c.toString())),
     });
 
-    await waitFor(() => received.join('').includes('data: first\n\n'), 'the first event', 2000);
+    await eventually(() => received.join('').includes('data: first\n\n'), 2000, 'the first event');
     // Still open: the backend has not ended, and the request timeout (1 s) must not apply to a
     // response whose head has arrived.
     expect(stream?.writableEnded).toBe(false);
     expect(received.join('')).toBe('id: 1\ndata: first\n\n');
 
-    await new Promise((resolve) => setTimeout(resolve, 1200));
+    await sleep(1200);
     stream!.write('id: 2\ndata: second\n\n');
-    await waitFor(() => received.join('').includes('data: second'), 'the second event', 2000);
+    await eventually(() => received.join('').includes('data: second'), 2000, 'the second event');
     expect(stream?.writableEnded).toBe(false);
 
     stream!.end('id: 3\ndata: last\n\n');
@@ -44,7 +45,7 @@ describe('server-sent events', () => {
     expect(result.headers['content-type']).toBe('text/event-stream');
     expect(result.complete).toBe(true);
     expect(result.body.toString()).toBe('id: 1\ndata: first\n\nid: 2\ndata: second\n\nid: 3\ndata: last\n\n');
-    await waitFor(() => proxyOpenStreams(proxy) === 0, 'the proxy to forget the stream');
+    await eventually(() => proxyOpenStreams(proxy) === 0, 2000, 'the proxy to forget the stream');
   });
 
   it('regression: delivers a response head before any body byte exists', async () => {
@@ -62,7 +63,7 @@ describe('server-sent events', () => {
 
     let headAt = 0;
     const done = outcome(`${proxy.url}/events`, { timeoutMs: 5000, onResponse: () => (headAt = Date.now()) });
-    await waitFor(() => headAt > 0, 'the response head', 2000);
+    await eventually(() => headAt > 0, 2000, 'the response head');
     expect(stream?.writableEnded).toBe(false);
 
     stream!.end('data: only\n\n');

@@ -70,16 +70,3 @@ export function outcome(url: string, options: OutcomeOptions = {}): Promise<Outc
     else body.pipe(req);
   });
 }
-
-/** Resolves after `ms`; the timer is unref'd so it never holds Jest open. */
-export const sleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, ms).unref());
-
-/** Polls `check` every 10 ms until it is true; rejects with `what` after `timeoutMs`. */
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}

@@ -1,8 +1,10 @@
+import { ParseError, Token, isInnerList, parseDictionary, type BareItem, type Dictionary } from 'structured-headers';
+
 /**
- * A strict parser for Structured Field Dictionaries (RFC 8941 §4.2.2), as targeted cache-control
- * fields need (RFC 9213 §2.1). Parameters are parsed (a malformed one fails the field) but not
- * returned: RFC 9213 says to ignore them. Any error fails the whole field, which the caller then
- * ignores as if it were absent.
+ * Structured Field Dictionaries (RFC 8941 §4.2.2) as targeted cache-control fields need them
+ * (RFC 9213 §2.1), over the `structured-headers` parser. Parameters are checked by the parser
+ * (a malformed one fails the field) but not returned: RFC 9213 says to ignore them. Any error
+ * fails the whole field, which the caller then ignores as if it were absent.
  */
 
 /** One member's value, with the Structured Field type it had on the wire. */
@@ -12,166 +14,57 @@ export type SfValue =
   | { readonly type: 'boolean'; readonly value: boolean }
   | { readonly type: 'bytes' | 'inner-list' };
 
-const LCALPHA = /[a-z]/;
-const ALPHA = /[A-Za-z]/;
-const DIGIT = /[0-9]/;
-const KEY_CHAR = /[a-z0-9_\-.*]/;
-const TCHAR = /[!#$%&'*+\-.^_`|~0-9A-Za-z:/]/;
-const BASE64_CHAR = /[A-Za-z0-9+/=]/;
-
-class ParseError extends Error {}
+/**
+ * RFC 9213 builds on RFC 8941, which has no Date (`@1`) or Display String (`%"x"`); the library
+ * parses RFC 9651, which added them, so a field holding one is failed here. The text is tested
+ * rather than the parsed result, which loses a member that a repeated key overwrote: outside
+ * strings, `@` and `%"` begin nothing else (neither occurs in a key, token or byte sequence).
+ */
+const RFC_9651_ONLY = /@|%"/;
 
 /** Parses a dictionary; undefined when the text is not one (RFC 8941 §4.2: parsing fails). */
 export function parseSfDictionary(text: string): Map<string, SfValue> | undefined {
+  let members: Dictionary;
   try {
-    return new Parser(text).dictionary();
+    members = parseDictionary(text);
   } catch (error) {
     if (error instanceof ParseError) return undefined;
     throw error;
   }
+  const outsideStrings = text.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+  if (RFC_9651_ONLY.test(outsideStrings)) return undefined;
+  const decimals = decimalMembers(outsideStrings);
+  const out = new Map<string, SfValue>();
+  for (const [key, member] of members) {
+    out.set(key, isInnerList(member) ? { type: 'inner-list' } : sfValue(member[0], decimals.has(key)));
+  }
+  return out;
 }
 
-class Parser {
-  private i = 0;
+function sfValue(item: BareItem, decimal: boolean): SfValue {
+  if (typeof item === 'number') return { type: decimal ? 'decimal' : 'integer', value: item };
+  if (typeof item === 'string') return { type: 'string', value: item };
+  if (typeof item === 'boolean') return { type: 'boolean', value: item };
+  if (item instanceof Token) return { type: 'token', value: item.toString() };
+  return { type: 'bytes' };
+}
 
-  constructor(private readonly s: string) {}
-
-  dictionary(): Map<string, SfValue> {
-    const out = new Map<string, SfValue>();
-    this.skip(' ');
-    while (this.i < this.s.length) {
-      const key = this.key();
-      let value: SfValue;
-      if (this.peek() === '=') {
-        this.i++;
-        value = this.itemOrInnerList();
-      } else {
-        value = { type: 'boolean', value: true };
-        this.parameters();
-      }
-      // A repeated key overwrites the earlier value (§4.2.2).
-      out.set(key, value);
-      this.skipOws();
-      if (this.i >= this.s.length) return out;
-      if (this.s[this.i++] !== ',') throw new ParseError();
-      this.skipOws();
-      if (this.i >= this.s.length) throw new ParseError();
-    }
-    return out;
+/**
+ * Keys whose (last) member value is written as a Decimal. The library returns both Integers and
+ * Decimals as JavaScript numbers, so `max-age=60.0` would look like the Integer 60, yet RFC 9213
+ * §2.1 gives `max-age` an Integer value and says a value of another type is not consumed.
+ *
+ * Only called on text the library accepted, with its strings blanked. There a comma can only
+ * separate dictionary members (tokens, byte sequences and inner lists hold none), and a member
+ * key follows each, so a member value is the text after `key=` there; parameters follow `;`.
+ */
+function decimalMembers(outsideStrings: string): Set<string> {
+  const decimals = new Set<string>();
+  const memberStart = /(?:^|,)[ \t]*([a-z*][a-z0-9_.*-]*)(=-?\d+\.)?/g;
+  for (const [, key, decimal] of outsideStrings.matchAll(memberStart)) {
+    // A repeated key overwrites the earlier value (RFC 8941 §4.2.2), so the last one decides.
+    if (decimal === undefined) decimals.delete(key!);
+    else decimals.add(key!);
   }
-
-  private itemOrInnerList(): SfValue {
-    if (this.peek() !== '(') {
-      const item = this.bareItem();
-      this.parameters();
-      return item;
-    }
-    this.i++;
-    for (;;) {
-      this.skip(' ');
-      if (this.peek() === ')') {
-        this.i++;
-        this.parameters();
-        return { type: 'inner-list' };
-      }
-      this.bareItem();
-      this.parameters();
-      const next = this.peek();
-      if (next !== ' ' && next !== ')') throw new ParseError();
-    }
-  }
-
-  private parameters(): void {
-    while (this.peek() === ';') {
-      this.i++;
-      this.skip(' ');
-      this.key();
-      if (this.peek() === '=') {
-        this.i++;
-        this.bareItem();
-      }
-    }
-  }
-
-  private key(): string {
-    const first = this.peek();
-    if (first === undefined || !(LCALPHA.test(first) || first === '*')) throw new ParseError();
-    const start = this.i++;
-    while (this.i < this.s.length && KEY_CHAR.test(this.s[this.i]!)) this.i++;
-    return this.s.slice(start, this.i);
-  }
-
-  private bareItem(): SfValue {
-    const c = this.peek();
-    if (c === undefined) throw new ParseError();
-    if (c === '-' || DIGIT.test(c)) return this.number();
-    if (c === '"') return this.string();
-    if (c === ':') return this.bytes();
-    if (c === '?') return this.boolean();
-    if (ALPHA.test(c) || c === '*') return this.token();
-    throw new ParseError();
-  }
-
-  private number(): SfValue {
-    const match = /^(-?)(\d+)(?:\.(\d+))?/.exec(this.s.slice(this.i));
-    if (!match) throw new ParseError();
-    const [text, , whole, fraction] = match;
-    if (fraction === undefined ? whole!.length > 15 : whole!.length > 12 || fraction.length > 3) {
-      throw new ParseError();
-    }
-    this.i += text!.length;
-    return { type: fraction === undefined ? 'integer' : 'decimal', value: Number(text) };
-  }
-
-  private string(): SfValue {
-    this.i++;
-    let value = '';
-    while (this.i < this.s.length) {
-      const c = this.s[this.i++]!;
-      if (c === '\\') {
-        const escaped = this.s[this.i++];
-        if (escaped !== '"' && escaped !== '\\') throw new ParseError();
-        value += escaped;
-      } else if (c === '"') {
-        return { type: 'string', value };
-      } else {
-        const code = c.charCodeAt(0);
-        if (code < 0x20 || code > 0x7e) throw new ParseError();
-        value += c;
-      }
-    }
-    throw new ParseError();
-  }
-
-  private token(): SfValue {
-    const start = this.i++;
-    while (this.i < this.s.length && TCHAR.test(this.s[this.i]!)) this.i++;
-    return { type: 'token', value: this.s.slice(start, this.i) };
-  }
-
-  private bytes(): SfValue {
-    this.i++;
-    while (this.i < this.s.length && BASE64_CHAR.test(this.s[this.i]!)) this.i++;
-    if (this.s[this.i++] !== ':') throw new ParseError();
-    return { type: 'bytes' };
-  }
-
-  private boolean(): SfValue {
-    const c = this.s[this.i + 1];
-    if (c !== '0' && c !== '1') throw new ParseError();
-    this.i += 2;
-    return { type: 'boolean', value: c === '1' };
-  }
-
-  private peek(): string | undefined {
-    return this.s[this.i];
-  }
-
-  private skip(char: string): void {
-    while (this.s[this.i] === char) this.i++;
-  }
-
-  private skipOws(): void {
-    while (this.s[this.i] === ' ' || this.s[this.i] === '\t') this.i++;
-  }
+  return decimals;
 }

@@ -74,6 +74,8 @@ describe('freshnessControl (RFC 9213 §2.1)', () => {
     ['max-age=1.5', undefined],
     ['max-age="600"', undefined],
     ['max-age=-1', undefined],
+    ['max-age=60.0', undefined],
+    ['max-age=60.0, max-age=60', 'max-age=60'],
     ['max-age=60;unit=s', 'max-age=60'],
     ['no-store="yes"', undefined],
     ['private="set-cookie"', 'private="set-cookie"'],
@@ -98,6 +100,7 @@ describe('parseSfDictionary (RFC 8941 §4.2.2)', () => {
     ['a;p=1;q, b=2;r="s"', { a: true, b: 2 }],
     ['a=123456789012345', { a: 123456789012345 }],
     ['a=-1.125', { a: -1.125 }],
+    ['a="@ %\\"x\\""', { a: '@ %"x"' }],
   ])('parses %j', (text, expected) => {
     const parsed = parseSfDictionary(text);
     expect(parsed && Object.fromEntries([...parsed].map(([k, v]) => [k, 'value' in v ? v.value : v.type]))).toEqual(
@@ -120,6 +123,13 @@ describe('parseSfDictionary (RFC 8941 §4.2.2)', () => {
     'a=:abc',
     '1a=1',
     'a=é',
+    // RFC 9651 types are not RFC 8941's, even on a member a repeated key overwrites.
+    'a=@1',
+    'a=%"x"',
+    'a, b;p=@1',
+    'a=%"x", a=1',
+    // RFC 8941 §4.2.7: parsing fails when base64 decoding does.
+    'a=:a:',
   ])('fails on %j', (text) => {
     expect(parseSfDictionary(text)).toBeUndefined();
   });
