@@ -26,8 +26,8 @@ import { fetchFromBackend } from './background-fetch.js';
 import type { CacheFill, CacheMiss, CacheRevalidation, CachedForward } from './cache-lookup.js';
 import { FillTap } from './fill-tap.js';
 import { ProxyError } from './proxy-errors.js';
-import { sendErrorPage } from './proxy-exchange.js';
-import type { ExchangeObserver, HeadDirective } from './proxy-exchange.js';
+import { sendErrorPage } from './error-page.js';
+import type { ExchangeObserver, HeadDirective } from './exchange-observer.js';
 import { declaredLength } from '../http/response-length.js';
 
 // On a miss the cache fetches the whole response to store it; the client's own validators are
