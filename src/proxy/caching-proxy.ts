@@ -261,8 +261,8 @@ export class CachingProxy {
       this.maxObjectBytes,
       (body) => {
         const entry = createCachedResponse(response, body, verdict.policy);
-        const write = { primaryKey: key, headers: request.headers, entry, vary: verdict.vary, ttlMs: verdict.ttlMs, index: found.index };
-        storeVariant(this.store, write)
+        const { vary, ttlMs } = verdict;
+        storeVariant(this.store, { primaryKey: key, headers: request.headers, entry, vary, ttlMs, index: found.index })
           .catch((err: Error) => this.logger.warn(`storing ${key} failed: ${err.message}`))
           .finally(done);
       },
@@ -295,8 +295,8 @@ export class CachingProxy {
           const verdict = storageVerdict(get, response, fetched.body.length, { maxObjectBytes: this.maxObjectBytes, ...f.route });
           if (verdict.store) {
             const fresh = createCachedResponse(response, fetched.body, verdict.policy);
-            const write = { primaryKey: key, headers: get.headers, entry: fresh, vary: verdict.vary, ttlMs: verdict.ttlMs, index: found.index };
-            await storeVariant(this.store, write);
+            const { vary, ttlMs } = verdict;
+            await storeVariant(this.store, { primaryKey: key, headers: get.headers, entry: fresh, vary, ttlMs, index: found.index });
           }
         }
       })
