@@ -28,16 +28,16 @@ function bodyOf(lookup: Awaited<ReturnType<typeof lookupVariant>>): string {
 describe('variants (RFC 9111 §4.1)', () => {
   it('stores a response without Vary under the primary key', async () => {
     const store = memoryStore();
-    expect(await storeVariant(store, PRIMARY, GZIP, entry('plain'), [], 60_000)).toBe(true);
+    expect(await storeVariant(store, { primaryKey: PRIMARY, headers: GZIP, entry: entry('plain'), vary: [], ttlMs: 60_000 })).toBe(true);
     expect(await lookupVariant(store, PRIMARY, BR)).toMatchObject({ key: PRIMARY });
   });
 
   it('selects each variant by the request\'s values of the Vary fields', async () => {
     const store = memoryStore();
-    await storeVariant(store, PRIMARY, GZIP, entry('gzip'), ['accept-encoding'], 60_000);
+    await storeVariant(store, { primaryKey: PRIMARY, headers: GZIP, entry: entry('gzip'), vary: ['accept-encoding'], ttlMs: 60_000 });
     const first = await lookupVariant(store, PRIMARY, BR);
     expect(bodyOf(first)).toBe('vary-miss');
-    await storeVariant(store, PRIMARY, BR, entry('br'), ['accept-encoding'], 60_000, first.index);
+    await storeVariant(store, { primaryKey: PRIMARY, headers: BR, entry: entry('br'), vary: ['accept-encoding'], ttlMs: 60_000, index: first.index });
     expect(bodyOf(await lookupVariant(store, PRIMARY, GZIP))).toBe('gzip');
     expect(bodyOf(await lookupVariant(store, PRIMARY, BR))).toBe('br');
     expect(bodyOf(await lookupVariant(store, PRIMARY, {}))).toBe('vary-miss');
@@ -46,7 +46,7 @@ describe('variants (RFC 9111 §4.1)', () => {
 
   it('keeps variant keys under the primary key, separated by a line feed', async () => {
     const store = memoryStore();
-    await storeVariant(store, PRIMARY, GZIP, entry('gzip'), ['accept-encoding'], 60_000);
+    await storeVariant(store, { primaryKey: PRIMARY, headers: GZIP, entry: entry('gzip'), vary: ['accept-encoding'], ttlMs: 60_000 });
     const found = await lookupVariant(store, PRIMARY, GZIP);
     expect(found.entry && found.key).toBe(variantKey(PRIMARY, found.index!, GZIP));
     expect(found.entry && found.key.startsWith(`${PRIMARY}\n`)).toBe(true);
@@ -55,9 +55,9 @@ describe('variants (RFC 9111 §4.1)', () => {
   it('extends the index to outlive its longest-lived variant', async () => {
     const store = memoryStore();
     const now = Date.now();
-    await storeVariant(store, PRIMARY, GZIP, entry('gzip'), ['accept-encoding'], 1_000, undefined, now);
+    await storeVariant(store, { primaryKey: PRIMARY, headers: GZIP, entry: entry('gzip'), vary: ['accept-encoding'], ttlMs: 1_000, now });
     const { index } = await lookupVariant(store, PRIMARY, BR);
-    await storeVariant(store, PRIMARY, BR, entry('br'), ['accept-encoding'], 60_000, index, now);
+    await storeVariant(store, { primaryKey: PRIMARY, headers: BR, entry: entry('br'), vary: ['accept-encoding'], ttlMs: 60_000, index, now });
     const stored = (await store.get(PRIMARY)) as VariantIndex;
     expect(isVariantIndex(stored)).toBe(true);
     expect(stored.gen).toBe(index!.gen);
@@ -66,16 +66,16 @@ describe('variants (RFC 9111 §4.1)', () => {
 
   it('a response that stops varying replaces the index', async () => {
     const store = memoryStore();
-    await storeVariant(store, PRIMARY, GZIP, entry('gzip'), ['accept-encoding'], 60_000);
-    await storeVariant(store, PRIMARY, GZIP, entry('plain'), [], 60_000);
+    await storeVariant(store, { primaryKey: PRIMARY, headers: GZIP, entry: entry('gzip'), vary: ['accept-encoding'], ttlMs: 60_000 });
+    await storeVariant(store, { primaryKey: PRIMARY, headers: GZIP, entry: entry('plain'), vary: [], ttlMs: 60_000 });
     expect(bodyOf(await lookupVariant(store, PRIMARY, GZIP))).toBe('plain');
   });
 
   it('other Vary names start a new index', async () => {
     const store = memoryStore();
-    await storeVariant(store, PRIMARY, GZIP, entry('gzip'), ['accept-encoding'], 60_000);
+    await storeVariant(store, { primaryKey: PRIMARY, headers: GZIP, entry: entry('gzip'), vary: ['accept-encoding'], ttlMs: 60_000 });
     const { index } = await lookupVariant(store, PRIMARY, GZIP);
-    await storeVariant(store, PRIMARY, GZIP, entry('lang'), ['accept-encoding', 'accept-language'], 60_000, index);
+    await storeVariant(store, { primaryKey: PRIMARY, headers: GZIP, entry: entry('lang'), vary: ['accept-encoding', 'accept-language'], ttlMs: 60_000, index });
     const now = (await store.get(PRIMARY)) as VariantIndex;
     expect(now.vary).toEqual(['accept-encoding', 'accept-language']);
     expect(now.gen).not.toBe(index!.gen);
@@ -84,20 +84,20 @@ describe('variants (RFC 9111 §4.1)', () => {
 
   it('regression: a variant stored before an invalidation never comes back with a new index (§4.4)', async () => {
     const store = memoryStore();
-    await storeVariant(store, PRIMARY, GZIP, entry('old gzip'), ['accept-encoding'], 60_000);
+    await storeVariant(store, { primaryKey: PRIMARY, headers: GZIP, entry: entry('old gzip'), vary: ['accept-encoding'], ttlMs: 60_000 });
     const { index } = await lookupVariant(store, PRIMARY, BR);
-    await storeVariant(store, PRIMARY, BR, entry('old br'), ['accept-encoding'], 60_000, index);
+    await storeVariant(store, { primaryKey: PRIMARY, headers: BR, entry: entry('old br'), vary: ['accept-encoding'], ttlMs: 60_000, index });
     await invalidate(store, [PRIMARY]);
     expect(bodyOf(await lookupVariant(store, PRIMARY, BR))).toBe('uri-miss');
     // After the PUT, a fresh gzip variant is stored: the old br variant must stay unreachable.
-    await storeVariant(store, PRIMARY, GZIP, entry('new gzip'), ['accept-encoding'], 60_000);
+    await storeVariant(store, { primaryKey: PRIMARY, headers: GZIP, entry: entry('new gzip'), vary: ['accept-encoding'], ttlMs: 60_000 });
     expect(bodyOf(await lookupVariant(store, PRIMARY, GZIP))).toBe('new gzip');
     expect(bodyOf(await lookupVariant(store, PRIMARY, BR))).toBe('vary-miss');
   });
 
   it('reports a failed variant write as not stored', async () => {
     const store = memoryStore();
-    expect(await storeVariant(store, PRIMARY, GZIP, entry('x'), ['accept-encoding'], 0)).toBe(false);
+    expect(await storeVariant(store, { primaryKey: PRIMARY, headers: GZIP, entry: entry('x'), vary: ['accept-encoding'], ttlMs: 0 })).toBe(false);
     expect(await store.get(PRIMARY)).toBeUndefined();
   });
 });

@@ -42,6 +42,21 @@ export async function lookupVariant(
   return { entry: variant, key, index: value };
 }
 
+/** One response to store for one request ({@link storeVariant}). */
+export interface VariantWrite {
+  readonly primaryKey: string;
+  /** The request's fields as forwarded to the backend: the ones `Vary` selects on. */
+  readonly headers: IncomingHttpHeaders;
+  readonly entry: CachedResponse;
+  /** The verdict's lowercased, sorted `Vary` names (`storageVerdict`). */
+  readonly vary: readonly string[];
+  readonly ttlMs: number;
+  /** The index the lookup found, if any. */
+  readonly index?: VariantIndex;
+  /** @default Date.now() */
+  readonly now?: number;
+}
+
 /**
  * Stores a response under the primary key, or as a variant when it varies. `index` is the one
  * the lookup found, if any: it is reused while the `Vary` names are the same, so that sibling
@@ -49,19 +64,10 @@ export async function lookupVariant(
  * A response whose `Vary` names differ, or that no longer varies, starts over: older variants
  * become unreachable and expire.
  *
- * @param vary the verdict's lowercased, sorted `Vary` names (`storageVerdict`)
  * @returns whether the response was stored (and, for a variant, its index)
  */
-export async function storeVariant(
-  store: HttpCacheStore,
-  primaryKey: string,
-  headers: IncomingHttpHeaders,
-  entry: CachedResponse,
-  vary: readonly string[],
-  ttlMs: number,
-  index?: VariantIndex,
-  now = Date.now(),
-): Promise<boolean> {
+export async function storeVariant(store: HttpCacheStore, write: VariantWrite): Promise<boolean> {
+  const { primaryKey, headers, entry, vary, ttlMs, index, now = Date.now() } = write;
   if (vary.length === 0) return store.set(primaryKey, entry, ttlMs);
   const current =
     index !== undefined && index.expiresAt > now && sameNames(index.vary, vary)

@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import {
   applyRevalidation,
   cacheKey,
@@ -21,41 +20,15 @@ import {
   storeVariant,
   UncacheableMemo,
 } from '../cache/index.js';
-import type {
-  CachedResponse,
-  CacheRequest,
-  CacheStatus,
-  ConditionalFields,
-  NotStoredReason,
-  RouteCacheOptions,
-  VariantLookup,
-} from '../cache/index.js';
+import type { CachedResponse, CacheRequest, CacheStatus, ConditionalFields, NotStoredReason } from '../cache/index.js';
 import { HarpConfig } from '../config/index.js';
-import type { ResponseHead } from '../protocol/index.js';
-import type { TunnelBackend } from '../registration/tunnel-backend.js';
 import { fetchFromBackend } from './background-fetch.js';
+import type { CacheFill, CacheMiss, CacheRevalidation, CachedForward } from './cache-lookup.js';
 import { FillTap } from './fill-tap.js';
 import { ProxyError } from './proxy-errors.js';
-import { sendErrorPage } from './proxy-exchange.js';
-import type { ExchangeObserver, HeadDirective, ProxyExchange } from './proxy-exchange.js';
+import { sendErrorPage } from './error-page.js';
+import type { ExchangeObserver, HeadDirective } from './exchange-observer.js';
 import { declaredLength } from '../http/response-length.js';
-
-
-/** One request on its way through the cache. */
-export interface CachedForward {
-  readonly exchange: ProxyExchange;
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
-  readonly backend: TunnelBackend;
-  /** The host the request was routed on, and its origin-form target. */
-  readonly host: string | undefined;
-  readonly target: string;
-  readonly scheme: 'http' | 'https';
-  readonly hasBody: boolean;
-  readonly route: RouteCacheOptions;
-  /** Request fields as forwarded (the ones `Vary` selects on). */
-  readonly headers: IncomingHttpHeaders;
-}
 
 // On a miss the cache fetches the whole response to store it; the client's own validators are
 // answered from the stored response afterwards, not passed on to select a 304 it can't store.
@@ -131,7 +104,7 @@ export class CachingProxy {
       // Its latest response could not be stored, so nothing is stored for it: no lookup, and no
       // waiting behind other misses.
       f.exchange.report.cache = 'uri-miss';
-      return this.forwardMiss(f, key, request, { miss: 'uri-miss' }, 'uri-miss', undefined, undefined);
+      return this.forwardMiss({ f, key, request, found: { miss: 'uri-miss' }, fwd: 'uri-miss' });
     }
 
     let found = await lookupVariant(this.store, key, request.headers);
@@ -152,18 +125,19 @@ export class CachingProxy {
     if (f.res.destroyed) return release?.();
 
     f.exchange.report.cache = decision.kind === 'miss' || decision.kind === 'revalidate' ? decision.fwd : 'hit';
+    const lookup = { f, key, request, found };
     switch (decision.kind) {
       case 'hit':
         return this.serve(f, found.entry!, { hit: true, ttl: decision.ttl, detail: decision.stale ? 'stale' : undefined });
       case 'stale-while-revalidate':
         this.serve(f, found.entry!, { hit: true, ttl: decision.ttl, detail: 'stale-while-revalidate' });
-        return this.revalidateInBackground(f, key, request, found, decision.conditional);
+        return this.revalidateInBackground({ ...lookup, entry: found.entry!, conditional: decision.conditional });
       case 'unsatisfiable':
         return sendErrorPage(f.res, new ProxyError('not_cached'), f.exchange.requestId, statusFields({ fwd: 'miss', detail: 'only-if-cached' }));
       case 'revalidate':
-        return this.forwardRevalidation(f, key, request, found, decision.fwd, decision.conditional);
+        return this.forwardRevalidation({ ...lookup, entry: found.entry!, conditional: decision.conditional }, decision.fwd);
       case 'miss':
-        return this.forwardMiss(f, key, request, found, decision.fwd, release, collapsed);
+        return this.forwardMiss({ ...lookup, fwd: decision.fwd, release, collapsed });
     }
   }
 
@@ -200,21 +174,14 @@ export class CachingProxy {
   }
 
   /** Nothing usable stored: fetch it for this client and store it on the way through. */
-  private forwardMiss(
-    f: CachedForward,
-    key: string,
-    request: CacheRequest,
-    found: VariantLookup,
-    fwd: 'uri-miss' | 'vary-miss' | 'miss',
-    release: (() => void) | undefined,
-    collapsed: boolean | undefined,
-  ): void {
+  private forwardMiss(miss: CacheMiss): void {
+    const { f, request, fwd, release, collapsed } = miss;
     let tap: FillTap | undefined;
     const done = (): void => release?.();
     const observer: ExchangeObserver = {
       errorFields: statusFields({ fwd, collapsed }),
       onHead: (head, raw) => {
-        const directive = this.fill(f, key, request, found, head, raw, { fwd, collapsed }, done);
+        const directive = this.fill({ lookup: miss, head, raw, status: { fwd, collapsed }, done });
         tap = directive.tap;
         // Nothing will be stored: waiting requests go to the backend now, not when this
         // response ends (a long download or stream would hold them for the whole wait).
@@ -231,15 +198,8 @@ export class CachingProxy {
   }
 
   /** A stale or client-refused entry: ask the backend whether it is still current. */
-  private forwardRevalidation(
-    f: CachedForward,
-    key: string,
-    request: CacheRequest,
-    found: VariantLookup,
-    fwd: 'stale' | 'request',
-    conditional: ConditionalFields,
-  ): void {
-    const entry = found.entry!;
+  private forwardRevalidation(revalidation: CacheRevalidation, fwd: 'stale' | 'request'): void {
+    const { f, key, request, found, entry, conditional } = revalidation;
     const observer: ExchangeObserver = {
       errorFields: statusFields({ fwd }),
       onHead: (head, raw): HeadDirective => {
@@ -248,7 +208,14 @@ export class CachingProxy {
         switch (outcome.kind) {
           case 'not-modified':
             if (outcome.ttlMs > 0) {
-              void storeVariant(this.store, key, request.headers, outcome.entry, found.index?.vary ?? [], outcome.ttlMs, found.index);
+              void storeVariant(this.store, {
+                primaryKey: key,
+                headers: request.headers,
+                entry: outcome.entry,
+                vary: found.index?.vary ?? [],
+                ttlMs: outcome.ttlMs,
+                index: found.index,
+              });
             }
             this.serve(f, outcome.entry, { fwd, fwdStatus: 304, ttl: freshnessTtl(outcome.entry.policy, now) });
             return { answered: true };
@@ -258,7 +225,7 @@ export class CachingProxy {
             this.serve(f, entry, { fwd, fwdStatus: head.status, detail: 'stale-if-error' });
             return { answered: true };
           case 'modified':
-            return this.fill(f, key, request, found, head, raw, { fwd }, () => undefined);
+            return this.fill({ lookup: revalidation, head, raw, status: { fwd }, done: () => undefined });
         }
       },
       onFailure: () => {
@@ -274,16 +241,8 @@ export class CachingProxy {
    * Judges a forwarded response and, when it may be stored, returns a tap that stores the body
    * once it arrived whole. `done` runs when storing is over (or did not start).
    */
-  private fill(
-    f: CachedForward,
-    key: string,
-    request: CacheRequest,
-    found: VariantLookup,
-    head: ResponseHead,
-    raw: readonly string[],
-    status: { fwd: 'uri-miss' | 'vary-miss' | 'miss' | 'stale' | 'request'; collapsed?: boolean },
-    done: () => void,
-  ): HeadDirective & { tap?: FillTap } {
+  private fill({ lookup, head, raw, status, done }: CacheFill): HeadDirective & { tap?: FillTap } {
+    const { f, key, request, found } = lookup;
     const response = { status: head.status, reason: head.reason, headers: [...raw] };
     const length = declaredLength(response.headers) ?? undefined;
     // One clock reading for the verdict and the `ttl` it reports: read twice, a millisecond
@@ -302,7 +261,8 @@ export class CachingProxy {
       this.maxObjectBytes,
       (body) => {
         const entry = createCachedResponse(response, body, verdict.policy);
-        storeVariant(this.store, key, request.headers, entry, verdict.vary, verdict.ttlMs, found.index)
+        const { vary, ttlMs } = verdict;
+        storeVariant(this.store, { primaryKey: key, headers: request.headers, entry, vary, ttlMs, index: found.index })
           .catch((err: Error) => this.logger.warn(`storing ${key} failed: ${err.message}`))
           .finally(done);
       },
@@ -313,16 +273,9 @@ export class CachingProxy {
   }
 
   /** `stale-while-revalidate`: the client has its answer; refresh the entry once, off its path. */
-  private revalidateInBackground(
-    f: CachedForward,
-    key: string,
-    request: CacheRequest,
-    found: VariantLookup,
-    conditional: ConditionalFields,
-  ): void {
+  private revalidateInBackground({ f, key, request, found, entry, conditional }: CacheRevalidation): void {
     if (this.revalidating.has(key)) return;
     this.revalidating.add(key);
-    const entry = found.entry!;
     const get: CacheRequest = { method: 'GET', headers: request.headers };
     const head = { ...f.exchange.requestHead(f.target, conditional), method: 'GET' };
     fetchFromBackend(f.backend, head, this.maxObjectBytes, this.requestTimeoutMs)
@@ -330,12 +283,20 @@ export class CachingProxy {
         const response = { status: fetched.status, reason: fetched.reason, headers: fetched.fields };
         const outcome = applyRevalidation(get, entry, response, f.route);
         if (outcome.kind === 'not-modified' && outcome.ttlMs > 0) {
-          await storeVariant(this.store, key, get.headers, outcome.entry, found.index?.vary ?? [], outcome.ttlMs, found.index);
+          await storeVariant(this.store, {
+            primaryKey: key,
+            headers: get.headers,
+            entry: outcome.entry,
+            vary: found.index?.vary ?? [],
+            ttlMs: outcome.ttlMs,
+            index: found.index,
+          });
         } else if (outcome.kind === 'modified' && fetched.body && fetched.status !== 304) {
           const verdict = storageVerdict(get, response, fetched.body.length, { maxObjectBytes: this.maxObjectBytes, ...f.route });
           if (verdict.store) {
             const fresh = createCachedResponse(response, fetched.body, verdict.policy);
-            await storeVariant(this.store, key, get.headers, fresh, verdict.vary, verdict.ttlMs, found.index);
+            const { vary, ttlMs } = verdict;
+            await storeVariant(this.store, { primaryKey: key, headers: get.headers, entry: fresh, vary, ttlMs, index: found.index });
           }
         }
       })

@@ -1,4 +1,4 @@
-import type { BodyTap } from './proxy-exchange.js';
+import type { BodyTap } from './exchange-observer.js';
 
 /**
  * Copies a response body aside while it streams to the client, so that the cache can store it

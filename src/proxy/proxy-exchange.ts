@@ -16,113 +16,94 @@ import type { ExchangeReport } from '../exchange/index.js';
 import { closeAfterResponse } from './lingering-close.js';
 import type { ProxySettings } from './proxy-settings.js';
 import { declaredLength } from '../http/response-length.js';
-
-/** Fields to take out of and put into the forwarded request (a cache's revalidation). */
-export interface RequestAdjustment {
-  readonly remove: ReadonlySet<string>;
-  readonly add: ReadonlyArray<readonly [string, string]>;
-}
-
-/** Collects a response body while it is relayed; told at the end whether it arrived whole. */
-export interface BodyTap {
-  push(chunk: Buffer): void;
-  end(complete: boolean): void;
-}
-
-/** What an observer wants done with the backend's response. */
-export type HeadDirective =
-  /** Relay it, with these fields added and the body shown to `tap`. */
-  | { readonly answered: false; readonly addFields?: readonly string[]; readonly tap?: BodyTap }
-  /** The observer answered the client itself (e.g. from the cache after a 304). */
-  | { readonly answered: true };
-
-/**
- * Watches an exchange on behalf of the cache: sees the response head before the client does,
- * may answer instead of a failure, and names the fields every answer carries.
- */
-export interface ExchangeObserver {
-  /** Fields added to error pages of this exchange (e.g. `Cache-Status`). */
-  readonly errorFields?: readonly string[];
-  /** @param fields the response's end-to-end fields, in Node's raw form */
-  onHead(head: ResponseHead, fields: readonly string[]): HeadDirective;
-  /** The exchange failed before a response head reached the client; true if it answered. */
-  onFailure?(error: ProxyError): boolean;
-  /** The exchange is over, however it ended (after the tap's `end`). Called once. */
-  onDone?(): void;
-}
+import { sendErrorPage } from './error-page.js';
+import type { BodyTap, ExchangeObserver, ForwardOptions, RequestAdjustment } from './exchange-observer.js';
+import { isOver } from './exchange-phase.js';
+import type { ExchangePhase } from './exchange-phase.js';
 
 /** Other backends a refused request is offered to before the client gets 503. */
 const MAX_REFUSED_RETRIES = 2;
 
-/** How {@link ProxyExchange.forward} sends the request. */
-export interface ForwardOptions {
-  readonly adjust?: RequestAdjustment;
-  readonly observer?: ExchangeObserver;
-  /**
-   * Makes this a protocol upgrade: the stream stays open for bytes after the head, and a `101`
-   * answer is handed here (with the stream) instead of being relayed as a response. Any other
-   * answer is relayed as usual.
-   */
-  readonly onUpgrade?: (head: ResponseHead, stream: TunnelStream) => void;
+/** The public request an exchange answers, and the record kept of it. */
+export interface PublicRequest {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly requestId: string;
+  readonly report: ExchangeReport;
+}
+
+/** What {@link ProxyExchange.forward} was last given: a refused request is sent again with it. */
+interface Forwarding {
+  readonly backend: TunnelBackend;
+  readonly target: string;
+  readonly hasBody: boolean;
+  readonly options: ForwardOptions;
 }
 
 /**
  * One public request carried through the tunnel: start → response head → body → end, or an
  * error at any point. Before the response head an error becomes an error page; after it, the
- * client's connection is aborted so that a broken body never looks complete.
+ * client's connection is aborted so that a broken body never looks complete. Where it is, is
+ * one {@link ExchangePhase}, changed only by `enter`.
  */
 export class ProxyExchange {
+  readonly requestId: string;
+  readonly report: ExchangeReport;
+  private readonly req: IncomingMessage;
+  private readonly res: ServerResponse;
+  private current: ExchangePhase = 'admitted';
   private stream?: TunnelStream;
   private timer?: NodeJS.Timeout;
-  private done = false;
+  private forwarding?: Forwarding;
   private observer?: ExchangeObserver;
+  /** The observer's body tap, from the response head on: ending the exchange tells it how. */
   private tap?: BodyTap;
   private onUpgrade?: ForwardOptions['onUpgrade'];
-  private backend?: TunnelBackend;
-  // What the last forward() was given, to send the request again where a backend refused it.
-  private target = '';
-  private options: ForwardOptions = {};
-  private hasBody = false;
   /** Backends that refused this request unread; made on the first refusal only. */
   private refusedBy?: TunnelBackend[];
-  private watchingClient = false;
   /** The route's pool, where a request a backend refused unread (RESET `Refused`) may go next. */
   pool?: Pool<RouteBackend>;
 
   constructor(
     private readonly settings: ProxySettings,
-    private readonly req: IncomingMessage,
-    private readonly res: ServerResponse,
-    readonly requestId: string,
-    readonly report: ExchangeReport,
-  ) {}
+    { req, res, requestId, report }: PublicRequest,
+  ) {
+    this.req = req;
+    this.res = res;
+    this.requestId = requestId;
+    this.report = report;
+  }
+
+  /** Where the exchange is; the phases and their order are in exchange-phase.ts. */
+  get phase(): ExchangePhase {
+    return this.current;
+  }
 
   /** Opens a stream on `backend` and relays the exchange over it. */
   forward(backend: TunnelBackend, target: string, hasBody: boolean, options: ForwardOptions = {}): void {
     const { res } = this;
-    this.backend = backend;
-    this.target = target;
-    this.options = options;
-    this.hasBody = hasBody;
+    this.forwarding = { backend, target, hasBody, options };
     this.observer = options.observer;
     this.onUpgrade = options.onUpgrade;
+    this.enter('forwarded');
     const head = this.requestHead(target, options.adjust);
     this.report.forwardedMs = performance.now() - this.report.started;
     // An upgrade's stream stays open: the tunnelled protocol's bytes follow its head.
     const stream = backend.openStream(head, !hasBody && !this.onUpgrade);
+    // The client is watched from the first forward on; one sent elsewhere keeps that listener.
+    if (!this.stream) res.on('close', () => this.onClientClose());
     this.stream = stream;
     stream.once('head', (h: ResponseHead) => this.onResponseHead(h));
     stream.on('error', (err) => this.onStreamError(err));
-    if (!this.watchingClient) res.on('close', () => this.onClientClose());
-    this.watchingClient = true;
     this.timer = setTimeout(() => this.fail(new ProxyError('timeout')), this.settings.requestTimeoutMs);
     if (hasBody) this.sendBody(stream);
   }
 
   /** Answers with an error page if nothing was sent yet, else aborts the client connection. */
   fail(error: ProxyError): void {
-    this.endTap(false);
-    this.finish();
+    // Acts even on an exchange that is over (a 101 the bridge could not use, a body that grew
+    // too large after the answer): only the phase stays as it was.
+    this.enter('failed');
     const resetCode = error.code === 'timeout' ? ResetCode.Timeout : ResetCode.Cancel;
     this.stream?.reset(error.code === 'body_too_large' ? ResetCode.TooLarge : resetCode, error.code);
     if (this.res.headersSent) return void this.res.destroy(error);
@@ -181,14 +162,14 @@ export class ProxyExchange {
   }
 
   private onResponseHead(head: ResponseHead): void {
-    if (this.done) return;
+    if (isOver(this.current)) return;
     this.report.backendMs = performance.now() - this.report.started;
     this.stopTimer();
     const { req, res } = this;
     const stream = this.stream!;
     if (this.onUpgrade) {
       if (head.status === 101) {
-        this.finish();
+        this.enter('upgraded');
         return this.onUpgrade(head, stream);
       }
       // Not upgraded: an ordinary answer, and nothing more will follow the request head.
@@ -200,12 +181,11 @@ export class ProxyExchange {
     if (expected === null) return this.fail(new ProxyError('bad_response', 'invalid Content-Length'));
     const directive = this.observer?.onHead(head, fields);
     if (directive?.answered) {
-      this.finish();
+      this.enter('finished');
       stream.destroy();
       return;
     }
     if (directive?.addFields) fields.push(...directive.addFields);
-    // Held from here on, so that every way this exchange can end tells the tap how.
     const tap = directive?.tap;
     this.tap = tap;
     if (!hasField(fields, 'x-request-id')) fields.push('X-Request-ID', this.requestId);
@@ -218,11 +198,11 @@ export class ProxyExchange {
     } catch (err) {
       return this.fail(new ProxyError('bad_response', (err as Error).message, { cause: err }));
     }
+    this.enter('response-started');
     if (req.method === 'HEAD' || head.status === 204 || head.status === 304) {
       res.end();
       stream.destroy();
-      this.endTap(true);
-      this.finish();
+      this.enter('finished');
       return;
     }
     // Node holds a written head back until the first body byte, so a backend that sends its head
@@ -269,8 +249,7 @@ export class ProxyExchange {
         return this.abortBody(`body of ${relayed} bytes, ${expected} declared`);
       }
       if (!sent) res.end();
-      this.endTap(true);
-      this.finish();
+      this.enter('finished');
     });
   }
 
@@ -280,32 +259,23 @@ export class ProxyExchange {
    */
   private dropExcess(reason: string): void {
     this.stream?.reset(ResetCode.ProtocolError, reason);
-    this.endTap(false);
-    this.finish();
+    this.enter('failed');
   }
 
   /** The body broke after the head went out: abort the client, never finish the response. */
   private abortBody(reason: string): void {
     this.stream?.reset(ResetCode.ProtocolError, reason);
     this.res.destroy();
-    this.endTap(false);
-    this.finish();
-  }
-
-  private endTap(complete: boolean): void {
-    const tap = this.tap;
-    this.tap = undefined;
-    tap?.end(complete);
+    this.enter('failed');
   }
 
   private onStreamError(err: Error): void {
-    if (this.done) return;
+    if (isOver(this.current)) return;
     if (!this.res.headersSent && this.forwardElsewhere(err)) return;
     if (!this.res.headersSent) return this.fail(proxyErrorFor(err));
     // Mid-body: the client must see an aborted transfer, not a short complete one.
     this.res.destroy();
-    this.endTap(false);
-    this.finish();
+    this.enter('failed');
   }
 
   /**
@@ -314,11 +284,12 @@ export class ProxyExchange {
    * REFUSED_STREAM. At most {@link MAX_REFUSED_RETRIES} times, never back to the same backend.
    */
   private forwardElsewhere(err: Error): boolean {
+    const { backend, target, hasBody, options } = this.forwarding!;
     // Only a request without a body can be sent again: nothing of it was consumed.
-    if (this.hasBody || this.res.destroyed) return false;
+    if (hasBody || this.res.destroyed) return false;
     if (!(err instanceof StreamResetError) || err.origin !== 'peer' || err.resetCode !== ResetCode.Refused) return false;
     const refusedBy = (this.refusedBy ??= []);
-    refusedBy.push(this.backend!);
+    refusedBy.push(backend);
     // The first backend's refusal, then at most MAX_REFUSED_RETRIES others'.
     if (refusedBy.length > MAX_REFUSED_RETRIES) return false;
     const next = this.pool?.pick((member) => member.isAcceptingStreams() && !refusedBy.includes(member as TunnelBackend)) as
@@ -327,25 +298,31 @@ export class ProxyExchange {
     if (!next) return false;
     this.stopTimer();
     this.report.agentId = next.id;
-    this.forward(next, this.target, false, this.options);
+    this.forward(next, target, false, options);
     return true;
   }
 
   private onClientClose(): void {
-    // Once upgraded, the connection belongs to the bridge, which ends the stream itself.
-    if (this.done && this.onUpgrade) return;
-    this.endTap(false);
+    // Once upgraded, the connection belongs to the bridge, which ends the stream itself; an
+    // upgrade answered otherwise has nothing left to end either.
+    if (isOver(this.current) && this.onUpgrade) return;
+    this.enter('failed');
     if (!this.res.writableFinished) this.stream?.destroy();
     else if (this.stream && !this.stream.destroyed && !this.req.complete) {
       this.req.unpipe(this.stream);
       this.stream.destroy();
     }
-    this.finish();
   }
 
-  private finish(): void {
-    if (this.done) return;
-    this.done = true;
+  // The one place the phase changes. An exchange that is over stays over, whatever comes
+  // late. Ending it tells the tap how (whole only when finished), then the observer.
+  private enter(next: ExchangePhase): void {
+    if (isOver(this.current)) return;
+    this.current = next;
+    if (!isOver(next)) return;
+    const tap = this.tap;
+    this.tap = undefined;
+    tap?.end(next === 'finished');
     this.stopTimer();
     this.observer?.onDone?.();
   }
@@ -371,23 +348,4 @@ function proxyErrorFor(err: Error): ProxyError {
 
 function joined(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
-}
-
-/** A short plain-text error page with the stable code in `X-Harp-Error`. */
-export function sendErrorPage(
-  res: ServerResponse,
-  error: ProxyError,
-  requestId: string,
-  extraFields: readonly string[] = [],
-): void {
-  const body = `${error.status} ${error.message}\n`;
-  res.writeHead(error.status, [
-    'Content-Type', 'text/plain; charset=utf-8',
-    'Content-Length', String(Buffer.byteLength(body)),
-    'Cache-Control', 'no-store',
-    'X-Harp-Error', error.code,
-    'X-Request-ID', requestId,
-    ...extraFields,
-  ]);
-  res.end(body);
 }

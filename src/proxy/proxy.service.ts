@@ -16,7 +16,9 @@ import { closeAfterResponse } from './lingering-close.js';
 import { clientProtocol } from '../http/forwarding.js';
 import { namesWebSocket } from '../protocol/index.js';
 import { ProxyError } from './proxy-errors.js';
-import { ProxyExchange, sendErrorPage, type RequestAdjustment } from './proxy-exchange.js';
+import { sendErrorPage } from './error-page.js';
+import type { RequestAdjustment } from './exchange-observer.js';
+import { ProxyExchange } from './proxy-exchange.js';
 import { proxySettings } from './proxy-settings.js';
 import type { ProxySettings } from './proxy-settings.js';
 import { requestIdFor } from '../http/request-id.js';
@@ -109,7 +111,7 @@ export class ProxyService {
     const report = new ExchangeReport(requestId, req.method ?? 'GET', req.headers.host, req.url ?? '');
     // An upgraded connection is detached from `res` first, so this never fires for it.
     res.once('close', () => this.publish(report, req, res));
-    const exchange = new ProxyExchange(this.settings, req, res, requestId, report);
+    const exchange = new ProxyExchange(this.settings, { req, res, requestId, report });
     const refuse = (error: ProxyError, close = false): undefined => {
       // A client that sent `Expect: 100-continue` and got no 100 may or may not send its body;
       // the connection closes rather than guess where its next request starts. So does one

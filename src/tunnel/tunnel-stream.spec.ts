@@ -168,9 +168,11 @@ describe('TunnelStream, receiving', () => {
   it('tells the connection once when both directions have ended', async () => {
     const { t, s } = make();
     s.receiveEnd();
+    expect(s.phase).toBe('half-closed-remote');
     expect(t.closed).toEqual([]);
     s.end();
     await tick();
+    expect(s.phase).toBe('closed');
     expect(t.closed).toEqual([s]);
     s.resume();
     await tick();
@@ -228,6 +230,19 @@ describe('TunnelStream, reset', () => {
     s.destroy();
     await tick();
     expect(t.summary()).toEqual(['DATA 0 END']);
+  });
+
+  it('a reset keeps the ends seen before it, and is sent even after both ends', async () => {
+    const { t, s } = make();
+    s.receiveData(Buffer.from('x'), true); // unread: the stream is not destroyed on its own
+    s.end();
+    await tick();
+    expect(s.phase).toBe('closed');
+    s.reset(ResetCode.Cancel, 'late');
+    expect(s.phase).toBe('reset');
+    expect([s.localEnded, s.remoteEnded]).toEqual([true, true]);
+    expect(t.summary()).toEqual(['DATA 0 END', 'RESET Cancel']);
+    expect(t.closed).toEqual([s]);
   });
 
   it('fails a write that is waiting for credit when the stream is reset', async () => {

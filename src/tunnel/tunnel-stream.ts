@@ -7,6 +7,8 @@ import {
 } from '../protocol/index.js';
 import type { ResponseHead } from '../protocol/index.js';
 import { resetCodeFor, StreamResetError } from './stream-errors.js';
+import { isFinal, localEnded, nextPhase, remoteEnded } from './stream-phase.js';
+import type { EndsPhase, StreamEvent, StreamPhase } from './stream-phase.js';
 
 /** What a stream needs from its connection: a way to send frames, and connection backpressure. */
 export interface StreamTransport {
@@ -32,21 +34,25 @@ interface PendingWrite {
  * body the peer sends; the writable side is the body this side sends. Both directions obey the
  * per-stream window: DATA is only sent against credit, and credit is only returned for bytes the
  * local consumer has taken out of the readable buffer, so neither end buffers more than a window.
+ * Its {@link phase} follows the lifecycle of docs/protocol.md §5.2; only `move` changes it.
  */
 export class TunnelStream extends Duplex {
   /** The peer's response head (proxy side), once received. */
   responseHead?: ResponseHead;
   /** DATA payload bytes received from the peer. */
   bytesReceived = 0;
-  localEnded = false;
-  remoteEnded = false;
 
+  private current: StreamPhase = 'open';
+  /**
+   * The phase a reset stream was in when it was reset: a reset does not undo the ends seen
+   * before it (an upgraded connection whose two halves closed cleanly stays complete if a late
+   * socket error resets its stream).
+   */
+  private resetFrom?: EndsPhase;
   private sendWindow: number;
   private recvWindow: number;
   private credited = 0;
   private pending?: PendingWrite;
-  private resetSent = false;
-  private closedNotified = false;
   private readonly creditThreshold: number;
 
   constructor(
@@ -58,6 +64,37 @@ export class TunnelStream extends Duplex {
     this.sendWindow = windowBytes;
     this.recvWindow = windowBytes;
     this.creditThreshold = Math.max(1, Math.floor(windowBytes / 4));
+  }
+
+  /** Where the stream is in its lifecycle (docs/protocol.md §5.2). */
+  get phase(): StreamPhase {
+    return this.current;
+  }
+
+  /** This side's direction has ended with END_STREAM (on a head, or an empty DATA frame). */
+  get localEnded(): boolean {
+    return localEnded(this.ends);
+  }
+
+  /** The peer's direction has ended with END_STREAM. */
+  get remoteEnded(): boolean {
+    return remoteEnded(this.ends);
+  }
+
+  private get ends(): EndsPhase {
+    return this.current === 'reset' ? this.resetFrom! : this.current;
+  }
+
+  // The one place the phase changes. The connection is told once, when the stream's life ends,
+  // so that it forgets the id (§5.1) whichever way that happened.
+  private move(event: StreamEvent): void {
+    const from = this.current;
+    if (from === 'reset') return;
+    const to = nextPhase(from, event);
+    if (to === from) return;
+    this.current = to;
+    if (to === 'reset') this.resetFrom = from;
+    if (isFinal(to) && !isFinal(from)) this.transport.streamClosed(this);
   }
 
   // ----- incoming, called by the connection -----
@@ -77,14 +114,13 @@ export class TunnelStream extends Duplex {
 
   /** Records that a head frame carried END_STREAM, and closes the writable side to match. */
   endedWithHead(): void {
-    this.localEnded = true;
+    this.move('local-end');
     this.end();
   }
 
   receiveEnd(): void {
-    this.remoteEnded = true;
+    this.move('remote-end');
     this.push(null);
-    this.closeIfDone();
   }
 
   receiveWindowUpdate(increment: number): void {
@@ -96,13 +132,13 @@ export class TunnelStream extends Duplex {
   }
 
   receiveReset(code: ResetCode, reason: string): void {
-    this.resetSent = true; // the peer already forgot the stream: never answer a RESET with one
+    this.move('reset'); // the peer already forgot the stream: never answer a RESET with one
     this.destroy(new StreamResetError(code, reason, 'peer'));
   }
 
   /** The connection is gone: every stream on it ends with an error, nothing is sent. */
   connectionLost(reason: string): void {
-    this.resetSent = true;
+    this.move('reset');
     this.destroy(new StreamResetError(ResetCode.Internal, reason, 'connection'));
   }
 
@@ -145,9 +181,8 @@ export class TunnelStream extends Duplex {
 
   override _final(done: (err?: Error | null) => void): void {
     // A head sent with END_STREAM already ended this direction; then there is nothing to send.
-    if (!this.localEnded && !this.resetSent) this.transport.sendData(this.id, EMPTY, true);
-    this.localEnded = true;
-    this.closeIfDone();
+    if (this.current === 'open' || this.current === 'half-closed-remote') this.transport.sendData(this.id, EMPTY, true);
+    this.move('local-end');
     done();
   }
 
@@ -173,28 +208,18 @@ export class TunnelStream extends Duplex {
   // ----- teardown -----
 
   override _destroy(err: Error | null, done: (err: Error | null) => void): void {
-    if (!(this.localEnded && this.remoteEnded)) this.sendReset(resetCodeFor(err), err?.message ?? 'cancelled');
+    // Destroyed before both ends: the peer must learn the stream is gone (sendReset sends at most one).
+    if (this.current !== 'closed') this.sendReset(resetCodeFor(err), err?.message ?? 'cancelled');
     const w = this.pending;
     this.pending = undefined;
-    this.notifyClosed();
     done(err);
     if (w) w.done(err ?? new StreamResetError(ResetCode.Cancel, 'stream closed', 'local'));
   }
 
   private sendReset(code: ResetCode, reason: string): void {
-    if (this.resetSent) return;
-    this.resetSent = true;
+    if (this.current === 'reset') return;
+    this.move('reset');
     this.transport.sendFrame(encodeReset(this.id, code, reason));
-  }
-
-  private closeIfDone(): void {
-    if (this.localEnded && this.remoteEnded) this.notifyClosed();
-  }
-
-  private notifyClosed(): void {
-    if (this.closedNotified) return;
-    this.closedNotified = true;
-    this.transport.streamClosed(this);
   }
 }
 
