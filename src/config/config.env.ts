@@ -16,6 +16,8 @@ const ENV_KINDS = {
   requestTimeoutMs: 'int',
   heartbeatMs: 'int',
   drainTimeoutMs: 'int',
+  routeGraceMs: 'int',
+  maxHeldRequestsPerRoute: 'int',
   maxHeaderBytes: 'int',
   headersTimeoutMs: 'int',
   trustedProxies: 'list',

@@ -73,6 +73,21 @@ export abstract class HarpConfig {
   abstract readonly drainTimeoutMs: number;
 
   /**
+   * How long a route that lost its last member is kept, in ms: requests for it wait for a
+   * member to register again (and only the key that owned it may), instead of failing. 0 drops
+   * the route at once.
+   * @default 10000
+   */
+  abstract readonly routeGraceMs: number;
+
+  /**
+   * How many requests may wait at once for a member of one route (during its grace, or while
+   * every member is draining or busy); more get 503 at once. 0: nothing waits.
+   * @default 1000
+   */
+  abstract readonly maxHeldRequestsPerRoute: number;
+
+  /**
    * Largest total size of a request's headers, in bytes (Node's `http` `maxHeaderSize`; 431
    * above it).
    * @default 16384

@@ -1,6 +1,6 @@
 /**
  * Every code the proxy can put in `X-Harp-Error`, with the HTTP status it answers with and the
- * short text the client reads. The one place a failure maps to HTTP; `docs/errors.md` has the
+ * short text the client reads; a 503 also says when to try again (`Retry-After`, seconds). The one place a failure maps to HTTP; `docs/errors.md` has the
  * same table, and `error-catalogue.spec.ts` fails when the two drift.
  */
 export const ERROR_CATALOGUE = {
@@ -19,15 +19,21 @@ export const ERROR_CATALOGUE = {
   agent_gone: { status: 502, message: 'the backend disconnected before answering' },
   upstream_error: { status: 502, message: 'the backend could not reach its upstream' },
   bad_response: { status: 502, message: 'the backend sent a response that cannot be relayed' },
-  no_backend: { status: 503, message: 'the backends for this route are draining or busy' },
-  agent_refused: { status: 503, message: 'the backend refused the request' },
+  no_backend: { status: 503, message: 'the backends for this route are draining or busy', retryAfterSeconds: 1 },
+  agent_refused: { status: 503, message: 'the backend refused the request', retryAfterSeconds: 1 },
   timeout: { status: 504, message: 'the backend did not answer in time' },
   not_cached: { status: 504, message: 'the response is not in the cache (only-if-cached)' },
   version_not_supported: { status: 505, message: 'only HTTP/1.0 and HTTP/1.1 are served on this port' },
-} as const satisfies Record<string, { status: number; message: string }>;
+} as const satisfies Record<string, { status: number; message: string; retryAfterSeconds?: number }>;
 
 /** A code a client can see in `X-Harp-Error`. */
 export type HttpErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** The `Retry-After` of an answer with `code`, in seconds, for codes whose answer has one. */
+export function retryAfterOf(code: HttpErrorCode): number | undefined {
+  const entry = ERROR_CATALOGUE[code];
+  return 'retryAfterSeconds' in entry ? entry.retryAfterSeconds : undefined;
+}
 
 /** The HTTP status the proxy answers `code` with. */
 export function statusOf(code: HttpErrorCode): number {

@@ -1,2 +1,2 @@
 export { HarpError, isHarpError } from './harp-error.js';
-export { ERROR_CATALOGUE, statusOf, type HttpErrorCode } from './error-catalogue.js';
+export { ERROR_CATALOGUE, retryAfterOf, statusOf, type HttpErrorCode } from './error-catalogue.js';

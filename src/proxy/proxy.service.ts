@@ -55,9 +55,11 @@ export class ProxyService {
   }
 
   handle(req: IncomingMessage, res: ServerResponse): void {
-    const admitted = this.admit(req, res);
-    if (!admitted) return;
-    const { exchange, report, target, backend, pool } = admitted;
+    this.withBackend(this.admit(req, res), (admitted) => this.forward(admitted));
+  }
+
+  private forward(admitted: Forwardable): void {
+    const { exchange, report, target, backend, pool, req, res } = admitted;
     const method = req.method ?? 'GET';
     const withBody = hasBody(req);
     if (this.events.bodyCaptureBytes > 0) this.captureBodies(report, withBody);
@@ -88,8 +90,11 @@ export class ProxyService {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const res = responseOn(req, socket);
     const admitted = this.admit(req, res, isWebSocketUpgrade(req) ? undefined : new ProxyError('upgrade_not_supported'));
-    if (!admitted) return;
-    const { exchange, report, target, backend } = admitted;
+    this.withBackend(admitted, (forwardable) => this.forwardUpgrade(forwardable, socket, head));
+  }
+
+  private forwardUpgrade(admitted: Forwardable, socket: Duplex, head: Buffer): void {
+    const { exchange, report, target, backend, req, res } = admitted;
     exchange.forward(backend, target.origin, false, {
       adjust: WEBSOCKET_UPGRADE,
       onUpgrade: (answer, stream) => {
@@ -102,8 +107,43 @@ export class ProxyService {
   }
 
   /**
-   * Everything before forwarding: refusals of the head, the target, routing and a backend.
-   * Answers the client itself and returns undefined when the request goes no further.
+   * Goes on with `admitted` once it has a backend: at once when routing found one, after a wait
+   * when the route is in its grace or all its members are retiring (its bytes stay unread
+   * meanwhile), or never, with 503, when none comes in time.
+   */
+  private withBackend(admitted: Admitted | undefined, go: (forwardable: Forwardable) => void): void {
+    if (!admitted) return;
+    if (admitted.backend) return go(admitted as Forwardable);
+    const hold = this.routing.hold(admitted.pool, this.settings.requestTimeoutMs);
+    if (!hold) return this.refuse(admitted, new ProxyError('no_backend'));
+    const leave = (): void => hold.release();
+    admitted.res.once('close', leave);
+    void hold.member.then((member) => {
+      admitted.res.off('close', leave);
+      if (admitted.res.destroyed) return;
+      if (!member) return this.refuse(admitted, new ProxyError('no_backend', 'none came during the route\'s grace'));
+      go(this.assign(admitted, member as TunnelBackend));
+    });
+  }
+
+  private assign(admitted: Admitted, backend: TunnelBackend): Forwardable {
+    admitted.backend = backend;
+    admitted.report.agentId = backend.id;
+    if (continueHeldBack.has(admitted.req)) admitted.res.writeContinue();
+    return admitted as Forwardable;
+  }
+
+  private refuse(admitted: Admitted, error: ProxyError): void {
+    const { req, res, report, exchange } = admitted;
+    if (continueHeldBack.has(req)) closeAfterResponse(req, res, this.settings.linger);
+    report.errorCode = error.code;
+    sendErrorPage(res, error, exchange.requestId);
+  }
+
+  /**
+   * Everything before forwarding: refusals of the head, the target and routing. Answers the
+   * client itself and returns undefined when the request goes no further; a route without a
+   * member that can take it now is admitted without a backend.
    * @param refused a refusal the caller already decided on (answered, counted, connection closed)
    */
   private admit(req: IncomingMessage, res: ServerResponse, refused?: ProxyError): Admitted | undefined {
@@ -132,11 +172,9 @@ export class ProxyService {
     // Only the registration module registers backends, and its sessions are tunnel backends.
     const backend = resolution.backend as TunnelBackend | undefined;
     report.route = resolution.pool;
-    if (!backend) return refuse(new ProxyError('no_backend'));
-    report.agentId = backend.id;
     exchange.pool = resolution.pool;
-    if (continueHeldBack.has(req)) res.writeContinue();
-    return { exchange, report, target, backend, pool: resolution.pool };
+    const admitted: Admitted = { req, res, exchange, report, target, pool: resolution.pool };
+    return backend ? this.assign(admitted, backend) : admitted;
   }
 
   // Published only when someone listens: metrics, the inspector and live events do.
@@ -172,11 +210,19 @@ export class ProxyService {
 
 /** What {@link ProxyService.admit} found for a request it let through. */
 interface Admitted {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
   readonly exchange: ProxyExchange;
   readonly report: ExchangeReport;
   readonly target: RequestTarget;
-  readonly backend: TunnelBackend;
   readonly pool: Pool<RouteBackend>;
+  /** The member to forward to; undefined until one can take the request. */
+  backend?: TunnelBackend;
+}
+
+/** An admitted request with the member it goes to. */
+interface Forwardable extends Admitted {
+  readonly backend: TunnelBackend;
 }
 
 /** `Connection` and `Upgrade` are hop-by-hop: a WebSocket upgrade asks the next hop again. */

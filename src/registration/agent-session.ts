@@ -39,6 +39,10 @@ export class AgentSession implements TunnelBackend {
     );
   }
 
+  isRetiring(): boolean {
+    return this.state === 'draining' || this.state === 'closed' || this.tunnel.isClosed;
+  }
+
   openStream(head: RequestHead, endStream: boolean): TunnelStream {
     return this.tunnel.openStream(head, endStream);
   }

@@ -13,6 +13,11 @@ export class Pool<T> {
   options: RouteOptions = {};
   /** Index of the member to try first on the next pick. */
   #cursor = 0;
+  /**
+   * While the pool has no member but is kept for its owner to come back (the route's grace):
+   * until when, in ms since the epoch. Undefined for a pool with members.
+   */
+  vacantUntil?: number;
 
   constructor(
     /** Normalized host pattern: `api.example.com`, `*.example.com` or `*`. */

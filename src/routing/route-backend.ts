@@ -9,4 +9,9 @@ export interface RouteBackend {
   readonly keyId: string;
   /** False while draining, closing or otherwise unable to open a new stream. */
   isAcceptingStreams(): boolean;
+  /**
+   * True once the backend is draining or closing: it takes no new stream and never will again,
+   * so a request that finds only such members waits for a replacement rather than failing.
+   */
+  isRetiring(): boolean;
 }

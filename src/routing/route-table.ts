@@ -16,7 +16,22 @@ export interface PoolView<T> {
   readonly members: readonly T[];
   /** The route's settings, as its latest registration gave them. */
   readonly options: RouteOptions;
+  /** While the route has no member and is kept for its owner: until when (ms since the epoch). */
+  readonly vacantUntil?: number;
 }
+
+/** How a {@link RouteTable} treats a pool that loses its last member. */
+export interface RouteTableOptions {
+  /**
+   * Keep it (vacant, still owned, still matched) until {@link RouteTable.dropVacant}, instead of
+   * dropping it at once: the route's grace, whose timing belongs to the caller.
+   * @default false
+   */
+  readonly keepVacant?: boolean;
+}
+
+// Shared by every member in no pool, so that the lookup allocates nothing.
+const NO_POOLS: ReadonlySet<never> = new Set();
 
 /**
  * The route table: pools of members keyed by (host pattern, path prefix).
@@ -34,6 +49,7 @@ export interface PoolView<T> {
  * (`normalizeRequestHost`). Members are compared by identity.
  */
 export class RouteTable<T> {
+  readonly #keepVacant: boolean;
   readonly #exact = new Map<string, PrefixIndex<Pool<T>>>();
   /** Keyed by the suffix after `*.`: `*.example.com` lives under `example.com`. */
   readonly #wildcard = new Map<string, PrefixIndex<Pool<T>>>();
@@ -42,6 +58,10 @@ export class RouteTable<T> {
   #maxSuffixLength = 0;
   readonly #poolsByMember = new Map<T, Set<Pool<T>>>();
   #poolCount = 0;
+
+  constructor(options: RouteTableOptions = {}) {
+    this.#keepVacant = options.keepVacant ?? false;
+  }
 
   /** Number of routes (pools) in the table. */
   get size(): number {
@@ -73,7 +93,7 @@ export class RouteTable<T> {
 
   /**
    * Removes `member` from the pool of `route`. An emptied pool disappears, which releases the
-   * route for any key. Returns false if the member was not in that pool.
+   * route for any key, unless vacant pools are kept. Returns false if the member was not there.
    */
   remove(route: Route, member: T): boolean {
     const pool = this.#indexFor(route.host, false)?.get(route.path);
@@ -95,6 +115,26 @@ export class RouteTable<T> {
       this.#dropIfEmpty(pool);
     }
     return [...pools];
+  }
+
+  /** The pool of exactly `route` (not a lookup by precedence), if there is one. */
+  poolAt(route: Route): Pool<T> | undefined {
+    return this.#indexFor(route.host, false)?.get(route.path);
+  }
+
+  /** The pools `member` is in. */
+  poolsOf(member: T): ReadonlySet<Pool<T>> {
+    return this.#poolsByMember.get(member) ?? NO_POOLS;
+  }
+
+  /**
+   * Drops a kept vacant pool: its route is released for any key. False (and nothing done) if
+   * the pool has members again or is no longer in the table.
+   */
+  dropVacant(pool: Pool<T>): boolean {
+    if (pool.size > 0 || this.poolAt(pool) !== pool) return false;
+    this.#drop(pool);
+    return true;
   }
 
   /**
@@ -141,6 +181,7 @@ export class RouteTable<T> {
           ownerKeyId: pool.ownerKeyId,
           members: [...pool.members],
           options: pool.options,
+          vacantUntil: pool.vacantUntil,
         })),
     );
   }
@@ -160,7 +201,11 @@ export class RouteTable<T> {
   }
 
   #dropIfEmpty(pool: Pool<T>): void {
-    if (pool.size > 0) return;
+    if (pool.size > 0 || this.#keepVacant) return;
+    this.#drop(pool);
+  }
+
+  #drop(pool: Pool<T>): void {
     const kind = hostKindOf(pool.host);
     const index = this.#indexFor(pool.host, false)!;
     index.delete(pool.path);

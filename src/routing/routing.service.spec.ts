@@ -1,4 +1,5 @@
 import { Test, type TestingModule } from '@nestjs/testing';
+import { HarpConfigModule } from '../config/index.js';
 
 import type { RouteBackend } from './route-backend.js';
 import { RoutingModule } from './routing.module.js';
@@ -10,8 +11,12 @@ class FakeBackend implements RouteBackend {
     readonly id: string,
     readonly keyId = 'key-a',
   ) {}
+  retiring = false;
   isAcceptingStreams(): boolean {
-    return this.accepting;
+    return this.accepting && !this.retiring;
+  }
+  isRetiring(): boolean {
+    return this.retiring;
   }
 }
 
@@ -20,7 +25,10 @@ describe('RoutingService', () => {
   let routing: RoutingService;
 
   beforeEach(async () => {
-    moduleRef = await Test.createTestingModule({ imports: [RoutingModule] }).compile();
+    // Without a grace: a route goes with its last member (the grace has its own spec).
+    moduleRef = await Test.createTestingModule({
+      imports: [HarpConfigModule.forRoot({ overrides: { routeGraceMs: 0 } }), RoutingModule],
+    }).compile();
     routing = moduleRef.get(RoutingService);
   });
 

@@ -1,4 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import type { OnModuleDestroy } from '@nestjs/common';
+import { HarpConfig } from '../config/index.js';
+import { HeldRequests, type Hold } from './held-requests.js';
 
 import type { Pool } from './pool.js';
 import type { Route, RouteOptions } from './route.js';
@@ -27,10 +30,33 @@ const acceptsStreams = (backend: RouteBackend): boolean => backend.isAcceptingSt
 /**
  * The proxy's route table: which backend connections serve which host + path prefix, and
  * which of them gets the next request. In-memory, per process.
+ *
+ * A route whose last member leaves is kept for `routeGraceMs` (vacant, still owned by its key,
+ * still matched): requests for it may wait for a member ({@link hold}), and a member that
+ * registers again takes them. After the grace the route is dropped and its waiting requests
+ * are released.
  */
 @Injectable()
-export class RoutingService {
-  readonly #table = new RouteTable<RouteBackend>();
+export class RoutingService implements OnModuleDestroy {
+  readonly #table: RouteTable<RouteBackend>;
+  readonly #graceMs: number;
+  readonly #heldLimit: number;
+  readonly #graceTimers = new Map<Pool<RouteBackend>, NodeJS.Timeout>();
+  readonly #held = new Map<Pool<RouteBackend>, HeldRequests<RouteBackend>>();
+  readonly #logger = new Logger('Routing');
+
+  constructor(config: HarpConfig) {
+    this.#graceMs = config.routeGraceMs;
+    this.#heldLimit = config.maxHeldRequestsPerRoute;
+    this.#table = new RouteTable({ keepVacant: this.#graceMs > 0 });
+  }
+
+  onModuleDestroy(): void {
+    for (const timer of this.#graceTimers.values()) clearTimeout(timer);
+    this.#graceTimers.clear();
+    for (const held of this.#held.values()) held.releaseAll();
+    this.#held.clear();
+  }
 
   /** Number of routes (pools) currently registered. */
   get routeCount(): number {
@@ -53,6 +79,8 @@ export class RoutingService {
     const added = this.#table.add(normalized, backend, backend.keyId);
     if (!added.ok) return { ok: false, code: added.code, reason: added.reason };
     if (options) added.pool.options = options;
+    this.#occupied(added.pool);
+    this.#wake(added.pool);
     return { ok: true, route: normalized, pool: added.pool };
   }
 
@@ -66,12 +94,63 @@ export class RoutingService {
       if (error instanceof RoutePatternError) return false;
       throw error;
     }
-    return this.#table.remove(normalized, backend);
+    if (!this.#table.remove(normalized, backend)) return false;
+    const pool = this.#table.poolAt(normalized);
+    if (pool?.size === 0) this.#vacated(pool);
+    return true;
   }
 
   /** Removes `backend` from every route (disconnect). Returns the routes it left. */
   unregisterAll(backend: RouteBackend): Route[] {
-    return this.#table.removeMember(backend).map(({ host, path }) => ({ host, path }));
+    const pools = this.#table.removeMember(backend);
+    for (const pool of pools) if (pool.size === 0) this.#vacated(pool);
+    return pools.map(({ host, path }) => ({ host, path }));
+  }
+
+  /**
+   * Makes a request wait for a member of `pool` that can take a stream: during the route's
+   * grace, or while every member is retiring (draining, closing). Undefined when it should not
+   * wait (members are merely busy), when the route already holds `maxHeldRequestsPerRoute`
+   * requests, or when holding is off: the caller answers 503 at once. A hold is released
+   * after `maxWaitMs` (the request's own timeout) or the grace, whichever is shorter; the
+   * caller also releases it when the client leaves.
+   */
+  hold(pool: Pool<RouteBackend>, maxWaitMs: number): Hold<RouteBackend> | undefined {
+    if (this.#graceMs === 0 || !waitsForMember(pool) || !this.#isListed(pool)) return undefined;
+    let held = this.#held.get(pool);
+    if (held === undefined) this.#held.set(pool, (held = new HeldRequests(this.#heldLimit)));
+    const hold = held.hold();
+    if (hold === undefined) return undefined;
+    // No request waits longer than the grace a vacant route gets, nor than its own timeout.
+    const timer = setTimeout(hold.release, Math.min(maxWaitMs, this.#graceMs));
+    timer.unref();
+    void hold.member.then(() => clearTimeout(timer));
+    return hold;
+  }
+
+  /** Number of requests waiting for a member of `pool`. */
+  heldCount(pool: Pool<RouteBackend>): number {
+    return this.#held.get(pool)?.size ?? 0;
+  }
+
+  /**
+   * A member may take streams again (one of its streams ended, it stopped being ejected):
+   * requests waiting on its routes get their turn.
+   */
+  memberAvailable(backend: RouteBackend): void {
+    if (this.#held.size === 0) return;
+    for (const pool of this.#table.poolsOf(backend)) this.#wake(pool);
+  }
+
+  /**
+   * Ends a vacant route's grace now: the route is dropped (released for any key) and the
+   * requests waiting for it get 503. False if the route does not exist or has members.
+   */
+  endGrace(route: Route): boolean {
+    const pool = this.#table.poolAt(normalizeRoute(route));
+    if (pool === undefined || pool.size > 0) return false;
+    this.#expire(pool);
+    return true;
   }
 
   /**
@@ -89,6 +168,60 @@ export class RoutingService {
   routes(): PoolView<RouteBackend>[] {
     return this.#table.list();
   }
+
+  // A pool that lost its last member: kept for its owner during the grace, else dropped now.
+  #vacated(pool: Pool<RouteBackend>): void {
+    if (this.#graceMs === 0) {
+      this.#held.get(pool)?.releaseAll();
+      this.#held.delete(pool);
+      return;
+    }
+    pool.vacantUntil = Date.now() + this.#graceMs;
+    const timer = setTimeout(() => this.#expire(pool), this.#graceMs);
+    timer.unref();
+    this.#graceTimers.set(pool, timer);
+    this.#logger.log(`${pool.host}${pool.path} has no member; held for ${this.#graceMs} ms`);
+  }
+
+  #occupied(pool: Pool<RouteBackend>): void {
+    const timer = this.#graceTimers.get(pool);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.#graceTimers.delete(pool);
+    pool.vacantUntil = undefined;
+  }
+
+  #expire(pool: Pool<RouteBackend>): void {
+    clearTimeout(this.#graceTimers.get(pool));
+    this.#graceTimers.delete(pool);
+    if (!this.#table.dropVacant(pool)) return;
+    pool.vacantUntil = undefined;
+    this.#logger.log(`${pool.host}${pool.path} was not claimed again within its grace; dropped`);
+    this.#held.get(pool)?.releaseAll();
+    this.#held.delete(pool);
+  }
+
+  #wake(pool: Pool<RouteBackend>): void {
+    const held = this.#held.get(pool);
+    if (held === undefined) return;
+    held.wake(() => pool.pick(acceptsStreams));
+    if (held.size === 0) this.#held.delete(pool);
+  }
+
+  // A pool dropped from the table (grace over, or no grace) takes no more waiting requests.
+  #isListed(pool: Pool<RouteBackend>): boolean {
+    return this.#table.poolAt(pool) === pool;
+  }
+}
+
+/**
+ * Whether a request that found no member able to take it should wait: the route is in its grace
+ * (no member), or every member is retiring (a deploy replaces them). Members that are only busy
+ * (at their stream limit) answer 503 at once: queueing behind a saturated backend hides
+ * overload instead of shedding it.
+ */
+function waitsForMember(pool: Pool<RouteBackend>): boolean {
+  return pool.members.every((member) => member.isRetiring());
 }
 
 function normalizeRoute(route: Route): Route {

@@ -144,7 +144,8 @@ describe('admin API: agents', () => {
   });
 
   it('drain: new requests get 503 at once, the one in flight finishes, then the agent and its route go', async () => {
-    const proxy = await h.proxy();
+    // Without a grace: with one, new requests would wait for a replacement (route-grace.e2e-spec.ts).
+    const proxy = await h.proxy({ routeGraceMs: 0 });
     const backend = holdingBackend();
     const agent = await h.agent(proxy, backend.handler);
     const drained = new Promise<string | undefined>((resolve) => agent.once('drain', resolve));
@@ -185,7 +186,8 @@ describe('admin API: agents', () => {
   });
 
   it('delete: the agent is disconnected at once and its route answers 404', async () => {
-    const proxy = await h.proxy();
+    // Without a grace: with one, the route would wait for the agent's reconnect.
+    const proxy = await h.proxy({ routeGraceMs: 0 });
     const agent = await h.agent(proxy, holdingBackend().handler);
     const disconnected = new Promise<{ code: number }>((resolve) => agent.once('disconnected', resolve));
     const [{ id }] = (await api(proxy, 'GET', '/agents')).json;

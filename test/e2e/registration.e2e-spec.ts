@@ -255,7 +255,8 @@ describe('agent registration', () => {
     });
 
     it('a route is released for any key once every agent of its owner is gone', async () => {
-      const proxy = await h.proxy(rules);
+      // Without a grace: at once (route-grace.e2e-spec.ts covers the grace).
+      const proxy = await h.proxy({ ...rules, routeGraceMs: 0 });
       const route = { host: 'shop.example.com', path: '/' };
       const a = await agentWith(proxy, TEAM_A, [route], 'a');
       await a.agent.close(0);
@@ -269,7 +270,7 @@ describe('agent registration', () => {
 
   describe('heartbeats', () => {
     it('an agent that stops answering pings is dropped after about two intervals; its route then answers 404', async () => {
-      const proxy = await h.proxy({ heartbeatMs: 100 });
+      const proxy = await h.proxy({ heartbeatMs: 100, routeGraceMs: 0 });
       const bare = await BareAgent.open(proxy, { autoPong: false });
       h.defer(() => bare.socket.terminate());
       const registered = await bare.register(TEST_KEY, [{ host: '*', path: '/silent' }]);
@@ -304,7 +305,9 @@ describe('agent registration', () => {
 
   describe('drain', () => {
     it('stops new traffic to the agent while its in-flight request completes, then closes it', async () => {
-      const proxy = await h.proxy();
+      // With a grace, a request that finds only draining members waits for a replacement
+      // (route-grace.e2e-spec.ts); without one it is refused at once, which is what this shows.
+      const proxy = await h.proxy({ routeGraceMs: 0 });
       let release!: () => void;
       const released = new Promise<void>((resolve) => (release = resolve));
       let started!: () => void;
@@ -392,7 +395,8 @@ describe('agent registration', () => {
 
   describe('/_harp/healthz', () => {
     it('reports the connected agents and the registered routes', async () => {
-      const proxy = await h.proxy();
+      // Without a grace, so that a route leaves the count with its last agent.
+      const proxy = await h.proxy({ routeGraceMs: 0 });
       const empty = await send(`${proxy.url}/_harp/healthz`);
       expect(empty.status).toBe(200);
       expect(JSON.parse(empty.body.toString())).toEqual({ status: 'ok', uptimeSeconds: expect.any(Number), agents: 0, routes: 0 });
