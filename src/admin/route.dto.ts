@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { IsString, Matches } from 'class-validator';
 
 /** How the shared cache treats a route, as its latest registration set it. */
 export class RouteCacheDto {
@@ -35,4 +36,27 @@ export class RouteDto {
 
   @ApiProperty({ type: RouteCacheDto })
   cache!: RouteCacheDto;
+
+  @ApiProperty({
+    type: 'string',
+    format: 'date-time',
+    nullable: true,
+    description: 'While the route has no agent and is kept for its owner (its grace): when it ends. Null otherwise.',
+  })
+  graceUntil!: string | null;
+
+  @ApiProperty({ description: 'Requests waiting for an agent of this route right now.' })
+  heldRequests!: number;
+}
+
+/** Which route `DELETE /_harp/api/routes/grace` ends the grace of: its host pattern and prefix, as listed. */
+export class RouteSelectorQuery {
+  @ApiProperty({ example: 'api.example.com', description: 'The route\'s host pattern.' })
+  @IsString()
+  host!: string;
+
+  @ApiProperty({ example: '/', description: 'The route\'s path prefix.' })
+  @IsString()
+  @Matches(/^\//, { message: 'path must start with /' })
+  path!: string;
 }

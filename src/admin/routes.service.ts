@@ -22,7 +22,14 @@ export class RoutesService {
           enabled: cache?.enabled ?? true,
           defaultTtlSeconds: cache?.defaultTtlMs === undefined ? null : cache.defaultTtlMs / 1000,
         },
+        graceUntil: view.vacantUntil === undefined ? null : new Date(view.vacantUntil).toISOString(),
+        heldRequests: this.routing.heldAt(view.host, view.path),
       };
     });
+  }
+
+  /** Ends a vacant route's grace now (its waiting requests get 503). False: no such vacant route. */
+  endGrace(host: string, path: string): boolean {
+    return this.routing.endGrace({ host, path });
   }
 }

@@ -266,3 +266,48 @@ describe('RouteTable at scale', () => {
     expect(found(table, 'x.'.repeat(5_000) + 'example.org', '/a')).toBe('*');
   });
 });
+
+describe('RouteTable with vacant pools kept (a route grace)', () => {
+  it('keeps an emptied pool matched and owned until it is dropped', () => {
+    const table = new RouteTable<string>({ keepVacant: true });
+    table.add(route('api.example.com/v1'), 'b1', 'key-a');
+    table.add(route('*.example.com'), 'w', 'key-a');
+    expect(table.removeMember('b1').map((p) => p.size)).toEqual([0]);
+    const vacant = table.lookup('api.example.com', '/v1/x')!;
+    expect([vacant.host, vacant.path, vacant.size]).toEqual(['api.example.com', '/v1', 0]);
+    expect(table.add(route('api.example.com/v1'), 'thief', 'key-b').ok).toBe(false);
+    expect(table.size).toBe(2);
+
+    expect(table.dropVacant(vacant)).toBe(true);
+    expect(found(table, 'api.example.com', '/v1/x')).toBe('*.example.com');
+    expect(table.add(route('api.example.com/v1'), 'other', 'key-b').ok).toBe(true);
+  });
+
+  it('does not drop a pool that has members again, or one no longer in the table', () => {
+    const table = new RouteTable<string>({ keepVacant: true });
+    table.add(route('a.example'), 'b1', 'key-a');
+    table.remove(route('a.example'), 'b1');
+    const pool = table.poolAt(route('a.example'))!;
+    table.add(route('a.example'), 'b2', 'key-a');
+    expect(table.dropVacant(pool)).toBe(false);
+    table.remove(route('a.example'), 'b2');
+    expect(table.dropVacant(pool)).toBe(true);
+    expect(table.dropVacant(pool)).toBe(false);
+    expect(table.size).toBe(0);
+  });
+
+  it('lists a vacant pool with no members', () => {
+    const table = new RouteTable<string>({ keepVacant: true });
+    table.add(route('a.example'), 'b1', 'key-a');
+    table.removeMember('b1');
+    expect(table.list()).toEqual([expect.objectContaining({ host: 'a.example', path: '/', members: [] })]);
+    expect(table.poolsOf('b1').size).toBe(0);
+  });
+
+  it('without keepVacant an emptied pool goes at once', () => {
+    const table = new RouteTable<string>();
+    table.add(route('a.example'), 'b1', 'key-a');
+    table.removeMember('b1');
+    expect([table.size, table.lookup('a.example', '/')]).toEqual([0, undefined]);
+  });
+});

@@ -169,6 +169,12 @@ export class RoutingService implements OnModuleDestroy {
     return this.#table.list();
   }
 
+  /** Requests waiting for a member of the route listed as `host` + `path` (normalized). */
+  heldAt(host: string, path: string): number {
+    const pool = this.#table.poolAt({ host, path });
+    return pool === undefined ? 0 : this.heldCount(pool);
+  }
+
   // A pool that lost its last member: kept for its owner during the grace, else dropped now.
   #vacated(pool: Pool<RouteBackend>): void {
     if (this.#graceMs === 0) {

@@ -35,6 +35,7 @@ const ADMIN_OPERATIONS = [
   'post /_harp/api/agents/{id}/drain',
   'delete /_harp/api/agents/{id}',
   'get /_harp/api/routes',
+  'delete /_harp/api/routes/grace',
   'get /_harp/api/cache',
   'delete /_harp/api/cache',
   'get /_harp/api/inspector/requests',
@@ -60,6 +61,7 @@ function recordingHandler() {
 const RESERVED_CALLS: ReadonlyArray<readonly [method: string, path: string, status: number]> = [
   ['GET', '/_harp/api/agents', 200],
   ['GET', '/_harp/api/routes', 200],
+  ['DELETE', '/_harp/api/routes/grace?host=a.example&path=/', 404],
   ['GET', '/_harp/api/cache', 200],
   ['DELETE', '/_harp/api/cache?all=true', 200],
   ['GET', '/_harp/api/inspector/requests', 200],
@@ -144,6 +146,7 @@ describe('admin API: OpenAPI document and reserved paths (standalone server)', (
       'post /_harp/api/agents/{id}/drain 202': 'AgentDto',
       'delete /_harp/api/agents/{id} 204': undefined, // no content
       'get /_harp/api/routes 200': 'RouteDto',
+      'delete /_harp/api/routes/grace 204': undefined, // no content
       'get /_harp/api/cache 200': 'CacheStatsDto',
       'delete /_harp/api/cache 200': 'PurgeResultDto',
       'get /_harp/api/inspector/requests 200': 'ExchangeListDto',
