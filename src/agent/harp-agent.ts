@@ -48,6 +48,8 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
   private attempt = 0;
   private stopped = false;
   private draining = false;
+  /** Set while close() waits for the proxy's `draining`. */
+  private drainConfirmed?: () => void;
   private retryTimer?: NodeJS.Timeout;
   private watchdog?: NodeJS.Timeout;
   private heartbeatMs = 5000;
@@ -91,8 +93,12 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
     clearTimeout(this.retryTimer);
     const tunnel = this.tunnel;
     if (tunnel && !tunnel.isClosed && this.socket?.readyState === WebSocket.OPEN) {
+      // Streams keep arriving (and are served) until the proxy confirms it sends no more: only
+      // then can the agent tell that none is on its way.
+      const confirmed = new Promise<void>((resolve) => (this.drainConfirmed = resolve));
       tunnel.sendControl({ type: 'drain', reason: 'agent closing' });
       const deadline = Date.now() + graceMs;
+      await settledWithin(confirmed, graceMs);
       while (tunnel.streams.size > 0 && Date.now() < deadline) await delay(20);
       tunnel.close(CloseCode.Normal, 'agent closing');
     } else {
@@ -143,6 +149,9 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
         this.draining = true;
         this.emit('drain', message.reason);
         return;
+      case 'draining':
+        this.drainConfirmed?.();
+        return;
       case 'error':
         this.emit('connectionError', new Error(`proxy reported ${message.code}: ${message.message}`));
         return;
@@ -184,3 +193,10 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
 }
 
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Waits for `promise`, but no longer than `ms`; leaves no timer behind. */
+async function settledWithin(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}

@@ -85,6 +85,7 @@ export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
     this.registrations.on('connected', this.onConnected);
     this.registrations.on('disconnected', this.onDisconnected);
     this.registrations.on('registration', this.onRegistration);
+    this.routing.events.on('dropped', this.onDropped);
     this.inspector.recorded.on('recorded', this.onRecorded);
     this.timers = [
       setInterval(() => this.broadcast('stats', JSON.stringify(this.stats())), STATS_INTERVAL_MS),
@@ -97,6 +98,7 @@ export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
     this.registrations.off('connected', this.onConnected);
     this.registrations.off('disconnected', this.onDisconnected);
     this.registrations.off('registration', this.onRegistration);
+    this.routing.events.off('dropped', this.onDropped);
     this.inspector.recorded.off('recorded', this.onRecorded);
     this.timers.forEach(clearInterval);
     this.timers = [];
@@ -139,6 +141,9 @@ export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
   private readonly onRegistration = (answer: RegistrationAnswer): void => {
     if (answer.outcome === 'accepted' && answer.route) this.routesChanged();
   };
+
+  // A route dropped at the end of its grace: no registration announces that one.
+  private readonly onDropped = (): void => this.routesChanged();
 
   private routesChanged(): void {
     this.broadcast('routes.changed', JSON.stringify({ routes: this.routing.routeCount }));

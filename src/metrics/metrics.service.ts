@@ -9,6 +9,8 @@ import { RegistrationService } from '../registration/registration.service.js';
 import { registerAgentMetrics } from './agent-collectors.js';
 import { registerCacheMetrics } from './cache-collectors.js';
 import { registerExchangeMetrics } from './exchange-collectors.js';
+import { registerRoutingMetrics } from './routing-collectors.js';
+import { RoutingService } from '../routing/routing.service.js';
 import { ExchangeMetrics } from './exchange-metrics.js';
 import { processMetricsRegistry } from './process-metrics.js';
 
@@ -33,10 +35,12 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     private readonly registrationEvents: RegistrationEvents,
     registration: RegistrationService,
     cache: HttpCacheStore,
+    routing: RoutingService,
   ) {
     registerExchangeMetrics(this.registry, this.exchanges);
     this.countAnswer = registerAgentMetrics(this.registry, registration);
     registerCacheMetrics(this.registry, cache);
+    registerRoutingMetrics(this.registry, routing);
   }
 
   /** The Content-Type of {@link render}'s text. */

@@ -92,6 +92,7 @@ const sentByProxy: Examples<ProxyControl> = {
     ['registered, an unregister that removed nothing', { type: 'registered', id: 3, accepted: [], rejected: [] }],
   ],
   drain: [['drain', { type: 'drain', reason: 'proxy shutting down' }]],
+  draining: [['draining', { type: 'draining' }]],
   error: [['error', { type: 'error', code: 'flow_control', message: 'stream 3 overran its window' }]],
 };
 

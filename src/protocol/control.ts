@@ -43,6 +43,11 @@ const unregister = z.strictObject({
 });
 /** either way: "open no new streams on this connection; finish those in flight". */
 const drain = z.strictObject({ type: z.literal('drain'), reason: z.string().max(500).optional() });
+/**
+ * proxy → agent, the answer to the agent's `drain`: "no new stream will be opened on this
+ * connection after this message". Every stream opened before it has already arrived.
+ */
+const draining = z.strictObject({ type: z.literal('draining') });
 /** proxy → agent: the hello was accepted; the limits of this connection. */
 const welcome = z.strictObject({
   type: z.literal('welcome'),
@@ -70,7 +75,7 @@ const error = z.strictObject({ type: z.literal('error'), code: z.string(), messa
 /** Every control message an agent may send to the proxy (docs/protocol.md §7). */
 export const agentControlSchema = z.discriminatedUnion('type', [hello, register, unregister, drain, error]);
 /** Every control message the proxy may send to an agent (docs/protocol.md §7). */
-export const proxyControlSchema = z.discriminatedUnion('type', [welcome, rejected, registered, drain, error]);
+export const proxyControlSchema = z.discriminatedUnion('type', [welcome, rejected, registered, drain, draining, error]);
 
 export type RouteClaim = z.infer<typeof routeSchema>;
 export type RouteRejection = z.infer<typeof routeRejectionSchema>;

@@ -123,13 +123,21 @@ export class RegistrationService implements BeforeApplicationShutdown {
       case 'unregister':
         return this.unregister(session, message.id, message.routes);
       case 'drain':
-        session.state = 'draining';
-        return this.closeWhenIdle(session, Date.now() + this.config.drainTimeoutMs);
+        return this.agentDrains(session);
       case 'error':
         // The agent closes the connection after it; its reason is what an operator needs.
         this.logger.warn(`agent ${session.id} reported ${message.code}: ${message.message}`);
         return;
     }
+  }
+
+  // The agent is stopping: no new stream for it from now on, and it is told so, so that it can
+  // close as soon as its streams end without cutting one the proxy had just sent.
+  private agentDrains(session: AgentSession): void {
+    session.tunnel.sendControl({ type: 'draining' });
+    if (session.state !== 'active') return; // already draining: its close is on its way
+    session.state = 'draining';
+    this.closeWhenIdle(session, Date.now() + this.config.drainTimeoutMs);
   }
 
   private hello(session: AgentSession, key: string, name: string | undefined): void {

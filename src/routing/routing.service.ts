@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
 import type { OnModuleDestroy } from '@nestjs/common';
 import { HarpConfig } from '../config/index.js';
 import { HeldRequests, type Hold } from './held-requests.js';
@@ -14,6 +15,25 @@ import { RoutePatternError, type RouteRejectionCode } from './routing.errors.js'
 export type RegisterResult =
   | { readonly ok: true; readonly route: Route; readonly pool: Pool<RouteBackend> }
   | { readonly ok: false; readonly code: RouteRejectionCode; readonly reason: string };
+
+/** What the route table did since start-up, for metrics. */
+export interface RoutingTotals {
+  /** Routes that lost their last member and were kept for their owner. */
+  gracesStarted: number;
+  /** Graces that ended with a member registering again. */
+  gracesClaimed: number;
+  /** Graces that ran out (or an operator ended): the route was dropped. */
+  gracesExpired: number;
+  /** Held requests that got a member. */
+  heldServed: number;
+  /** Held requests released without one (timeout, client gone, grace over). */
+  heldReleased: number;
+}
+
+interface RoutingEventMap {
+  /** A route was dropped at the end of its grace (registrations announce the other changes). */
+  dropped: [route: Route];
+}
 
 /**
  * Where a request goes. A pool without a backend means the route exists but no member can take
@@ -44,6 +64,9 @@ export class RoutingService implements OnModuleDestroy {
   readonly #graceTimers = new Map<Pool<RouteBackend>, NodeJS.Timeout>();
   readonly #held = new Map<Pool<RouteBackend>, HeldRequests<RouteBackend>>();
   readonly #logger = new Logger('Routing');
+  /** Counted as things happen; read by metrics at scrape time. */
+  readonly totals: RoutingTotals = { gracesStarted: 0, gracesClaimed: 0, gracesExpired: 0, heldServed: 0, heldReleased: 0 };
+  readonly events = new EventEmitter<RoutingEventMap>();
 
   constructor(config: HarpConfig) {
     this.#graceMs = config.routeGraceMs;
@@ -124,8 +147,24 @@ export class RoutingService implements OnModuleDestroy {
     // No request waits longer than the grace a vacant route gets, nor than its own timeout.
     const timer = setTimeout(hold.release, Math.min(maxWaitMs, this.#graceMs));
     timer.unref();
-    void hold.member.then(() => clearTimeout(timer));
+    void hold.member.then((member) => {
+      clearTimeout(timer);
+      if (member) this.totals.heldServed++;
+      else this.totals.heldReleased++;
+    });
     return hold;
+  }
+
+  /** Requests waiting for a member right now, over every route. */
+  get heldTotal(): number {
+    let held = 0;
+    for (const queue of this.#held.values()) held += queue.size;
+    return held;
+  }
+
+  /** Routes in their grace right now. */
+  get vacantCount(): number {
+    return this.#graceTimers.size;
   }
 
   /** Number of requests waiting for a member of `pool`. */
@@ -186,6 +225,7 @@ export class RoutingService implements OnModuleDestroy {
     const timer = setTimeout(() => this.#expire(pool), this.#graceMs);
     timer.unref();
     this.#graceTimers.set(pool, timer);
+    this.totals.gracesStarted++;
     this.#logger.log(`${pool.host}${pool.path} has no member; held for ${this.#graceMs} ms`);
   }
 
@@ -195,6 +235,8 @@ export class RoutingService implements OnModuleDestroy {
     clearTimeout(timer);
     this.#graceTimers.delete(pool);
     pool.vacantUntil = undefined;
+    this.totals.gracesClaimed++;
+    this.#logger.log(`${pool.host}${pool.path} has a member again`);
   }
 
   #expire(pool: Pool<RouteBackend>): void {
@@ -202,9 +244,12 @@ export class RoutingService implements OnModuleDestroy {
     this.#graceTimers.delete(pool);
     if (!this.#table.dropVacant(pool)) return;
     pool.vacantUntil = undefined;
-    this.#logger.log(`${pool.host}${pool.path} was not claimed again within its grace; dropped`);
+    this.totals.gracesExpired++;
+    const held = this.heldCount(pool);
+    this.#logger.log(`${pool.host}${pool.path} was not claimed again within its grace; dropped (${held} held request(s) refused)`);
     this.#held.get(pool)?.releaseAll();
     this.#held.delete(pool);
+    this.events.emit('dropped', { host: pool.host, path: pool.path });
   }
 
   #wake(pool: Pool<RouteBackend>): void {

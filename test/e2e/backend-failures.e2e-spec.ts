@@ -202,7 +202,9 @@ describe('backend failures', () => {
   });
 
   it("drops a dead agent's routes at once: the next request is a quick 404, not a hang", async () => {
-    const proxy = await h.proxy();
+    // Without a grace: with one, the next request would wait for the agent to come back
+    // (route-grace.e2e-spec.ts). What this pins is how soon the proxy notices the death.
+    const proxy = await h.proxy({ routeGraceMs: 0 });
     const agent = await h.agent(proxy, (_req: IncomingMessage, res: ServerResponse) => res.end('alive'));
     expect((await outcome(`${proxy.url}/x`)).body.toString()).toBe('alive');
 
@@ -220,7 +222,7 @@ describe('backend failures', () => {
   });
 
   it('a request racing the agent\'s death gets 502 or 404, quickly, never a hang', async () => {
-    const proxy = await h.proxy();
+    const proxy = await h.proxy({ routeGraceMs: 0 });
     const agent = await h.agent(proxy, (_req: IncomingMessage, res: ServerResponse) => {
       setTimeout(() => res.end('late'), 2000).unref();
     });

@@ -39,7 +39,8 @@ describe('admin API: live stats and events', () => {
   });
 
   it('streams stats, agents coming and going, route changes and exchanges', async () => {
-    const proxy = await h.proxy();
+    // Without a grace, so that the route goes with the agent.
+    const proxy = await h.proxy({ routeGraceMs: 0 });
     const { reader, res } = await SseReader.open(`${proxy.url}/_harp/api/events`);
     h.defer(() => reader.close());
     expect(res.statusCode).toBe(200);

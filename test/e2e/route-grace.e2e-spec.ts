@@ -3,7 +3,9 @@ import { RoutingService } from '../../src/routing/routing.service.js';
 import { adminApi as api } from '../helpers/admin-api.js';
 import { eventually, sleep } from '../helpers/eventually.js';
 import { Harness } from '../helpers/harness.js';
+import { send } from '../helpers/http-client.js';
 import { outcome } from '../helpers/outcome-client.js';
+import { parsePrometheusText, sampleValue } from '../helpers/prometheus-text.js';
 
 // docs/architecture.md, "Change without failing": a route that loses its last member is held
 // for routeGraceMs; requests wait for a member instead of failing, and only the key that owned
@@ -37,6 +39,17 @@ describe('route grace', () => {
       Array.from({ length: 5 }, (_, i) => [200, `second /w/${i}`]),
     );
     expect(heldRequests(proxy)).toBe(0);
+
+    const metrics = parsePrometheusText((await send(`${proxy.url}/_harp/metrics`)).body.toString());
+    expect(
+      [
+        sampleValue(metrics, 'harp_held_requests_total', { outcome: 'served' }),
+        sampleValue(metrics, 'harp_route_graces_total', { outcome: 'started' }),
+        sampleValue(metrics, 'harp_route_graces_total', { outcome: 'claimed' }),
+        sampleValue(metrics, 'harp_routes_in_grace'),
+        sampleValue(metrics, 'harp_held_requests'),
+      ],
+    ).toEqual([5, 1, 1, 0, 0]);
   });
 
   it('keeps a held upload unread until a member takes it, then delivers it whole', async () => {
@@ -78,6 +91,13 @@ describe('route grace', () => {
     expect(held.ms).toBeGreaterThanOrEqual(200);
     const gone = await outcome(`${proxy.url}/late`, { timeoutMs: 3000 });
     expect([gone.status, gone.headers['x-harp-error']]).toEqual([404, 'no_route']);
+    const metrics = parsePrometheusText((await send(`${proxy.url}/_harp/metrics`)).body.toString());
+    expect(
+      [
+        sampleValue(metrics, 'harp_held_requests_total', { outcome: 'released' }),
+        sampleValue(metrics, 'harp_route_graces_total', { outcome: 'expired' }),
+      ],
+    ).toEqual([1, 1]);
   });
 
   it('holds no more than maxHeldRequestsPerRoute; the next one gets 503 at once', async () => {
