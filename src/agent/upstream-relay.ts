@@ -89,7 +89,10 @@ export function relayToUpstream(
       finish();
     },
     onError: (err) => {
-      stream.reset(ResetCode.UpstreamError, err.message);
+      // undici hands out the abort (onConnect) only once a connection is ready to take the
+      // request: an error before that means the upstream never saw a byte of it, which the
+      // proxy may then send elsewhere (docs/protocol.md §8).
+      stream.reset(abort === undefined ? ResetCode.UpstreamUnreachable : ResetCode.UpstreamError, err.message);
       finish(err.message);
     },
   };

@@ -11,8 +11,14 @@ export class ExchangeReport {
   readonly startedAt = Date.now();
   /** The route that matched (`host` pattern + `path` prefix), if any. */
   route?: { readonly host: string; readonly path: string };
-  /** The agent connection that served it, if any. */
+  /** The agent connection that served it (the last one tried), if any. */
   agentId?: string;
+  /**
+   * Times the request was sent again to another member after a failure no client saw (a
+   * backend that refused it unread, or an idempotent request whose backend failed before
+   * answering); 0 when the first attempt answered.
+   */
+  retries = 0;
   /** The status sent to the client (0 if none was). */
   status = 0;
   /** The proxy's error code when it answered with an error page (`X-Harp-Error`). */

@@ -67,6 +67,7 @@ describe('wire constants', () => {
       Timeout: 6,
       TooLarge: 7,
       Internal: 8,
+      UpstreamUnreachable: 9,
     });
   });
 

@@ -56,6 +56,11 @@ export enum ResetCode {
   TooLarge = 7,
   /** "Anything else that went wrong inside the sender." */
   Internal = 8,
+  /**
+   * "The agent could not reach its upstream: nothing of the request was sent to it; it may be
+   * retried elsewhere."
+   */
+  UpstreamUnreachable = 9,
 }
 
 /** WebSocket close codes the proxy and agent use (4000–4999 are free for applications). */

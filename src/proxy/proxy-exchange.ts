@@ -21,8 +21,17 @@ import type { BodyTap, ExchangeObserver, ForwardOptions, RequestAdjustment } fro
 import { isOver } from './exchange-phase.js';
 import type { ExchangePhase } from './exchange-phase.js';
 
-/** Other backends a refused request is offered to before the client gets 503. */
-const MAX_REFUSED_RETRIES = 2;
+/** Other backends a request no backend read is offered to before the client gets an error. */
+const MAX_UNREAD_RETRIES = 2;
+
+/** Where a request that is sent again finds its next member. */
+export interface MemberSource {
+  /**
+   * A member of `pool` for a request sent again: one that can take it now and is not among
+   * `tried`, or one that registers within the request's bounds; undefined if none.
+   */
+  nextMember(pool: Pool<RouteBackend>, tried: readonly TunnelBackend[], res: ServerResponse): Promise<TunnelBackend | undefined>;
+}
 
 /** The public request an exchange answers, and the record kept of it. */
 export interface PublicRequest {
@@ -59,10 +68,14 @@ export class ProxyExchange {
   /** The observer's body tap, from the response head on: ending the exchange tells it how. */
   private tap?: BodyTap;
   private onUpgrade?: ForwardOptions['onUpgrade'];
-  /** Backends that refused this request unread; made on the first refusal only. */
-  private refusedBy?: TunnelBackend[];
-  /** The route's pool, where a request a backend refused unread (RESET `Refused`) may go next. */
+  /** Backends this request was sent to and failed on; made on the first failure only. */
+  private tried?: TunnelBackend[];
+  /** Whether the one retry an idempotent request gets after a failure before its head is used. */
+  private retriedIdempotent = false;
+  /** The route's pool, where a request that may be sent again finds its next member... */
   pool?: Pool<RouteBackend>;
+  /** ...through this (shared by every exchange: nothing is allocated per request for it). */
+  members?: MemberSource;
 
   constructor(
     private readonly settings: ProxySettings,
@@ -279,26 +292,34 @@ export class ProxyExchange {
   }
 
   /**
-   * A backend that refused the stream (RESET `Refused`, §5.2 of the protocol) never saw the
-   * request, so it goes to another member of the route's pool, as HTTP/2 clients do with
-   * REFUSED_STREAM. At most {@link MAX_REFUSED_RETRIES} times, never back to the same backend.
+   * Sends the request to another member when that is safe (docs/operations.md, "Retries"):
+   * nothing of the response reached the client, no body byte was forwarded (only requests
+   * without a body are sent again), and either no backend processed the request (RESET
+   * `Refused` or `UpstreamUnreachable`: up to {@link MAX_UNREAD_RETRIES} other members) or the
+   * method is idempotent and the failure came before the response head (once). With no other
+   * member at hand the request waits, as a new one would, for one to register.
    */
   private forwardElsewhere(err: Error): boolean {
     const { backend, target, hasBody, options } = this.forwarding!;
-    // Only a request without a body can be sent again: nothing of it was consumed.
-    if (hasBody || this.res.destroyed) return false;
-    if (!(err instanceof StreamResetError) || err.origin !== 'peer' || err.resetCode !== ResetCode.Refused) return false;
-    const refusedBy = (this.refusedBy ??= []);
-    refusedBy.push(backend);
-    // The first backend's refusal, then at most MAX_REFUSED_RETRIES others'.
-    if (refusedBy.length > MAX_REFUSED_RETRIES) return false;
-    const next = this.pool?.pick((member) => member.isAcceptingStreams() && !refusedBy.includes(member as TunnelBackend)) as
-      | TunnelBackend
-      | undefined;
-    if (!next) return false;
+    const { pool, members } = this;
+    if (hasBody || this.res.destroyed || this.res.headersSent || !pool || !members) return false;
+    const kind = retryKind(err, this.req.method);
+    if (kind === undefined) return false;
+    const tried = (this.tried ??= []);
+    tried.push(backend);
+    if (kind === 'unread' && tried.length > MAX_UNREAD_RETRIES) return false;
+    if (kind === 'idempotent') {
+      if (this.retriedIdempotent) return false;
+      this.retriedIdempotent = true;
+    }
     this.stopTimer();
-    this.report.agentId = next.id;
-    this.forward(next, target, false, options);
+    void members.nextMember(pool, tried, this.res).then((next) => {
+      if (isOver(this.current) || this.res.destroyed) return;
+      if (!next) return this.fail(proxyErrorFor(err));
+      this.report.agentId = next.id;
+      this.report.retries++;
+      this.forward(next, target, false, options);
+    });
     return true;
   }
 
@@ -331,6 +352,22 @@ export class ProxyExchange {
     clearTimeout(this.timer);
     this.timer = undefined; // refresh() would re-arm a cleared timer
   }
+}
+
+const IDEMPOTENT_WITHOUT_EFFECT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Whether a failed attempt may be sent again, and under which rule: `unread` when the backend
+ * promised it did not process the request (RFC 9110 §9.2.2 does not even need idempotence
+ * then), `idempotent` when it may have but the method makes a repeat harmless.
+ */
+function retryKind(err: Error, method: string | undefined): 'unread' | 'idempotent' | undefined {
+  if (!(err instanceof StreamResetError)) return undefined;
+  const unread = err.resetCode === ResetCode.Refused || err.resetCode === ResetCode.UpstreamUnreachable;
+  if (err.origin === 'peer' && unread) return 'unread';
+  const failedBeforeHead = err.origin === 'connection' || (err.origin === 'peer' && err.resetCode === ResetCode.UpstreamError);
+  if (failedBeforeHead && IDEMPOTENT_WITHOUT_EFFECT.has(method ?? 'GET')) return 'idempotent';
+  return undefined;
 }
 
 function proxyErrorFor(err: Error): ProxyError {

@@ -18,7 +18,7 @@ import { namesWebSocket } from '../protocol/index.js';
 import { ProxyError } from './proxy-errors.js';
 import { sendErrorPage } from './error-page.js';
 import type { RequestAdjustment } from './exchange-observer.js';
-import { ProxyExchange } from './proxy-exchange.js';
+import { ProxyExchange, type MemberSource } from './proxy-exchange.js';
 import { proxySettings } from './proxy-settings.js';
 import type { ProxySettings } from './proxy-settings.js';
 import { requestIdFor } from '../http/request-id.js';
@@ -40,7 +40,7 @@ export const continueHeldBack = new WeakSet<IncomingMessage>();
  * call it from the catch-all controller: one implementation, two doors.
  */
 @Injectable()
-export class ProxyService {
+export class ProxyService implements MemberSource {
   private readonly settings: ProxySettings;
 
   private readonly logger = new Logger('Proxy');
@@ -126,6 +126,25 @@ export class ProxyService {
     });
   }
 
+  /**
+   * The member a request goes to when it is sent again: one that can take it now and was not
+   * tried, else, as for a new request, one that registers while the route has none (bounded by
+   * the request timeout and the grace).
+   */
+  nextMember(pool: Pool<RouteBackend>, tried: readonly TunnelBackend[], res: ServerResponse): Promise<TunnelBackend | undefined> {
+    const untried = (member: RouteBackend): boolean => member.isAcceptingStreams() && !tried.includes(member as TunnelBackend);
+    const next = pool.pick(untried) as TunnelBackend | undefined;
+    if (next) return Promise.resolve(next);
+    const hold = this.routing.hold(pool, this.settings.requestTimeoutMs);
+    if (!hold) return Promise.resolve(undefined);
+    const leave = (): void => hold.release();
+    res.once('close', leave);
+    return hold.member.then((member) => {
+      res.off('close', leave);
+      return member as TunnelBackend | undefined;
+    });
+  }
+
   private assign(admitted: Admitted, backend: TunnelBackend): Forwardable {
     admitted.backend = backend;
     admitted.report.agentId = backend.id;
@@ -173,6 +192,7 @@ export class ProxyService {
     const backend = resolution.backend as TunnelBackend | undefined;
     report.route = resolution.pool;
     exchange.pool = resolution.pool;
+    exchange.members = this;
     const admitted: Admitted = { req, res, exchange, report, target, pool: resolution.pool };
     return backend ? this.assign(admitted, backend) : admitted;
   }

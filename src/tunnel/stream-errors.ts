@@ -14,6 +14,7 @@ export type StreamResetCode =
   | 'timeout'
   | 'too_large'
   | 'internal'
+  | 'upstream_unreachable'
   | 'unknown_reset';
 
 const RESET_CODE_NAMES: Record<ResetCode, StreamResetCode> = {
@@ -25,6 +26,7 @@ const RESET_CODE_NAMES: Record<ResetCode, StreamResetCode> = {
   [ResetCode.Timeout]: 'timeout',
   [ResetCode.TooLarge]: 'too_large',
   [ResetCode.Internal]: 'internal',
+  [ResetCode.UpstreamUnreachable]: 'upstream_unreachable',
 };
 
 /**

@@ -68,7 +68,9 @@ describe('backend failures', () => {
   });
 
   it('answers 502 agent_gone when the agent dies before the response head', async () => {
-    const proxy = await h.proxy();
+    // Without a grace there is no member to send the GET to again (retries.e2e-spec.ts: with one,
+    // the agent that reconnects serves it).
+    const proxy = await h.proxy({ routeGraceMs: 0 });
     let arrived!: () => void;
     const requestArrived = new Promise<void>((resolve) => (arrived = resolve));
     const upstream = await h.upstream(() => arrived()); // never answers
