@@ -127,7 +127,7 @@ export class ProxyService {
     if (!target) return refuse(new ProxyError('bad_request', 'bad request target'), true);
     if (isReservedPath(target.path)) return refuse(new ProxyError('reserved_path'));
     if (target.absolute && target.host) adoptTargetHost(req, target.host);
-    const resolution = this.routing.resolve(target.host, target.path);
+    const resolution = this.routing.resolve(target.host, target.path, req.headers);
     if (!resolution) return refuse(new ProxyError('no_route'));
     // Only the registration module registers backends, and its sessions are tunnel backends.
     const backend = resolution.backend as TunnelBackend | undefined;
