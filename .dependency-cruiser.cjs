@@ -6,9 +6,10 @@
 const dir = (name) => `^src/${name}/`;
 
 // The pure layers: plain TypeScript that any layer may build on. The routing folder is pure
-// except for its Nest service and module; cache/policy is the pure part of the cache.
-const ROUTING_NEST = '^src/routing/routing[.](service|module)([.]spec)?[.]ts$';
-const ROUTING_PURE = '^src/routing/(?!routing[.](service|module)[.])';
+// except for its Nest service, module and the recorder that feeds member health from exchange
+// reports; cache/policy is the pure part of the cache.
+const ROUTING_NEST = '^src/routing/(routing[.](service|module)|member-health[.]recorder)([.]spec)?[.]ts$';
+const ROUTING_PURE = '^src/routing/(?!routing[.](service|module)[.]|member-health[.]recorder[.])';
 const PURE = [
   dir('errors'),
   dir('protocol'),
@@ -35,7 +36,8 @@ const UPPER = ['config', 'exchange', 'tunnel', 'routing', 'cache', 'registration
 const NEST_ALLOWED = {
   config: [],
   exchange: ['config'],
-  routing: ['config'],
+  // Member health is fed from exchange reports; exchange imports only config.
+  routing: ['config', 'exchange'],
   cache: ['config'],
   registration: ['config', 'routing', 'tunnel'],
   proxy: ['config', 'routing', 'tunnel', 'registration', 'cache', 'exchange'],

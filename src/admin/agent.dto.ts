@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Matches } from 'class-validator';
+import { MemberHealthDto } from './member-health.dto.js';
 
 /** The path parameter of `/_harp/api/agents/{id}`. */
 export class AgentIdParams {
@@ -15,6 +16,9 @@ export class AgentRouteDto {
 
   @ApiProperty({ example: '/v1' })
   path!: string;
+
+  @ApiProperty({ type: MemberHealthDto, description: "The agent's passive health in this route's pool." })
+  health!: MemberHealthDto;
 }
 
 /** What an agent connection has carried since it connected. */
@@ -67,6 +71,9 @@ export class AgentDto {
 
   @ApiProperty({ type: [AgentRouteDto] })
   routes!: AgentRouteDto[];
+
+  @ApiProperty({ minimum: 1, maximum: 100, description: 'The share of each pool the agent asked for (default 1).' })
+  weight!: number;
 
   @ApiProperty({ format: 'date-time' })
   connectedAt!: string;

@@ -1,21 +1,26 @@
 import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import type { AgentSession } from '../registration/agent-session.js';
 import { RegistrationService } from '../registration/registration.service.js';
+import { RoutingService } from '../routing/routing.service.js';
 import type { AgentDto } from './agent.dto.js';
+import { memberHealthDto } from './routes.service.js';
 
 /** The admin view of agent connections, and the operator's drain and disconnect. */
 @Injectable()
 export class AgentsService {
   private readonly logger = new Logger('Admin');
 
-  constructor(private readonly registration: RegistrationService) {}
+  constructor(
+    private readonly registration: RegistrationService,
+    private readonly routing: RoutingService,
+  ) {}
 
   list(): AgentDto[] {
-    return this.registration.list().map(toDto);
+    return this.registration.list().map((session) => this.toDto(session));
   }
 
   get(id: string): AgentDto {
-    return toDto(this.session(id));
+    return this.toDto(this.session(id));
   }
 
   /** Stops new traffic to the agent; it closes once its in-flight requests are done. */
@@ -26,7 +31,7 @@ export class AgentsService {
     }
     this.logger.log(`agent ${id} (${session.name ?? 'unnamed'}) drained by an operator`);
     this.registration.drain(session, 'drained by an operator');
-    return toDto(session);
+    return this.toDto(session);
   }
 
   /** Closes the agent's connection now; its in-flight requests fail (502). */
@@ -36,6 +41,10 @@ export class AgentsService {
     this.registration.disconnect(session, 'disconnected by an operator');
   }
 
+  private toDto(session: AgentSession): AgentDto {
+    return toDto(session, (route) => memberHealthDto(this.routing, route, session));
+  }
+
   private session(id: string): AgentSession {
     const session = this.registration.get(id);
     if (session === undefined) throw new NotFoundException(`no agent with id ${id}`);
@@ -43,7 +52,7 @@ export class AgentsService {
   }
 }
 
-function toDto(session: AgentSession): AgentDto {
+function toDto(session: AgentSession, healthOn: (route: { host: string; path: string }) => AgentDto['routes'][number]['health']): AgentDto {
   const { stats } = session;
   return {
     id: session.id,
@@ -51,7 +60,8 @@ function toDto(session: AgentSession): AgentDto {
     state: session.state,
     remoteAddress: session.remoteAddress,
     keyId: session.rule?.id ?? null,
-    routes: [...session.routes.values()].map(({ host, path }) => ({ host, path })),
+    routes: [...session.routes.values()].map(({ host, path }) => ({ host, path, health: healthOn({ host, path }) })),
+    weight: session.weight,
     connectedAt: session.connectedAt.toISOString(),
     rttMs: session.rttMs ?? null,
     inFlightStreams: session.tunnel.streams.size,

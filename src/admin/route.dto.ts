@@ -1,5 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
+import { MemberHealthDto } from './member-health.dto.js';
 
 /** How the shared cache treats a route, as its latest registration set it. */
 export class RouteCacheDto {
@@ -12,6 +13,30 @@ export class RouteCacheDto {
     description: 'Lifetime given to cacheable responses that state none, in seconds.',
   })
   defaultTtlSeconds!: number | null;
+}
+
+/** Where a sticky route reads the value that keeps a client on one member: exactly one is set. */
+export class RouteStickyDto {
+  @ApiPropertyOptional({ example: 'x-user', description: 'A request header (lower-cased).' })
+  header?: string;
+
+  @ApiPropertyOptional({ example: 'sid', description: 'A cookie of the Cookie field.' })
+  cookie?: string;
+}
+
+/** One member of a route's pool, as the balancer sees it. */
+export class RouteMemberDto {
+  @ApiProperty({ example: '3f9a0c12b7e4', description: 'The agent connection id.' })
+  id!: string;
+
+  @ApiProperty({ minimum: 1, maximum: 100, description: "The agent's share of the pool, relative to the other members." })
+  weight!: number;
+
+  @ApiProperty({ description: 'Requests in flight on the agent connection now.' })
+  inFlight!: number;
+
+  @ApiProperty({ type: MemberHealthDto })
+  health!: MemberHealthDto;
 }
 
 /** One route of the live table. */
@@ -31,8 +56,17 @@ export class RouteDto {
   @ApiProperty({ type: [String], description: 'Ids of the agents serving it, in registration order.' })
   pool!: string[];
 
-  @ApiProperty({ enum: ['round-robin'], description: 'How requests are shared across the pool.' })
-  balancing!: 'round-robin';
+  @ApiProperty({ type: [RouteMemberDto], description: 'The pool in registration order, with weight, load and health.' })
+  members!: RouteMemberDto[];
+
+  @ApiProperty({
+    enum: ['round-robin', 'least-requests'],
+    description: 'How requests are shared across the pool, as the latest registration asked.',
+  })
+  balancing!: 'round-robin' | 'least-requests';
+
+  @ApiProperty({ type: RouteStickyDto, nullable: true, description: 'Null when the route is not sticky.' })
+  sticky!: RouteStickyDto | null;
 
   @ApiProperty({ type: RouteCacheDto })
   cache!: RouteCacheDto;

@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import type { Route } from '../routing/route.js';
+import type { RouteBackend } from '../routing/route-backend.js';
 import { RoutingService } from '../routing/routing.service.js';
+import type { MemberHealthDto } from './member-health.dto.js';
 import type { RouteDto } from './route.dto.js';
 
 /** The admin view of the route table. */
@@ -17,7 +20,14 @@ export class RoutesService {
         hostKind: view.hostKind,
         ownerKeyId: view.ownerKeyId,
         pool: view.members.map((member) => member.id),
-        balancing: 'round-robin',
+        members: view.members.map((member) => ({
+          id: member.id,
+          weight: member.weight,
+          inFlight: member.inFlight(),
+          health: memberHealthDto(this.routing, view, member),
+        })),
+        balancing: view.options.balance ?? 'round-robin',
+        sticky: view.options.sticky ? { ...view.options.sticky } : null,
         cache: {
           enabled: cache?.enabled ?? true,
           defaultTtlSeconds: cache?.defaultTtlMs === undefined ? null : cache.defaultTtlMs / 1000,
@@ -32,4 +42,14 @@ export class RoutesService {
   endGrace(host: string, path: string): boolean {
     return this.routing.endGrace({ host, path });
   }
+}
+
+/** A member's health on `route` as the admin API shows it (healthy when it has no record). */
+export function memberHealthDto(routing: RoutingService, route: Route, member: RouteBackend): MemberHealthDto {
+  const health = routing.memberHealth(route, member);
+  return {
+    state: health?.state ?? 'healthy',
+    ejectedUntil: health?.ejectedUntil === undefined ? null : new Date(health.ejectedUntil).toISOString(),
+    consecutiveFailures: health?.failures ?? 0,
+  };
 }

@@ -11,6 +11,15 @@ export interface AgentRoute {
    * `defaultTtlSeconds` gives cacheable responses that state no lifetime one.
    */
   cache?: { enabled?: boolean; defaultTtlSeconds?: number };
+  /**
+   * How the route's pool shares requests: `round-robin` in turn by weight, `least-requests` to
+   * the member with fewer requests in flight (of two drawn at random). The latest registration
+   * of a route sets it for the whole pool.
+   * @default 'round-robin'
+   */
+  balance?: 'round-robin' | 'least-requests';
+  /** Keep each client on one agent by the value of this request header or cookie. */
+  sticky?: { header: string } | { cookie: string };
 }
 
 /** Options of {@link connect}. Exactly one of `upstream` and `handler` is required. */
@@ -33,6 +42,12 @@ export interface ConnectOptions {
   upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   /** A name shown in the proxy's listings and logs. */
   name?: string;
+  /**
+   * This connection's share of every route's pool it joins, relative to the other agents
+   * serving the route: 1…100 (3 against 1 gets about three requests in four).
+   * @default 1
+   */
+  weight?: number;
   /**
    * Reconnect after a lost connection, with exponential backoff and jitter. A rejected key is
    * never retried.

@@ -24,6 +24,7 @@ export async function startAgent(
   options: ConnectOptions,
 ): Promise<{ agent: HarpAgent; ready: Promise<AgentReady> }> {
   if (!options.upstream === !options.handler) throw new TypeError('give exactly one of upstream and handler');
+  checkWeight(options.weight);
   const upstream = options.handler ? await handlerUpstream(options.handler, options.upgrade) : urlUpstream(options.upstream!);
   const agent = new HarpAgent(options, upstream);
   const ready = new Promise<AgentReady>((resolve, reject) => {
@@ -33,6 +34,12 @@ export async function startAgent(
   ready.catch(() => undefined); // callers that only want the agent must not see an unhandled rejection
   agent.start();
   return { agent, ready };
+}
+
+// The proxy would refuse a hello with another weight as a protocol error; say why here instead.
+function checkWeight(weight: number | undefined): void {
+  if (weight === undefined || (Number.isInteger(weight) && weight >= 1 && weight <= 100)) return;
+  throw new TypeError(`weight must be a whole number from 1 to 100, got ${weight}`);
 }
 
 /** The proxy refused the agent's key. */

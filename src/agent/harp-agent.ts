@@ -110,7 +110,8 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
   }
 
   private onOpen(tunnel: TunnelConnection<'agent'>): void {
-    tunnel.sendControl({ type: 'hello', protocol: 1, key: this.options.key, name: this.options.name });
+    const { key, name, weight } = this.options;
+    tunnel.sendControl({ type: 'hello', protocol: 1, key, name, ...(weight === undefined ? {} : { weight }) });
     this.armWatchdog();
   }
 
@@ -160,7 +161,13 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
 
   private routes(): RouteClaim[] {
     const routes = this.options.routes?.length ? this.options.routes : [{}];
-    return routes.map((r) => ({ host: r.host ?? '*', path: r.path ?? '/', ...(r.cache ? { cache: r.cache } : {}) }));
+    return routes.map((r) => ({
+      host: r.host ?? '*',
+      path: r.path ?? '/',
+      ...(r.cache ? { cache: r.cache } : {}),
+      ...(r.balance ? { balance: r.balance } : {}),
+      ...(r.sticky ? { sticky: r.sticky } : {}),
+    }));
   }
 
   // A proxy that stops pinging is gone even if TCP has not noticed yet.

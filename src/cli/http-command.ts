@@ -27,6 +27,7 @@ export async function runHttp(command: HttpCommand, io: CliIo): Promise<ExitCode
     upstream: command.upstream,
     routes: [{ host: command.domain, path: command.path }],
     name: command.name,
+    weight: command.weight,
   });
   const stop = io.exit ? { signal: io.exit, dispose: () => undefined } : processStopSignal();
   return new Promise<ExitCode>((resolve) => {

@@ -56,7 +56,7 @@ describe('parseCliArgs', () => {
 
     it('takes every option, in either spelling, before or after the target', () => {
       const argv = ['http', '--server=wss://proxy.example.com', '--key', 'k', 'http://localhost:5173'];
-      argv.push('--domain', 'app.example.com', '--path=/api', '--name', 'laptop');
+      argv.push('--domain', 'app.example.com', '--path=/api', '--name', 'laptop', '--weight', '3');
       expect(parseCliArgs(argv, KEY)).toEqual({
         command: 'http',
         upstream: 'http://localhost:5173',
@@ -65,6 +65,7 @@ describe('parseCliArgs', () => {
         domain: 'app.example.com',
         path: '/api',
         name: 'laptop',
+        weight: 3,
       });
     });
 
@@ -97,6 +98,11 @@ describe('parseCliArgs', () => {
       [['http', '3000', '--domain', 'https://app.example.com'], KEY, /^--domain takes a host name, not a URL/],
       [['http', '3000', '--domain', 'example.com/x'], KEY, /^--domain takes a host name/],
       [['http', '3000', '--path', 'api'], KEY, /^--path must start with "\/"/],
+      [['http', '3000', '--weight', '0'], KEY, /^--weight must be a whole number from 1 to 100, got "0"$/],
+      [['http', '3000', '--weight', '101'], KEY, /^--weight must be a whole number from 1 to 100/],
+      [['http', '3000', '--weight', '1.5'], KEY, /^--weight must be a whole number from 1 to 100/],
+      [['http', '3000', '--weight', 'x'], KEY, /^--weight must be a whole number from 1 to 100/],
+      [['http', '3000', '--weight='], KEY, /^--weight must be a whole number from 1 to 100/],
     ])('%j (env %j) is a usage error', (argv, env, message) => {
       const err = usageError(argv, env);
       expect(err.topic).toBe('http');

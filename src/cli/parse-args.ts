@@ -16,6 +16,8 @@ export interface HttpCommand {
   /** Path prefix, starting with `/`. */
   readonly path: string;
   readonly name?: string;
+  /** This agent's share of each pool it joins, 1…100 (the proxy's default is 1). */
+  readonly weight?: number;
 }
 
 /** What the command line asks for. */
@@ -35,6 +37,7 @@ const HTTP_OPTIONS = {
   domain: { type: 'string' },
   path: { type: 'string' },
   name: { type: 'string' },
+  weight: { type: 'string' },
 } as const;
 
 /**
@@ -100,7 +103,16 @@ function parseHttp(rest: readonly string[], env: NodeJS.ProcessEnv): CliCommand 
     domain: hostPattern(values.domain ?? '*'),
     path: pathPrefix(values.path ?? '/'),
     ...(values.name ? { name: values.name } : {}),
+    ...(values.weight !== undefined ? { weight: poolWeight(values.weight) } : {}),
   };
+}
+
+/** `--weight`: a whole number of 1 to 100, as the protocol's `hello` allows. */
+function poolWeight(raw: string): number {
+  if (!/^\d{1,3}$/.test(raw) || Number(raw) < 1 || Number(raw) > 100) {
+    throw new UsageError(`--weight must be a whole number from 1 to 100, got "${raw}"`, 'http');
+  }
+  return Number(raw);
 }
 
 /** `3000` → `http://127.0.0.1:3000`; `localhost:3000` and `http(s)://host:port` are taken as URLs. */

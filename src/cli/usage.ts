@@ -29,6 +29,8 @@ Options:
   --domain HOST   Serve this host: app.example.com, *.example.com, or * for any (default: *)
   --path PREFIX   Serve only paths under this prefix (default: /)
   --name NAME     Name this agent in the proxy's listings and logs
+  --weight N      This agent's share of the route, 1 to 100, relative to the other agents
+                  serving it (default: 1)
   -h, --help      Show this help
 
 A lost connection is retried with backoff. Ctrl-C lets requests in flight finish, then exits.

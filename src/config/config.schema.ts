@@ -49,6 +49,9 @@ export const harpConfigSchema = z
     windowBytes: intIn(1, MAX_WINDOW).default(262144),
     maxFrameBytes: intIn(1024, MAX_FRAME).default(65536),
     maxStreamsPerAgent: intIn(1, MAX_WINDOW).default(1000),
+    ejectAfterFailures: intIn(1, 1000).default(5),
+    ejectBaseMs: intIn(1, MAX_TIMER_MS).default(5000),
+    ejectMaxMs: intIn(1, MAX_TIMER_MS).default(60000),
     logLevel: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
     accessLog: z.boolean({ error: 'expected true or false' }).default(true),
     cacheEnabled: z.boolean({ error: 'expected true or false' }).default(true),
@@ -82,6 +85,18 @@ export type HarpConfigKey = keyof HarpConfigInput;
 function checkCrossFields(config: HarpConfigParsed, ctx: z.RefinementCtx<HarpConfigParsed>): void {
   checkKeyRules(config, ctx);
   checkInspectorMemory(config, ctx);
+  checkEjection(config, ctx);
+}
+
+/** The backoff doubles from the base up to the cap, so the base cannot be above the cap. */
+function checkEjection(config: HarpConfigParsed, ctx: z.RefinementCtx<HarpConfigParsed>): void {
+  if (config.ejectBaseMs <= config.ejectMaxMs) return;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['ejectBaseMs'],
+    input: config.ejectBaseMs,
+    message: `must not exceed ejectMaxMs (${config.ejectMaxMs})`,
+  });
 }
 
 /** Memory the inspector's bodies may hold at most: two bodies per exchange, every slot full. */

@@ -127,6 +127,25 @@ export abstract class HarpConfig {
   abstract readonly maxStreamsPerAgent: number;
 
   /**
+   * Consecutive failed requests (`X-Harp-Error` `upstream_error`, `timeout` or `agent_gone`)
+   * after which a pool member is ejected: passed over until its backoff ends.
+   * @default 5
+   */
+  abstract readonly ejectAfterFailures: number;
+
+  /**
+   * Length of a member's first ejection, in ms; it doubles after each failed trial request.
+   * @default 5000
+   */
+  abstract readonly ejectBaseMs: number;
+
+  /**
+   * Longest ejection, in ms (the cap of the doubling).
+   * @default 60000
+   */
+  abstract readonly ejectMaxMs: number;
+
+  /**
    * Least severe log level that is written.
    * @default 'info'
    */

@@ -6,17 +6,19 @@ import { ExchangeEvents, type ExchangeReport } from '../exchange/index.js';
 import { RegistrationEvents } from '../registration/registration-events.js';
 import type { RegistrationAnswer } from '../registration/registration-events.js';
 import { RegistrationService } from '../registration/registration.service.js';
+import { RoutingService, type MemberHealthEvent } from '../routing/routing.service.js';
 import { registerAgentMetrics } from './agent-collectors.js';
 import { registerCacheMetrics } from './cache-collectors.js';
 import { registerExchangeMetrics } from './exchange-collectors.js';
 import { registerRoutingMetrics } from './routing-collectors.js';
-import { RoutingService } from '../routing/routing.service.js';
+import { registerGraceMetrics } from './grace-collectors.js';
 import { ExchangeMetrics } from './exchange-metrics.js';
 import { processMetricsRegistry } from './process-metrics.js';
 
 /**
  * HARP's Prometheus metrics: a registry of this app's own (never prom-client's global one),
- * fed by exchange reports and registration events, plus the process's metrics.
+ * fed by exchange reports, registration events and pool members' health changes, plus the
+ * process's metrics.
  *
  * Per public request it does {@link ExchangeMetrics.record} and nothing else; everything else
  * is read when Prometheus scrapes.
@@ -29,18 +31,20 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
   private readonly countAnswer: (answer: RegistrationAnswer) => void;
   private readonly onExchange = (report: ExchangeReport): void => this.exchanges.record(report);
   private readonly onAnswer = (answer: RegistrationAnswer): void => this.countAnswer(answer);
+  private readonly onHealthChange: (event: MemberHealthEvent) => void;
 
   constructor(
     private readonly exchangeEvents: ExchangeEvents,
     private readonly registrationEvents: RegistrationEvents,
     registration: RegistrationService,
     cache: HttpCacheStore,
-    routing: RoutingService,
+    private readonly routing: RoutingService,
   ) {
     registerExchangeMetrics(this.registry, this.exchanges);
     this.countAnswer = registerAgentMetrics(this.registry, registration);
     registerCacheMetrics(this.registry, cache);
-    registerRoutingMetrics(this.registry, routing);
+    this.onHealthChange = registerRoutingMetrics(this.registry, routing);
+    registerGraceMetrics(this.registry, routing);
   }
 
   /** The Content-Type of {@link render}'s text. */
@@ -57,10 +61,12 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     this.exchangeEvents.on('exchange', this.onExchange);
     this.registrationEvents.on('registration', this.onAnswer);
+    this.routing.healthEvents.on('change', this.onHealthChange);
   }
 
   onModuleDestroy(): void {
     this.exchangeEvents.off('exchange', this.onExchange);
     this.registrationEvents.off('registration', this.onAnswer);
+    this.routing.healthEvents.off('change', this.onHealthChange);
   }
 }

@@ -1,55 +1,44 @@
 import { Counter, Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
-import type { RoutingService } from '../routing/routing.service.js';
-import { loadTotals } from './counter-totals.js';
+import type { MemberHealthEvent, RoutingService } from '../routing/routing.service.js';
 
 /**
- * The route grace, read from the route table at each scrape: routes kept for their owner,
- * requests waiting for a member, and how graces and holds ended.
+ * `harp_member_ejections_total` and `harp_member_returns_total`, counted as pool members are
+ * ejected and come back, and `harp_members_ejected`, read from the route table at each scrape.
+ *
+ * @returns what counts one health change
  */
-export function registerRoutingMetrics(registry: Registry, routing: RoutingService): void {
+export function registerRoutingMetrics(registry: Registry, routing: RoutingService): (event: MemberHealthEvent) => void {
   const registers = [registry];
-  new Gauge({
-    name: 'harp_routes_in_grace',
-    help: 'Routes that lost their last member and are kept for their owner (routeGraceMs).',
+  const labelNames = ['route'] as const;
+  const ejections = new Counter({
+    name: 'harp_member_ejections_total',
+    help: 'Pool members ejected after consecutive upstream failures (or a failed trial request), by route.',
+    labelNames,
     registers,
-    collect() {
-      this.set(routing.vacantCount);
-    },
+  });
+  const returns = new Counter({
+    name: 'harp_member_returns_total',
+    help: 'Ejected pool members back in after a successful trial request, by route.',
+    labelNames,
+    registers,
   });
   new Gauge({
-    name: 'harp_held_requests',
-    help: 'Requests waiting for a member of their route (during its grace, or while every member is retiring).',
+    name: 'harp_members_ejected',
+    help: 'Pool members ejected now (waiting out their backoff or their trial request), by route.',
+    labelNames,
     registers,
     collect() {
-      this.set(routing.heldTotal);
+      this.reset();
+      for (const view of routing.routes()) {
+        let ejected = 0;
+        for (const member of view.members) if ((routing.memberHealth(view, member)?.state ?? 'healthy') !== 'healthy') ejected++;
+        if (ejected > 0) this.set({ route: view.host + view.path }, ejected);
+      }
     },
   });
-  new Counter({
-    name: 'harp_route_graces_total',
-    help: 'Route graces by how they ended: claimed (a member registered again) or expired (the route was dropped); started counts every one.',
-    labelNames: ['outcome'] as const,
-    registers,
-    collect() {
-      const t = routing.totals;
-      loadTotals(this, [
-        { labels: { outcome: 'started' }, value: t.gracesStarted },
-        { labels: { outcome: 'claimed' }, value: t.gracesClaimed },
-        { labels: { outcome: 'expired' }, value: t.gracesExpired },
-      ]);
-    },
-  });
-  new Counter({
-    name: 'harp_held_requests_total',
-    help: 'Requests that waited for a member, by outcome: served (a member took them) or released (timeout, client gone, grace over).',
-    labelNames: ['outcome'] as const,
-    registers,
-    collect() {
-      const t = routing.totals;
-      loadTotals(this, [
-        { labels: { outcome: 'served' }, value: t.heldServed },
-        { labels: { outcome: 'released' }, value: t.heldReleased },
-      ]);
-    },
-  });
+  return (event) => {
+    const route = event.route.host + event.route.path;
+    (event.kind === 'ejected' ? ejections : returns).inc({ route });
+  };
 }

@@ -58,13 +58,25 @@ const route = { host: 'api.example.com', path: '/v1' };
 const sentByAgent: Examples<AgentControl> = {
   hello: [
     ['hello, minimal', { type: 'hello', protocol: 1, key: '' }],
-    ['hello, full', { type: 'hello', protocol: 1, key: 'k'.repeat(1024), name: 'n'.repeat(200), agent: 'harp-agent/0.1.0' }],
+    ['hello, full', { type: 'hello', protocol: 1, key: 'k'.repeat(1024), name: 'n'.repeat(200), agent: 'harp-agent/0.1.0', weight: 100 }],
+    ['hello, lightest weight', { type: 'hello', protocol: 1, key: 'k', weight: 1 }],
   ],
   register: [
     ['register, one route', { type: 'register', id: 0, routes: [route] }],
     ['register, 100 routes', { type: 'register', id: 7, routes: Array.from({ length: 100 }, (_, i) => ({ host: '*', path: `/r${i}` })) }],
     ['register, longest host and path', { type: 'register', id: 1, routes: [{ host: 'h'.repeat(255), path: `/${'p'.repeat(2047)}` }] }],
     ['register, with cache settings', { type: 'register', id: 3, routes: [{ ...route, cache: { enabled: false } }, { host: '*', path: '/', cache: { defaultTtlSeconds: 31_536_000 } }] }],
+    [
+      'register, with balancing',
+      {
+        type: 'register',
+        id: 4,
+        routes: [
+          { ...route, balance: 'least-requests', sticky: { header: 'x-user' } },
+          { host: '*', path: '/', balance: 'round-robin', sticky: { cookie: 'sid' } },
+        ],
+      },
+    ],
     ['register, largest safe id', { type: 'register', id: Number.MAX_SAFE_INTEGER, routes: [route] }],
   ],
   unregister: [['unregister', { type: 'unregister', id: 2, routes: [route] }]],
@@ -145,6 +157,14 @@ describe('control messages, agent → proxy', () => {
     ['register with a 2049-character path', { type: 'register', id: 1, routes: [{ host: 'a', path: '/'.repeat(2049) }] }],
     ['register with an unknown route field', { type: 'register', id: 1, routes: [{ ...route, weight: 2 }] }],
     ['register with a default TTL above a year', { type: 'register', id: 1, routes: [{ ...route, cache: { defaultTtlSeconds: 31_536_001 } }] }],
+    ['register with an unknown balance mode', { type: 'register', id: 1, routes: [{ ...route, balance: 'random' }] }],
+    ['register sticky by header and cookie at once', { type: 'register', id: 1, routes: [{ ...route, sticky: { header: 'x-user', cookie: 'sid' } }] }],
+    ['register sticky by nothing', { type: 'register', id: 1, routes: [{ ...route, sticky: {} }] }],
+    ['register sticky by a header name that is no token', { type: 'register', id: 1, routes: [{ ...route, sticky: { header: 'x user' } }] }],
+    ['register sticky by an empty cookie name', { type: 'register', id: 1, routes: [{ ...route, sticky: { cookie: '' } }] }],
+    ['hello with weight 0', { type: 'hello', protocol: 1, key: 'k', weight: 0 }],
+    ['hello with weight 101', { type: 'hello', protocol: 1, key: 'k', weight: 101 }],
+    ['hello with a fractional weight', { type: 'hello', protocol: 1, key: 'k', weight: 1.5 }],
     ['register with an unknown cache field', { type: 'register', id: 1, routes: [{ ...route, cache: { maxAge: 1 } }] }],
     ['unregister without id', { type: 'unregister', routes: [route] }],
     ['drain with a 501-character reason', { type: 'drain', reason: 'r'.repeat(501) }],

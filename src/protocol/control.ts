@@ -9,10 +9,20 @@ const routeCacheSchema = z.strictObject({
   enabled: z.boolean().optional(),
   defaultTtlSeconds: z.number().int().min(0).max(31_536_000).optional(),
 });
+/** A field name as HTTP allows it (RFC 9110 §5.1: a token), or a cookie name (also a token). */
+const token = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'expected a token (RFC 9110 §5.6.2)');
+/** Keep a client on one member by the value of a request header or of a cookie. */
+const routeStickySchema = z.union([z.strictObject({ header: token }), z.strictObject({ cookie: token })]);
 const routeSchema = z.strictObject({
   host: z.string().min(1).max(255),
   path: z.string().min(1).max(2048),
   cache: routeCacheSchema.optional(),
+  balance: z.enum(['round-robin', 'least-requests']).optional(),
+  sticky: routeStickySchema.optional(),
 });
 const routeRejectionSchema = z.strictObject({
   host: z.string(),
@@ -28,6 +38,7 @@ const hello = z.strictObject({
   key: z.string().max(1024),
   name: z.string().max(200).optional(),
   agent: z.string().max(200).optional(),
+  weight: z.number().int().min(1).max(100).optional(),
 });
 /** agent → proxy: "route these to me"; answered by `registered` with the same id. */
 const register = z.strictObject({

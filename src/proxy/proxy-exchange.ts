@@ -31,6 +31,8 @@ export interface MemberSource {
    * `tried`, or one that registers within the request's bounds; undefined if none.
    */
   nextMember(pool: Pool<RouteBackend>, tried: readonly TunnelBackend[], res: ServerResponse): Promise<TunnelBackend | undefined>;
+  /** An attempt on `backend` failed and the request goes elsewhere: no report will name it. */
+  attemptFailed(pool: Pool<RouteBackend>, backend: TunnelBackend, err: Error): void;
 }
 
 /** The public request an exchange answers, and the record kept of it. */
@@ -313,6 +315,7 @@ export class ProxyExchange {
       this.retriedIdempotent = true;
     }
     this.stopTimer();
+    members.attemptFailed(pool, backend, err);
     void members.nextMember(pool, tried, this.res).then((next) => {
       if (isOver(this.current) || this.res.destroyed) return;
       if (!next) return this.fail(proxyErrorFor(err));

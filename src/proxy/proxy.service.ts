@@ -14,7 +14,8 @@ import { CachingProxy } from './caching-proxy.js';
 import { ExchangeEvents, ExchangeReport } from '../exchange/index.js';
 import { closeAfterResponse } from './lingering-close.js';
 import { clientProtocol } from '../http/forwarding.js';
-import { namesWebSocket } from '../protocol/index.js';
+import { namesWebSocket, ResetCode } from '../protocol/index.js';
+import { StreamResetError } from '../tunnel/stream-errors.js';
 import { ProxyError } from './proxy-errors.js';
 import { sendErrorPage } from './error-page.js';
 import type { RequestAdjustment } from './exchange-observer.js';
@@ -132,8 +133,7 @@ export class ProxyService implements MemberSource {
    * the request timeout and the grace).
    */
   nextMember(pool: Pool<RouteBackend>, tried: readonly TunnelBackend[], res: ServerResponse): Promise<TunnelBackend | undefined> {
-    const untried = (member: RouteBackend): boolean => member.isAcceptingStreams() && !tried.includes(member as TunnelBackend);
-    const next = pool.pick(untried) as TunnelBackend | undefined;
+    const next = this.routing.pickOther(pool, tried) as TunnelBackend | undefined;
     if (next) return Promise.resolve(next);
     const hold = this.routing.hold(pool, this.settings.requestTimeoutMs);
     if (!hold) return Promise.resolve(undefined);
@@ -143,6 +143,13 @@ export class ProxyService implements MemberSource {
       res.off('close', leave);
       return member as TunnelBackend | undefined;
     });
+  }
+
+  attemptFailed(pool: Pool<RouteBackend>, backend: TunnelBackend, err: Error): void {
+    // A refusal is a member at its limit or stopping, not a sick one; the rest count as the
+    // upstream failures an exchange report would have shown (upstream_error, agent_gone).
+    const refused = err instanceof StreamResetError && err.resetCode === ResetCode.Refused;
+    this.routing.recordAttempt(pool, backend, refused ? 'neutral' : 'failure');
   }
 
   private assign(admitted: Admitted, backend: TunnelBackend): Forwardable {
@@ -186,7 +193,7 @@ export class ProxyService implements MemberSource {
     if (!target) return refuse(new ProxyError('bad_request', 'bad request target'), true);
     if (isReservedPath(target.path)) return refuse(new ProxyError('reserved_path'));
     if (target.absolute && target.host) adoptTargetHost(req, target.host);
-    const resolution = this.routing.resolve(target.host, target.path);
+    const resolution = this.routing.resolve(target.host, target.path, req.headers);
     if (!resolution) return refuse(new ProxyError('no_route'));
     // Only the registration module registers backends, and its sessions are tunnel backends.
     const backend = resolution.backend as TunnelBackend | undefined;

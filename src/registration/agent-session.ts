@@ -14,6 +14,8 @@ export class AgentSession implements TunnelBackend {
   state: SessionState = 'hello';
   rule?: KeyRule;
   name?: string;
+  /** The share of each pool the agent asked for in its hello (1…100). */
+  weight = 1;
   /** Last measured heartbeat round trip, in ms. */
   rttMs?: number;
   readonly connectedAt = new Date();
@@ -41,6 +43,12 @@ export class AgentSession implements TunnelBackend {
 
   isRetiring(): boolean {
     return this.state === 'draining' || this.state === 'closed' || this.tunnel.isClosed;
+
+  }
+
+  /** Open streams are the requests in flight (a WebSocket or event stream counts while open). */
+  inFlight(): number {
+    return this.tunnel.streams.size;
   }
 
   openStream(head: RequestHead, endStream: boolean): TunnelStream {

@@ -117,7 +117,7 @@ export class RegistrationService implements BeforeApplicationShutdown {
     switch (message.type) {
       case 'hello':
         clearTimeout(helloTimer);
-        return this.hello(session, message.key, message.name);
+        return this.hello(session, message.key, message.name, message.weight);
       case 'register':
         return this.register(session, message.id, message.routes);
       case 'unregister':
@@ -140,7 +140,7 @@ export class RegistrationService implements BeforeApplicationShutdown {
     this.closeWhenIdle(session, Date.now() + this.config.drainTimeoutMs);
   }
 
-  private hello(session: AgentSession, key: string, name: string | undefined): void {
+  private hello(session: AgentSession, key: string, name: string | undefined, weight = 1): void {
     if (session.state !== 'hello') throw new ProtocolError('control_bad_message', 'second hello');
     const rule = findKeyRule(this.rules, key);
     if (!rule) {
@@ -156,6 +156,7 @@ export class RegistrationService implements BeforeApplicationShutdown {
     }
     session.rule = rule;
     session.name = name;
+    session.weight = weight;
     session.state = 'active';
     const { limits } = session.tunnel;
     session.tunnel.sendControl({
@@ -249,8 +250,16 @@ export class RegistrationService implements BeforeApplicationShutdown {
 }
 
 function routeOptions(claim: RouteClaim): RouteOptions {
-  if (!claim.cache) return {};
-  const { enabled, defaultTtlSeconds } = claim.cache;
-  return { cache: { enabled, defaultTtlMs: defaultTtlSeconds === undefined ? undefined : defaultTtlSeconds * 1000 } };
+  const { balance, sticky } = claim;
+  return {
+    ...(claim.cache ? { cache: cacheOptions(claim.cache) } : {}),
+    ...(balance ? { balance } : {}),
+    // Header names compare case-insensitively (RFC 9110 §5.1); Node lower-cases them on arrival.
+    ...(sticky ? { sticky: 'header' in sticky ? { header: sticky.header.toLowerCase() } : { cookie: sticky.cookie } } : {}),
+  };
+}
+
+function cacheOptions({ enabled, defaultTtlSeconds }: NonNullable<RouteClaim['cache']>): RouteOptions['cache'] {
+  return { enabled, defaultTtlMs: defaultTtlSeconds === undefined ? undefined : defaultTtlSeconds * 1000 };
 }
 

@@ -1,8 +1,11 @@
+import type { Balancer } from './balancer.js';
 import type { RouteOptions } from './route.js';
+import { RoundRobin } from './round-robin.js';
 
 /**
  * The backends that serve one route (host pattern + path prefix), all registered with the same
- * key. Traffic is shared round-robin among the members that can take it right now.
+ * key. Traffic is shared among the members that can take it right now by the pool's
+ * {@link Balancer} (round robin unless the route asked for another).
  *
  * Membership is changed only by the {@link RouteTable} that owns the pool (it keeps an index
  * from member to pools in step); everyone else reads.
@@ -11,8 +14,11 @@ export class Pool<T> {
   readonly #members: T[] = [];
   /** Set by the latest registration of the route (a new deployment's settings win). */
   options: RouteOptions = {};
-  /** Index of the member to try first on the next pick. */
-  #cursor = 0;
+  /**
+   * How the next member is chosen. Replaced by routing when a registration asks for other
+   * balancing; it keeps its own rotation state, kept in step by {@link removeMember}.
+   */
+  balancer: Balancer<T> = new RoundRobin<T>();
   /**
    * While the pool has no member but is kept for its owner to come back (the route's grace):
    * until when, in ms since the epoch. Undefined for a pool with members.
@@ -42,22 +48,13 @@ export class Pool<T> {
   }
 
   /**
-   * Picks the next eligible member after the one picked last, so that load spreads evenly and
-   * a member that stops being eligible (draining, window exhausted) is simply passed over.
+   * Picks an eligible member as the balancer decides, so that load spreads and a member that
+   * stops being eligible (draining, window exhausted, ejected) is simply passed over.
    * Returns `undefined` when no member is eligible; the caller answers 503.
+   * @param affinity the request's sticky value, for a sticky balancer
    */
-  pick(isEligible: (member: T) => boolean): T | undefined {
-    const members = this.#members;
-    const count = members.length;
-    for (let tried = 0; tried < count; tried++) {
-      const index = (this.#cursor + tried) % count;
-      const member = members[index]!;
-      if (isEligible(member)) {
-        this.#cursor = (index + 1) % count;
-        return member;
-      }
-    }
-    return undefined;
+  pick(isEligible: (member: T) => boolean, affinity?: string): T | undefined {
+    return this.balancer.pick(this.#members, isEligible, affinity);
   }
 
   /** @internal Only {@link RouteTable} calls this. Returns false if already a member. */
@@ -72,9 +69,7 @@ export class Pool<T> {
     const index = this.#members.indexOf(member);
     if (index === -1) return false;
     this.#members.splice(index, 1);
-    // Keep the rotation where it was: the member that would have been next stays next.
-    if (index < this.#cursor) this.#cursor--;
-    if (this.#cursor >= this.#members.length) this.#cursor = 0;
+    this.balancer.removed(index, member, this.#members);
     return true;
   }
 }

@@ -7,6 +7,11 @@ export interface RouteBackend {
   readonly id: string;
   /** The id of the key the agent authenticated with; it owns the routes this backend creates. */
   readonly keyId: string;
+  /**
+   * This backend's share of each pool it is in, relative to the other members: 1…100, as the
+   * agent asked when it connected (1 when it did not).
+   */
+  readonly weight: number;
   /** False while draining, closing or otherwise unable to open a new stream. */
   isAcceptingStreams(): boolean;
   /**
@@ -14,4 +19,6 @@ export interface RouteBackend {
    * so a request that finds only such members waits for a replacement rather than failing.
    */
   isRetiring(): boolean;
+  /** Requests this backend is serving now, for least-requests balancing. */
+  inFlight(): number;
 }

@@ -1,3 +1,5 @@
+import type { BalanceMode, StickySource } from './balancer.js';
+
 /**
  * A route as the route table sees it: a host pattern (`api.example.com`, `*.example.com` or
  * `*`) plus a path prefix. The table expects both already normalized by `route-pattern.ts`, so
@@ -26,4 +28,8 @@ export interface RouteOptions {
     /** Lifetime of cacheable responses without explicit freshness, in ms. */
     readonly defaultTtlMs?: number;
   };
+  /** How the pool shares requests. @default 'round-robin' */
+  readonly balance?: BalanceMode;
+  /** Keep a client on one member by this header's or cookie's value (names lower-cased). */
+  readonly sticky?: StickySource;
 }

@@ -7,9 +7,11 @@ import { RoutingService } from './routing.service.js';
 
 class FakeBackend implements RouteBackend {
   accepting = true;
+  open = 0;
   constructor(
     readonly id: string,
     readonly keyId = 'key-a',
+    readonly weight = 1,
   ) {}
   retiring = false;
   isAcceptingStreams(): boolean {
@@ -17,6 +19,9 @@ class FakeBackend implements RouteBackend {
   }
   isRetiring(): boolean {
     return this.retiring;
+  }
+  inFlight(): number {
+    return this.open;
   }
 }
 
@@ -155,6 +160,77 @@ describe('RoutingService', () => {
       expect(routing.routeCount).toBe(1);
       expect(routing.resolve('a.example.com', '/x')?.backend).toBe(stays);
       expect(routing.unregisterAll(gone)).toEqual([]);
+    });
+  });
+  describe('balancing and health', () => {
+    const route = { host: 'api.example.com', path: '/' };
+    const next = (fields?: Record<string, string>) => routing.resolve('api.example.com', '/', fields)?.backend?.id;
+    const ids = (times: number, fields?: Record<string, string>) => Array.from({ length: times }, () => next(fields)).join(' ');
+
+    it('shares by weight in round robin', () => {
+      routing.register(new FakeBackend('b1', 'key-a', 3), route);
+      routing.register(new FakeBackend('b2', 'key-a', 1), route);
+      expect(ids(8)).toBe('b1 b1 b2 b1 b1 b1 b2 b1');
+    });
+
+    it('least-requests sends to the idle member', () => {
+      const [busy, idle] = [new FakeBackend('busy'), new FakeBackend('idle')];
+      busy.open = 4;
+      routing.register(busy, route, { balance: 'least-requests' });
+      routing.register(idle, route, { balance: 'least-requests' });
+      expect(ids(5)).toBe('idle idle idle idle idle');
+    });
+
+    it("the latest registration's balancing wins", () => {
+      const [busy, idle] = [new FakeBackend('busy'), new FakeBackend('idle')];
+      busy.open = 4;
+      routing.register(busy, route, { balance: 'least-requests' });
+      routing.register(idle, route, {});
+      expect(routing.routes()[0]!.options).toEqual({});
+      expect(ids(4)).toBe('busy idle busy idle');
+    });
+
+    it('sticky by header keeps a value on one member; without the value it balances', () => {
+      for (const id of ['b1', 'b2', 'b3']) routing.register(new FakeBackend(id), route, { sticky: { header: 'x-user' } });
+      const alice = next({ 'x-user': 'alice' });
+      expect(ids(5, { 'x-user': 'alice' })).toBe(Array(5).fill(alice).join(' '));
+      expect(new Set(ids(3).split(' ')).size).toBe(3);
+    });
+
+    it('ejects a member after five failures, logs the change and passes it over', () => {
+      const [sick, well] = [new FakeBackend('sick'), new FakeBackend('well')];
+      routing.register(sick, route);
+      routing.register(well, route);
+      const changes: unknown[] = [];
+      routing.healthEvents.on('change', (event) => changes.push(event));
+      for (let i = 0; i < 4; i++) routing.recordOutcome(route, 'sick', 'failure');
+      expect(routing.memberHealth(route, sick)).toEqual({ state: 'healthy', ejectedUntil: undefined, failures: 4 });
+      routing.recordOutcome(route, 'sick', 'failure');
+      expect(changes).toEqual([
+        { kind: 'ejected', route, memberId: 'sick', untilMs: expect.any(Number), backoffMs: 5000, failures: 5 },
+      ]);
+      expect(routing.memberHealth(route, sick)).toMatchObject({ state: 'ejected', failures: 5 });
+      expect(routing.memberHealth(route, well)).toEqual({ state: 'healthy', ejectedUntil: undefined, failures: 0 });
+      expect(ids(4)).toBe('well well well well');
+    });
+
+    it('ignores outcomes for routes and members it does not know', () => {
+      routing.register(new FakeBackend('b1'), route);
+      expect(() => routing.recordOutcome({ host: 'other.example.com', path: '/' }, 'b1', 'failure')).not.toThrow();
+      expect(() => routing.recordOutcome(route, 'nobody', 'failure')).not.toThrow();
+      expect(routing.memberHealth(route, new FakeBackend('nobody'))).toBeUndefined();
+    });
+
+    it('finds the exact pool of a wildcard or any-host route, not a longer match', () => {
+      const [wild, any] = [new FakeBackend('wild'), new FakeBackend('any')];
+      routing.register(wild, { host: '*.example.com', path: '/' });
+      routing.register(any, { host: '*', path: '/x' });
+      routing.register(new FakeBackend('deeper'), { host: '*', path: '/x/y' });
+      for (let i = 0; i < 5; i++) routing.recordOutcome({ host: '*.example.com', path: '/' }, 'wild', 'failure');
+      for (let i = 0; i < 5; i++) routing.recordOutcome({ host: '*', path: '/x' }, 'any', 'failure');
+      expect(routing.memberHealth({ host: '*.example.com', path: '/' }, wild)?.state).toBe('ejected');
+      expect(routing.memberHealth({ host: '*', path: '/x' }, any)?.state).toBe('ejected');
+      expect(routing.memberHealth({ host: '*', path: '/x/y' }, any)).toBeUndefined();
     });
   });
 });

@@ -1,15 +1,20 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EventEmitter } from 'node:events';
 import type { OnModuleDestroy } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
+
 import { HarpConfig } from '../config/index.js';
 import { HeldRequests, type Hold } from './held-requests.js';
-
+import type { MemberTraits } from './balancer.js';
+import { balancerFor, sameBalance } from './balancer-for.js';
+import { type EjectionPolicy, type ExchangeOutcome, type HealthState } from './member-health.js';
 import type { Pool } from './pool.js';
+import { PoolHealth } from './pool-health.js';
 import type { Route, RouteOptions } from './route.js';
 import type { RouteBackend } from './route-backend.js';
 import { normalizeHostPattern, normalizePathPrefix, normalizeRequestHost } from './route-pattern.js';
 import { RouteTable, type PoolView } from './route-table.js';
 import { RoutePatternError, type RouteRejectionCode } from './routing.errors.js';
+import { affinityOf } from './sticky.js';
 
 /** Outcome of {@link RoutingService.register}; `route` is the normalized form that was stored. */
 export type RegisterResult =
@@ -47,6 +52,39 @@ export interface Resolution {
 // One function for every request rather than a closure per request.
 const acceptsStreams = (backend: RouteBackend): boolean => backend.isAcceptingStreams();
 
+/** What the balancers read of a backend: its own weight and open streams. */
+const BACKEND_TRAITS: MemberTraits<RouteBackend> = {
+  id: (backend) => backend.id,
+  weight: (backend) => backend.weight,
+  inFlight: (backend) => backend.inFlight(),
+};
+
+/** The request fields a sticky route reads its value from (Node's lower-cased headers). */
+export type RequestFields = Readonly<Record<string, string | string[] | undefined>>;
+
+/** A pool member's passive health, for listings. */
+export interface MemberHealthView {
+  readonly state: HealthState;
+  /** While ejected or half-open: when the ejection ends, ms since the epoch. */
+  readonly ejectedUntil: number | undefined;
+  /** Consecutive failures counted so far. */
+  readonly failures: number;
+}
+
+/** A member was ejected from a pool, or came back. */
+export interface MemberHealthEvent {
+  readonly kind: 'ejected' | 'returned';
+  readonly route: Route;
+  readonly memberId: string;
+  /** For `ejected`: when it ends (ms since the epoch) and how long it is. */
+  readonly untilMs?: number;
+  readonly backoffMs?: number;
+}
+
+interface MemberHealthEventMap {
+  change: [event: MemberHealthEvent];
+}
+
 /**
  * The proxy's route table: which backend connections serve which host + path prefix, and
  * which of them gets the next request. In-memory, per process.
@@ -63,12 +101,18 @@ export class RoutingService implements OnModuleDestroy {
   readonly #heldLimit: number;
   readonly #graceTimers = new Map<Pool<RouteBackend>, NodeJS.Timeout>();
   readonly #held = new Map<Pool<RouteBackend>, HeldRequests<RouteBackend>>();
-  readonly #logger = new Logger('Routing');
   /** Counted as things happen; read by metrics at scrape time. */
   readonly totals: RoutingTotals = { gracesStarted: 0, gracesClaimed: 0, gracesExpired: 0, heldServed: 0, heldReleased: 0 };
   readonly events = new EventEmitter<RoutingEventMap>();
+  /** Each pool's member health; created with the pool's balancer, gone with the pool. */
+  readonly #health = new WeakMap<Pool<RouteBackend>, PoolHealth<RouteBackend>>();
+  readonly #policy: EjectionPolicy;
+  readonly #logger = new Logger('Routing');
+  /** Ejections and returns, for metrics; each is also logged here. */
+  readonly healthEvents = new EventEmitter<MemberHealthEventMap>();
 
   constructor(config: HarpConfig) {
+    this.#policy = { afterFailures: config.ejectAfterFailures, baseMs: config.ejectBaseMs, maxMs: config.ejectMaxMs };
     this.#graceMs = config.routeGraceMs;
     this.#heldLimit = config.maxHeldRequestsPerRoute;
     this.#table = new RouteTable({ keepVacant: this.#graceMs > 0 });
@@ -101,7 +145,7 @@ export class RoutingService implements OnModuleDestroy {
     }
     const added = this.#table.add(normalized, backend, backend.keyId);
     if (!added.ok) return { ok: false, code: added.code, reason: added.reason };
-    if (options) added.pool.options = options;
+    this.#configure(added.pool, options);
     this.#occupied(added.pool);
     this.#wake(added.pool);
     return { ok: true, route: normalized, pool: added.pool };
@@ -192,15 +236,69 @@ export class RoutingService implements OnModuleDestroy {
     return true;
   }
 
+
+
   /**
    * The pool and next backend for a public request, or undefined if no route matches (404).
+   * Ejected members are passed over unless every member that can take a stream is ejected.
    * @param hostHeader the request's Host (or `:authority`), as received.
    * @param path the raw request path without the query.
+   * @param fields the request's fields, where a sticky route finds its value.
    */
-  resolve(hostHeader: string | undefined, path: string): Resolution | undefined {
+  resolve(hostHeader: string | undefined, path: string, fields?: RequestFields): Resolution | undefined {
     const pool = this.#table.lookup(normalizeRequestHost(hostHeader) ?? '', path);
     if (pool === undefined) return undefined;
-    return { pool, backend: pool.pick(acceptsStreams) };
+    const sticky = pool.options.sticky;
+    const affinity = sticky && fields ? affinityOf(sticky, fields) : undefined;
+    return { pool, backend: this.#healthOf(pool).pick(pool, affinity) };
+  }
+
+  /**
+   * A member of `pool` for a request sent again, not among `tried`, with the same health rules
+   * as {@link resolve}; undefined when there is none now.
+   */
+  pickOther(pool: Pool<RouteBackend>, tried: readonly RouteBackend[]): RouteBackend | undefined {
+    return this.#healthOf(pool).pickExcept(pool, tried);
+  }
+
+  /**
+   * Feeds the outcome of one finished exchange to the health of the member that served it.
+   * @param route the route that matched (normalized, as exchange reports carry it)
+   */
+  recordOutcome(route: Route, memberId: string, outcome: ExchangeOutcome): void {
+    const pool = this.#table.poolAt(route);
+    const member = pool?.members.find((m) => m.id === memberId);
+    if (pool && member) this.recordAttempt(pool, member, outcome);
+  }
+
+  /**
+   * Feeds the outcome of one attempt at a request (one that failed and was sent elsewhere, so
+   * that no exchange report names it) to the health of the member it was sent to.
+   */
+  recordAttempt(pool: Pool<RouteBackend>, member: RouteBackend, outcome: ExchangeOutcome): void {
+    const health = this.#health.get(pool);
+    if (!health || !pool.has(member)) return;
+    const change = health.record(member, outcome);
+    if (!change) return;
+    const memberId = member.id;
+    const where = `${pool.host}${pool.path}`;
+    if (change.kind === 'ejected') {
+      this.#logger.warn(
+        `agent ${memberId} ejected from ${where} for ${change.backoffMs} ms after ${change.failures} consecutive failures`,
+      );
+    } else {
+      this.#logger.log(`agent ${memberId} back in ${where} after a successful trial request`);
+    }
+    const { host, path } = pool;
+    this.healthEvents.emit('change', { ...change, route: { host, path }, memberId });
+  }
+
+  /** A member's passive health on `route` (normalized), or undefined if it is not a member. */
+  memberHealth(route: Route, member: RouteBackend): MemberHealthView | undefined {
+    const pool = this.#table.poolAt(route);
+    if (!pool?.has(member)) return undefined;
+    const health = this.#health.get(pool)?.peek(member);
+    return { state: health?.state ?? 'healthy', ejectedUntil: health?.ejectedUntil, failures: health?.failures ?? 0 };
   }
 
   /** Every route in precedence order, with its members, for the admin API. */
@@ -255,13 +353,35 @@ export class RoutingService implements OnModuleDestroy {
   #wake(pool: Pool<RouteBackend>): void {
     const held = this.#held.get(pool);
     if (held === undefined) return;
-    held.wake(() => pool.pick(acceptsStreams));
+    held.wake(() => this.#healthOf(pool).pick(pool));
     if (held.size === 0) this.#held.delete(pool);
   }
 
   // A pool dropped from the table (grace over, or no grace) takes no more waiting requests.
   #isListed(pool: Pool<RouteBackend>): boolean {
     return this.#table.poolAt(pool) === pool;
+  }
+
+  #healthOf(pool: Pool<RouteBackend>): PoolHealth<RouteBackend> {
+    let health = this.#health.get(pool);
+    if (health === undefined) {
+      this.#health.set(pool, (health = new PoolHealth(acceptsStreams, this.#policy)));
+      pool.balancer = balancerFor(pool.options, BACKEND_TRAITS);
+    }
+    return health;
+  }
+
+  /**
+   * The latest registration's settings win. The balancer is replaced only when the balancing
+   * changes, so that a re-registering member does not restart the rotation.
+   */
+  #configure(pool: Pool<RouteBackend>, options: RouteOptions | undefined): void {
+    const fresh = !this.#health.has(pool);
+    const next = options ?? pool.options;
+    const rebalance = !fresh && !sameBalance(pool.options, next);
+    pool.options = next;
+    if (fresh) this.#healthOf(pool);
+    else if (rebalance) pool.balancer = balancerFor(next, BACKEND_TRAITS);
   }
 }
 

@@ -5,6 +5,8 @@ import { send } from '../helpers/http-client.js';
 
 // The operator's view of agent connections, and the two ways to take one out of service.
 
+const HEALTHY = { state: 'healthy', ejectedUntil: null, consecutiveFailures: 0 };
+
 /** An in-process backend whose `/hold` requests wait until released. */
 function holdingBackend() {
   const held: ServerResponse[] = [];
@@ -58,9 +60,10 @@ describe('admin API: agents', () => {
       remoteAddress: '127.0.0.1',
       keyId: 'default',
       routes: [
-        { host: 'api.example.test', path: '/billing' },
-        { host: '*', path: '/' },
+        { host: 'api.example.test', path: '/billing', health: HEALTHY },
+        { host: '*', path: '/', health: HEALTHY },
       ],
+      weight: 1,
       connectedAt: expect.any(String),
       rttMs: expect.any(Number),
       inFlightStreams: 0,

@@ -6,6 +6,7 @@ import { send } from '../helpers/http-client.js';
 // The live route table as the operator sees it: precedence order, pools, owners, options.
 
 const TEAM_KEY = 'team-key-0123456789abcdef';
+const HEALTHY = { state: 'healthy', ejectedUntil: null, consecutiveFailures: 0 };
 
 async function routes(proxy: HarpServer) {
   const res = await send(`${proxy.url}/_harp/api/routes`);
@@ -56,7 +57,9 @@ describe('admin API: routes', () => {
         hostKind: 'exact',
         ownerKeyId: 'team',
         pool: [ids['api-1'], ids['api-2']],
+        members: [{ id: ids['api-1'], weight: 1, inFlight: 0, health: HEALTHY }, { id: ids['api-2'], weight: 1, inFlight: 0, health: HEALTHY }],
         balancing: 'round-robin',
+        sticky: null,
         cache: { enabled: false, defaultTtlSeconds: null },
         graceUntil: null,
         heldRequests: 0,
@@ -67,7 +70,9 @@ describe('admin API: routes', () => {
         hostKind: 'wildcard',
         ownerKeyId: 'team',
         pool: [ids['api-1']],
+        members: [{ id: ids['api-1'], weight: 1, inFlight: 0, health: HEALTHY }],
         balancing: 'round-robin',
+        sticky: null,
         cache: { enabled: true, defaultTtlSeconds: null },
         graceUntil: null,
         heldRequests: 0,
@@ -78,7 +83,9 @@ describe('admin API: routes', () => {
         hostKind: 'any',
         ownerKeyId: 'ops',
         pool: [ids['catch-all']],
+        members: [{ id: ids['catch-all'], weight: 1, inFlight: 0, health: HEALTHY }],
         balancing: 'round-robin',
+        sticky: null,
         cache: { enabled: true, defaultTtlSeconds: 30 },
         graceUntil: null,
         heldRequests: 0,
@@ -89,7 +96,9 @@ describe('admin API: routes', () => {
         hostKind: 'any',
         ownerKeyId: 'ops',
         pool: [ids['catch-all']],
+        members: [{ id: ids['catch-all'], weight: 1, inFlight: 0, health: HEALTHY }],
         balancing: 'round-robin',
+        sticky: null,
         cache: { enabled: true, defaultTtlSeconds: null },
         graceUntil: null,
         heldRequests: 0,
@@ -99,6 +108,26 @@ describe('admin API: routes', () => {
     const raw = (await send(`${proxy.url}/_harp/api/routes`)).body.toString();
     expect(raw).not.toContain(TEAM_KEY);
     expect(raw).not.toContain('ops-key');
+  });
+
+  it("shows the route's balancing and stickiness and each member's weight, load and health", async () => {
+    const proxy = await h.proxy();
+    const ok = (_req: unknown, res: { end: (b: string) => void }) => res.end('ok');
+    const route = { host: 'shop.test', path: '/', balance: 'least-requests' as const, sticky: { header: 'X-Cart' } };
+    await h.agent(proxy, ok, { name: 'heavy', weight: 3, routes: [route] });
+    await h.agent(proxy, ok, { name: 'light', routes: [route] });
+    const ids = await agentIds(proxy);
+    expect(await routes(proxy)).toEqual([
+      expect.objectContaining({
+        host: 'shop.test',
+        balancing: 'least-requests',
+        sticky: { header: 'x-cart' },
+        members: [
+          { id: ids['heavy'], weight: 3, inFlight: 0, health: HEALTHY },
+          { id: ids['light'], weight: 1, inFlight: 0, health: HEALTHY },
+        ],
+      }),
+    ]);
   });
 
   it('follows the table as agents come and go', async () => {

@@ -62,7 +62,11 @@ describeBrowser(SUITE, () => {
     const proxy = await h.proxy({ inspectorBodies: true });
     const upstream = countingUpstream();
     const up = await h.upstream(upstream.handler);
-    await h.agent(proxy, up.url, { name: 'dash-agent', routes: [{ host: '*', path: '/app' }] });
+    await h.agent(proxy, up.url, {
+      name: 'dash-agent',
+      weight: 3,
+      routes: [{ host: '*', path: '/app', balance: 'least-requests', sticky: { cookie: 'sid' } }],
+    });
 
     browser = await launchChromium();
     const { page } = browser;
@@ -73,6 +77,12 @@ describeBrowser(SUITE, () => {
     await byTestId(page, 'agent-name').filter({ hasText: 'dash-agent' }).waitFor(WAIT);
     await page.locator('[data-testid="live-status"][data-state="open"]').waitFor(WAIT);
     expect(await byTestId(page, 'agent-count').textContent()).toBe('1');
+    expect(await byTestId(page, 'agent-weight').textContent()).toBe('3');
+    // The route's mode and each member's weight and health, from GET /routes.
+    expect(await byTestId(page, 'route-balancing').textContent()).toBe('least-requests · sticky cookie sid');
+    const member = page.locator('[data-testid="route-member"][data-health="healthy"]');
+    await member.waitFor(WAIT);
+    expect(await member.textContent()).toMatch(/^dash-agent ×3 · 0 in flight healthy$/);
 
     // A request through the proxy's public port arrives in the list as a live `exchange` event.
     const res = await send(`${proxy.url}/app/hello?n=1`, { headers: { 'x-dashboard-test': 'yes' } });

@@ -67,8 +67,15 @@ export class Overview {
         h('td', { dataset: { testid: 'agent-name' } }, a.name ?? h('span', { className: 'muted' }, 'unnamed')),
         h('td', { className: 'mono' }, a.id),
         h('td', { className: 'mono' }, a.remoteAddress),
-        h('td', {}, a.routes.map((r) => h('div', { className: 'mono nowrap' }, `${r.host} ${r.path}`))),
+        h(
+          'td',
+          {},
+          a.routes.map((r) =>
+            h('div', { className: 'mono nowrap' }, `${r.host} ${r.path} `, r.health.state === 'healthy' ? null : healthBadge(r.health)),
+          ),
+        ),
         h('td', {}, h('span', { className: `state state-${a.state}` }, a.state)),
+        h('td', { className: 'num', dataset: { testid: 'agent-weight' } }, String(a.weight)),
         h('td', { className: 'num' }, ms(a.rttMs)),
         h('td', { className: 'num' }, count(a.inFlightStreams)),
         h('td', { className: 'num' }, count(a.totals.requests)),
@@ -111,8 +118,20 @@ export class Overview {
         h('td', { className: 'mono' }, r.path),
         h('td', {}, r.hostKind),
         h('td', { className: 'mono' }, r.ownerKeyId),
-        h('td', {}, r.pool.map((id) => h('div', { title: id }, this.#agentNames.get(id) ?? id))),
-        h('td', {}, r.balancing),
+        h(
+          'td',
+          {},
+          r.members.map((m) =>
+            h(
+              'div',
+              { className: 'nowrap', title: m.id, dataset: { testid: 'route-member', id: m.id, health: m.health.state } },
+              this.#agentNames.get(m.id) ?? m.id,
+              h('span', { className: 'muted', title: 'weight · requests in flight' }, ` ×${m.weight} · ${count(m.inFlight)} in flight `),
+              healthBadge(m.health),
+            ),
+          ),
+        ),
+        h('td', { dataset: { testid: 'route-balancing' } }, balancingText(r)),
         h(
           'td',
           {},
@@ -144,4 +163,24 @@ export class Overview {
   noStats() {
     for (const id of ['rps', 'eps', 'p50', 'p99', 'uptime']) setText(id, DASH);
   }
+}
+
+/** `least-requests · sticky cookie sid`: the route's mode and, if any, where its sticky value is read. */
+function balancingText(route) {
+  if (!route.sticky) return route.balancing;
+  const [kind, name] = route.sticky.header !== undefined ? ['header', route.sticky.header] : ['cookie', route.sticky.cookie];
+  return `${route.balancing} · sticky ${kind} ${name}`;
+}
+
+/** A member's passive health: `healthy`, or `ejected until 14:02:07` / `half-open` (awaiting its trial). */
+function healthBadge(health) {
+  const until = health.ejectedUntil === null ? '' : ` until ${new Date(health.ejectedUntil).toLocaleTimeString()}`;
+  const text = health.state === 'ejected' ? `ejected${until}` : health.state;
+  const title =
+    health.state === 'healthy'
+      ? `${health.consecutiveFailures} consecutive failures`
+      : health.state === 'ejected'
+        ? 'passed over after consecutive upstream failures; one trial request follows the backoff'
+        : 'the backoff passed: one trial request decides whether it is back';
+  return h('span', { className: `state health-${health.state}`, title }, text);
 }
