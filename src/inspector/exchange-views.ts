@@ -27,6 +27,7 @@ export function summaryOf(x: InspectedExchange): ExchangeSummaryView {
     complete: r.complete,
     route: r.route ? { host: r.route.host, path: r.route.path } : null,
     agentId: r.agentId ?? null,
+    retries: r.retries,
     bytesIn: r.bytesIn,
     bytesOut: r.bytesOut,
     timings: timingsOf(r),

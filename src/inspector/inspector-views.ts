@@ -54,6 +54,8 @@ export interface ExchangeSummaryView {
   /** The route that matched. */
   readonly route: { readonly host: string; readonly path: string } | null;
   readonly agentId: string | null;
+  /** Times it was sent again to another agent before one answered. */
+  readonly retries: number;
   readonly bytesIn: number;
   readonly bytesOut: number;
   readonly timings: TimingsView;

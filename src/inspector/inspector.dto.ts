@@ -123,8 +123,14 @@ export class ExchangeSummaryDto implements ExchangeSummaryView {
   @ApiProperty({ type: ExchangeRouteDto, nullable: true })
   route!: ExchangeRouteDto | null;
 
-  @ApiProperty({ type: 'string', nullable: true })
+  @ApiProperty({ type: 'string', nullable: true, description: 'The agent that served it (the last one tried).' })
   agentId!: string | null;
+
+  @ApiProperty({
+    example: 0,
+    description: 'Times it was sent again to another agent before one answered (0: the first attempt served it).',
+  })
+  retries!: number;
 
   @ApiProperty({ description: 'Request body bytes received.' })
   bytesIn!: number;

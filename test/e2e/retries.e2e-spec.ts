@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ExchangeEvents, type ExchangeReport } from '../../src/exchange/index.js';
+import { adminApi } from '../helpers/admin-api.js';
 import { eventually } from '../helpers/eventually.js';
 import { Harness } from '../helpers/harness.js';
 import { outcome } from '../helpers/outcome-client.js';
@@ -82,6 +83,17 @@ describe('safe retries', () => {
     expect(posts.map((a) => a.status).sort()).toEqual([200, 502]);
     // g1, g2 and p1 reached the breaking member first (the retries move the round robin on).
     expect(hits).toEqual({ breaking: 3, alive: 3 });
+  });
+
+  it('the inspector shows which attempt served a request', async () => {
+    const proxy = await h.proxy();
+    await h.agent(proxy, DEAD_UPSTREAM, { name: 'dead' });
+    await h.agent(proxy, (_req, res) => res.end('alive'), { name: 'alive' });
+    await outcome(`${proxy.url}/first`);
+    const list = await adminApi(proxy, 'GET', '/inspector/requests');
+    const [exchange] = list.json.entries;
+    const agents = (await adminApi(proxy, 'GET', '/agents')).json as Array<{ id: string; name: string }>;
+    expect([exchange.retries, exchange.agentId]).toEqual([1, agents.find((a) => a.name === 'alive')!.id]);
   });
 
   it('an idempotent request is sent again at most once', async () => {
