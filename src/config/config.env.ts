@@ -16,6 +16,8 @@ const ENV_KINDS = {
   requestTimeoutMs: 'int',
   heartbeatMs: 'int',
   drainTimeoutMs: 'int',
+  shutdownDelayMs: 'int',
+  shutdownTimeoutMs: 'int',
   maxHeaderBytes: 'int',
   headersTimeoutMs: 'int',
   trustedProxies: 'list',

@@ -39,6 +39,8 @@ export const harpConfigSchema = z
     requestTimeoutMs: intIn(1, MAX_TIMER_MS).default(30000),
     heartbeatMs: intIn(1, MAX_TIMER_MS).default(5000),
     drainTimeoutMs: intIn(1, MAX_TIMER_MS).default(30000),
+    shutdownDelayMs: intIn(0, MAX_TIMER_MS).default(0),
+    shutdownTimeoutMs: intIn(1, MAX_TIMER_MS).default(30000),
     maxHeaderBytes: intIn(1, Number.MAX_SAFE_INTEGER).default(16384),
     headersTimeoutMs: intIn(1, MAX_TIMER_MS).default(10000),
     trustedProxies: z

@@ -73,6 +73,21 @@ export abstract class HarpConfig {
   abstract readonly drainTimeoutMs: number;
 
   /**
+   * Time between the start of a shutdown and the listener closing, in ms: readiness answers 503
+   * at once while requests are still accepted, so that load balancers polling it move traffic
+   * away before connections are refused.
+   * @default 0
+   */
+  abstract readonly shutdownDelayMs: number;
+
+  /**
+   * How long requests and streams in flight may take once the listener has closed, in ms; then
+   * what is left (an event stream, a tunnelled WebSocket) is cut and the process exits.
+   * @default 30000
+   */
+  abstract readonly shutdownTimeoutMs: number;
+
+  /**
    * Largest total size of a request's headers, in bytes (Node's `http` `maxHeaderSize`; 431
    * above it).
    * @default 16384
