@@ -27,6 +27,8 @@ interface AgentEvents {
   disconnected: [info: { code: number; reason: string; delayMs?: number }];
   /** The proxy asked this agent to drain: it will not reconnect after the connection closes. */
   drain: [reason: string | undefined];
+  /** The proxy is going away: a new connection is opening; the old one ends with its streams. */
+  goaway: [reason: string];
   /** Stopped for good (close(), a rejected key, or a drain). */
   closed: [];
   /** A connection attempt or the connection failed; informational, a reconnect follows. */
@@ -75,7 +77,8 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
     const tunnel = new TunnelConnection(socket, 'agent', { ...DEFAULT_LIMITS });
     this.tunnel = tunnel;
     socket.on('open', () => this.onOpen(tunnel));
-    socket.on('ping', () => this.armWatchdog());
+    // Pings on a connection being replaced say nothing about the current one.
+    socket.on('ping', () => socket === this.socket && this.armWatchdog());
     socket.on('error', (err) => this.emit('connectionError', err));
     socket.on('close', (code, reason) => this.onClose(socket, code, reason.toString()));
     tunnel.on('control', (message) => this.onControl(tunnel, message));
@@ -143,10 +146,37 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
         this.draining = true;
         this.emit('drain', message.reason);
         return;
+      case 'goaway':
+        return this.goAway(tunnel, message.reason);
       case 'error':
         this.emit('connectionError', new Error(`proxy reported ${message.code}: ${message.message}`));
         return;
     }
+  }
+
+  /**
+   * docs/protocol.md §7.5: a new connection now (a load balancer sends it to another proxy),
+   * routes registered there as after any reconnect, and the old connection kept for its
+   * streams, then closed. Not a stop: if the new connection fails, the usual backoff applies.
+   */
+  private goAway(tunnel: TunnelConnection<'agent'>, reason: string): void {
+    // A second goaway, or one on a connection already replaced; a stopping agent stays stopped.
+    if (tunnel !== this.tunnel || this.stopped || this.draining) return;
+    this.emit('goaway', reason);
+    this.openReplacement();
+    const retire = (): void => {
+      if (tunnel.isClosed) return;
+      if (tunnel.streams.size === 0) return tunnel.close(CloseCode.Normal, 'moved to a new connection');
+      setTimeout(retire, 50).unref();
+    };
+    retire();
+  }
+
+  /** Opens a new connection at once; the current one is left to whoever holds it. */
+  private openReplacement(): void {
+    clearTimeout(this.retryTimer);
+    this.attempt = 0;
+    this.start();
   }
 
   private routes(): RouteClaim[] {
