@@ -6,11 +6,13 @@ import { ExchangeEvents, type ExchangeReport } from '../exchange/index.js';
 import { RegistrationEvents } from '../registration/registration-events.js';
 import type { RegistrationAnswer } from '../registration/registration-events.js';
 import { RegistrationService } from '../registration/registration.service.js';
+import { ShutdownService } from '../shutdown/shutdown.service.js';
 import { registerAgentMetrics } from './agent-collectors.js';
 import { registerCacheMetrics } from './cache-collectors.js';
 import { registerExchangeMetrics } from './exchange-collectors.js';
 import { ExchangeMetrics } from './exchange-metrics.js';
 import { processMetricsRegistry } from './process-metrics.js';
+import { registerShutdownMetric } from './shutdown-collector.js';
 
 /**
  * HARP's Prometheus metrics: a registry of this app's own (never prom-client's global one),
@@ -33,10 +35,12 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     private readonly registrationEvents: RegistrationEvents,
     registration: RegistrationService,
     cache: HttpCacheStore,
+    shutdown: ShutdownService,
   ) {
     registerExchangeMetrics(this.registry, this.exchanges);
     this.countAnswer = registerAgentMetrics(this.registry, registration);
     registerCacheMetrics(this.registry, cache);
+    registerShutdownMetric(this.registry, shutdown);
   }
 
   /** The Content-Type of {@link render}'s text. */
