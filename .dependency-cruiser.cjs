@@ -31,8 +31,8 @@ const PURE_ALLOWED = {
 };
 
 // The Nest layers, each above the pure layers; every list runs downwards only, so modules
-// cannot form a cycle. The upper layers may use everything up to admin.
-const UPPER = ['config', 'exchange', 'tunnel', 'routing', 'cache', 'registration', 'proxy', 'admin'];
+// cannot form a cycle. The upper layers may use everything up to admin and shutdown.
+const UPPER = ['config', 'exchange', 'tunnel', 'routing', 'cache', 'registration', 'proxy', 'admin', 'shutdown'];
 const NEST_ALLOWED = {
   config: [],
   exchange: ['config'],
@@ -42,6 +42,7 @@ const NEST_ALLOWED = {
   registration: ['config', 'routing', 'tunnel'],
   proxy: ['config', 'routing', 'tunnel', 'registration', 'cache', 'exchange'],
   admin: ['config', 'routing', 'registration', 'cache', 'exchange'],
+  shutdown: ['config', 'registration'],
   metrics: UPPER,
   inspector: UPPER,
   dashboard: UPPER,

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module.js';
-import type { DynamicModule } from '@nestjs/common';
+import type { DynamicModule, OnModuleDestroy } from '@nestjs/common';
 import { HarpConfigModule } from './config/index.js';
 import type { HarpConfigModuleOptions } from './config/index.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
@@ -11,6 +11,8 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { ProxyModule } from './proxy/proxy.module.js';
 import { RegistrationModule } from './registration/registration.module.js';
 import { RoutingModule } from './routing/routing.module.js';
+import { ShutdownModule } from './shutdown/shutdown.module.js';
+import { ShutdownService } from './shutdown/shutdown.service.js';
 
 /**
  * The whole proxy as one module: `HarpModule.forRoot({ overrides: { … } })`. The proxy module
@@ -20,9 +22,19 @@ import { RoutingModule } from './routing/routing.module.js';
  *
  * The OpenAPI document and Swagger UI are not part of the module (they are Express routes, not
  * providers): call `setupHarpOpenApi(app)` before `app.init()`/`listen()` to serve them.
+ *
+ * `app.close()` drains the proxy first (docs/operations.md, "Stopping the proxy"): Nest calls
+ * this module's `onModuleDestroy` before those of the modules it imports, so requests in
+ * flight are still logged and counted while they finish.
  */
 @Module({})
-export class HarpModule {
+export class HarpModule implements OnModuleDestroy {
+  constructor(private readonly shutdown: ShutdownService) {}
+
+  onModuleDestroy(): Promise<void> {
+    return this.shutdown.drain();
+  }
+
   static forRoot(options: HarpConfigModuleOptions = {}): DynamicModule {
     return {
       module: HarpModule,
@@ -36,6 +48,7 @@ export class HarpModule {
         LiveEventsModule,
         DashboardModule,
         MetricsModule,
+        ShutdownModule,
         ProxyModule,
       ],
       exports: [RegistrationModule, AdminModule, InspectorModule, LiveEventsModule, ProxyModule],

@@ -27,6 +27,8 @@ interface AgentEvents {
   disconnected: [info: { code: number; reason: string; delayMs?: number }];
   /** The proxy asked this agent to drain: it will not reconnect after the connection closes. */
   drain: [reason: string | undefined];
+  /** The proxy is going away: a new connection is opening; the old one ends with its streams. */
+  goaway: [reason: string];
   /** Stopped for good (close(), a rejected key, or a drain). */
   closed: [];
   /** A connection attempt or the connection failed; informational, a reconnect follows. */
@@ -48,6 +50,8 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
   private attempt = 0;
   private stopped = false;
   private draining = false;
+  /** Connections replaced after a goaway, kept until their streams end. */
+  private readonly retiring = new Set<TunnelConnection<'agent'>>();
   /** Set while close() waits for the proxy's `draining`. */
   private drainConfirmed?: () => void;
   private retryTimer?: NodeJS.Timeout;
@@ -77,7 +81,8 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
     const tunnel = new TunnelConnection(socket, 'agent', { ...DEFAULT_LIMITS });
     this.tunnel = tunnel;
     socket.on('open', () => this.onOpen(tunnel));
-    socket.on('ping', () => this.armWatchdog());
+    // Pings on a connection being replaced say nothing about the current one.
+    socket.on('ping', () => socket === this.socket && this.armWatchdog());
     socket.on('error', (err) => this.emit('connectionError', err));
     socket.on('close', (code, reason) => this.onClose(socket, code, reason.toString()));
     tunnel.on('control', (message) => this.onControl(tunnel, message));
@@ -99,11 +104,12 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
       tunnel.sendControl({ type: 'drain', reason: 'agent closing' });
       const deadline = Date.now() + graceMs;
       await settledWithin(confirmed, graceMs);
-      while (tunnel.streams.size > 0 && Date.now() < deadline) await delay(20);
+      while (this.streamsOpen(tunnel) > 0 && Date.now() < deadline) await delay(20);
       tunnel.close(CloseCode.Normal, 'agent closing');
     } else {
       this.socket?.terminate();
     }
+    for (const old of this.retiring) old.close(CloseCode.Normal, 'agent closing');
     clearTimeout(this.watchdog);
     await this.upstream.close();
     this.emit('closed');
@@ -153,10 +159,46 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
       case 'draining':
         this.drainConfirmed?.();
         return;
+      case 'goaway':
+        return this.goAway(tunnel, message.reason);
       case 'error':
         this.emit('connectionError', new Error(`proxy reported ${message.code}: ${message.message}`));
         return;
     }
+  }
+
+  /**
+   * docs/protocol.md §7.5: a new connection now (a load balancer sends it to another proxy),
+   * routes registered there as after any reconnect, and the old connection kept for its
+   * streams, then closed. Not a stop: if the new connection fails, the usual backoff applies.
+   */
+  private goAway(tunnel: TunnelConnection<'agent'>, reason: string): void {
+    // A second goaway, or one on a connection already replaced; a stopping agent stays stopped.
+    if (tunnel !== this.tunnel || this.stopped || this.draining) return;
+    this.emit('goaway', reason);
+    this.openReplacement();
+    this.retiring.add(tunnel);
+    const retire = (): void => {
+      if (tunnel.isClosed) return void this.retiring.delete(tunnel);
+      if (tunnel.streams.size > 0) return void setTimeout(retire, 50).unref();
+      this.retiring.delete(tunnel);
+      tunnel.close(CloseCode.Normal, 'moved to a new connection');
+    };
+    retire();
+  }
+
+  // Streams on the current connection and on those it replaced after a goaway.
+  private streamsOpen(current: TunnelConnection<'agent'>): number {
+    let open = current.streams.size;
+    for (const old of this.retiring) open += old.streams.size;
+    return open;
+  }
+
+  /** Opens a new connection at once; the current one is left to whoever holds it. */
+  private openReplacement(): void {
+    clearTimeout(this.retryTimer);
+    this.attempt = 0;
+    this.start();
   }
 
   private routes(): RouteClaim[] {

@@ -35,6 +35,8 @@ export async function runHttp(command: HttpCommand, io: CliIo): Promise<ExitCode
     let registered = false;
     let everRegistered = false;
     let lastError: string | undefined;
+    // A proxy that goes away says why; if the new connection then fails, that is the reason.
+    let goneAway: string | undefined;
     const finish = (code: ExitCode, graceMs: number): void => {
       if (done) return;
       done = true;
@@ -52,6 +54,7 @@ export async function runHttp(command: HttpCommand, io: CliIo): Promise<ExitCode
       if (everRegistered) io.stderr.write(reconnectedLine(command.server));
       else io.stdout.write(forwardingLines(command.server, command.upstream, info.accepted));
       registered = everRegistered = true;
+      goneAway = undefined;
     });
     agent.on('exchange', (record) => io.stdout.write(exchangeLine(record)));
     agent.on('rejected', (info) => {
@@ -59,13 +62,14 @@ export async function runHttp(command: HttpCommand, io: CliIo): Promise<ExitCode
       finish(ExitCode.Refused, 0);
     });
     agent.on('connectionError', (err) => (lastError = err.message));
+    agent.on('goaway', (reason) => (goneAway = reason));
     agent.on('disconnected', ({ code, reason, delayMs }) => {
       if (done || delayMs === undefined) return;
       io.stderr.write(
-        disconnectedLine({ server: command.server, connected: registered, code, reason, error: lastError, delayMs }),
+        disconnectedLine({ server: command.server, connected: registered, code, reason: reason || (goneAway ?? ''), error: lastError, delayMs }),
       );
       registered = false;
-      lastError = undefined;
+      lastError = goneAway = undefined;
     });
     agent.on('drain', (reason) => io.stderr.write(drainLine(reason)));
     // Only a drain ends the agent without this command asking; finish() handles every other end.

@@ -18,6 +18,8 @@ const ENV_KINDS = {
   drainTimeoutMs: 'int',
   routeGraceMs: 'int',
   maxHeldRequestsPerRoute: 'int',
+  shutdownDelayMs: 'int',
+  shutdownTimeoutMs: 'int',
   maxHeaderBytes: 'int',
   headersTimeoutMs: 'int',
   trustedProxies: 'list',

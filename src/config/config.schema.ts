@@ -41,6 +41,8 @@ export const harpConfigSchema = z
     drainTimeoutMs: intIn(1, MAX_TIMER_MS).default(30000),
     routeGraceMs: intIn(0, MAX_TIMER_MS).default(10000),
     maxHeldRequestsPerRoute: intIn(0, MAX_WINDOW).default(1000),
+    shutdownDelayMs: intIn(0, MAX_TIMER_MS).default(0),
+    shutdownTimeoutMs: intIn(1, MAX_TIMER_MS).default(30000),
     maxHeaderBytes: intIn(1, Number.MAX_SAFE_INTEGER).default(16384),
     headersTimeoutMs: intIn(1, MAX_TIMER_MS).default(10000),
     trustedProxies: z

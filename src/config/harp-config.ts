@@ -82,10 +82,25 @@ export abstract class HarpConfig {
 
   /**
    * How many requests may wait at once for a member of one route (during its grace, or while
-   * every member is draining or busy); more get 503 at once. 0: nothing waits.
+   * every member is retiring: draining or closing); more get 503 at once. 0: nothing waits.
    * @default 1000
    */
   abstract readonly maxHeldRequestsPerRoute: number;
+
+  /**
+   * Time between the start of a shutdown and the listener closing, in ms: readiness answers 503
+   * at once while requests are still accepted, so that load balancers polling it move traffic
+   * away before connections are refused.
+   * @default 0
+   */
+  abstract readonly shutdownDelayMs: number;
+
+  /**
+   * How long requests and streams in flight may take once the listener has closed, in ms; then
+   * what is left (an event stream, a tunnelled WebSocket) is cut and the process exits.
+   * @default 30000
+   */
+  abstract readonly shutdownTimeoutMs: number;
 
   /**
    * Largest total size of a request's headers, in bytes (Node's `http` `maxHeaderSize`; 431

@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult, type HealthCheckStatus } from '@nestjs/terminus';
 import { HealthCheckDto, LivenessDto } from './health.dto.js';
@@ -41,6 +41,8 @@ export class HealthController {
     description: 'Not ready: Redis does not answer, or shutting down.',
   })
   readiness(): Promise<HealthCheckResult> {
+    const shuttingDown = this.service.shuttingDown();
+    if (shuttingDown) throw new ServiceUnavailableException(shuttingDown);
     return this.health.check([() => this.service.proxy(), () => this.service.redis()]);
   }
 }

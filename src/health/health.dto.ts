@@ -25,7 +25,7 @@ export class HealthCheckDto {
   @ApiProperty({
     type: 'object',
     additionalProperties: INDICATOR,
-    description: 'Every indicator: `proxy`, and `redis` for readiness.',
+    description: 'Every indicator: `proxy`, and `redis` for readiness; `shutdown` alone while shutting down.',
   })
   details!: Record<string, unknown>;
 }

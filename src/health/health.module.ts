@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { CacheBackendModule } from '../cache/cache.module.js';
 import { RegistrationModule } from '../registration/registration.module.js';
+import { ShutdownModule } from '../shutdown/shutdown.module.js';
 import { HealthController } from './health.controller.js';
 import { HealthService } from './health.service.js';
 
@@ -10,7 +11,7 @@ import { HealthService } from './health.service.js';
  * `HarpConfigModule` and `RoutingModule` (global).
  */
 @Module({
-  imports: [TerminusModule.forRoot(), RegistrationModule, CacheBackendModule],
+  imports: [TerminusModule.forRoot(), RegistrationModule, CacheBackendModule, ShutdownModule],
   controllers: [HealthController],
   providers: [HealthService],
 })

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { HealthIndicatorService, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
 import { CacheBackend } from '../cache/index.js';
 import { RegistrationService } from '../registration/registration.service.js';
 import { RoutingService } from '../routing/routing.service.js';
+import { ShutdownService } from '../shutdown/shutdown.service.js';
 
 /**
  * How long readiness waits for Redis to answer a PING. Short: a load balancer's probe has its
@@ -27,6 +28,7 @@ export class HealthService {
     private readonly registration: RegistrationService,
     private readonly routing: RoutingService,
     private readonly cache: CacheBackend,
+    private readonly shutdown: ShutdownService,
   ) {}
 
   figures(): ProxyFigures {
@@ -40,6 +42,17 @@ export class HealthService {
   /** The process answers: always up while it can run this. */
   proxy(): HealthIndicatorResult<'proxy'> {
     return this.indicators.check('proxy').up({ ...this.figures() });
+  }
+
+  /**
+   * Readiness from the first moment of a shutdown, before the listener closes (load balancers
+   * must see it while requests are still accepted): Terminus's shape, with its own status word.
+   * Terminus sets that status itself only in its `beforeApplicationShutdown`, after the drain.
+   */
+  shuttingDown(): HealthCheckResult | undefined {
+    if (!this.shutdown.shuttingDown) return undefined;
+    const shutdown = { status: 'down' as const, message: 'the proxy is shutting down' };
+    return { status: 'shutting_down', info: {}, error: { shutdown }, details: { shutdown } };
   }
 
   /**

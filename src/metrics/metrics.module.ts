@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { HarpCacheModule } from '../cache/cache.module.js';
 import { ExchangeEventsModule } from '../exchange/index.js';
 import { RegistrationModule } from '../registration/registration.module.js';
+import { ShutdownModule } from '../shutdown/shutdown.module.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsService } from './metrics.service.js';
 
@@ -10,7 +11,7 @@ import { MetricsService } from './metrics.service.js';
  * `HarpModule`; counts the exchanges the proxy publishes through `ExchangeEventsModule`.
  */
 @Module({
-  imports: [RegistrationModule, HarpCacheModule, ExchangeEventsModule],
+  imports: [RegistrationModule, HarpCacheModule, ExchangeEventsModule, ShutdownModule],
   controllers: [MetricsController],
   providers: [MetricsService],
   exports: [MetricsService],

@@ -7,6 +7,7 @@ import { RegistrationEvents } from '../registration/registration-events.js';
 import type { RegistrationAnswer } from '../registration/registration-events.js';
 import { RegistrationService } from '../registration/registration.service.js';
 import { RoutingService, type MemberHealthEvent } from '../routing/routing.service.js';
+import { ShutdownService } from '../shutdown/shutdown.service.js';
 import { registerAgentMetrics } from './agent-collectors.js';
 import { registerCacheMetrics } from './cache-collectors.js';
 import { registerExchangeMetrics } from './exchange-collectors.js';
@@ -14,6 +15,7 @@ import { registerRoutingMetrics } from './routing-collectors.js';
 import { registerGraceMetrics } from './grace-collectors.js';
 import { ExchangeMetrics } from './exchange-metrics.js';
 import { processMetricsRegistry } from './process-metrics.js';
+import { registerShutdownMetric } from './shutdown-collector.js';
 
 /**
  * HARP's Prometheus metrics: a registry of this app's own (never prom-client's global one),
@@ -39,12 +41,14 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     registration: RegistrationService,
     cache: HttpCacheStore,
     private readonly routing: RoutingService,
+    shutdown: ShutdownService,
   ) {
     registerExchangeMetrics(this.registry, this.exchanges);
     this.countAnswer = registerAgentMetrics(this.registry, registration);
     registerCacheMetrics(this.registry, cache);
     this.onHealthChange = registerRoutingMetrics(this.registry, routing);
     registerGraceMetrics(this.registry, routing);
+    registerShutdownMetric(this.registry, shutdown);
   }
 
   /** The Content-Type of {@link render}'s text. */

@@ -105,6 +105,10 @@ const sentByProxy: Examples<ProxyControl> = {
   ],
   drain: [['drain', { type: 'drain', reason: 'proxy shutting down' }]],
   draining: [['draining', { type: 'draining' }]],
+  goaway: [
+    ['goaway', { type: 'goaway', reason: 'proxy shutting down' }],
+    ['goaway, longest reason', { type: 'goaway', reason: 'r'.repeat(500) }],
+  ],
   error: [['error', { type: 'error', code: 'flow_control', message: 'stream 3 overran its window' }]],
 };
 
@@ -171,6 +175,7 @@ describe('control messages, agent → proxy', () => {
     ['error without code', { type: 'error', message: 'm' }],
     ['a proxy-only message (welcome)', { type: 'welcome', agentId: 'a', heartbeatMs: 1, windowBytes: 1, maxFrameBytes: 1, maxStreams: 1 }],
     ['a proxy-only message (registered)', { type: 'registered', id: 1, accepted: [], rejected: [] }],
+    ['a proxy-only message (goaway)', { type: 'goaway', reason: 'r' }],
   ])('refuses %s with control_bad_message', (_name, message) => {
     expect(rejection(parseAgentControl, asFrame(message))).toBe('control_bad_message');
   });
@@ -201,7 +206,9 @@ describe('control messages, proxy → agent', () => {
 
   it.each<[string, unknown]>([
     ['a string', 'welcome'],
-    ['an unknown type', { type: 'goaway' }],
+    ['an unknown type', { type: 'ping' }],
+    ['goaway without reason', { type: 'goaway' }],
+    ['goaway with a 501-character reason', { type: 'goaway', reason: 'r'.repeat(501) }],
     ['welcome without agentId', { type: 'welcome', heartbeatMs: 1, windowBytes: 1, maxFrameBytes: 1, maxStreams: 1 }],
     ['welcome with heartbeatMs 0', { type: 'welcome', agentId: 'a', heartbeatMs: 0, windowBytes: 1, maxFrameBytes: 1, maxStreams: 1 }],
     ['welcome with a negative window', { type: 'welcome', agentId: 'a', heartbeatMs: 1, windowBytes: -1, maxFrameBytes: 1, maxStreams: 1 }],
@@ -231,6 +238,8 @@ describe('control message types', () => {
     { type: 'welcome', agentId: 'a', heartbeatMs: 1, windowBytes: 1, maxFrameBytes: 1, maxStreams: 1 },
     // @ts-expect-error: a field the catalogue does not list
     { type: 'drain', reason: 'r', until: 5 },
+    // @ts-expect-error: goaway is proxy → agent only
+    { type: 'goaway', reason: 'r' },
   ];
   const fromProxy: ProxyControl[] = [
     // @ts-expect-error: registered without rejected

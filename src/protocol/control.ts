@@ -77,6 +77,11 @@ const registered = z.strictObject({
   accepted: z.array(routeSchema),
   rejected: z.array(routeRejectionSchema),
 });
+/**
+ * proxy → agent: "this proxy is going away: connect again (the same URL) and move your routes
+ * there; the streams in flight here finish". Unlike `drain`, the agent keeps serving.
+ */
+const goaway = z.strictObject({ type: z.literal('goaway'), reason: z.string().max(500) });
 /** either way: a fatal error; the sender closes the connection after it. */
 const error = z.strictObject({ type: z.literal('error'), code: z.string(), message: z.string() });
 
@@ -86,7 +91,7 @@ const error = z.strictObject({ type: z.literal('error'), code: z.string(), messa
 /** Every control message an agent may send to the proxy (docs/protocol.md §7). */
 export const agentControlSchema = z.discriminatedUnion('type', [hello, register, unregister, drain, error]);
 /** Every control message the proxy may send to an agent (docs/protocol.md §7). */
-export const proxyControlSchema = z.discriminatedUnion('type', [welcome, rejected, registered, drain, draining, error]);
+export const proxyControlSchema = z.discriminatedUnion('type', [welcome, rejected, registered, drain, draining, goaway, error]);
 
 export type RouteClaim = z.infer<typeof routeSchema>;
 export type RouteRejection = z.infer<typeof routeRejectionSchema>;

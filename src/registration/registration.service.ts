@@ -93,6 +93,26 @@ export class RegistrationService implements BeforeApplicationShutdown {
     this.detach(session);
   }
 
+  /**
+   * The proxy is shutting down and no longer accepts connections: every agent is told to
+   * connect again (to another proxy, behind a load balancer) and move its routes there
+   * (docs/protocol.md §7.5). No new streams go to it here; its connection closes with 1001 once
+   * those in flight are done. An agent that has not said hello yet has nothing to finish.
+   */
+  goAway(reason: string): void {
+    for (const session of this.sessions.values()) {
+      if (session.state === 'hello') {
+        session.tunnel.close(CloseCode.GoingAway, reason);
+        this.detach(session);
+      } else if (session.state === 'active') {
+        session.state = 'draining';
+        session.tunnel.sendControl({ type: 'goaway', reason });
+        this.closeGoneAwayWhenIdle(session, reason);
+      }
+    }
+  }
+
+  /** Closes what the shutdown left: connections whose streams it cut, or that never got idle. */
   beforeApplicationShutdown(): void {
     for (const session of this.sessions.values()) {
       session.tunnel.close(CloseCode.GoingAway, 'proxy shutting down');
@@ -228,6 +248,13 @@ export class RegistrationService implements BeforeApplicationShutdown {
       return this.detach(session);
     }
     setTimeout(() => this.closeWhenIdle(session, deadline), 100).unref();
+  }
+
+  // No deadline: the shutdown's own timeout cuts the streams, then beforeApplicationShutdown runs.
+  private closeGoneAwayWhenIdle(session: AgentSession, reason: string): void {
+    if (session.state === 'closed' || session.tunnel.isClosed) return;
+    if (session.tunnel.streams.size === 0) return session.tunnel.close(CloseCode.GoingAway, reason);
+    setTimeout(() => this.closeGoneAwayWhenIdle(session, reason), 50).unref();
   }
 
   private drop(session: AgentSession, why: string): void {

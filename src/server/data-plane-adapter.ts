@@ -19,6 +19,7 @@ type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
  */
 export class DataPlaneAdapter extends ExpressAdapter {
   private dataPlane?: RequestHandler;
+  private drain?: () => Promise<void>;
 
   constructor(private readonly config: HarpConfig) {
     super();
@@ -29,6 +30,20 @@ export class DataPlaneAdapter extends ExpressAdapter {
     const server = this.getHttpServer() as object | undefined;
     if (server) endLingering(server);
     await super.close();
+  }
+
+  /**
+   * The first step of Nest's `close()`, before any module's destroy hook: the proxy's drain
+   * runs here, while the modules that log and count its requests are all still there.
+   */
+  override async beforeClose(): Promise<void> {
+    super.beforeClose();
+    await this.drain?.();
+  }
+
+  /** Called once the app exists: what {@link beforeClose} waits for. */
+  setDrain(drain: () => Promise<void>): void {
+    this.drain = drain;
   }
 
   /** Called once the proxy service exists; until then public requests get 503. */

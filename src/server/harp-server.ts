@@ -11,6 +11,7 @@ import type { LoadHarpConfigOptions } from '../config/index.js';
 import { HarpModule } from '../harp.module.js';
 import { HarpLoggingModule } from '../logging/logging.module.js';
 import { ProxyService } from '../proxy/proxy.service.js';
+import { ShutdownService } from '../shutdown/shutdown.service.js';
 import { DataPlaneAdapter } from './data-plane-adapter.js';
 import { HarpWsAdapter } from './harp-ws-adapter.js';
 
@@ -52,6 +53,8 @@ export async function startHarpServer(options: HarpServerOptions = {}): Promise<
   setupHarpOpenApi(app);
   const proxy = app.get(ProxyService);
   adapter.setDataPlane((req, res) => proxy.handle(req, res));
+  const shutdown = app.get(ShutdownService);
+  adapter.setDrain(() => shutdown.drain());
   await app.listen(config.port, config.host);
   const port = (app.getHttpServer().address() as AddressInfo).port;
   return { app, config, port, url: `http://127.0.0.1:${port}`, close: () => app.close() };
