@@ -3,7 +3,8 @@ import type { OnModuleDestroy } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 
 import { HarpConfig } from '../config/index.js';
-import { HeldRequests, type Hold } from './held-requests.js';
+import type { Hold } from './held-requests.js';
+import { RouteGrace, type GraceTotals } from './route-grace.js';
 import type { MemberTraits } from './balancer.js';
 import { balancerFor, sameBalance } from './balancer-for.js';
 import { type EjectionPolicy, type ExchangeOutcome, type HealthState } from './member-health.js';
@@ -20,25 +21,6 @@ import { affinityOf } from './sticky.js';
 export type RegisterResult =
   | { readonly ok: true; readonly route: Route; readonly pool: Pool<RouteBackend> }
   | { readonly ok: false; readonly code: RouteRejectionCode; readonly reason: string };
-
-/** What the route table did since start-up, for metrics. */
-export interface RoutingTotals {
-  /** Routes that lost their last member and were kept for their owner. */
-  gracesStarted: number;
-  /** Graces that ended with a member registering again. */
-  gracesClaimed: number;
-  /** Graces that ran out (or an operator ended): the route was dropped. */
-  gracesExpired: number;
-  /** Held requests that got a member. */
-  heldServed: number;
-  /** Held requests released without one (timeout, client gone, grace over). */
-  heldReleased: number;
-}
-
-interface RoutingEventMap {
-  /** A route was dropped at the end of its grace (registrations announce the other changes). */
-  dropped: [route: Route];
-}
 
 /**
  * Where a request goes. A pool without a backend means the route exists but no member can take
@@ -97,13 +79,7 @@ interface MemberHealthEventMap {
 @Injectable()
 export class RoutingService implements OnModuleDestroy {
   readonly #table: RouteTable<RouteBackend>;
-  readonly #graceMs: number;
-  readonly #heldLimit: number;
-  readonly #graceTimers = new Map<Pool<RouteBackend>, NodeJS.Timeout>();
-  readonly #held = new Map<Pool<RouteBackend>, HeldRequests<RouteBackend>>();
-  /** Counted as things happen; read by metrics at scrape time. */
-  readonly totals: RoutingTotals = { gracesStarted: 0, gracesClaimed: 0, gracesExpired: 0, heldServed: 0, heldReleased: 0 };
-  readonly events = new EventEmitter<RoutingEventMap>();
+  readonly #grace: RouteGrace;
   /** Each pool's member health; created with the pool's balancer, gone with the pool. */
   readonly #health = new WeakMap<Pool<RouteBackend>, PoolHealth<RouteBackend>>();
   readonly #policy: EjectionPolicy;
@@ -113,16 +89,27 @@ export class RoutingService implements OnModuleDestroy {
 
   constructor(config: HarpConfig) {
     this.#policy = { afterFailures: config.ejectAfterFailures, baseMs: config.ejectBaseMs, maxMs: config.ejectMaxMs };
-    this.#graceMs = config.routeGraceMs;
-    this.#heldLimit = config.maxHeldRequestsPerRoute;
-    this.#table = new RouteTable({ keepVacant: this.#graceMs > 0 });
+    this.#table = new RouteTable({ keepVacant: config.routeGraceMs > 0 });
+    this.#grace = new RouteGrace(this.#table, {
+      graceMs: config.routeGraceMs,
+      heldLimit: config.maxHeldRequestsPerRoute,
+      pick: (pool) => this.#healthOf(pool).pick(pool),
+      logger: this.#logger,
+    });
+  }
+
+  /** What the grace did since start-up, for metrics. */
+  get totals(): Readonly<GraceTotals> {
+    return this.#grace.totals;
+  }
+
+  /** Routes dropped at the end of their grace. */
+  get events(): RouteGrace['events'] {
+    return this.#grace.events;
   }
 
   onModuleDestroy(): void {
-    for (const timer of this.#graceTimers.values()) clearTimeout(timer);
-    this.#graceTimers.clear();
-    for (const held of this.#held.values()) held.releaseAll();
-    this.#held.clear();
+    this.#grace.close();
   }
 
   /** Number of routes (pools) currently registered. */
@@ -146,8 +133,7 @@ export class RoutingService implements OnModuleDestroy {
     const added = this.#table.add(normalized, backend, backend.keyId);
     if (!added.ok) return { ok: false, code: added.code, reason: added.reason };
     this.#configure(added.pool, options);
-    this.#occupied(added.pool);
-    this.#wake(added.pool);
+    this.#grace.occupied(added.pool);
     return { ok: true, route: normalized, pool: added.pool };
   }
 
@@ -163,14 +149,14 @@ export class RoutingService implements OnModuleDestroy {
     }
     if (!this.#table.remove(normalized, backend)) return false;
     const pool = this.#table.poolAt(normalized);
-    if (pool?.size === 0) this.#vacated(pool);
+    if (pool?.size === 0) this.#grace.vacated(pool);
     return true;
   }
 
   /** Removes `backend` from every route (disconnect). Returns the routes it left. */
   unregisterAll(backend: RouteBackend): Route[] {
     const pools = this.#table.removeMember(backend);
-    for (const pool of pools) if (pool.size === 0) this.#vacated(pool);
+    for (const pool of pools) if (pool.size === 0) this.#grace.vacated(pool);
     return pools.map(({ host, path }) => ({ host, path }));
   }
 
@@ -183,37 +169,22 @@ export class RoutingService implements OnModuleDestroy {
    * caller also releases it when the client leaves.
    */
   hold(pool: Pool<RouteBackend>, maxWaitMs: number): Hold<RouteBackend> | undefined {
-    if (this.#graceMs === 0 || !waitsForMember(pool) || !this.#isListed(pool)) return undefined;
-    let held = this.#held.get(pool);
-    if (held === undefined) this.#held.set(pool, (held = new HeldRequests(this.#heldLimit)));
-    const hold = held.hold();
-    if (hold === undefined) return undefined;
-    // No request waits longer than the grace a vacant route gets, nor than its own timeout.
-    const timer = setTimeout(hold.release, Math.min(maxWaitMs, this.#graceMs));
-    timer.unref();
-    void hold.member.then((member) => {
-      clearTimeout(timer);
-      if (member) this.totals.heldServed++;
-      else this.totals.heldReleased++;
-    });
-    return hold;
+    return this.#grace.hold(pool, maxWaitMs);
   }
 
   /** Requests waiting for a member right now, over every route. */
   get heldTotal(): number {
-    let held = 0;
-    for (const queue of this.#held.values()) held += queue.size;
-    return held;
+    return this.#grace.heldTotal;
   }
 
   /** Routes in their grace right now. */
   get vacantCount(): number {
-    return this.#graceTimers.size;
+    return this.#grace.vacantCount;
   }
 
   /** Number of requests waiting for a member of `pool`. */
   heldCount(pool: Pool<RouteBackend>): number {
-    return this.#held.get(pool)?.size ?? 0;
+    return this.#grace.heldCount(pool);
   }
 
   /**
@@ -221,8 +192,7 @@ export class RoutingService implements OnModuleDestroy {
    * requests waiting on its routes get their turn.
    */
   memberAvailable(backend: RouteBackend): void {
-    if (this.#held.size === 0) return;
-    for (const pool of this.#table.poolsOf(backend)) this.#wake(pool);
+    for (const pool of this.#table.poolsOf(backend)) this.#grace.wake(pool);
   }
 
   /**
@@ -232,8 +202,7 @@ export class RoutingService implements OnModuleDestroy {
   endGrace(route: Route): boolean {
     const pool = this.#table.poolAt(normalizeRoute(route));
     if (pool === undefined || pool.size > 0) return false;
-    this.#expire(pool);
-    return true;
+    return this.#grace.end(pool);
   }
 
 
@@ -312,56 +281,6 @@ export class RoutingService implements OnModuleDestroy {
     return pool === undefined ? 0 : this.heldCount(pool);
   }
 
-  // A pool that lost its last member: kept for its owner during the grace, else dropped now.
-  #vacated(pool: Pool<RouteBackend>): void {
-    if (this.#graceMs === 0) {
-      this.#held.get(pool)?.releaseAll();
-      this.#held.delete(pool);
-      return;
-    }
-    pool.vacantUntil = Date.now() + this.#graceMs;
-    const timer = setTimeout(() => this.#expire(pool), this.#graceMs);
-    timer.unref();
-    this.#graceTimers.set(pool, timer);
-    this.totals.gracesStarted++;
-    this.#logger.log(`${pool.host}${pool.path} has no member; held for ${this.#graceMs} ms`);
-  }
-
-  #occupied(pool: Pool<RouteBackend>): void {
-    const timer = this.#graceTimers.get(pool);
-    if (timer === undefined) return;
-    clearTimeout(timer);
-    this.#graceTimers.delete(pool);
-    pool.vacantUntil = undefined;
-    this.totals.gracesClaimed++;
-    this.#logger.log(`${pool.host}${pool.path} has a member again`);
-  }
-
-  #expire(pool: Pool<RouteBackend>): void {
-    clearTimeout(this.#graceTimers.get(pool));
-    this.#graceTimers.delete(pool);
-    if (!this.#table.dropVacant(pool)) return;
-    pool.vacantUntil = undefined;
-    this.totals.gracesExpired++;
-    const held = this.heldCount(pool);
-    this.#logger.log(`${pool.host}${pool.path} was not claimed again within its grace; dropped (${held} held request(s) refused)`);
-    this.#held.get(pool)?.releaseAll();
-    this.#held.delete(pool);
-    this.events.emit('dropped', { host: pool.host, path: pool.path });
-  }
-
-  #wake(pool: Pool<RouteBackend>): void {
-    const held = this.#held.get(pool);
-    if (held === undefined) return;
-    held.wake(() => this.#healthOf(pool).pick(pool));
-    if (held.size === 0) this.#held.delete(pool);
-  }
-
-  // A pool dropped from the table (grace over, or no grace) takes no more waiting requests.
-  #isListed(pool: Pool<RouteBackend>): boolean {
-    return this.#table.poolAt(pool) === pool;
-  }
-
   #healthOf(pool: Pool<RouteBackend>): PoolHealth<RouteBackend> {
     let health = this.#health.get(pool);
     if (health === undefined) {
@@ -383,16 +302,6 @@ export class RoutingService implements OnModuleDestroy {
     if (fresh) this.#healthOf(pool);
     else if (rebalance) pool.balancer = balancerFor(next, BACKEND_TRAITS);
   }
-}
-
-/**
- * Whether a request that found no member able to take it should wait: the route is in its grace
- * (no member), or every member is retiring (a deploy replaces them). Members that are only busy
- * (at their stream limit) answer 503 at once: queueing behind a saturated backend hides
- * overload instead of shedding it.
- */
-function waitsForMember(pool: Pool<RouteBackend>): boolean {
-  return pool.members.every((member) => member.isRetiring());
 }
 
 function normalizeRoute(route: Route): Route {
