@@ -120,6 +120,9 @@ export class ProxyService implements MemberSource {
   }
 
   private holdFor(admitted: Admitted, go: (forwardable: Forwardable) => void): void {
+    // A member may have registered while the cache was asked.
+    const now = this.routing.pickOther(admitted.pool, []) as TunnelBackend | undefined;
+    if (now) return go(this.assign(admitted, now));
     const hold = this.routing.hold(admitted.pool, this.settings.requestTimeoutMs);
     if (!hold) return this.fromCacheOr(admitted, true, () => this.refuse(admitted, new ProxyError('no_backend')));
     const leave = (): void => hold.release();
