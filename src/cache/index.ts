@@ -41,6 +41,7 @@ export {
   type StorageVerdict,
 } from './policy/storability.js';
 export { applyRevalidation, staleIfError, type RevalidationOutcome } from './policy/revalidation.js';
+export { offlineVerdict, type OfflineOptions, type OfflineRefusal, type OfflineVerdict } from './policy/offline.js';
 export { clientHasCurrent, notModifiedFields } from './policy/conditional.js';
 export {
   createCachedResponse,

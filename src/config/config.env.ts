@@ -36,6 +36,7 @@ const ENV_KINDS = {
   cacheMaxObjectBytes: 'int',
   cacheStoreTimeoutMs: 'int',
   cacheCoalesceTimeoutMs: 'int',
+  cacheOfflineMaxStaleMs: 'int',
   lingeringTimeoutMs: 'int',
   lingeringTimeMs: 'int',
   lingeringMaxBytes: 'int',

@@ -61,6 +61,7 @@ export const harpConfigSchema = z
     cacheMaxObjectBytes: intIn(1, MAX_CACHE_OBJECT).default(8388608),
     cacheStoreTimeoutMs: intIn(1, MAX_TIMER_MS).default(250),
     cacheCoalesceTimeoutMs: intIn(0, MAX_TIMER_MS).default(5000),
+    cacheOfflineMaxStaleMs: intIn(0, Number.MAX_SAFE_INTEGER).default(300000),
     lingeringTimeoutMs: intIn(1, MAX_TIMER_MS).default(2000),
     lingeringTimeMs: intIn(1, MAX_TIMER_MS).default(10000),
     lingeringMaxBytes: intIn(0, Number.MAX_SAFE_INTEGER).default(67108864),

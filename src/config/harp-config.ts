@@ -211,6 +211,17 @@ export abstract class HarpConfig {
   abstract readonly cacheCoalesceTimeoutMs: number;
 
   /**
+   * How long past its freshness a stored response may still answer a GET or HEAD when no
+   * backend can (no route, no member that can take the request, or the one it went to failed
+   * before answering), in ms; 0: only fresh ones, and stale ones the origin allowed with
+   * `stale-if-error`. Never one marked `must-revalidate`, `proxy-revalidate`, `no-cache` or
+   * `s-maxage`, nor against the client's own directives (RFC 9111 §4.2.4). The default equals
+   * how long an entry with a validator is kept past its freshness, so it adds no retention.
+   * @default 300000 (5 min)
+   */
+  abstract readonly cacheOfflineMaxStaleMs: number;
+
+  /**
    * After answering a client that is still sending its request body, the proxy half-closes the
    * connection and reads and drops what the client still sends ("lingering close", as nginx
    * does), so that the answer is not lost to a TCP reset. The connection closes once nothing

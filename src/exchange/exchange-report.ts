@@ -23,7 +23,10 @@ export class ExchangeReport {
   status = 0;
   /** The proxy's error code when it answered with an error page (`X-Harp-Error`). */
   errorCode?: string;
-  /** How the cache took part: `hit`, or the `fwd` reason of `Cache-Status`. */
+  /**
+   * How the cache took part: `hit`, the `fwd` reason of `Cache-Status`, or `stale-offline` (a
+   * stale response served because no backend could answer).
+   */
   cache?: string;
   /** Request body bytes forwarded, response body bytes relayed. */
   bytesIn = 0;

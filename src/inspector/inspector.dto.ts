@@ -114,7 +114,7 @@ export class ExchangeSummaryDto implements ExchangeSummaryView {
   @ApiProperty({ type: 'string', nullable: true, example: 'no_route', description: 'X-Harp-Error code.' })
   errorCode!: string | null;
 
-  @ApiProperty({ type: 'string', nullable: true, example: 'hit', description: '`hit`, or the Cache-Status `fwd` reason.' })
+  @ApiProperty({ type: 'string', nullable: true, example: 'hit', description: '`hit`, the Cache-Status `fwd` reason, or `stale-offline` (stale, served because no backend could answer).' })
   cache!: string | null;
 
   @ApiProperty({ description: 'Whether the response was delivered whole.' })

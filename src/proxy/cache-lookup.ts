@@ -23,6 +23,9 @@ export interface CachedForward {
   readonly headers: IncomingHttpHeaders;
 }
 
+/** A GET or HEAD no backend can answer now, which the cache may answer from what it stored. */
+export type OfflineRequest = Omit<CachedForward, 'backend' | 'hasBody'>;
+
 /** A request the cache has looked up: under which key, as the policy sees it, and what was stored. */
 export interface CacheLookup {
   readonly f: CachedForward;

@@ -15,6 +15,7 @@ import {
   lookupVariant,
   MissCoalescer,
   notModifiedFields,
+  offlineVerdict,
   staleIfError,
   storageVerdict,
   storeVariant,
@@ -23,9 +24,9 @@ import {
 import type { CachedResponse, CacheRequest, CacheStatus, ConditionalFields, NotStoredReason } from '../cache/index.js';
 import { HarpConfig } from '../config/index.js';
 import { fetchFromBackend } from './background-fetch.js';
-import type { CacheFill, CacheMiss, CacheRevalidation, CachedForward } from './cache-lookup.js';
+import type { CacheFill, CacheMiss, CacheRevalidation, CachedForward, OfflineRequest } from './cache-lookup.js';
 import { FillTap } from './fill-tap.js';
-import { ProxyError } from './proxy-errors.js';
+import { ProxyError, type ProxyErrorCode } from './proxy-errors.js';
 import { sendErrorPage } from './error-page.js';
 import type { ExchangeObserver, HeadDirective } from './exchange-observer.js';
 import { declaredLength } from '../http/response-length.js';
@@ -54,6 +55,16 @@ const INTRINSIC: ReadonlySet<NotStoredReason> = new Set<NotStoredReason>([
 ]);
 
 /**
+ * Failures that mean the origin could not be reached (RFC 9111 §4.2.4, "disconnected"): the
+ * agent left, refused, could not reach its upstream, or did not answer in time. A backend that
+ * answered badly (`bad_response`) was reached.
+ */
+const UNREACHABLE: ReadonlySet<ProxyErrorCode> = new Set<ProxyErrorCode>(['agent_gone', 'agent_refused', 'upstream_error', 'timeout']);
+
+/** The exchange report's `cache` outcome of a stale response served because no backend could answer. */
+export const STALE_OFFLINE = 'stale-offline';
+
+/**
  * A request whose own fields do not shape what may be stored or served (no Cache-Control,
  * Authorization or Range): only such requests teach, or use, the uncacheable memo.
  */
@@ -74,6 +85,7 @@ export class CachingProxy {
   private readonly logger = new Logger('Cache');
   private readonly maxObjectBytes: number;
   private readonly requestTimeoutMs: number;
+  private readonly offlineMaxStaleMs: number;
   private readonly revalidating = new Set<string>();
   private readonly uncacheable = new UncacheableMemo(UNCACHEABLE_MEMO_MS);
 
@@ -84,6 +96,7 @@ export class CachingProxy {
   ) {
     this.maxObjectBytes = config.cacheMaxObjectBytes;
     this.requestTimeoutMs = config.requestTimeoutMs;
+    this.offlineMaxStaleMs = config.cacheOfflineMaxStaleMs;
   }
 
   /** Whether the cache takes part at all; when not, the proxy forwards without it. */
@@ -141,8 +154,32 @@ export class CachingProxy {
     }
   }
 
+  /**
+   * Answers a GET or HEAD no backend can take from the stored response, if it may
+   * (`offline.ts`): with `staleToo` false only what would be a hit with a backend at hand.
+   * Resolves true when it answered, false when the caller answers as it would have.
+   */
+  async answerOffline(o: OfflineRequest, staleToo = true): Promise<boolean> {
+    const request: CacheRequest = { method: o.req.method ?? 'GET', headers: o.headers };
+    const key = cacheKey(o.scheme, o.host, o.target);
+    if (key === undefined || lookupBypass(request, o.route, this.store.enabled)) return false;
+    const found = await lookupVariant(this.store, key, request.headers);
+    if (!found.entry || o.res.headersSent || o.res.destroyed) return false;
+    const verdict = offlineVerdict(request, found.entry, { maxStaleMs: this.offlineMaxStaleMs });
+    if (verdict.kind === 'refuse' || (verdict.kind === 'stale' && !staleToo)) return false;
+    if (verdict.kind === 'hit') {
+      o.exchange.report.cache = 'hit';
+      this.serve(o, found.entry, { hit: true, ttl: verdict.ttl, detail: verdict.stale ? 'stale' : undefined });
+    } else {
+      o.exchange.report.cache = STALE_OFFLINE;
+      // Not forwarded: the cache satisfied it (RFC 9211 §2.1), from a stale response.
+      this.serve(o, found.entry, { hit: true, ttl: verdict.ttl, detail: STALE_OFFLINE });
+    }
+    return true;
+  }
+
   /** Answers from a stored response: 304 when the client already has it, else the response. */
-  private serve(f: CachedForward, entry: CachedResponse, status: CacheStatus): void {
+  private serve(f: Pick<CachedForward, 'req' | 'res' | 'exchange'>, entry: CachedResponse, status: CacheStatus): void {
     const { req, res } = f;
     const extra = [...statusFields(status), 'X-Request-ID', f.exchange.requestId];
     if (clientHasCurrent(entry, req.headers)) {
@@ -228,13 +265,31 @@ export class CachingProxy {
             return this.fill({ lookup: revalidation, head, raw, status: { fwd }, done: () => undefined });
         }
       },
-      onFailure: () => {
-        if (!staleIfError(request, entry)) return false;
-        this.serve(f, entry, { fwd, detail: 'stale-if-error' });
-        return true;
+      onFailure: (error) => {
+        if (staleIfError(request, entry)) {
+          this.serve(f, entry, { fwd, detail: 'stale-if-error' });
+          return true;
+        }
+        return this.serveDisconnected(f, request, entry, error);
       },
     };
     f.exchange.forward(f.backend, f.target, f.hasBody, { adjust: conditional, observer });
+  }
+
+  /**
+   * The backend the stale entry was being revalidated with failed before answering, and no
+   * other could take the request: the cache is disconnected, and may serve it (`offline.ts`).
+   * The request went forward, so `Cache-Status` says `fwd=stale` (RFC 9211 §2.2); the report
+   * keeps the failure's code, so the member's health still counts it.
+   */
+  private serveDisconnected(f: CachedForward, request: CacheRequest, entry: CachedResponse, error: ProxyError): boolean {
+    if (!UNREACHABLE.has(error.code)) return false;
+    const verdict = offlineVerdict(request, entry, { maxStaleMs: this.offlineMaxStaleMs });
+    if (verdict.kind !== 'stale') return false;
+    f.exchange.report.cache = STALE_OFFLINE;
+    f.exchange.report.errorCode = error.code;
+    this.serve(f, entry, { fwd: 'stale', ttl: verdict.ttl, detail: STALE_OFFLINE });
+    return true;
   }
 
   /**

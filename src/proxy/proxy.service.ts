@@ -115,14 +115,25 @@ export class ProxyService implements MemberSource {
   private withBackend(admitted: Admitted | undefined, go: (forwardable: Forwardable) => void): void {
     if (!admitted) return;
     if (admitted.backend) return go(admitted as Forwardable);
+    // What the cache would answer with a member at hand does not wait for one (offline.ts).
+    this.fromCacheOr(admitted, false, () => this.holdFor(admitted, go));
+  }
+
+  private holdFor(admitted: Admitted, go: (forwardable: Forwardable) => void): void {
+    // A member may have registered while the cache was asked.
+    const now = this.routing.pickOther(admitted.pool, []) as TunnelBackend | undefined;
+    if (now) return go(this.assign(admitted, now));
     const hold = this.routing.hold(admitted.pool, this.settings.requestTimeoutMs);
-    if (!hold) return this.refuse(admitted, new ProxyError('no_backend'));
+    if (!hold) return this.fromCacheOr(admitted, true, () => this.refuse(admitted, new ProxyError('no_backend')));
     const leave = (): void => hold.release();
     admitted.res.once('close', leave);
     void hold.member.then((member) => {
       admitted.res.off('close', leave);
       if (admitted.res.destroyed) return;
-      if (!member) return this.refuse(admitted, new ProxyError('no_backend', 'none came during the route\'s grace'));
+      if (!member) {
+        const error = new ProxyError('no_backend', 'none came during the route\'s grace');
+        return this.fromCacheOr(admitted, true, () => this.refuse(admitted, error));
+      }
       go(this.assign(admitted, member as TunnelBackend));
     });
   }
@@ -150,6 +161,44 @@ export class ProxyService implements MemberSource {
     // upstream failures an exchange report would have shown (upstream_error, agent_gone).
     const refused = err instanceof StreamResetError && err.resetCode === ResetCode.Refused;
     this.routing.recordAttempt(pool, backend, refused ? 'neutral' : 'failure');
+  }
+
+  /**
+   * A GET or HEAD no member can take now: answered from the cache when it may (the cache's
+   * `offline.ts`; `staleToo` false: only what would be a hit anyway), else by `otherwise`. A
+   * request that matched no route gets the default cache options. Upgrades are never answered
+   * from the cache.
+   */
+  private fromCacheOr(
+    at: { req: IncomingMessage; res: ServerResponse; exchange: ProxyExchange; target: RequestTarget; pool?: Pool<RouteBackend> },
+    staleToo: boolean,
+    otherwise: () => void,
+  ): undefined {
+    const { req, res, exchange, target } = at;
+    const method = req.method ?? 'GET';
+    if (!this.cache.enabled || (method !== 'GET' && method !== 'HEAD') || req.headers.upgrade !== undefined) return void otherwise();
+    const offline = {
+      exchange,
+      req,
+      res,
+      host: target.host,
+      target: target.origin,
+      scheme: this.schemeOf(req),
+      route: at.pool?.options.cache ?? {},
+      headers: forwardedHeaders(req, this.settings.droppedRequestFields(method)),
+    };
+    this.cache
+      .answerOffline(offline, staleToo)
+      .catch((err: Error) => {
+        this.logger.warn(`offline cache answer failed for ${method} ${target.origin}: ${err.message}`);
+        return false;
+      })
+      // The cache answers only requests without content (`lookupBypass`), so none has a body
+      // left unread, whatever its `Expect`.
+      .then((answered) => {
+        if (!answered && !res.destroyed && !res.headersSent) otherwise();
+      });
+    return undefined;
   }
 
   private assign(admitted: Admitted, backend: TunnelBackend): Forwardable {
@@ -194,7 +243,7 @@ export class ProxyService implements MemberSource {
     if (isReservedPath(target.path)) return refuse(new ProxyError('reserved_path'));
     if (target.absolute && target.host) adoptTargetHost(req, target.host);
     const resolution = this.routing.resolve(target.host, target.path, req.headers);
-    if (!resolution) return refuse(new ProxyError('no_route'));
+    if (!resolution) return this.fromCacheOr({ req, res, exchange, target }, true, () => refuse(new ProxyError('no_route')));
     // Only the registration module registers backends, and its sessions are tunnel backends.
     const backend = resolution.backend as TunnelBackend | undefined;
     report.route = resolution.pool;
