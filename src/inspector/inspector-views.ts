@@ -89,6 +89,11 @@ export interface ExchangeListView {
   readonly capacity: number;
   /** Whether bodies are recorded. */
   readonly bodies: boolean;
+  /**
+   * The newest exchange held (filtered or not), or null: a live view that reloads the list
+   * ignores the live events of exchanges up to it, which the list already counts.
+   */
+  readonly newestId: string | null;
 }
 
 /** Filters of `GET /_harp/api/inspector/requests`. */

@@ -192,4 +192,11 @@ export class ExchangeListDto implements ExchangeListView {
 
   @ApiProperty({ description: 'Whether bodies are recorded (inspectorBodies).' })
   bodies!: boolean;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'Id of the newest exchange held, filtered or not: live events up to it are already counted in `held`.',
+  })
+  newestId!: string | null;
 }

@@ -67,7 +67,14 @@ export class InspectorService implements OnModuleInit, OnModuleDestroy {
       if (entries.length >= limit) break;
       if (matchesFilter(exchange, filter)) entries.push(summaryOf(exchange));
     }
-    return { entries, held: this.ring.size, capacity: this.ring.capacity, bodies: this.keepsBodies };
+    const newest = this.ring.newestFirst().next();
+    return {
+      entries,
+      held: this.ring.size,
+      capacity: this.ring.capacity,
+      bodies: this.keepsBodies,
+      newestId: newest.done ? null : newest.value.id,
+    };
   }
 
   /** One held exchange in full, or 404. */

@@ -121,12 +121,12 @@ export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
       this.sentInTick = 0;
     }
     if (this.sentInTick >= EXCHANGES_PER_TICK) {
-      for (const client of this.clients) client.skip();
+      for (const client of this.clients) client.skip(exchange.id);
       return;
     }
     this.sentInTick++;
     const data = JSON.stringify(summaryOf(exchange));
-    for (const client of this.clients) client.offer('exchange', data);
+    for (const client of this.clients) client.offer('exchange', data, exchange.id);
   };
 
   private readonly onConnected = (agent: AgentPresence): void => {

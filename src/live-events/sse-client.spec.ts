@@ -25,12 +25,12 @@ describe('SseClient', () => {
     const { res, written, asResponse } = fakeResponse();
     const client = new SseClient(asResponse);
     res.writableLength = 1024 * 1024;
-    client.offer('exchange', '{}');
-    client.offer('exchange', '{}');
+    client.offer('exchange', '{"id":"1"}', '1');
+    client.offer('exchange', '{"id":"2"}', '2');
     expect(written).toEqual([]);
     res.writableLength = 0;
-    client.offer('exchange', '{"id":"3"}');
-    expect(written).toEqual(['event: dropped\ndata: {"count":2}\n\n', 'event: exchange\ndata: {"id":"3"}\n\n']);
+    client.offer('exchange', '{"id":"3"}', '3');
+    expect(written).toEqual(['event: dropped\ndata: {"count":2,"upTo":"2"}\n\n', 'event: exchange\ndata: {"id":"3"}\n\n']);
   });
 
   it('writes nothing after the stream ended', () => {

@@ -9,6 +9,8 @@ const MAX_BUFFERED_BYTES = 256 * 1024;
 /** One open `text/event-stream` response. */
 export class SseClient {
   private dropped = 0;
+  /** Id of the newest exchange among those dropped since the last report. */
+  private droppedUpTo?: string;
 
   constructor(private readonly res: ServerResponse) {}
 
@@ -23,26 +25,29 @@ export class SseClient {
     this.res.flushHeaders();
   }
 
-  /** Sends an event that may be dropped (and counted) when the client reads too slowly. */
-  offer(event: string, data: string): void {
-    if (this.res.writableLength > MAX_BUFFERED_BYTES) {
-      this.dropped++;
-      return;
-    }
+  /**
+   * Sends the event of exchange `id` unless the client reads too slowly; then it is dropped,
+   * and counted.
+   */
+  offer(event: string, data: string, id: string): void {
+    if (this.res.writableLength > MAX_BUFFERED_BYTES) return this.skip(id);
     this.send(event, data);
   }
 
-  /** Counts an event this client was not sent, to be reported with the next one that is. */
-  skip(): void {
+  /** Counts exchange `id`'s event, not sent to this client, for the next report. */
+  skip(id: string): void {
     this.dropped++;
+    this.droppedUpTo = id;
   }
 
   /** Sends an event, reporting first how many were dropped since the last one that went out. */
   send(event: string, data: string): void {
     if (this.res.writableEnded) return;
     if (this.dropped > 0) {
-      this.write('dropped', JSON.stringify({ count: this.dropped }));
+      // `upTo` lets a view that reloaded its list since tell which drops it already counts.
+      this.write('dropped', JSON.stringify({ count: this.dropped, upTo: this.droppedUpTo ?? null }));
       this.dropped = 0;
+      this.droppedUpTo = undefined;
     }
     this.write(event, data);
   }

@@ -37,7 +37,7 @@ function onEvent(type, data) {
       void refreshRoutes();
       break;
     case 'dropped':
-      inspector.dropped(data.count);
+      inspector.dropped(data.count, data.upTo);
       break;
     default:
     // an event this page does not know yet

@@ -15,6 +15,11 @@ export class Inspector {
   #reloads = 0;
   #selected = null;
   #bodies = true;
+  /**
+   * The newest exchange id the last reload counted (numeric): live events of exchanges up to
+   * it, still on their way when the list came, are already in `held`.
+   */
+  #loadedUpTo = 0;
   /** The list's `held` and `capacity`, kept up to date as live events add exchanges. */
   #held = { held: 0, capacity: 0 };
   /** Requests the live stream left out since the last reload (it samples above 200 a second). */
@@ -64,6 +69,7 @@ export class Inspector {
       this.#entries = list.entries.slice(0, MAX_ROWS);
       for (const summary of buffered.reverse()) this.#insert(summary);
       this.#held = { held: list.held, capacity: list.capacity };
+      this.#loadedUpTo = list.newestId === null ? 0 : Number(list.newestId);
       this.#skipped = 0;
       this.#render();
     } catch (error) {
@@ -74,7 +80,8 @@ export class Inspector {
 
   /** A finished exchange from the live stream (or a replay), shown if it passes the filter. */
   add(summary, { force = false } = {}) {
-    if (!this.#entries.some((e) => e.id === summary.id)) {
+    const counted = Number(summary.id) <= this.#loadedUpTo;
+    if (!counted && !this.#entries.some((e) => e.id === summary.id)) {
       this.#held.held = Math.min(this.#held.held + 1, this.#held.capacity);
     }
     if (!force && !matches(this.#filter, summary)) {
@@ -89,7 +96,9 @@ export class Inspector {
    * The live stream left `count` requests out (heavy traffic is sampled, and a slow reader
    * loses events): they are held by the proxy, just not listed until the next reload.
    */
-  dropped(count) {
+  dropped(count, upTo) {
+    // Drops the last reload already counted (their report was still on its way) change nothing.
+    if (upTo !== null && upTo !== undefined && Number(upTo) <= this.#loadedUpTo) return;
     this.#skipped += count;
     this.#held.held = Math.min(this.#held.held + count, this.#held.capacity);
     this.#renderHeld();
