@@ -146,6 +146,22 @@ describeBrowser(SUITE, () => {
     await expect(byTestId(page, 'exchange-row').count()).resolves.toBe(200);
   });
 
+  it("shows a route whose agent left as held for its owner, until when", async () => {
+    const proxy = await h.proxy({ routeGraceMs: 60_000 });
+    const agent = await h.agent(proxy, (_req, res) => res.end('ok'), { name: 'leaving', routes: [{ host: 'grace.example', path: '/' }] });
+    browser = await launchChromium();
+    const { page } = browser;
+    await page.goto(`${proxy.url}/_harp/`);
+    await byTestId(page, 'route-member').filter({ hasText: 'leaving' }).waitFor(WAIT);
+    expect(await byTestId(page, 'route-grace').count()).toBe(0);
+
+    await agent.close(100);
+    const grace = byTestId(page, 'route-grace');
+    await grace.waitFor(WAIT);
+    expect(await grace.textContent()).toMatch(/^no agent · held for its owner until .+ · 0 waiting$/);
+    expect(await byTestId(page, 'route-member').count()).toBe(0);
+  });
+
   it('shows hostile paths and headers as text, never as markup', async () => {
     const proxy = await h.proxy();
     const upstream = countingUpstream();

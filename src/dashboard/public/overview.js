@@ -121,6 +121,7 @@ export class Overview {
         h(
           'td',
           {},
+          r.graceUntil === null ? [] : [graceNote(r)],
           r.members.map((m) =>
             h(
               'div',
@@ -163,6 +164,16 @@ export class Overview {
   noStats() {
     for (const id of ['rps', 'eps', 'p50', 'p99', 'uptime']) setText(id, DASH);
   }
+}
+
+/** A route without an agent, kept for its owner: until when, and how many requests wait for it. */
+function graceNote(route) {
+  const until = new Date(route.graceUntil).toLocaleTimeString();
+  return h(
+    'div',
+    { className: 'nowrap muted', dataset: { testid: 'route-grace' } },
+    `no agent · held for its owner until ${until} · ${count(route.heldRequests)} waiting`,
+  );
 }
 
 /** `least-requests · sticky cookie sid`: the route's mode and, if any, where its sticky value is read. */
