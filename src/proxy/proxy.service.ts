@@ -123,18 +123,15 @@ export class ProxyService implements MemberSource {
     // A member may have registered while the cache was asked.
     const now = this.routing.pickOther(admitted.pool, []) as TunnelBackend | undefined;
     if (now) return go(this.assign(admitted, now));
-    const hold = this.routing.hold(admitted.pool, this.settings.requestTimeoutMs);
-    if (!hold) return this.fromCacheOr(admitted, true, () => this.refuse(admitted, new ProxyError('no_backend')));
-    const leave = (): void => hold.release();
-    admitted.res.once('close', leave);
-    void hold.member.then((member) => {
-      admitted.res.off('close', leave);
+    const waiting = this.waitForMember(admitted.pool, admitted.res);
+    if (!waiting) return this.fromCacheOr(admitted, true, () => this.refuse(admitted, new ProxyError('no_backend')));
+    void waiting.then((member) => {
       if (admitted.res.destroyed) return;
       if (!member) {
         const error = new ProxyError('no_backend', 'none came during the route\'s grace');
         return this.fromCacheOr(admitted, true, () => this.refuse(admitted, error));
       }
-      go(this.assign(admitted, member as TunnelBackend));
+      go(this.assign(admitted, member));
     });
   }
 
@@ -146,12 +143,21 @@ export class ProxyService implements MemberSource {
   nextMember(pool: Pool<RouteBackend>, tried: readonly TunnelBackend[], res: ServerResponse): Promise<TunnelBackend | undefined> {
     const next = this.routing.pickOther(pool, tried) as TunnelBackend | undefined;
     if (next) return Promise.resolve(next);
+    return this.waitForMember(pool, res) ?? Promise.resolve(undefined);
+  }
+
+  /**
+   * Waits, while the client stays, for a member of `pool` (the route's grace, or a replacement
+   * of retiring members); undefined when the request should not wait at all.
+   */
+  private waitForMember(pool: Pool<RouteBackend>, res: ServerResponse): Promise<TunnelBackend | undefined> | undefined {
     const hold = this.routing.hold(pool, this.settings.requestTimeoutMs);
-    if (!hold) return Promise.resolve(undefined);
+    if (!hold) return undefined;
     const leave = (): void => hold.release();
     res.once('close', leave);
     return hold.member.then((member) => {
       res.off('close', leave);
+      // Only the registration module registers members, and its sessions are tunnel backends.
       return member as TunnelBackend | undefined;
     });
   }
