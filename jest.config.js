@@ -1,15 +1,5 @@
-// Jest runs in its native ESM mode (Nest 12 ships ESM only); @swc/jest strips types and emits
-// the legacy decorators and metadata Nest's dependency injection needs.
-const swc = {
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true },
-    target: 'es2022',
-    keepClassNames: true,
-  },
-  module: { type: 'es6' },
-  sourceMaps: 'inline',
-};
+// Jest runs in its native ESM mode (Nest 12 ships ESM only), TypeScript through @swc/jest.
+import { SWC_OPTIONS as swc } from './test/swc-options.js';
 
 /** @type {import('jest').Config} */
 export default {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ExchangeEvents, type ExchangeReport } from '../../src/exchange/index.js';
+import { collectReports } from '../helpers/exchange-reports.js';
 import { RoutingService } from '../../src/routing/routing.service.js';
 import type { HarpServer } from '../../src/server/harp-server.js';
 import { cacheStatus } from '../helpers/cache.js';
@@ -18,14 +18,7 @@ describe('cache: answers when no backend can', () => {
 
   const held = (routing: RoutingService): number => routing.routes().reduce((sum, route) => sum + routing.heldAt(route.host, route.path), 0);
 
-  function reports(proxy: HarpServer): ExchangeReport[] {
-    const seen: ExchangeReport[] = [];
-    const events = proxy.app.get(ExchangeEvents);
-    const listener = (report: ExchangeReport): number => seen.push(report);
-    events.on('exchange', listener);
-    h.defer(() => events.off('exchange', listener));
-    return seen;
-  }
+  const reports = (proxy: HarpServer) => collectReports(h, proxy);
 
   /** A proxy and one agent whose answers say `Cache-Control: cacheControl`; the agent is left open. */
   async function rig(config: Parameters<Harness['proxy']>[0], cacheControl: string) {

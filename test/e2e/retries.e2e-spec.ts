@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ExchangeEvents, type ExchangeReport } from '../../src/exchange/index.js';
+import type { HarpServer } from '../../src/server/harp-server.js';
+import { collectReports } from '../helpers/exchange-reports.js';
 import { adminApi } from '../helpers/admin-api.js';
 import { eventually } from '../helpers/eventually.js';
 import { Harness } from '../helpers/harness.js';
@@ -18,14 +19,7 @@ describe('safe retries', () => {
   const h = new Harness();
   afterEach(() => h.closeAll());
 
-  function reports(proxy: Awaited<ReturnType<Harness['proxy']>>): ExchangeReport[] {
-    const seen: ExchangeReport[] = [];
-    const events = proxy.app.get(ExchangeEvents);
-    const listener = (report: ExchangeReport): number => seen.push(report);
-    events.on('exchange', listener);
-    h.defer(() => events.off('exchange', listener));
-    return seen;
-  }
+  const reports = (proxy: HarpServer) => collectReports(h, proxy);
 
   it('an agent whose upstream refuses connections says so, and every request without a body goes to the other member', async () => {
     const proxy = await h.proxy();
