@@ -24,8 +24,11 @@ export interface AgentRoute {
 
 /** Options of {@link connect}. Exactly one of `upstream` and `handler` is required. */
 export interface ConnectOptions {
-  /** The proxy: `ws://host:8080`, `wss://…`, `http(s)://…` or `host:port`. */
-  server: string;
+  /**
+   * The proxy: `ws://host:8080`, `wss://…`, `http(s)://…` or `host:port`; or several, each of
+   * which gets its own connection and the same routes, so that losing one loses no route.
+   */
+  server: string | readonly string[];
   /** The agent key the proxy's operator gave you. */
   key: string;
   /** @default [{ host: '*', path: '/' }] */

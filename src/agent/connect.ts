@@ -5,12 +5,13 @@ import type { AgentReady } from './harp-agent.js';
 import { handlerUpstream, urlUpstream } from './local-upstream.js';
 
 /**
- * Connects a backend to a HARP proxy and starts serving its routes. Resolves once the routes
- * are registered for the first time; rejects if the proxy refuses the key. The agent keeps
- * reconnecting after that until `agent.close()`.
+ * Connects a backend to one HARP proxy or several and starts serving its routes. Resolves once
+ * the routes are registered on the first proxy; rejects if every proxy refuses the key. The
+ * agent keeps reconnecting to each after that until `agent.close()`.
  *
  * ```ts
  * const agent = await connect({ server: 'ws://proxy:8080', key, upstream: 'http://127.0.0.1:3000' });
+ * const both = await connect({ server: ['wss://p1.example.com', 'wss://p2.example.com'], key, upstream });
  * ```
  */
 export async function connect(options: ConnectOptions): Promise<HarpAgent> {
@@ -29,7 +30,11 @@ export async function startAgent(
   const agent = new HarpAgent(options, upstream);
   const ready = new Promise<AgentReady>((resolve, reject) => {
     agent.once('ready', resolve);
-    agent.once('rejected', (r) => reject(new AgentRejectedError(r.code, r.reason)));
+    // One proxy's refusal is not the agent's: it stops (and this rejects) once all refused.
+    let refusals = 0;
+    agent.on('rejected', (r) => {
+      if (++refusals === agent.servers.length) reject(new AgentRejectedError(r.code, r.reason));
+    });
   });
   ready.catch(() => undefined); // callers that only want the agent must not see an unhandled rejection
   agent.start();

@@ -1,5 +1,7 @@
 import {
+  alsoRegisteredLine,
   disconnectedLine,
+  drainLine,
   exchangeLine,
   formatMs,
   forwardingLines,
@@ -61,6 +63,19 @@ describe('request log and diagnostics', () => {
     expect(routeRejectedLine({ host: '*', path: '/', code: 'route_owned', reason: '*/ is registered by another key' })).toBe(
       'harp: the proxy refused the route */: */ is registered by another key (route_owned)\n',
     );
+  });
+
+  it('names the proxy in each line when there are several', () => {
+    const rejection = { host: '*', path: '/', code: 'route_owned', reason: 'taken' };
+    expect(keyRejectedLine({ code: 'key_rejected', reason: 'no' }, 'ws://b:8080')).toBe(
+      'harp: the proxy at ws://b:8080 rejected the key: no (key_rejected)\n',
+    );
+    expect(routeRejectedLine(rejection, 'ws://b:8080')).toBe('harp: the proxy at ws://b:8080 refused the route */: taken (route_owned)\n');
+    expect(drainLine('maintenance', 'ws://b:8080')).toBe(
+      'harp: the proxy at ws://b:8080 asked this agent to stop (maintenance); finishing requests in flight there\n',
+    );
+    expect(drainLine(undefined)).toBe('harp: the proxy asked this agent to stop; finishing requests in flight\n');
+    expect(alsoRegisteredLine('ws://b:8080')).toBe('harp: also registered on ws://b:8080\n');
   });
 
   it.each([

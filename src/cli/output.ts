@@ -29,12 +29,22 @@ export function exchangeLine(record: ExchangeRecord): string {
   return `${record.method} ${record.target} ${status} ${formatMs(record.ms)}${error}\n`;
 }
 
-export function keyRejectedLine(info: { code: string; reason: string }): string {
-  return `harp: the proxy rejected the key: ${info.reason} (${info.code})\n`;
+// With one proxy, "the proxy" is clear; with several, each line names the one it is about.
+const theProxy = (server: string | undefined): string => (server ? `the proxy at ${server}` : 'the proxy');
+
+/** `server`: the proxy's URL, given when the agent connects to several. */
+export function keyRejectedLine(info: { code: string; reason: string }, server?: string): string {
+  return `harp: ${theProxy(server)} rejected the key: ${info.reason} (${info.code})\n`;
 }
 
-export function routeRejectedLine(rejection: RouteRejection): string {
-  return `harp: the proxy refused the route ${rejection.host}${rejection.path}: ${rejection.reason} (${rejection.code})\n`;
+/** `server`: the proxy's URL, given when the agent connects to several. */
+export function routeRejectedLine(rejection: RouteRejection, server?: string): string {
+  return `harp: ${theProxy(server)} refused the route ${rejection.host}${rejection.path}: ${rejection.reason} (${rejection.code})\n`;
+}
+
+/** A further proxy (not the one the Forwarding lines name) registered the routes too. */
+export function alsoRegisteredLine(server: string): string {
+  return `harp: also registered on ${server}\n`;
 }
 
 /** What a `disconnected` event means to the person watching, and when the next try is. */
@@ -57,8 +67,11 @@ export function reconnectedLine(server: string): string {
   return `harp: reconnected to ${server}\n`;
 }
 
-export function drainLine(reason: string | undefined): string {
-  return `harp: the proxy asked this agent to stop${reason ? ` (${reason})` : ''}; finishing requests in flight\n`;
+/** `server`: the proxy's URL, given when the agent connects to several (the others keep serving). */
+export function drainLine(reason: string | undefined, server?: string): string {
+  const why = reason ? ` (${reason})` : '';
+  const there = server ? ' there' : '';
+  return `harp: ${theProxy(server)} asked this agent to stop${why}; finishing requests in flight${there}\n`;
 }
 
 /** `0.4ms`, `9.5ms`, `12ms`, `1534ms`: a decimal only where it says something. */

@@ -47,7 +47,7 @@ describe('parseCliArgs', () => {
       expect(parseCliArgs(['http', '3000'], KEY)).toEqual({
         command: 'http',
         upstream: 'http://127.0.0.1:3000',
-        server: DEFAULT_SERVER,
+        servers: [DEFAULT_SERVER],
         key: 'env-key',
         domain: '*',
         path: '/',
@@ -60,7 +60,7 @@ describe('parseCliArgs', () => {
       expect(parseCliArgs(argv, KEY)).toEqual({
         command: 'http',
         upstream: 'http://localhost:5173',
-        server: 'wss://proxy.example.com',
+        servers: ['wss://proxy.example.com'],
         key: 'k',
         domain: 'app.example.com',
         path: '/api',
@@ -76,6 +76,14 @@ describe('parseCliArgs', () => {
         key: '-abc',
         name: '--x',
       });
+    });
+
+    it.each([
+      ['a comma list', ['--server', 'ws://a:8080,wss://b.example.com'], ['ws://a:8080', 'wss://b.example.com']],
+      ['a repeated flag', ['--server', 'ws://a:8080', '--server=b:9000'], ['ws://a:8080', 'b:9000']],
+      ['both, with spaces after the commas', ['--server', 'a:1, b:2', '--server', 'c:3'], ['a:1', 'b:2', 'c:3']],
+    ])('takes several proxies as %s', (_name, flags, servers) => {
+      expect(parseCliArgs(['http', '3000', ...flags], KEY)).toMatchObject({ servers });
     });
 
     it('prefers --key over HARP_KEY', () => {
@@ -95,6 +103,12 @@ describe('parseCliArgs', () => {
       [['http', '3000', '--key'], {}, /^--key needs a value$/],
       [['http', '3000', '--help=yes'], KEY, /^--help takes no value$/],
       [['http', '3000', '--server', 'ftp://x'], KEY, /^--server must be a ws:\/\/, wss:\/\/, http:\/\/ or https:\/\/ URL/],
+      [['http', '3000', '--server', 'ws://a:1,,ws://b:2'], KEY, /^--server has an empty item in "ws:\/\/a:1,,ws:\/\/b:2"$/],
+      [['http', '3000', '--server', 'ws://a:1,'], KEY, /^--server has an empty item in "ws:\/\/a:1,"$/],
+      [['http', '3000', '--server', 'a:1', '--server='], KEY, /^--server has an empty item in ""$/],
+      [['http', '3000', '--server', ' , '], KEY, /^--server has an empty item/],
+      [['http', '3000', '--server', 'a:1,ftp://x'], KEY, /^--server must be a ws:\/\/, wss:\/\/, http:\/\/ or https:\/\/ URL, got "ftp:\/\/x"$/],
+      [['http', '3000', '--server', 'ws://a:1', '--server', 'http://a:1/'], KEY, /^--server names http:\/\/a:1\/ twice$/],
       [['http', '3000', '--domain', 'https://app.example.com'], KEY, /^--domain takes a host name, not a URL/],
       [['http', '3000', '--domain', 'example.com/x'], KEY, /^--domain takes a host name/],
       [['http', '3000', '--path', 'api'], KEY, /^--path must start with "\/"/],

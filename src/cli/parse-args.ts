@@ -8,8 +8,11 @@ export interface HttpCommand {
   readonly command: 'http';
   /** The local server's origin, e.g. `http://127.0.0.1:3000`. */
   readonly upstream: string;
-  /** The proxy, as typed (`ws://…`, `http://…` or `host:port`); validated. */
-  readonly server: string;
+  /**
+   * The proxies, as typed (`ws://…`, `http://…` or `host:port`), in order, each once; validated.
+   * The agent connects to every one.
+   */
+  readonly servers: readonly string[];
   readonly key: string;
   /** Host pattern: `app.example.com`, `*.example.com` or `*`. */
   readonly domain: string;
@@ -32,7 +35,7 @@ export const DEFAULT_SERVER = 'ws://127.0.0.1:8080';
 const HELP = { help: { type: 'boolean', short: 'h' } } as const;
 const HTTP_OPTIONS = {
   ...HELP,
-  server: { type: 'string' },
+  server: { type: 'string', multiple: true },
   key: { type: 'string' },
   domain: { type: 'string' },
   path: { type: 'string' },
@@ -98,7 +101,7 @@ function parseHttp(rest: readonly string[], env: NodeJS.ProcessEnv): CliCommand 
   return {
     command: 'http',
     upstream: localTarget(positionals[0]!),
-    server: proxyServer(values.server ?? DEFAULT_SERVER),
+    servers: proxyServers(values.server ?? [DEFAULT_SERVER]),
     key,
     domain: hostPattern(values.domain ?? '*'),
     path: pathPrefix(values.path ?? '/'),
@@ -134,13 +137,31 @@ export function localTarget(raw: string): string {
   return url.origin;
 }
 
-function proxyServer(raw: string): string {
+/**
+ * `--server a,b --server c` → `[a, b, c]`: a comma list, the flag repeated, or both. Server URLs
+ * have no use for commas, so a comma always separates two of them.
+ */
+function proxyServers(given: readonly string[]): string[] {
+  const servers: string[] = [];
+  const seen = new Set<string>();
+  for (const list of given) {
+    for (const item of list.split(',').map((s) => s.trim())) {
+      if (item === '') throw new UsageError(`--server has an empty item in "${list}"`, 'http');
+      const url = proxyUrl(item);
+      if (seen.has(url)) throw new UsageError(`--server names ${item} twice`, 'http');
+      seen.add(url);
+      servers.push(item);
+    }
+  }
+  return servers;
+}
+
+function proxyUrl(raw: string): string {
   try {
-    agentUrl(raw);
+    return agentUrl(raw);
   } catch {
     throw new UsageError(`--server must be a ws://, wss://, http:// or https:// URL, got "${raw}"`, 'http');
   }
-  return raw;
 }
 
 function hostPattern(raw: string): string {

@@ -24,7 +24,9 @@ http://127.0.0.1:3000; a URL such as http://localhost:5173 is used as is. Prints
 URL, then one line per request: method, path, status, time.
 
 Options:
-  --server URL    The proxy to connect to (default: ws://127.0.0.1:8080)
+  --server URL[,URL...]
+                  The proxy to connect to (default: ws://127.0.0.1:8080); several, as a
+                  comma list or a repeated flag, each get the same routes
   --key KEY       The agent key the proxy accepts (default: $HARP_KEY)
   --domain HOST   Serve this host: app.example.com, *.example.com, or * for any (default: *)
   --path PREFIX   Serve only paths under this prefix (default: /)
@@ -33,14 +35,16 @@ Options:
                   serving it (default: 1)
   -h, --help      Show this help
 
-A lost connection is retried with backoff. Ctrl-C lets requests in flight finish, then exits.
+A lost connection is retried with backoff, each proxy's on its own, so a route stays up while
+any proxy has it. Ctrl-C lets requests in flight finish, then exits.
 
-Exit status: 0 after Ctrl-C or SIGTERM; 1 when the proxy drains this agent; 2 on a usage
-error, a missing or rejected key, or when the proxy refuses every route.
+Exit status: 0 after Ctrl-C or SIGTERM; 1 when the proxy (every proxy) drains this agent; 2 on
+a usage error, a missing key, or when every proxy rejects the key or refuses every route.
 
 Examples:
   harp http 3000 --key "$KEY"
   harp http http://localhost:5173 --server wss://proxy.example.com --domain app.example.com
+  harp http 3000 --server wss://p1.example.com,wss://p2.example.com --domain app.example.com
 `;
 
 const SERVE = `Usage: harp serve

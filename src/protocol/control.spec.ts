@@ -88,7 +88,10 @@ const sentByAgent: Examples<AgentControl> = {
 };
 
 const sentByProxy: Examples<ProxyControl> = {
-  welcome: [['welcome', { type: 'welcome', agentId: 'agent-1', heartbeatMs: 5000, windowBytes: 262144, maxFrameBytes: 65536, maxStreams: 1000 }]],
+  welcome: [
+    ['welcome', { type: 'welcome', agentId: 'agent-1', heartbeatMs: 5000, windowBytes: 262144, maxFrameBytes: 65536, maxStreams: 1000 }],
+    ['welcome with a nodeId', { type: 'welcome', agentId: 'a', nodeId: 'n'.repeat(200), heartbeatMs: 1, windowBytes: 1, maxFrameBytes: 1, maxStreams: 1 }],
+  ],
   rejected: [['rejected', { type: 'rejected', code: 'key_rejected', reason: 'the key is not accepted by this proxy' }]],
   registered: [
     ['registered, all accepted', { type: 'registered', id: 1, accepted: [route], rejected: [] }],
@@ -212,6 +215,9 @@ describe('control messages, proxy → agent', () => {
     ['welcome without agentId', { type: 'welcome', heartbeatMs: 1, windowBytes: 1, maxFrameBytes: 1, maxStreams: 1 }],
     ['welcome with heartbeatMs 0', { type: 'welcome', agentId: 'a', heartbeatMs: 0, windowBytes: 1, maxFrameBytes: 1, maxStreams: 1 }],
     ['welcome with a negative window', { type: 'welcome', agentId: 'a', heartbeatMs: 1, windowBytes: -1, maxFrameBytes: 1, maxStreams: 1 }],
+    ['welcome with an empty nodeId', { type: 'welcome', agentId: 'a', nodeId: '', heartbeatMs: 1, windowBytes: 1, maxFrameBytes: 1, maxStreams: 1 }],
+    ['welcome with a 201-character nodeId', { type: 'welcome', agentId: 'a', nodeId: 'n'.repeat(201), heartbeatMs: 1, windowBytes: 1, maxFrameBytes: 1, maxStreams: 1 }],
+    ['welcome with a numeric nodeId', { type: 'welcome', agentId: 'a', nodeId: 7, heartbeatMs: 1, windowBytes: 1, maxFrameBytes: 1, maxStreams: 1 }],
     ['welcome with a fractional maxFrameBytes', { type: 'welcome', agentId: 'a', heartbeatMs: 1, windowBytes: 1, maxFrameBytes: 1.5, maxStreams: 1 }],
     ['welcome without maxStreams', { type: 'welcome', agentId: 'a', heartbeatMs: 1, windowBytes: 1, maxFrameBytes: 1 }],
     ['welcome with an unknown field', { type: 'welcome', agentId: 'a', heartbeatMs: 1, windowBytes: 1, maxFrameBytes: 1, maxStreams: 1, version: 2 }],

@@ -63,6 +63,11 @@ const draining = z.strictObject({ type: z.literal('draining') });
 const welcome = z.strictObject({
   type: z.literal('welcome'),
   agentId: z.string(),
+  /**
+   * The proxy node behind this connection, when the proxy knows one: an agent connected to
+   * several proxies keeps one connection per node (docs/protocol.md §7.1).
+   */
+  nodeId: z.string().min(1).max(200).optional(),
   heartbeatMs: z.number().int().positive(),
   windowBytes: z.number().int().positive(),
   maxFrameBytes: z.number().int().positive(),

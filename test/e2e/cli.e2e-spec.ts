@@ -111,6 +111,31 @@ describe('harp http', () => {
     await eventually(() => run.err.includes('reconnected'), 10_000, 'the reconnect');
     expect((await send(`${again.url}/`)).body.toString()).toBe('ok');
   });
+
+  it('with two proxies prints the Forwarding lines once, then one line per further proxy and per lost or regained connection', async () => {
+    const a = await h.proxy();
+    const b = await h.proxy();
+    const upstream = await h.upstream((_req, res) => res.end('ok'));
+    const run = cli(['http', upstream.url, '--server', `${a.url},${b.url}`, '--key', TEST_KEY]);
+    await eventually(() => run.out.includes('Forwarding') && run.err.includes('also registered'), 5000, 'both registrations');
+    // Whichever proxy registered first names the public URL; the other gets one line.
+    const [first, second] = run.out.includes(`:${a.port}/`) ? [a, b] : [b, a];
+    expect(run.out).toBe(`Forwarding http://127.0.0.1:${first.port}/ -> ${upstream.url}\n`);
+    expect(run.err).toBe(`harp: also registered on ${second.url}\n`);
+    expect((await send(`${a.url}/`)).body.toString()).toBe('ok');
+    expect((await send(`${b.url}/`)).body.toString()).toBe('ok');
+
+    await b.close();
+    await eventually(() => run.err.includes('lost the connection'), 5000, 'the lost connection');
+    expect(run.err.split('\n')[1]).toMatch(new RegExp(`^harp: lost the connection to ${b.url} \\(proxy shutting down\\); retrying in \\d+\\.\\ds$`));
+    expect((await send(`${a.url}/`)).body.toString()).toBe('ok');
+    await h.proxy({ port: b.port });
+    await eventually(() => run.err.includes('reconnected'), 10_000, 'the reconnect');
+    expect(run.err).toContain(`harp: reconnected to ${b.url}\n`);
+    expect(run.err).not.toMatch(new RegExp(`to ${a.url.replace(/\./g, '\\.')}\\b`));
+    run.stop.abort();
+    expect(await run.code).toBe(0);
+  }, 20_000);
 });
 
 describe('the harp process', () => {

@@ -171,7 +171,7 @@ describe('agents of a proxy that shuts down', () => {
     const goaway = once(agent, 'goaway');
     const readyAgain = once(agent, 'ready');
     const closing = a.close();
-    expect(await goaway).toEqual(['proxy shutting down']);
+    expect(await goaway).toEqual(['proxy shutting down', lb.url]);
     await readyAgain;
     expect(b.app.get(RegistrationService).list()).toHaveLength(1);
     expect((await send(`${b.url}/fast`)).body.toString()).toBe('fast answer');

@@ -6,9 +6,10 @@ import type { TunnelConnection } from '../../src/tunnel/tunnel-connection.js';
 
 // Tests look inside on purpose: "no stream leaked" is only observable on the tunnels themselves.
 
-/** The agent's current tunnel and WebSocket (private fields, read for assertions). */
+/** The current tunnel and WebSocket of the agent's first connection (private fields, read for assertions). */
 export function agentInternals(agent: HarpAgent): { tunnel: TunnelConnection<'agent'>; socket: WebSocket } {
-  const inside = agent as unknown as { tunnel?: TunnelConnection<'agent'>; socket?: WebSocket };
+  const [first] = (agent as unknown as { connections: unknown[] }).connections;
+  const inside = first as { tunnel?: TunnelConnection<'agent'>; socket?: WebSocket };
   if (!inside.tunnel || !inside.socket) throw new Error('agent has no connection');
   return { tunnel: inside.tunnel, socket: inside.socket };
 }
