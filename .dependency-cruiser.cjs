@@ -32,7 +32,7 @@ const PURE_ALLOWED = {
 
 // The Nest layers, each above the pure layers; every list runs downwards only, so modules
 // cannot form a cycle. The upper layers may use everything up to admin and shutdown.
-const UPPER = ['config', 'exchange', 'tunnel', 'routing', 'cache', 'registration', 'proxy', 'admin', 'shutdown'];
+const UPPER = ['config', 'exchange', 'tunnel', 'routing', 'cache', 'registration', 'cluster', 'proxy', 'admin', 'shutdown'];
 const NEST_ALLOWED = {
   config: [],
   exchange: ['config'],
@@ -40,8 +40,10 @@ const NEST_ALLOWED = {
   routing: ['config', 'exchange'],
   cache: ['config'],
   registration: ['config', 'routing', 'tunnel'],
+  // Cluster mode mirrors this node's routes and agents into Redis; the admin API lists nodes.
+  cluster: ['config', 'routing', 'registration'],
   proxy: ['config', 'routing', 'tunnel', 'registration', 'cache', 'exchange'],
-  admin: ['config', 'routing', 'registration', 'cache', 'exchange'],
+  admin: ['config', 'routing', 'registration', 'cache', 'exchange', 'cluster'],
   shutdown: ['config', 'registration'],
   metrics: UPPER,
   inspector: UPPER,
