@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module.js';
+import { ClusterModule } from './cluster/index.js';
 import type { DynamicModule, OnModuleDestroy } from '@nestjs/common';
 import { HarpConfigModule } from './config/index.js';
 import type { HarpConfigModuleOptions } from './config/index.js';
@@ -42,6 +43,7 @@ export class HarpModule implements OnModuleDestroy {
         HarpConfigModule.forRoot(options),
         RoutingModule,
         RegistrationModule,
+        ClusterModule,
         HealthModule,
         AdminModule,
         InspectorModule,

@@ -12,7 +12,7 @@ import { CacheManagerHttpCacheStore, HttpCacheStore } from './http-cache-store.j
  */
 @Module({
   providers: [
-    { provide: CacheBackend, inject: [HarpConfig], useFactory: (config: HarpConfig) => createCacheBackend(config) },
+    { provide: CacheBackend, inject: [HarpConfig], useFactory: (config: HarpConfig) => createCacheBackend(config, { redisPrefix: `${config.redisPrefix}cache:` }) },
   ],
   exports: [CacheBackend],
 })

@@ -5,7 +5,7 @@ import type { ConfigSource } from './config.source.js';
 type Path = readonly PropertyKey[];
 
 // Values at these paths are secrets and are never echoed in an error message.
-const SECRET_KEYS: ReadonlySet<PropertyKey> = new Set(['key', 'adminToken', 'redisUrl']);
+const SECRET_KEYS: ReadonlySet<PropertyKey> = new Set(['key', 'adminToken', 'redisUrl', 'clusterSecret']);
 const isSecret = (path: Path): boolean =>
   SECRET_KEYS.has(path[0]!) || (path[0] === 'keys' && path[2] === 'key');
 

@@ -6,6 +6,7 @@ import { describeIssues } from './config.issues.js';
 import { harpConfigSchema, type HarpConfigInput, type HarpConfigParsed } from './config.schema.js';
 import { OVERRIDES_SOURCE, type ConfigLayer, type ConfigSource } from './config.source.js';
 import type { HarpConfig } from './harp-config.js';
+import { generateNodeId } from './node-id.js';
 
 /** Where {@link loadHarpConfig} reads from. */
 export interface LoadHarpConfigOptions {
@@ -58,10 +59,15 @@ export function loadHarpConfig(options: LoadHarpConfigOptions = {}): HarpConfig 
   const schemaProblems = result.success ? [] : describeIssues(result.error.issues, origin);
   const problems = [...fromEnv.problems, ...schemaProblems];
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
-  return deepFreeze(withKey(result.data));
+  return deepFreeze(withNodeDefaults(withKey(result.data)));
 }
 
-function withKey(parsed: HarpConfigParsed): HarpConfig {
+/** Defaults that depend on other keys or on the process: the node id and the cluster host. */
+function withNodeDefaults<T extends HarpConfigParsed>(config: T): T & Pick<HarpConfig, 'nodeId' | 'clusterHost'> {
+  return { ...config, nodeId: config.nodeId ?? generateNodeId(), clusterHost: config.clusterHost ?? config.host };
+}
+
+function withKey(parsed: HarpConfigParsed): HarpConfigParsed & Pick<HarpConfig, 'generatedKey'> {
   const generatedKey = parsed.key === undefined && parsed.keys.length === 0;
   // 24 random bytes: 192 bits, 32 URL-safe characters, easy to paste into a shell.
   if (!generatedKey) return { ...parsed, generatedKey };

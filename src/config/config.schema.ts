@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_KEY_RULE_ID } from './effective-key-rules.js';
 import { fieldName, intIn, ipOrCidr, MAX_TIMER_MS, patterns, redisUrl, text } from './config.fields.js';
+import { clusterSecret, clusterUrl, MAX_WORKERS, nodeId, redisPrefix } from './cluster.fields.js';
 import { LOG_LEVELS } from './harp-config.js';
 import { HOST_PATTERN_FLAGS, PATH_PATTERN_FLAGS } from './rule-pattern.js';
 
@@ -35,6 +36,14 @@ export const harpConfigSchema = z
     keys: z.array(keyRuleSchema, { error: 'expected a list of key rules' }).default(() => []),
     adminToken: text().optional(),
     redisUrl: redisUrl.optional(),
+    clusterSecret: clusterSecret.optional(),
+    redisPrefix: redisPrefix.default('harp:'),
+    nodeId: nodeId.optional(),
+    clusterHost: text().optional(),
+    clusterPort: intIn(0, 65535).default(0),
+    clusterUrl: clusterUrl.optional(),
+    clusterHeartbeatMs: intIn(10, MAX_TIMER_MS).default(2000),
+    workers: intIn(1, MAX_WORKERS).default(1),
     maxBodyBytes: intIn(1, Number.MAX_SAFE_INTEGER).default(1073741824),
     requestTimeoutMs: intIn(1, MAX_TIMER_MS).default(30000),
     heartbeatMs: intIn(1, MAX_TIMER_MS).default(5000),
@@ -89,6 +98,29 @@ function checkCrossFields(config: HarpConfigParsed, ctx: z.RefinementCtx<HarpCon
   checkKeyRules(config, ctx);
   checkInspectorMemory(config, ctx);
   checkEjection(config, ctx);
+  checkCluster(config, ctx);
+}
+
+/**
+ * Cluster mode keeps its directory in Redis, so a secret without a Redis is a mistake, not a
+ * single proxy; and several workers on one port only act as one proxy through that directory.
+ */
+function checkCluster(config: HarpConfigParsed, ctx: z.RefinementCtx<HarpConfigParsed>): void {
+  if (config.clusterSecret !== undefined && config.redisUrl === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['clusterSecret'],
+      message: 'turns cluster mode on, which needs redisUrl (HARP_REDIS_URL) as well: the nodes share their directory through Redis',
+    });
+  }
+  if (config.workers > 1 && config.clusterSecret === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['workers'],
+      input: config.workers,
+      message: 'more than 1 needs cluster mode (clusterSecret, HARP_CLUSTER_SECRET): workers act as one proxy through the cluster directory',
+    });
+  }
 }
 
 /** The backoff doubles from the base up to the cap, so the base cannot be above the cap. */

@@ -46,6 +46,58 @@ export abstract class HarpConfig {
   abstract readonly redisUrl?: string;
 
   /**
+   * Shared secret of the nodes of one cluster (at least 16 characters). Set, cluster mode is
+   * on: this proxy joins the directory in Redis ({@link redisUrl} is then required) and other
+   * nodes see its agents and routes. Unset, nothing of the cluster runs (docs/cluster.md).
+   */
+  abstract readonly clusterSecret?: string;
+
+  /**
+   * Prefix of every key HARP writes to Redis (the cluster directory and the cache), so that
+   * several clusters can share one Redis.
+   * @default 'harp:'
+   */
+  abstract readonly redisPrefix: string;
+
+  /**
+   * This node's id in the cluster: letters, digits, `.`, `_` and `-`, up to 64. Unset, the
+   * loader generates `<hostname>-<pid>-<random>`, readable in logs and unique per start.
+   */
+  abstract readonly nodeId: string;
+
+  /**
+   * Address the internal listener of cluster mode binds to. Unset, the loader sets {@link host}.
+   */
+  abstract readonly clusterHost: string;
+
+  /**
+   * TCP port of the internal listener of cluster mode (0 picks a free port).
+   * @default 0
+   */
+  abstract readonly clusterPort: number;
+
+  /**
+   * URL other nodes reach this node's internal listener at. Unset, it is derived from
+   * {@link clusterHost} (the machine's hostname when that is a wildcard address) and the port
+   * the listener bound.
+   */
+  abstract readonly clusterUrl?: string;
+
+  /**
+   * Interval of this node's heartbeat in the cluster directory, in ms. A node that misses
+   * three is taken for dead: its agents and routes leave every other node's view.
+   * @default 2000
+   */
+  abstract readonly clusterHeartbeatMs: number;
+
+  /**
+   * Processes serving this proxy's port; more than 1 needs cluster mode. (The launcher of
+   * several workers is not built yet: docs/cluster.md.)
+   * @default 1
+   */
+  abstract readonly workers: number;
+
+  /**
    * Largest request body the proxy forwards, in bytes (413 above it). Response bodies stream
    * through unlimited: their size is the backend's to decide.
    * @default 1073741824 (1 GiB)

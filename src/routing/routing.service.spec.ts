@@ -233,4 +233,31 @@ describe('RoutingService', () => {
       expect(routing.memberHealth({ host: '*', path: '/x/y' }, any)).toBeUndefined();
     });
   });
+
+  describe('for observers of the table (cluster mode)', () => {
+    it('reports every route that gains or loses a member', () => {
+      const changed: string[] = [];
+      routing.changes.on('changed', (route) => changed.push(`${route.host}${route.path}`));
+      const a = new FakeBackend('a');
+      routing.register(a, { host: 'API.example.com', path: '/v1' });
+      routing.register(a, { host: 'b.example', path: '/' });
+      routing.register(new FakeBackend('x', 'key-b'), { host: 'b.example', path: '/' }); // refused: not a change
+      routing.unregister(a, { host: 'api.example.com', path: '/v1' });
+      routing.unregister(a, { host: 'nothing.example', path: '/' }); // not there: not a change
+      routing.unregisterAll(a);
+      expect(changed).toEqual(['api.example.com/v1', 'b.example/', 'api.example.com/v1', 'b.example/']);
+    });
+
+    it('refuses a route that another node holds for another key', () => {
+      const asked: string[] = [];
+      routing.foreignOwner = (route, keyId) => {
+        asked.push(`${route.host}${route.path} ${keyId}`);
+        return route.host === 'shop.example' && keyId !== 'key-a' ? 'key-a' : undefined;
+      };
+      expect(routing.register(new FakeBackend('b', 'key-b'), { host: 'SHOP.example', path: '/' })).toMatchObject({ ok: false, code: 'route_owned' });
+      expect(routing.register(new FakeBackend('a', 'key-a'), { host: 'shop.example', path: '/' })).toMatchObject({ ok: true });
+      expect(asked).toEqual(['shop.example/ key-b', 'shop.example/ key-a']);
+      expect(routing.routeCount).toBe(1);
+    });
+  });
 });

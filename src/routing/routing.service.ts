@@ -67,6 +67,11 @@ interface MemberHealthEventMap {
   change: [event: MemberHealthEvent];
 }
 
+interface RouteChangeEventMap {
+  /** `route` gained or lost a member of this process, or was dropped. */
+  changed: [route: Route];
+}
+
 /**
  * The proxy's route table: which backend connections serve which host + path prefix, and
  * which of them gets the next request. In-memory, per process.
@@ -86,6 +91,13 @@ export class RoutingService implements OnModuleDestroy {
   readonly #logger = new Logger('Routing');
   /** Ejections and returns, for metrics; each is also logged here. */
   readonly healthEvents = new EventEmitter<MemberHealthEventMap>();
+  /** Changes of this process's table, for observers that mirror it (cluster mode). */
+  readonly changes = new EventEmitter<RouteChangeEventMap>();
+  /**
+   * Set in cluster mode: the key that owns `route` on another node, when that is not `keyId`.
+   * A claim it names an owner for is refused as `route_owned`, as one against a local owner is.
+   */
+  foreignOwner: ((route: Route, keyId: string) => string | undefined) | undefined;
 
   constructor(config: HarpConfig) {
     this.#policy = { afterFailures: config.ejectAfterFailures, baseMs: config.ejectBaseMs, maxMs: config.ejectMaxMs };
@@ -96,6 +108,7 @@ export class RoutingService implements OnModuleDestroy {
       pick: (pool) => this.#healthOf(pool).pick(pool),
       logger: this.#logger,
     });
+    this.#grace.events.on('dropped', (route) => this.changes.emit('changed', route));
   }
 
   /** What the grace did since start-up, for metrics. */
@@ -130,10 +143,14 @@ export class RoutingService implements OnModuleDestroy {
       if (error instanceof RoutePatternError) return { ok: false, code: error.code, reason: error.reason };
       throw error;
     }
+    if (this.foreignOwner?.(normalized, backend.keyId) !== undefined) {
+      return { ok: false, code: 'route_owned', reason: `${normalized.host}${normalized.path} is registered by another key` };
+    }
     const added = this.#table.add(normalized, backend, backend.keyId);
     if (!added.ok) return { ok: false, code: added.code, reason: added.reason };
     this.#configure(added.pool, options);
     this.#grace.occupied(added.pool);
+    this.changes.emit('changed', normalized);
     return { ok: true, route: normalized, pool: added.pool };
   }
 
@@ -150,6 +167,7 @@ export class RoutingService implements OnModuleDestroy {
     if (!this.#table.remove(normalized, backend)) return false;
     const pool = this.#table.poolAt(normalized);
     if (pool?.size === 0) this.#grace.vacated(pool);
+    this.changes.emit('changed', normalized);
     return true;
   }
 
@@ -157,7 +175,9 @@ export class RoutingService implements OnModuleDestroy {
   unregisterAll(backend: RouteBackend): Route[] {
     const pools = this.#table.removeMember(backend);
     for (const pool of pools) if (pool.size === 0) this.#grace.vacated(pool);
-    return pools.map(({ host, path }) => ({ host, path }));
+    const routes = pools.map(({ host, path }) => ({ host, path }));
+    for (const route of routes) this.changes.emit('changed', route);
+    return routes;
   }
 
   /**

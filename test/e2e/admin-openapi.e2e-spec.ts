@@ -36,6 +36,7 @@ const ADMIN_OPERATIONS = [
   'delete /_harp/api/agents/{id}',
   'get /_harp/api/routes',
   'delete /_harp/api/routes/grace',
+  'get /_harp/api/nodes',
   'get /_harp/api/cache',
   'delete /_harp/api/cache',
   'get /_harp/api/inspector/requests',
@@ -61,6 +62,7 @@ function recordingHandler() {
 const RESERVED_CALLS: ReadonlyArray<readonly [method: string, path: string, status: number]> = [
   ['GET', '/_harp/api/agents', 200],
   ['GET', '/_harp/api/routes', 200],
+  ['GET', '/_harp/api/nodes', 200],
   ['DELETE', '/_harp/api/routes/grace?host=a.example&path=/', 404],
   ['GET', '/_harp/api/cache', 200],
   ['DELETE', '/_harp/api/cache?all=true', 200],
@@ -147,6 +149,7 @@ describe('admin API: OpenAPI document and reserved paths (standalone server)', (
       'delete /_harp/api/agents/{id} 204': undefined, // no content
       'get /_harp/api/routes 200': 'RouteDto',
       'delete /_harp/api/routes/grace 204': undefined, // no content
+      'get /_harp/api/nodes 200': 'NodesDto',
       'get /_harp/api/cache 200': 'CacheStatsDto',
       'delete /_harp/api/cache 200': 'PurgeResultDto',
       'get /_harp/api/inspector/requests 200': 'ExchangeListDto',

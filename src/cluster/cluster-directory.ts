@@ -1,0 +1,341 @@
+import { EventEmitter } from 'node:events';
+import { clusterKeys, routeId, type ClusterKeys } from './cluster-keys.js';
+import {
+  decodeMessage,
+  decodeNodeRecord,
+  decodeRouteEntry,
+  encodeMessage,
+  type NodeRecord,
+  type NodeState,
+  type RouteEntry,
+} from './cluster-model.js';
+import { nodeTtlMs, operationTimeoutMs, ownerTtlMs, type ClaimOutcome } from './cluster-rules.js';
+import { createDirectoryClient, withTimeout, type RedisClient } from './cluster-redis.js';
+import { CLAIM_SCRIPT, PUBLISH_STATE_SCRIPT } from './directory-scripts.js';
+import { DirectoryMirror } from './directory-mirror.js';
+
+/** A route this node serves, as the local route table tells it. */
+export type LocalRoute = Omit<RouteEntry, 'nodeId'>;
+
+/** What the directory reads of this node: the routing table and the agent sessions. */
+export interface LocalNode {
+  /** The routes with at least one member on this node. */
+  routes(): readonly LocalRoute[];
+  /** Agents connected now. */
+  agents(): number;
+}
+
+export interface ClusterDirectoryOptions {
+  readonly redisUrl: string;
+  /** Config `redisPrefix`. */
+  readonly prefix: string;
+  readonly nodeId: string;
+  /** Where other nodes reach this node's internal listener. */
+  readonly url: string;
+  /** Config `clusterHeartbeatMs`. */
+  readonly heartbeatMs: number;
+  /** Config `routeGraceMs`: how long an owner key outlives the route's last member. */
+  readonly routeGraceMs: number;
+  readonly local: LocalNode;
+  readonly logger?: { log(message: string): void; warn(message: string): void };
+  /** @default Date.now */
+  readonly now?: () => number;
+}
+
+/** A node as `GET /_harp/api/nodes` lists it. */
+export interface NodeView extends NodeRecord {
+  readonly routes: readonly RouteEntry[];
+  /** True for the node answering. */
+  readonly self: boolean;
+}
+
+interface DirectoryEventMap {
+  /** The mirror changed: a node came, went or changed its routes. */
+  change: [];
+  /** Another key owns a route this node has members of: its entry is not published. */
+  refused: [route: string, owner: string];
+}
+
+const SILENT = { log: () => undefined, warn: () => undefined };
+
+/**
+ * This node's part of the cluster directory in Redis (docs/cluster.md): its heartbeat, its
+ * routes and their ownership, and the mirror of every other node, kept from pub/sub so that
+ * reading it costs no round trip.
+ *
+ * With Redis gone it keeps serving what it knows: the mirror stays as it was (nothing is
+ * pruned while the directory cannot be heard), and this node's own changes are kept as its
+ * latest state, written and published as soon as Redis is back, after a full resync. Every
+ * Redis operation is bounded by {@link operationTimeoutMs}.
+ */
+export class ClusterDirectory {
+  readonly events = new EventEmitter<DirectoryEventMap>();
+  readonly mirror: DirectoryMirror;
+  readonly keys: ClusterKeys;
+  readonly startedAt: number;
+  readonly #options: ClusterDirectoryOptions;
+  readonly #logger: NonNullable<ClusterDirectoryOptions['logger']>;
+  readonly #now: () => number;
+  readonly #timeoutMs: number;
+  #commands?: RedisClient;
+  #subscriber?: RedisClient;
+  #timer?: NodeJS.Timeout;
+  /** Set when this node's state changed since it was last written: what an outage queues. */
+  #pending = true;
+  #publishing?: Promise<void>;
+  #again = false;
+  #lastWriteOk = false;
+  #outage = false;
+  #closing?: Promise<void>;
+  /** Routes last refused, by id, so that a refusal is reported once, not every heartbeat. */
+  #refused = new Map<string, string>();
+
+  constructor(options: ClusterDirectoryOptions) {
+    this.#options = options;
+    this.#logger = options.logger ?? SILENT;
+    this.#now = options.now ?? Date.now;
+    this.#timeoutMs = operationTimeoutMs(options.heartbeatMs);
+    this.keys = clusterKeys(options.prefix);
+    this.mirror = new DirectoryMirror(options.nodeId);
+    this.startedAt = this.#now();
+  }
+
+  get nodeId(): string {
+    return this.#options.nodeId;
+  }
+
+  /**
+   * True while both connections are up and this node's last write went through: what
+   * readiness reports. False, the node still serves, from what it last knew.
+   */
+  get healthy(): boolean {
+    return Boolean(this.#commands?.isReady && this.#subscriber?.isReady && this.#lastWriteOk);
+  }
+
+  /** Connects (in the background: Redis may be down) and starts the heartbeat. */
+  start(): void {
+    if (this.#commands) return;
+    const commands = createDirectoryClient(this.#options.redisUrl, (error) => this.#troubled(error));
+    const subscriber = createDirectoryClient(this.#options.redisUrl, (error) => this.#troubled(error));
+    this.#commands = commands;
+    this.#subscriber = subscriber;
+    // Each (re)connect reads the whole directory again, then writes this node's state.
+    commands.on('ready', () => void this.#recover());
+    subscriber.on('ready', () => void this.#recover());
+    // node-redis subscribes again by itself after a reconnect.
+    commands.connect().catch(() => undefined);
+    subscriber
+      .connect()
+      .then(() => subscriber.subscribe(this.keys.channel, (message) => this.#received(message)))
+      .catch(() => undefined);
+    this.#timer = setInterval(() => this.#tick(), this.#options.heartbeatMs);
+    this.#timer.unref();
+  }
+
+  /** This node's routes or agents changed: publish its state soon (coalesced). */
+  changed(): void {
+    if (this.#pending) return;
+    this.#pending = true;
+    setImmediate(() => void this.#publish());
+  }
+
+  /** Every node: this one first, then the others by id. */
+  nodes(): NodeView[] {
+    const self = { ...this.#record(), routes: this.#ownRoutes(), self: true };
+    return [self, ...this.mirror.nodes().map(({ node, routes }) => ({ ...node, routes, self: false }))];
+  }
+
+  /**
+   * Claims `route` for `keyId` across the cluster, atomically (the owner key's TTL is three
+   * heartbeats plus the route grace). Throws when Redis cannot answer in time.
+   */
+  async claim(route: { readonly host: string; readonly path: string }, keyId: string): Promise<ClaimOutcome> {
+    const client = this.#client();
+    const reply = (await withTimeout(
+      client.eval(CLAIM_SCRIPT, { keys: [this.keys.owner(routeId(route))], arguments: [keyId, String(this.#ownerTtl())] }),
+      this.#timeoutMs,
+      'ownership claim',
+    )) as [number, string, ClaimOutcome['write']];
+    return { granted: reply[0] === 1, owner: String(reply[1]), write: reply[2] };
+  }
+
+  /** Leaves the directory (best effort, bounded) and closes both connections. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  #tick(): void {
+    void this.#publish();
+    // A mirror that cannot hear heartbeats is kept as it is, not emptied: see the class doc.
+    if (this.healthy && this.mirror.prune(this.#now(), this.#options.heartbeatMs).length > 0) this.events.emit('change');
+  }
+
+  /** Writes and publishes this node's state; one at a time, the next coalesced after it. */
+  #publish(): Promise<void> {
+    if (this.#closing) return Promise.resolve();
+    if (this.#publishing) {
+      this.#again = true;
+      return this.#publishing;
+    }
+    this.#publishing = this.#writeState()
+      .then(
+        () => this.#succeeded(),
+        (error: unknown) => this.#troubled(error),
+      )
+      .finally(() => {
+        this.#publishing = undefined;
+        if (this.#again) {
+          this.#again = false;
+          void this.#publish();
+        }
+      });
+    return this.#publishing;
+  }
+
+  async #writeState(): Promise<void> {
+    const client = this.#client();
+    if (!client.isReady) throw new Error('not connected to Redis');
+    this.#pending = false;
+    const record = this.#record();
+    const routes = this.#ownRoutes();
+    const keys = [this.keys.node(record.id), this.keys.nodes, this.keys.nodeRoutes(record.id), ...routes.map((r) => this.keys.owner(routeId(r)))];
+    const args = [record.id, JSON.stringify(record), String(nodeTtlMs(this.#options.heartbeatMs)), String(this.#ownerTtl())];
+    for (const route of routes) args.push(routeId(route), JSON.stringify(route), route.ownerKeyId);
+    try {
+      const refused = (await withTimeout(client.eval(PUBLISH_STATE_SCRIPT, { keys, arguments: args }), this.#timeoutMs, 'heartbeat')) as string[];
+      const refusedIds = this.#noteRefused(refused);
+      const published = routes.filter((route) => !refusedIds.has(routeId(route)));
+      const message = encodeMessage({ v: 1, type: 'state', state: { node: record, routes: published } });
+      await withTimeout(client.publish(this.keys.channel, message), this.#timeoutMs, 'publish');
+    } catch (error) {
+      // Not written: still pending, for the next heartbeat or the reconnect.
+      this.#pending = true;
+      throw error;
+    }
+  }
+
+  #noteRefused(flat: readonly string[]): Set<string> {
+    const now = new Map<string, string>();
+    for (let i = 0; i + 1 < flat.length; i += 2) now.set(String(flat[i]), String(flat[i + 1]));
+    for (const [id, owner] of now) {
+      if (this.#refused.get(id) === owner) continue;
+      this.#logger.warn(`route ${id} is owned by key "${owner}" in the cluster; this node's members of it are not published`);
+      this.events.emit('refused', id, owner);
+    }
+    this.#refused = now;
+    return new Set(now.keys());
+  }
+
+  /** Reads the whole directory into the mirror, then writes this node's state. */
+  async #recover(): Promise<void> {
+    if (!this.#commands?.isReady || !this.#subscriber?.isReady || this.#closing) return;
+    try {
+      this.mirror.replace(await this.#readAll(), this.#now());
+      this.events.emit('change');
+      this.#pending = true;
+      await this.#publish();
+    } catch (error) {
+      this.#troubled(error);
+    }
+  }
+
+  async #readAll(): Promise<NodeState[]> {
+    const client = this.#client();
+    const bound = <T>(operation: Promise<T>, what: string) => withTimeout(operation, this.#timeoutMs, what);
+    const ids = (await bound(client.sMembers(this.keys.nodes), 'resync')).map(String).filter((id) => id !== this.nodeId);
+    const states = await Promise.all(
+      ids.map(async (id): Promise<NodeState | undefined> => {
+        const [text, hash] = await Promise.all([
+          bound(client.get(this.keys.node(id)), 'resync'),
+          bound(client.hGetAll(this.keys.nodeRoutes(id)), 'resync'),
+        ]);
+        const node = decodeNodeRecord(text === null ? null : String(text));
+        if (node === undefined) {
+          // Expired (or damaged): the set's entry is all that is left of it.
+          await bound(client.sRem(this.keys.nodes, id), 'resync');
+          return undefined;
+        }
+        const routes = Object.values(hash).flatMap((entry) => decodeRouteEntry(String(entry)) ?? []);
+        return { node, routes };
+      }),
+    );
+    return states.filter((state) => state !== undefined);
+  }
+
+  #received(text: string): void {
+    const message = decodeMessage(String(text));
+    if (message !== undefined && this.mirror.apply(message, this.#now())) this.events.emit('change');
+  }
+
+  #record(): NodeRecord {
+    return {
+      id: this.nodeId,
+      url: this.#options.url,
+      startedAt: this.startedAt,
+      heartbeatAt: this.#now(),
+      agents: this.#options.local.agents(),
+    };
+  }
+
+  #ownRoutes(): RouteEntry[] {
+    return this.#options.local.routes().map((route) => ({ ...route, nodeId: this.nodeId }));
+  }
+
+  #ownerTtl(): number {
+    return ownerTtlMs(this.#options.heartbeatMs, this.#options.routeGraceMs);
+  }
+
+  #client(): RedisClient {
+    if (!this.#commands) throw new Error('the cluster directory is not started');
+    return this.#commands;
+  }
+
+  #succeeded(): void {
+    this.#lastWriteOk = true;
+    if (!this.#outage) return;
+    this.#outage = false;
+    this.#logger.log('cluster directory reachable again; state published');
+  }
+
+  #troubled(error: unknown): void {
+    this.#lastWriteOk = false;
+    if (this.#outage || this.#closing) return;
+    this.#outage = true;
+    const reason = error instanceof Error ? error.message : String(error);
+    this.#logger.warn(`cluster directory unreachable (${reason}); serving what is known, changes kept until Redis is back`);
+  }
+
+  async #close(): Promise<void> {
+    clearInterval(this.#timer);
+    const commands = this.#commands;
+    const subscriber = this.#subscriber;
+    if (!commands || !subscriber) return;
+    await this.#publishing?.catch(() => undefined);
+    if (commands.isReady) {
+      const id = this.nodeId;
+      const leave = commands
+        .multi()
+        .del([this.keys.node(id), this.keys.nodeRoutes(id)])
+        .sRem(this.keys.nodes, id)
+        .publish(this.keys.channel, encodeMessage({ v: 1, type: 'leave', nodeId: id }))
+        .exec();
+      // Best effort: a node that cannot say goodbye expires after three heartbeats anyway.
+      await withTimeout(leave, this.#timeoutMs, 'leave').catch(() => undefined);
+    }
+    await Promise.all([commands, subscriber].map((client) => closeClient(client, this.#timeoutMs)));
+  }
+}
+
+async function closeClient(client: RedisClient, ms: number): Promise<void> {
+  if (!client.isOpen) {
+    // Still reconnecting: destroy stops the retries.
+    client.destroy();
+    return;
+  }
+  try {
+    await withTimeout(client.close(), ms, 'close');
+  } catch {
+    if (client.isOpen) client.destroy();
+  }
+}
