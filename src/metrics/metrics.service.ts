@@ -5,6 +5,7 @@ import { HttpCacheStore } from '../cache/http-cache-store.js';
 import { ExchangeEvents, type ExchangeReport } from '../exchange/index.js';
 import { RegistrationEvents } from '../registration/registration-events.js';
 import type { RegistrationAnswer } from '../registration/registration-events.js';
+import { HarpConfig } from '../config/index.js';
 import { RegistrationService } from '../registration/registration.service.js';
 import { RoutingService, type MemberHealthEvent } from '../routing/routing.service.js';
 import { ShutdownService } from '../shutdown/shutdown.service.js';
@@ -42,7 +43,11 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     cache: HttpCacheStore,
     private readonly routing: RoutingService,
     shutdown: ShutdownService,
+    config: HarpConfig,
   ) {
+    // In a cluster every node's series say which node they come from, so that a dashboard over
+    // several nodes can sum them or tell them apart; a single proxy's output stays as it was.
+    if (config.clusterSecret !== undefined) this.registry.setDefaultLabels({ node: config.nodeId });
     registerExchangeMetrics(this.registry, this.exchanges);
     this.countAnswer = registerAgentMetrics(this.registry, registration);
     registerCacheMetrics(this.registry, cache);
