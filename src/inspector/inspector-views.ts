@@ -94,6 +94,8 @@ export interface ExchangeListView {
    * ignores the live events of exchanges up to it, which the list already counts.
    */
   readonly newestId: string | null;
+  /** The node that holds these exchanges (`nodeId`): the inspector is per node, also in a cluster. */
+  readonly node: string;
 }
 
 /** Filters of `GET /_harp/api/inspector/requests`. */

@@ -199,4 +199,7 @@ export class ExchangeListDto implements ExchangeListView {
     description: 'Id of the newest exchange held, filtered or not: live events up to it are already counted in `held`.',
   })
   newestId!: string | null;
+
+  @ApiProperty({ example: 'edge-1-4711-a3f9c2', description: 'The node that holds these exchanges (`HARP_NODE_ID`); each node keeps its own.' })
+  node!: string;
 }

@@ -74,6 +74,7 @@ export class InspectorService implements OnModuleInit, OnModuleDestroy {
       capacity: this.ring.capacity,
       bodies: this.keepsBodies,
       newestId: newest.done ? null : newest.value.id,
+      node: this.config.nodeId,
     };
   }
 

@@ -8,6 +8,8 @@ import type { TrafficReading } from './traffic-window.js';
 export interface StatsView extends TrafficReading {
   /** When this was taken, ISO 8601. */
   readonly at: string;
+  /** The node these figures are of (`nodeId`): live stats are per node, also in a cluster. */
+  readonly node: string;
   readonly uptimeSeconds: number;
   /** Connected agents (authenticated). */
   readonly agents: number;

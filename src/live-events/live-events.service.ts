@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
+import { HarpConfig } from '../config/index.js';
 import { HttpCacheStore } from '../cache/index.js';
 import { summaryOf } from '../inspector/exchange-views.js';
 import type { InspectedExchange } from '../inspector/inspected-exchange.js';
@@ -42,6 +43,7 @@ export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
     private readonly registration: RegistrationService,
     private readonly routing: RoutingService,
     private readonly cache: HttpCacheStore,
+    private readonly config: HarpConfig,
   ) {}
 
   onModuleInit(): void {
@@ -60,6 +62,7 @@ export class LiveEventsService implements OnModuleInit, OnModuleDestroy {
     const lookups = cache.hits + cache.misses;
     return {
       at: new Date().toISOString(),
+      node: this.config.nodeId,
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
       agents: this.registration.list().filter((s) => s.state === 'active' || s.state === 'draining').length,
       routes: this.routing.routeCount,

@@ -48,6 +48,9 @@ export class StatsDto implements StatsView {
   @ApiProperty({ format: 'date-time' })
   at!: string;
 
+  @ApiProperty({ example: 'edge-1-4711-a3f9c2', description: 'The node these figures are of (`HARP_NODE_ID`); each node counts its own.' })
+  node!: string;
+
   @ApiProperty()
   uptimeSeconds!: number;
 

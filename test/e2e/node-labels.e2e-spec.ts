@@ -1,12 +1,14 @@
 import type { HarpConfigInput } from '../../src/config/index.js';
 import type { HarpServer } from '../../src/server/harp-server.js';
+import { adminApi } from '../helpers/admin-api.js';
 import { Harness } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
 import { parsePrometheusText } from '../helpers/prometheus-text.js';
 import { redisAvailableOrFail, redisScratch, TEST_REDIS_URL } from '../helpers/redis.js';
 
-// In a cluster, every series a node exports says which node it comes from (label `node`); a
-// single proxy's output has no such label.
+// Metrics, live stats and the inspector stay per node, labelled with the node's id: in a
+// cluster every series a node exports carries `node`; a single proxy's metrics have no such
+// label, while its stats and inspector name the node either way.
 
 const describeRedis = (await redisAvailableOrFail()) ? describe : describe.skip;
 const SECRET = 'cluster-secret-for-tests-0123';
@@ -26,8 +28,11 @@ describe('metrics of a single proxy', () => {
   const h = new Harness();
   afterEach(() => h.closeAll());
 
-  it('carry no node label', async () => {
-    expect([...(await nodeLabels(await h.proxy({ nodeId: 'solo' })))]).toEqual([undefined]);
+  it('carry no node label; stats and the inspector name the node', async () => {
+    const proxy = await h.proxy({ nodeId: 'solo' });
+    expect([...(await nodeLabels(proxy))]).toEqual([undefined]);
+    expect((await adminApi(proxy, 'GET', '/stats')).json.node).toBe('solo');
+    expect((await adminApi(proxy, 'GET', '/inspector/requests')).json.node).toBe('solo');
   });
 });
 
@@ -44,5 +49,6 @@ describeRedis('metrics of cluster nodes', () => {
     const b = await node('node-b');
     expect([...(await nodeLabels(a))]).toEqual(['node-a']);
     expect([...(await nodeLabels(b))]).toEqual(['node-b']);
+    expect([(await adminApi(a, 'GET', '/stats')).json.node, (await adminApi(b, 'GET', '/stats')).json.node]).toEqual(['node-a', 'node-b']);
   });
 });
