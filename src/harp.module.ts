@@ -1,7 +1,7 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module, Optional } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module.js';
-import { ClusterModule } from './cluster/index.js';
-import type { DynamicModule, OnModuleDestroy } from '@nestjs/common';
+import { ClusterModule, ClusterNode } from './cluster/index.js';
+import type { DynamicModule, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { HarpConfigModule } from './config/index.js';
 import type { HarpConfigModuleOptions } from './config/index.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
@@ -10,6 +10,7 @@ import { InspectorModule } from './inspector/inspector.module.js';
 import { LiveEventsModule } from './live-events/live-events.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ProxyModule } from './proxy/proxy.module.js';
+import { ProxyService } from './proxy/proxy.service.js';
 import { RegistrationModule } from './registration/registration.module.js';
 import { RoutingModule } from './routing/routing.module.js';
 import { ShutdownModule } from './shutdown/shutdown.module.js';
@@ -29,8 +30,20 @@ import { ShutdownService } from './shutdown/shutdown.service.js';
  * flight are still logged and counted while they finish.
  */
 @Module({})
-export class HarpModule implements OnModuleDestroy {
-  constructor(private readonly shutdown: ShutdownService) {}
+export class HarpModule implements OnModuleInit, OnModuleDestroy {
+  constructor(
+    private readonly shutdown: ShutdownService,
+    private readonly proxy: ProxyService,
+    @Optional() @Inject(ClusterNode) private readonly cluster: ClusterNode | null,
+  ) {}
+
+  /**
+   * Cluster mode: requests other nodes forward reach the proxy through the internal listener.
+   * Wired here because the proxy sits above the cluster module (docs/architecture.md).
+   */
+  onModuleInit(): void {
+    this.cluster?.serveForwarded((req, res, origin) => this.proxy.handle(req, res, origin));
+  }
 
   onModuleDestroy(): Promise<void> {
     return this.shutdown.drain();

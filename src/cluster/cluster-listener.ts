@@ -1,23 +1,27 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CLUSTER_SECRET_HEADER, declaredOrigin, HOP_LISTENER_KEEP_ALIVE_MS, stripHopFields, type LocalDoor } from '../http/cluster-hop.js';
 
-/** Header a node presents its cluster secret in on another node's internal listener. */
-export const CLUSTER_SECRET_HEADER = 'x-harp-cluster-secret';
+export { CLUSTER_SECRET_HEADER };
 
 /**
- * The internal listener of cluster mode (`clusterHost`:`clusterPort`), where other nodes will
- * forward requests this node has a member for. Forwarding is not built yet: for now it proves
- * the secret (401 without it) and answers 501, so that the port, the URL in the directory and
- * the authentication exist for the step that adds it. This is its seam: `handle`.
+ * The internal listener of cluster mode (`clusterHost`:`clusterPort`), where other nodes forward
+ * the requests this node has a member for (docs/cluster.md, "Forwarding"). It proves the secret
+ * (401 without it), reads the origin the sending node declares, removes the hop's fields and
+ * hands the request to the proxy in its local-only mode: served by this node's members or
+ * answered here, never sent on.
  */
 export class ClusterListener {
   readonly #server: Server;
   readonly #secret: Buffer;
+  /** The proxy's door for forwarded requests; set once the proxy exists. */
+  door: LocalDoor | undefined;
 
   constructor(secret: string) {
     this.#secret = Buffer.from(secret);
     this.#server = createServer((req, res) => this.handle(req, res));
+    this.#server.keepAliveTimeout = HOP_LISTENER_KEEP_ALIVE_MS;
   }
 
   /** Binds and resolves with the port bound. */
@@ -40,12 +44,25 @@ export class ClusterListener {
   }
 
   protected handle(req: IncomingMessage, res: ServerResponse): void {
-    req.resume();
     if (!this.#authentic(req.headers[CLUSTER_SECRET_HEADER])) {
+      req.resume();
       res.writeHead(401, { 'content-type': 'text/plain' }).end('cluster secret required\n');
       return;
     }
-    res.writeHead(501, { 'content-type': 'text/plain' }).end('forwarding between nodes is not built yet\n');
+    const origin = declaredOrigin(req);
+    if (!origin) {
+      req.resume();
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('forwarded request without its origin\n');
+      return;
+    }
+    if (!this.door) {
+      // Between the listener's start and the proxy's: the sending node tries another or its own.
+      req.resume();
+      res.writeHead(503, { 'content-type': 'text/plain', 'x-harp-error': 'no_backend' }).end('node starting\n');
+      return;
+    }
+    stripHopFields(req);
+    this.door(req, res, origin);
   }
 
   #authentic(presented: string | string[] | undefined): boolean {

@@ -7,6 +7,7 @@ import type { RoutingService } from '../routing/routing.service.js';
 import { ClusterDirectory, type NodeView } from './cluster-directory.js';
 import { ClusterListener } from './cluster-listener.js';
 import { clusterUrlOf } from './cluster-url.js';
+import type { LocalDoor } from '../http/cluster-hop.js';
 import { localNodeOf } from './local-node.js';
 
 /**
@@ -17,7 +18,8 @@ import { localNodeOf } from './local-node.js';
  * The hooks into the rest of the proxy are few and explicit: routing's `changes` and
  * registration's connect/disconnect events make the directory publish, and routing's
  * `foreignOwner` reads the mirror so that a route another node's key holds is refused here too.
- * Requests are not routed through the directory yet (docs/cluster.md, "Not built yet").
+ * Routing's `remote` reads the mirror too, so that a request without a local member goes to a
+ * node with one; the internal listener takes such requests from other nodes (`serveForwarded`).
  */
 export class ClusterNode implements OnModuleInit, OnModuleDestroy {
   #directory?: ClusterDirectory;
@@ -45,6 +47,14 @@ export class ClusterNode implements OnModuleInit, OnModuleDestroy {
     return this.#directory?.healthy ?? false;
   }
 
+  /**
+   * Where requests that crossed the hop from another node go: the proxy's local-only door. The
+   * composition root sets it (the proxy sits above this module and cannot be injected here).
+   */
+  serveForwarded(door: LocalDoor): void {
+    this.#listener.door = door;
+  }
+
   nodes(): NodeView[] {
     return this.directory.nodes();
   }
@@ -68,6 +78,7 @@ export class ClusterNode implements OnModuleInit, OnModuleDestroy {
     this.events.on('connected', this.#changed);
     this.events.on('disconnected', this.#changed);
     this.routing.foreignOwner = (route, keyId) => directory.mirror.foreignOwner(route, keyId);
+    this.routing.remote = directory.mirror;
     directory.start();
     this.#logger.log(`node ${config.nodeId} joins the cluster at ${url}`);
   }
@@ -77,6 +88,8 @@ export class ClusterNode implements OnModuleInit, OnModuleDestroy {
     this.events.off('connected', this.#changed);
     this.events.off('disconnected', this.#changed);
     this.routing.foreignOwner = undefined;
+    this.routing.remote = undefined;
+    this.#listener.door = undefined;
     await Promise.all([this.#directory?.close(), this.#listener.close()]);
   }
 }

@@ -20,6 +20,26 @@ describe('DirectoryMirror', () => {
     expect(mirror.entriesFor({ host: 'x', path: '/' })).toEqual([]);
   });
 
+  it('matches a request to the most specific route other nodes serve, with their URLs', () => {
+    const mirror = new DirectoryMirror('self');
+    mirror.apply(msg(state('b', [['*.example.com', '/', 'k'], ['api.example.com', '/v1', 'k']])), 0);
+    mirror.apply(msg(state('c', [['api.example.com', '/v1', 'k']])), 0);
+    expect(mirror.match('api.example.com', '/v1/users')).toEqual({
+      route: { host: 'api.example.com', path: '/v1' },
+      nodes: [
+        { nodeId: 'b', url: 'http://b:7000' },
+        { nodeId: 'c', url: 'http://c:7000' },
+      ],
+    });
+    expect(mirror.match('api.example.com', '/v2')?.route).toEqual({ host: '*.example.com', path: '/' });
+    expect(mirror.match('example.org', '/')).toBeUndefined();
+    // A change is seen by the next match: the table is rebuilt, not kept stale.
+    mirror.apply({ v: 1, type: 'leave', nodeId: 'c' }, 1);
+    expect(mirror.match('api.example.com', '/v1')?.nodes.map((n) => n.nodeId)).toEqual(['b']);
+    mirror.apply(msg(state('b')), 2);
+    expect(mirror.match('api.example.com', '/v1')).toBeUndefined();
+  });
+
   it('replaces a node\'s routes with its latest state', () => {
     const mirror = new DirectoryMirror('self');
     mirror.apply(msg(state('b', [['h', '/a', 'k']])), 0);

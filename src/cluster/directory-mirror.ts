@@ -1,6 +1,8 @@
 import { routeId } from './cluster-keys.js';
 import type { DirectoryMessage, NodeRecord, NodeState, RouteEntry } from './cluster-model.js';
 import { isExpired } from './cluster-rules.js';
+import type { RemoteMatch, RemoteRoutes } from '../routing/remote-routes.js';
+import { RouteTable } from '../routing/route-table.js';
 
 /** What the mirror knows of one other node. */
 export interface MirroredNode {
@@ -18,10 +20,15 @@ export interface MirroredNode {
  * The node itself is not mirrored (it knows its own state first-hand); messages about it are
  * ignored.
  */
-export class DirectoryMirror {
+export class DirectoryMirror implements RemoteRoutes {
   readonly #nodes = new Map<string, MirroredNode>();
   /** Route id → the entries of every other node serving it. */
   readonly #byRoute = new Map<string, RouteEntry[]>();
+  /**
+   * The other nodes' routes as a route table, for {@link match}: built on the first request after
+   * a change, so that a burst of messages costs one build and a lookup never scans.
+   */
+  #table: RouteTable<RouteEntry> | undefined;
 
   constructor(private readonly selfId: string) {}
 
@@ -36,6 +43,7 @@ export class DirectoryMirror {
   replace(states: readonly NodeState[], now: number): void {
     this.#nodes.clear();
     this.#byRoute.clear();
+    this.#table = undefined;
     for (const state of states) this.put(state, now);
   }
 
@@ -52,6 +60,29 @@ export class DirectoryMirror {
     this.#nodes.delete(nodeId);
     this.#unindex(known);
     return true;
+  }
+
+  /**
+   * The most specific route other nodes hold members of for a request, with the route table's
+   * precedence, and where those nodes listen. Entries disagreeing on the route's owner (a race
+   * the atomic claim settles) keep the first seen.
+   */
+  match(host: string, path: string): RemoteMatch | undefined {
+    const pool = this.#remoteTable().lookup(host, path);
+    if (!pool || pool.members.length === 0) return undefined;
+    const nodes = pool.members.flatMap((entry) => {
+      const url = this.#nodes.get(entry.nodeId)?.node.url;
+      return url ? [{ nodeId: entry.nodeId, url }] : [];
+    });
+    return nodes.length > 0 ? { route: { host: pool.host, path: pool.path }, nodes } : undefined;
+  }
+
+  #remoteTable(): RouteTable<RouteEntry> {
+    if (this.#table) return this.#table;
+    const table = new RouteTable<RouteEntry>();
+    for (const entries of this.#byRoute.values()) for (const entry of entries) table.add(entry, entry, entry.ownerKeyId);
+    this.#table = table;
+    return table;
   }
 
   /** The other nodes, by id. */
@@ -75,6 +106,7 @@ export class DirectoryMirror {
 
   private put(state: NodeState, now: number): void {
     if (state.node.id === this.selfId) return;
+    this.#table = undefined;
     const known = this.#nodes.get(state.node.id);
     if (known) this.#unindex(known);
     // Entries claiming to be another node's are not believed.
@@ -90,6 +122,7 @@ export class DirectoryMirror {
   }
 
   #unindex(known: MirroredNode): void {
+    this.#table = undefined;
     for (const entry of known.routes) {
       const id = routeId(entry);
       const rest = (this.#byRoute.get(id) ?? []).filter((e) => e.nodeId !== known.node.id);

@@ -5,6 +5,7 @@ import type { RequestHead, ResponseHead } from '../protocol/index.js';
 import { StreamResetError } from '../tunnel/stream-errors.js';
 import type { TunnelStream } from '../tunnel/tunnel-stream.js';
 import type { TunnelBackend } from '../registration/tunnel-backend.js';
+import type { RequestOrigin } from '../http/cluster-hop.js';
 import { forwardingFields } from '../http/forwarding.js';
 import { endToEnd, endToEndPairs, flatten } from '../http/hop-by-hop.js';
 import { ProxyError } from './proxy-errors.js';
@@ -41,6 +42,8 @@ export interface PublicRequest {
   readonly res: ServerResponse;
   readonly requestId: string;
   readonly report: ExchangeReport;
+  /** Set when the request crossed the cluster hop: whom the forwarding fields describe. */
+  readonly origin?: RequestOrigin;
 }
 
 /** What {@link ProxyExchange.forward} was last given: a refused request is sent again with it. */
@@ -62,6 +65,7 @@ export class ProxyExchange {
   readonly report: ExchangeReport;
   private readonly req: IncomingMessage;
   private readonly res: ServerResponse;
+  private readonly origin?: RequestOrigin;
   private current: ExchangePhase = 'admitted';
   private stream?: TunnelStream;
   private timer?: NodeJS.Timeout;
@@ -81,8 +85,9 @@ export class ProxyExchange {
 
   constructor(
     private readonly settings: ProxySettings,
-    { req, res, requestId, report }: PublicRequest,
+    { req, res, requestId, report, origin }: PublicRequest,
   ) {
+    this.origin = origin;
     this.req = req;
     this.res = res;
     this.requestId = requestId;
@@ -145,8 +150,9 @@ export class ProxyExchange {
     const socket = req.socket as Partial<TLSSocket>;
     const forwarding = forwardingFields(
       {
-        peerAddress: req.socket.remoteAddress,
-        protocol: socket.encrypted ? 'https' : 'http',
+        // Across the cluster hop, the peer the receiving node saw, not the node itself.
+        peerAddress: this.origin?.peerAddress ?? req.socket.remoteAddress,
+        protocol: this.origin?.protocol ?? (socket.encrypted ? 'https' : 'http'),
         host: req.headers.host,
         forwardedFor: joined(req.headers['x-forwarded-for']),
         forwardedProto: joined(req.headers['x-forwarded-proto']),

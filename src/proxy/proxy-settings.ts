@@ -1,5 +1,6 @@
 import type { HarpConfig } from '../config/index.js';
 import { unkeyedRequestFields } from '../cache/policy/poisoning.js';
+import { CLUSTER_HOP_FIELDS } from '../http/cluster-hop.js';
 import { FORWARDING_FIELDS, TrustedProxies } from '../http/forwarding.js';
 import type { LingerOptions } from './lingering-close.js';
 
@@ -12,8 +13,9 @@ import type { LingerOptions } from './lingering-close.js';
 export const MAX_REQUEST_HEADER_FIELDS = 256;
 
 // `Expect: 100-continue` is answered by the proxy itself; passing it on would make the agent's
-// client wait for a second 100.
-const DROPPED_ALWAYS = [...FORWARDING_FIELDS, 'x-request-id', 'expect'];
+// client wait for a second 100. The cluster hop's fields are for the internal listener alone,
+// which removes them; a client that sends them gets them dropped here.
+const DROPPED_ALWAYS = [...FORWARDING_FIELDS, ...CLUSTER_HOP_FIELDS, 'x-request-id', 'expect'];
 const DROPPED_OTHER: ReadonlySet<string> = new Set([...DROPPED_ALWAYS, ...unkeyedRequestFields('POST')]);
 const DROPPED_CACHEABLE: ReadonlySet<string> = new Set([...DROPPED_ALWAYS, ...unkeyedRequestFields('GET')]);
 

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { ServerResponse } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
@@ -28,6 +28,8 @@ import { parseTarget, withHost, type RequestTarget } from '../http/request-targe
 import { bridgeUpgrade, switchingProtocolsHead } from './upgrade-bridge.js';
 import type { Pool } from '../routing/pool.js';
 import type { RouteBackend } from '../routing/route-backend.js';
+import type { RequestOrigin } from '../http/cluster-hop.js';
+import { NodeRelay } from './node-relay.js';
 
 /**
  * Requests whose `100 Continue` the server held back (it has a `checkContinue` listener): the
@@ -41,10 +43,13 @@ export const continueHeldBack = new WeakSet<IncomingMessage>();
  * call it from the catch-all controller: one implementation, two doors.
  */
 @Injectable()
-export class ProxyService implements MemberSource {
+export class ProxyService implements MemberSource, OnModuleDestroy {
   private readonly settings: ProxySettings;
 
   private readonly logger = new Logger('Proxy');
+
+  /** Cluster mode only: carries requests whose route another node holds members of. */
+  private readonly relay: NodeRelay | undefined;
 
   constructor(
     config: HarpConfig,
@@ -53,10 +58,22 @@ export class ProxyService implements MemberSource {
     private readonly events: ExchangeEvents,
   ) {
     this.settings = proxySettings(config);
+    if (config.clusterSecret !== undefined) {
+      this.relay = new NodeRelay(config.clusterSecret, config.requestTimeoutMs + RELAY_TIMEOUT_MARGIN_MS, this.settings.linger);
+    }
   }
 
-  handle(req: IncomingMessage, res: ServerResponse): void {
-    this.withBackend(this.admit(req, res), (admitted) => this.forward(admitted));
+  onModuleDestroy(): void {
+    this.relay?.close();
+  }
+
+  /**
+   * A public request, or with `origin` one another node forwarded (the cluster's internal
+   * listener): then the forwarding fields describe the client that node saw, and the request is
+   * served by this node's members or answered here, never forwarded again.
+   */
+  handle(req: IncomingMessage, res: ServerResponse, origin?: RequestOrigin): void {
+    this.admit(req, res, origin, undefined, (admitted) => this.forward(admitted));
   }
 
   private forward(admitted: Forwardable): void {
@@ -71,7 +88,7 @@ export class ProxyService implements MemberSource {
       backend,
       host: target.host,
       target: target.origin,
-      scheme: this.schemeOf(req),
+      scheme: this.schemeOf(req, admitted.origin),
       hasBody: withBody,
       route: pool.options.cache ?? {},
       headers: forwardedHeaders(req, this.settings.droppedRequestFields(method)),
@@ -90,8 +107,8 @@ export class ProxyService implements MemberSource {
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const res = responseOn(req, socket);
-    const admitted = this.admit(req, res, isWebSocketUpgrade(req) ? undefined : new ProxyError('upgrade_not_supported'));
-    this.withBackend(admitted, (forwardable) => this.forwardUpgrade(forwardable, socket, head));
+    const refused = isWebSocketUpgrade(req) ? undefined : new ProxyError('upgrade_not_supported');
+    this.admit(req, res, undefined, refused, (forwardable) => this.forwardUpgrade(forwardable, socket, head));
   }
 
   private forwardUpgrade(admitted: Forwardable, socket: Duplex, head: Buffer): void {
@@ -176,7 +193,7 @@ export class ProxyService implements MemberSource {
    * from the cache.
    */
   private fromCacheOr(
-    at: { req: IncomingMessage; res: ServerResponse; exchange: ProxyExchange; target: RequestTarget; pool?: Pool<RouteBackend> },
+    at: { req: IncomingMessage; res: ServerResponse; exchange: ProxyExchange; target: RequestTarget; pool?: Pool<RouteBackend>; origin?: RequestOrigin },
     staleToo: boolean,
     otherwise: () => void,
   ): undefined {
@@ -189,7 +206,7 @@ export class ProxyService implements MemberSource {
       res,
       host: target.host,
       target: target.origin,
-      scheme: this.schemeOf(req),
+      scheme: this.schemeOf(req, at.origin),
       route: at.pool?.options.cache ?? {},
       headers: forwardedHeaders(req, this.settings.droppedRequestFields(method)),
     };
@@ -222,17 +239,25 @@ export class ProxyService implements MemberSource {
   }
 
   /**
-   * Everything before forwarding: refusals of the head, the target and routing. Answers the
-   * client itself and returns undefined when the request goes no further; a route without a
-   * member that can take it now is admitted without a backend.
+   * Everything before forwarding: refusals of the head, the target and routing; then `go` once
+   * the request has a member (see {@link withBackend}). Answers the client itself when the
+   * request goes no further. In cluster mode a request another node should serve goes there
+   * instead (docs/cluster.md, "Forwarding"), and comes back to this node's own behaviour when
+   * no node can take it.
    * @param refused a refusal the caller already decided on (answered, counted, connection closed)
    */
-  private admit(req: IncomingMessage, res: ServerResponse, refused?: ProxyError): Admitted | undefined {
+  private admit(
+    req: IncomingMessage,
+    res: ServerResponse,
+    origin: RequestOrigin | undefined,
+    refused: ProxyError | undefined,
+    go: (forwardable: Forwardable) => void,
+  ): void {
     const requestId = requestIdFor(req.headers['x-request-id']);
     const report = new ExchangeReport(requestId, req.method ?? 'GET', req.headers.host, req.url ?? '');
     // An upgraded connection is detached from `res` first, so this never fires for it.
-    res.once('close', () => this.publish(report, req, res));
-    const exchange = new ProxyExchange(this.settings, { req, res, requestId, report });
+    res.once('close', () => this.publish(report, req, res, origin));
+    const exchange = new ProxyExchange(this.settings, { req, res, requestId, report, origin });
     const refuse = (error: ProxyError, close = false): undefined => {
       // A client that sent `Expect: 100-continue` and got no 100 may or may not send its body;
       // the connection closes rather than guess where its next request starts. So does one
@@ -249,19 +274,39 @@ export class ProxyService implements MemberSource {
     if (isReservedPath(target.path)) return refuse(new ProxyError('reserved_path'));
     if (target.absolute && target.host) adoptTargetHost(req, target.host);
     const resolution = this.routing.resolve(target.host, target.path, req.headers);
-    if (!resolution) return this.fromCacheOr({ req, res, exchange, target }, true, () => refuse(new ProxyError('no_route')));
-    // Only the registration module registers backends, and its sessions are tunnel backends.
-    const backend = resolution.backend as TunnelBackend | undefined;
-    report.route = resolution.pool;
-    exchange.pool = resolution.pool;
-    exchange.members = this;
-    const admitted: Admitted = { req, res, exchange, report, target, pool: resolution.pool };
-    return backend ? this.assign(admitted, backend) : admitted;
+    // `elsewhere`: the route exists on other nodes (it was forwarded here, or no node holding it
+    // could be reached), so a missing local route is a missing member, not a 404.
+    const local = (elsewhere: boolean): void => {
+      if (!resolution) {
+        const error = elsewhere ? new ProxyError('no_backend', 'no member of the route could take the request') : new ProxyError('no_route');
+        return this.fromCacheOr({ req, res, exchange, target, origin }, true, () => refuse(error));
+      }
+      // Only the registration module registers backends, and its sessions are tunnel backends.
+      const backend = resolution.backend as TunnelBackend | undefined;
+      report.route = resolution.pool;
+      exchange.pool = resolution.pool;
+      exchange.members = this;
+      const admitted: Admitted = { req, res, exchange, report, target, pool: resolution.pool, origin };
+      this.withBackend(backend ? this.assign(admitted, backend) : admitted, go);
+    };
+    const remote = this.relay && !origin?.localOnly ? this.routing.remoteFor(target.host, target.path, resolution) : undefined;
+    if (!remote) return local(origin?.localOnly ?? false);
+    if (req.headers.upgrade !== undefined) {
+      report.route = remote.route;
+      return refuse(new ProxyError('upgrade_not_supported', 'upgrades are not carried between the nodes of a cluster yet'));
+    }
+    report.route = remote.route;
+    if (continueHeldBack.has(req)) res.writeContinue();
+    const relayed = { req, res, requestId: exchange.requestId, report, target: target.origin, hasBody: hasBody(req), nodes: spread(remote.nodes) };
+    this.relay!.relay(relayed, () => {
+      report.route = undefined;
+      local(true);
+    });
   }
 
   // Published only when someone listens: metrics, the inspector and live events do.
   // Without `res`: an upgraded connection, whose bridge has set the status, head and outcome.
-  private publish(report: ExchangeReport, req: IncomingMessage, res?: ServerResponse): void {
+  private publish(report: ExchangeReport, req: IncomingMessage, res?: ServerResponse, origin?: RequestOrigin): void {
     if (this.events.listenerCount('exchange') === 0) return;
     if (res) {
       report.status = res.headersSent ? res.statusCode : 0;
@@ -270,7 +315,7 @@ export class ProxyService implements MemberSource {
       report.responseHead = (res as ServerResponse & { _header?: unknown })._header as string | undefined;
     }
     report.totalMs = performance.now() - report.started;
-    report.scheme = (req.socket as Partial<TLSSocket>).encrypted ? 'https' : 'http';
+    report.scheme = origin?.protocol ?? ((req.socket as Partial<TLSSocket>).encrypted ? 'https' : 'http');
     report.httpVersion = req.httpVersion;
     report.requestFields = req.rawHeaders;
     this.events.emit('exchange', report);
@@ -282,11 +327,11 @@ export class ProxyService implements MemberSource {
     if (requestHasBody) report.requestBody = new BodyCapture(limit);
   }
 
-  private schemeOf(req: IncomingMessage): 'http' | 'https' {
-    const socketProtocol = (req.socket as Partial<TLSSocket>).encrypted ? 'https' : 'http';
+  private schemeOf(req: IncomingMessage, origin: RequestOrigin | undefined): 'http' | 'https' {
+    const socketProtocol = origin?.protocol ?? ((req.socket as Partial<TLSSocket>).encrypted ? 'https' : 'http');
     const forwardedProto = req.headers['x-forwarded-proto'];
     const proto = Array.isArray(forwardedProto) ? forwardedProto[0] : forwardedProto;
-    return clientProtocol(req.socket.remoteAddress, socketProtocol, proto, this.settings.trustedProxies);
+    return clientProtocol(origin?.peerAddress ?? req.socket.remoteAddress, socketProtocol, proto, this.settings.trustedProxies);
   }
 }
 
@@ -298,6 +343,8 @@ interface Admitted {
   readonly report: ExchangeReport;
   readonly target: RequestTarget;
   readonly pool: Pool<RouteBackend>;
+  /** Set when the request crossed the cluster hop. */
+  readonly origin?: RequestOrigin;
   /** The member to forward to; undefined until one can take the request. */
   backend?: TunnelBackend;
 }
@@ -305,6 +352,15 @@ interface Admitted {
 /** An admitted request with the member it goes to. */
 interface Forwardable extends Admitted {
   readonly backend: TunnelBackend;
+}
+
+/** The relay's backstop beyond the holding node's own request timeout, which answers first. */
+const RELAY_TIMEOUT_MARGIN_MS = 2000;
+
+/** The nodes of a route from a random one on, so that the nodes' load is shared. */
+function spread<T>(nodes: readonly T[]): T[] {
+  const start = Math.floor(Math.random() * nodes.length);
+  return [...nodes.slice(start), ...nodes.slice(0, start)];
 }
 
 /** `Connection` and `Upgrade` are hop-by-hop: a WebSocket upgrade asks the next hop again. */

@@ -14,6 +14,7 @@ import type { Route, RouteOptions } from './route.js';
 import type { RouteBackend } from './route-backend.js';
 import { normalizeHostPattern, normalizePathPrefix, normalizeRequestHost } from './route-pattern.js';
 import { RouteTable, type PoolView } from './route-table.js';
+import { remoteWins, type RemoteMatch, type RemoteRoutes } from './remote-routes.js';
 import { RoutePatternError, type RouteRejectionCode } from './routing.errors.js';
 import { affinityOf } from './sticky.js';
 
@@ -98,6 +99,8 @@ export class RoutingService implements OnModuleDestroy {
    * A claim it names an owner for is refused as `route_owned`, as one against a local owner is.
    */
   foreignOwner: ((route: Route, keyId: string) => string | undefined) | undefined;
+  /** Set in cluster mode: the routes other nodes hold members of (docs/cluster.md, "Forwarding"). */
+  remote: RemoteRoutes | undefined;
 
   constructor(config: HarpConfig) {
     this.#policy = { afterFailures: config.ejectAfterFailures, baseMs: config.ejectBaseMs, maxMs: config.ejectMaxMs };
@@ -240,6 +243,17 @@ export class RoutingService implements OnModuleDestroy {
     const sticky = pool.options.sticky;
     const affinity = sticky && fields ? affinityOf(sticky, fields) : undefined;
     return { pool, backend: this.#healthOf(pool).pick(pool, affinity) };
+  }
+
+  /**
+   * The other nodes a request goes to instead of this one's members: when they serve a more
+   * specific route than the local one, or the same route and `local` found no member that can
+   * take it now. Undefined outside cluster mode and whenever this node serves the request.
+   */
+  remoteFor(hostHeader: string | undefined, path: string, local: Resolution | undefined): RemoteMatch | undefined {
+    const match = this.remote?.match(normalizeRequestHost(hostHeader) ?? '', path);
+    if (!match || !remoteWins(local?.pool, local?.backend !== undefined, match.route)) return undefined;
+    return match;
   }
 
   /**

@@ -1,0 +1,61 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
+import { withoutFields } from './raw-fields.js';
+
+/**
+ * The hop between two nodes of a cluster (docs/cluster.md, "Forwarding"). The node that takes a
+ * public request and has no member for it sends it to a node that has one, on that node's
+ * internal listener, with these fields. They are believed there only with the cluster secret,
+ * and never anywhere else: the public door removes them from every request.
+ */
+
+/** The cluster secret, which proves the request comes from a node of the cluster. */
+export const CLUSTER_SECRET_HEADER = 'x-harp-cluster-secret';
+/** The TCP peer of the public request on the node that took it (the address it saw). */
+export const FORWARDED_PEER_HEADER = 'x-harp-forwarded-peer';
+/** The scheme of the public connection (`http` or `https`). */
+export const FORWARDED_PROTO_HEADER = 'x-harp-forwarded-proto';
+
+/**
+ * Idle connections of the hop: a sending node closes its idle ones well before the internal
+ * listener would, so that it never writes a request into a connection the other end is closing.
+ */
+export const HOP_IDLE_SOCKET_MS = 30_000;
+export const HOP_LISTENER_KEEP_ALIVE_MS = 60_000;
+
+/** Every field of the hop: removed from the request before anything else reads it. */
+export const CLUSTER_HOP_FIELDS: ReadonlySet<string> = new Set([CLUSTER_SECRET_HEADER, FORWARDED_PEER_HEADER, FORWARDED_PROTO_HEADER]);
+
+/**
+ * Where a request came from, when it did not come straight from its client's connection: the
+ * facts the receiving node saw, so that the forwarding fields the backend gets are the ones it
+ * would have got from that node. `localOnly`: the request has already crossed the hop and is
+ * served by this node's members or not at all (no second hop, so no loop).
+ */
+export interface RequestOrigin {
+  /** The TCP peer on the node that took the public request. */
+  readonly peerAddress: string;
+  readonly protocol: 'http' | 'https';
+  readonly localOnly: boolean;
+}
+
+/** How a node hands a request that crossed the hop to its proxy. */
+export type LocalDoor = (req: IncomingMessage, res: ServerResponse, origin: RequestOrigin) => void;
+
+/**
+ * The origin a forwarded request declares, or undefined when its fields are missing or not an
+ * address and a scheme. Call only after the secret is proven.
+ */
+export function declaredOrigin(req: IncomingMessage): RequestOrigin | undefined {
+  const peer = req.headers[FORWARDED_PEER_HEADER];
+  const proto = req.headers[FORWARDED_PROTO_HEADER];
+  if (typeof peer !== 'string' || isIP(peer) === 0) return undefined;
+  if (proto !== 'http' && proto !== 'https') return undefined;
+  return { peerAddress: peer, protocol: proto, localOnly: true };
+}
+
+/** Removes the hop's fields from a request, so that neither the backend nor a log sees the secret. */
+export function stripHopFields(req: IncomingMessage): void {
+  req.rawHeaders = withoutFields(req.rawHeaders, CLUSTER_HOP_FIELDS);
+  for (const name of CLUSTER_HOP_FIELDS) delete req.headers[name];
+}

@@ -1,0 +1,162 @@
+import { Agent, request, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
+import { CLUSTER_HOP_FIELDS, CLUSTER_SECRET_HEADER, HOP_IDLE_SOCKET_MS, FORWARDED_PEER_HEADER, FORWARDED_PROTO_HEADER } from '../http/cluster-hop.js';
+import { endToEnd } from '../http/hop-by-hop.js';
+import type { ExchangeReport } from '../exchange/index.js';
+import type { RemoteNode } from '../routing/remote-routes.js';
+import { sendErrorPage } from './error-page.js';
+import { closeAfterResponse, type LingerOptions } from './lingering-close.js';
+import { ProxyError } from './proxy-errors.js';
+
+// The request id is set again (the same id on both nodes); `Expect` is answered on this node.
+const DROPPED: ReadonlySet<string> = new Set([...CLUSTER_HOP_FIELDS, 'x-request-id', 'expect']);
+
+
+/** One public request to carry to another node. */
+export interface RelayedRequest {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly requestId: string;
+  readonly report: ExchangeReport;
+  /** The request target, origin-form. */
+  readonly target: string;
+  readonly hasBody: boolean;
+  /** The nodes holding members of the route, in the order to try them. */
+  readonly nodes: readonly RemoteNode[];
+}
+
+/**
+ * Carries a public request to the internal listener of a node that holds a member of its route
+ * (docs/cluster.md, "Forwarding"): one keep-alive agent per node, both bodies streamed with
+ * backpressure, the hop's fields added. A node that fails before it has read any of the request
+ * is skipped for the next; when none is left, `fallback` runs (this node's own behaviour). Once
+ * the request body has started to flow, a failure is the client's error page: the body cannot
+ * be sent twice.
+ */
+export class NodeRelay {
+  readonly #agents = new Map<string, Agent>();
+
+  constructor(
+    private readonly secret: string,
+    /** How long a node has to start answering once it has the whole request. */
+    private readonly answerTimeoutMs: number,
+    private readonly linger: LingerOptions,
+  ) {}
+
+  relay(relayed: RelayedRequest, fallback: () => void): void {
+    const queue = [...relayed.nodes];
+    const next = (): void => {
+      const node = queue.shift();
+      if (!node || relayed.res.destroyed) return node ? undefined : fallback();
+      this.#attempt(relayed, node, next);
+    };
+    next();
+  }
+
+  close(): void {
+    for (const agent of this.#agents.values()) agent.destroy();
+    this.#agents.clear();
+  }
+
+  #attempt(relayed: RelayedRequest, node: RemoteNode, skip: () => void): void {
+    const { req, res, report } = relayed;
+    const url = new URL(node.url);
+    const headers = [...endToEnd(req.rawHeaders, DROPPED), ...this.#hopFields(relayed)];
+    const up: ClientRequest = request({
+      host: url.hostname,
+      port: url.port,
+      method: req.method,
+      path: relayed.target,
+      headers,
+      setHost: false,
+      agent: this.#agentFor(node.url),
+    });
+    let bodyStarted = false;
+    let answered = false;
+    let timer: NodeJS.Timeout | undefined;
+    const onClientClose = (): void => {
+      if (!res.writableFinished) up.destroy();
+    };
+    res.once('close', onClientClose);
+    const fail = (error: ProxyError): void => {
+      clearTimeout(timer);
+      res.off('close', onClientClose);
+      if (res.destroyed) return;
+      if (res.headersSent) return void res.destroy(error);
+      report.errorCode = error.code;
+      // A body still arriving is not read to its end: the connection closes after this page.
+      if (!req.complete) closeAfterResponse(req, res, this.linger);
+      sendErrorPage(res, error, relayed.requestId);
+    };
+    up.on('error', (err) => {
+      if (answered || res.destroyed) return;
+      clearTimeout(timer);
+      res.off('close', onClientClose);
+      // Nothing of the request was consumed: another node, or this one, can still take it.
+      if (!bodyStarted) return skip();
+      fail(new ProxyError('agent_gone', `node ${node.nodeId} failed: ${err.message}`, { cause: err }));
+    });
+    up.on('finish', () => {
+      timer = setTimeout(() => {
+        fail(new ProxyError('timeout', `node ${node.nodeId} did not answer in time`));
+        up.destroy();
+      }, this.answerTimeoutMs);
+    });
+    up.on('response', (answer) => {
+      answered = true;
+      clearTimeout(timer);
+      this.#respond(relayed, node, answer);
+    });
+    if (!relayed.hasBody) return void up.end();
+    // The body flows only once the node has accepted the connection, so that a node that is down
+    // costs the request nothing and the next one can take it whole.
+    up.once('socket', (socket) => {
+      const start = (): void => {
+        bodyStarted = true;
+        pipeline(req, up, (err) => {
+          if (err && !answered) fail(new ProxyError('agent_gone', `request body not relayed: ${err.message}`, { cause: err }));
+        });
+      };
+      if (socket.connecting) socket.once('connect', start);
+      else start();
+    });
+  }
+
+  #respond(relayed: RelayedRequest, node: RemoteNode, answer: IncomingMessage): void {
+    const { res, report } = relayed;
+    if (res.destroyed) return void answer.destroy();
+    report.agentId = `node:${node.nodeId}`;
+    const fields = endToEnd(answer.rawHeaders);
+    try {
+      res.writeHead(answer.statusCode ?? 502, answer.statusMessage || undefined, fields);
+    } catch (err) {
+      answer.destroy();
+      report.errorCode = 'bad_response';
+      return sendErrorPage(res, new ProxyError('bad_response', (err as Error).message, { cause: err }), relayed.requestId);
+    }
+    // A head without a length may be an event stream: it goes out now, not with the first event.
+    if (answer.headers['content-length'] === undefined) res.flushHeaders();
+    pipeline(answer, res, (err) => {
+      if (err) res.destroy();
+    });
+  }
+
+  #hopFields({ req, requestId, hasBody }: RelayedRequest): string[] {
+    const fields = [
+      CLUSTER_SECRET_HEADER, this.secret,
+      FORWARDED_PEER_HEADER, req.socket.remoteAddress ?? '',
+      FORWARDED_PROTO_HEADER, (req.socket as Partial<TLSSocket>).encrypted ? 'https' : 'http',
+      'X-Request-ID', requestId,
+    ];
+    // Transfer-Encoding is hop-by-hop: a body of unknown length is framed again for this hop.
+    if (hasBody && req.headers['content-length'] === undefined) fields.push('Transfer-Encoding', 'chunked');
+    return fields;
+  }
+
+  #agentFor(url: string): Agent {
+    let agent = this.#agents.get(url);
+    if (!agent) this.#agents.set(url, (agent = new Agent({ keepAlive: true, timeout: HOP_IDLE_SOCKET_MS })));
+    return agent;
+  }
+}
