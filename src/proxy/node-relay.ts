@@ -12,6 +12,9 @@ import { ProxyError } from './proxy-errors.js';
 // The request id is set again (the same id on both nodes); `Expect` is answered on this node.
 const DROPPED: ReadonlySet<string> = new Set([...CLUSTER_HOP_FIELDS, 'x-request-id', 'expect']);
 
+/** Methods a node may be sent again after it may have acted on them (RFC 9110 §9.2.2). */
+const IDEMPOTENT_WITHOUT_EFFECT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 
 /** One public request to carry to another node. */
 export interface RelayedRequest {
@@ -29,8 +32,8 @@ export interface RelayedRequest {
 /**
  * Carries a public request to the internal listener of a node that holds a member of its route
  * (docs/cluster.md, "Forwarding"): one keep-alive agent per node, both bodies streamed with
- * backpressure, the hop's fields added. A node that fails before it has read any of the request
- * is skipped for the next; when none is left, `fallback` runs (this node's own behaviour). Once
+ * backpressure, the hop's fields added. A node that fails before it got the request (or, for an
+ * idempotent request without a body, before it answered) is skipped for the next; when none is left, `fallback` runs (this node's own behaviour). Once
  * the request body has started to flow, a failure is the client's error page: the body cannot
  * be sent twice.
  */
@@ -73,6 +76,8 @@ export class NodeRelay {
       agent: this.#agentFor(node.url),
     });
     let bodyStarted = false;
+    // Once connected, the node has the request head and may act on it before it fails.
+    let headSent = false;
     let answered = false;
     let timer: NodeJS.Timeout | undefined;
     const onClientClose = (): void => {
@@ -93,8 +98,9 @@ export class NodeRelay {
       if (answered || res.destroyed) return;
       clearTimeout(timer);
       res.off('close', onClientClose);
-      // Nothing of the request was consumed: another node, or this one, can still take it.
-      if (!bodyStarted) return skip();
+      // Nothing of the request reached the node, or what did may be repeated: another node, or
+      // this one, can still take it.
+      if (!bodyStarted && (!headSent || IDEMPOTENT_WITHOUT_EFFECT.has(req.method ?? 'GET'))) return skip();
       fail(new ProxyError('agent_gone', `node ${node.nodeId} failed: ${err.message}`, { cause: err }));
     });
     up.on('finish', () => {
@@ -108,11 +114,12 @@ export class NodeRelay {
       clearTimeout(timer);
       this.#respond(relayed, node, answer);
     });
-    if (!relayed.hasBody) return void up.end();
     // The body flows only once the node has accepted the connection, so that a node that is down
     // costs the request nothing and the next one can take it whole.
     up.once('socket', (socket) => {
       const start = (): void => {
+        headSent = true;
+        if (!relayed.hasBody) return;
         bodyStarted = true;
         pipeline(req, up, (err) => {
           if (err && !answered) fail(new ProxyError('agent_gone', `request body not relayed: ${err.message}`, { cause: err }));
@@ -121,6 +128,7 @@ export class NodeRelay {
       if (socket.connecting) socket.once('connect', start);
       else start();
     });
+    if (!relayed.hasBody) up.end();
   }
 
   #respond(relayed: RelayedRequest, node: RemoteNode, answer: IncomingMessage): void {

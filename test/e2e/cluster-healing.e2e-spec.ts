@@ -1,0 +1,83 @@
+import { connect } from '../../src/agent/connect.js';
+import { eventually, sleep } from '../helpers/eventually.js';
+import { Harness, TEST_KEY } from '../helpers/harness.js';
+import { send } from '../helpers/http-client.js';
+import { startProxyProcess, type ProxyProcess } from '../helpers/proxy-process.js';
+import { redisAvailableOrFail, redisScratch, TEST_REDIS_URL } from '../helpers/redis.js';
+import { SteadyLoad } from '../helpers/steady-load.js';
+
+// docs/cluster.md, "Failure modes and healing times": three nodes, an agent connected to B and
+// C; B is killed with SIGKILL while clients keep asking A. A forwards to the nodes that hold the
+// route, skips the one that is gone, and no request fails.
+
+const describeRedis = (await redisAvailableOrFail()) ? describe : describe.skip;
+const SECRET = 'cluster-secret-for-tests-0123';
+const HEARTBEAT_MS = 200;
+
+describeRedis('a cluster node killed under load', () => {
+  const h = new Harness();
+  const scratch = redisScratch('cluster-healing');
+  const children: ProxyProcess[] = [];
+  afterEach(async () => {
+    for (const child of children.splice(0)) child.child.kill('SIGKILL');
+    await h.closeAll();
+  });
+
+  const clusterEnv = (nodeId: string): Record<string, string> => ({
+    HARP_CLUSTER_SECRET: SECRET,
+    HARP_REDIS_URL: TEST_REDIS_URL,
+    HARP_REDIS_PREFIX: scratch.prefix,
+    HARP_NODE_ID: nodeId,
+    HARP_CLUSTER_HEARTBEAT_MS: String(HEARTBEAT_MS),
+    HARP_CLUSTER_HOST: '127.0.0.1',
+  });
+
+  async function child(nodeId: string): Promise<ProxyProcess> {
+    const started = await startProxyProcess(clusterEnv(nodeId));
+    children.push(started);
+    return started;
+  }
+
+  /** The nodes that A's directory shows serving `*` + `/`. */
+  async function holders(url: string): Promise<string[]> {
+    const { nodes } = JSON.parse((await send(`${url}/_harp/api/nodes`)).body.toString()) as {
+      nodes: Array<{ id: string; routes: Array<{ host: string; path: string }> }>;
+    };
+    return nodes.filter((n) => n.routes.some((r) => r.host === '*' && r.path === '/')).map((n) => n.id).sort();
+  }
+
+  it('requests to A keep succeeding when B dies; B leaves the directory within three heartbeats', async () => {
+    const a = await h.proxy({
+      clusterSecret: SECRET,
+      redisUrl: TEST_REDIS_URL,
+      redisPrefix: scratch.prefix,
+      nodeId: 'node-a',
+      clusterHeartbeatMs: HEARTBEAT_MS,
+    });
+    const [b, c] = await Promise.all([child('node-b'), child('node-c')]);
+    const agent = await connect({
+      server: [b.url, c.url],
+      key: TEST_KEY,
+      handler: (req, res) => setTimeout(() => res.end(`ok ${req.url}`), 5),
+      reconnect: { initialDelayMs: 100, maxDelayMs: 500 },
+    });
+    h.defer(() => agent.close(100));
+    await eventually(async () => (await holders(a.url)).join() === 'node-b,node-c', 10_000, 'A to see the route on B and C');
+
+    const load = new SteadyLoad(`${a.url}/heal`, 8, 'ok /heal');
+    await sleep(500);
+    b.child.kill('SIGKILL');
+    const killedAt = performance.now();
+    await eventually(async () => (await holders(a.url)).join() === 'node-c', 5000, 'B to leave A\'s directory');
+    const gone = performance.now() - killedAt;
+    await sleep(500);
+    await load.stop();
+
+    expect(`${load.ok} ok, ${load.failures.length} failed: ${JSON.stringify(load.failures.slice(0, 5))}`).toBe(
+      `${load.ok} ok, 0 failed: []`,
+    );
+    expect(load.ok).toBeGreaterThan(100);
+    // Three missed heartbeats, plus one for the message that tells A.
+    expect(gone).toBeLessThan(HEARTBEAT_MS * 4 + 500);
+  }, 60_000);
+});
