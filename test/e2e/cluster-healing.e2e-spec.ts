@@ -80,4 +80,43 @@ describeRedis('a cluster node killed under load', () => {
     // Three missed heartbeats, plus one for the message that tells A.
     expect(gone).toBeLessThan(HEARTBEAT_MS * 4 + 500);
   }, 60_000);
+
+  // Regression: a POST without a body that a node had already received was sent to the next
+  // node when the first one died, so it could run twice.
+  it('a POST in flight on a node that dies is not sent to another node', async () => {
+    const a = await h.proxy({
+      clusterSecret: SECRET,
+      redisUrl: TEST_REDIS_URL,
+      redisPrefix: scratch.prefix,
+      nodeId: 'node-a',
+      clusterHeartbeatMs: HEARTBEAT_MS,
+    });
+    const [b, c] = await Promise.all([child('node-b'), child('node-c')]);
+    const seen: string[] = [];
+    let arrived!: () => void;
+    const first = new Promise<void>((resolve) => (arrived = resolve));
+    // Each proxy gets its own agent, so the test knows which node a request reached.
+    for (const [node, name] of [[b, 'b'], [c, 'c']] as const) {
+      const agent = await connect({
+        server: node.url,
+        key: TEST_KEY,
+        handler: (req) => {
+          seen.push(`${name} ${req.method} ${req.url}`);
+          arrived(); // never answered: its node dies first
+        },
+        reconnect: false,
+      });
+      h.defer(() => agent.close(0));
+    }
+    await eventually(async () => (await holders(a.url)).join() === 'node-b,node-c', 10_000, 'A to see both nodes');
+
+    const pending = send(`${a.url}/charge`, { method: 'POST' });
+    await first;
+    const reached = seen[0]!.startsWith('b') ? b : c;
+    reached.child.kill('SIGKILL');
+    const answer = await pending;
+    expect([answer.status, answer.headers['x-harp-error']]).toEqual([502, 'agent_gone']);
+    await sleep(300);
+    expect(seen).toEqual([`${seen[0]!.slice(0, 1)} POST /charge`]);
+  }, 60_000);
 });
