@@ -38,6 +38,10 @@ describeRedis('a cluster node killed under load', () => {
     return started;
   }
 
+  /** Node A, in this process: the one clients talk to. */
+  const nodeA = () =>
+    h.proxy({ clusterSecret: SECRET, redisUrl: TEST_REDIS_URL, redisPrefix: scratch.prefix, nodeId: 'node-a', clusterHeartbeatMs: HEARTBEAT_MS });
+
   /** The nodes that A's directory shows serving `*` + `/`. */
   async function holders(url: string): Promise<string[]> {
     const { nodes } = JSON.parse((await send(`${url}/_harp/api/nodes`)).body.toString()) as {
@@ -47,13 +51,7 @@ describeRedis('a cluster node killed under load', () => {
   }
 
   it('requests to A keep succeeding when B dies; B leaves the directory within three heartbeats', async () => {
-    const a = await h.proxy({
-      clusterSecret: SECRET,
-      redisUrl: TEST_REDIS_URL,
-      redisPrefix: scratch.prefix,
-      nodeId: 'node-a',
-      clusterHeartbeatMs: HEARTBEAT_MS,
-    });
+    const a = await nodeA();
     const [b, c] = await Promise.all([child('node-b'), child('node-c')]);
     const agent = await connect({
       server: [b.url, c.url],
@@ -84,13 +82,7 @@ describeRedis('a cluster node killed under load', () => {
   // Regression: a POST without a body that a node had already received was sent to the next
   // node when the first one died, so it could run twice.
   it('a POST in flight on a node that dies is not sent to another node', async () => {
-    const a = await h.proxy({
-      clusterSecret: SECRET,
-      redisUrl: TEST_REDIS_URL,
-      redisPrefix: scratch.prefix,
-      nodeId: 'node-a',
-      clusterHeartbeatMs: HEARTBEAT_MS,
-    });
+    const a = await nodeA();
     const [b, c] = await Promise.all([child('node-b'), child('node-c')]);
     const seen: string[] = [];
     let arrived!: () => void;

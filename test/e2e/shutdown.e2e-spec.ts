@@ -8,7 +8,7 @@ import { startHarpServer } from '../../src/server/harp-server.js';
 import { eventually } from '../helpers/eventually.js';
 import { Harness, TEST_KEY } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
-import { outcome } from '../helpers/outcome-client.js';
+import { outcome, type Outcome } from '../helpers/outcome-client.js';
 import { startProxyProcess } from '../helpers/proxy-process.js';
 import type { ProxyProcess } from '../helpers/proxy-process.js';
 
@@ -29,6 +29,19 @@ describe('stopping the proxy process', () => {
     proxy = undefined;
     await h.closeAll();
   });
+
+  /** An event stream through `proxyUrl` whose upstream never ends it; resolves once it is open. */
+  async function openEndlessStream(proxyUrl: string): Promise<{ ended: Promise<Outcome> }> {
+    const upstream = await h.upstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: hello\n\n');
+    });
+    await agentFor(proxyUrl, upstream.url);
+    let opened = false;
+    const stream = outcome(`${proxyUrl}/events`, { onResponse: () => (opened = true) });
+    await eventually(() => opened, 5000, 'the event stream open');
+    return { ended: stream };
+  }
 
   async function agentFor(url: string, upstream: string): Promise<HarpAgent> {
     const agent = await connect({ server: url, key: TEST_KEY, upstream, reconnect: { initialDelayMs: 50, maxDelayMs: 200 } });
@@ -82,14 +95,7 @@ describe('stopping the proxy process', () => {
 
   it('cuts an event stream that never ends after shutdownTimeoutMs, says so, and exits 0', async () => {
     proxy = await startProxyProcess({ HARP_SHUTDOWN_TIMEOUT_MS: '500' });
-    const upstream = await h.upstream((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.write('data: hello\n\n');
-    });
-    await agentFor(proxy.url, upstream.url);
-    let opened = false;
-    const stream = outcome(`${proxy.url}/events`, { onResponse: () => (opened = true) });
-    await eventually(() => opened, 5000, 'the event stream open');
+    const { ended: stream } = await openEndlessStream(proxy.url);
 
     const signalled = performance.now();
     proxy.child.kill('SIGTERM');
@@ -103,14 +109,7 @@ describe('stopping the proxy process', () => {
 
   it('exits at once, with status 143, on a second SIGTERM during the drain', async () => {
     proxy = await startProxyProcess({ HARP_SHUTDOWN_TIMEOUT_MS: '20000' });
-    const upstream = await h.upstream((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.write('data: hello\n\n');
-    });
-    await agentFor(proxy.url, upstream.url);
-    let opened = false;
-    const stream = outcome(`${proxy.url}/events`, { onResponse: () => (opened = true) });
-    await eventually(() => opened, 5000, 'the event stream open');
+    const { ended: stream } = await openEndlessStream(proxy.url);
 
     proxy.child.kill('SIGTERM');
     await eventually(() => proxy!.messages().some((m) => m.startsWith('listener closed; 1 request(s)')), 5000, 'the drain under way');
