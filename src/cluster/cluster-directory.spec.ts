@@ -1,11 +1,10 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { eventually, sleep } from '../../test/helpers/eventually.js';
 import { redisAvailableOrFail, redisScratch, TEST_REDIS_URL } from '../../test/helpers/redis.js';
 import { tcpRelay } from '../../test/helpers/tcp-relay.js';
 import { ClusterDirectory, type LocalRoute } from './cluster-directory.js';
 import { clusterKeys } from './cluster-keys.js';
 import { encodeMessage, type NodeState } from './cluster-model.js';
+import { closedPort } from '../../test/helpers/ports.js';
 
 const describeRedis = (await redisAvailableOrFail()) ? describe : describe.skip;
 
@@ -203,11 +202,3 @@ function redisTarget(): { host: string; port: number } {
   return { host: url.hostname, port: Number(url.port || 6379) };
 }
 
-/** A port nothing listens on: bound, read, closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -1,10 +1,10 @@
 import { BadGatewayException, ConflictException, ServiceUnavailableException } from '@nestjs/common';
 import type { HttpAdapterHost } from '@nestjs/core';
-import { createServer } from 'node:net';
 import type { HarpConfig } from '../config/index.js';
 import { ExchangeEvents, ExchangeReport } from '../exchange/index.js';
 import { InspectorService } from './inspector.service.js';
 import { ReplayService } from './replay.service.js';
+import { closedPort } from '../../test/helpers/ports.js';
 
 const config = {
   requestTimeoutMs: 1000,
@@ -14,15 +14,6 @@ const config = {
   inspectorBodyBytes: 0,
   inspectorRedactHeaders: [],
 } as unknown as HarpConfig;
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function setUp(address: unknown) {
   const events = new ExchangeEvents();

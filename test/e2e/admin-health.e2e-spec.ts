@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Harness } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
 import { redisAvailableOrFail, TEST_REDIS_URL } from '../helpers/redis.js';
+import { closedPort } from '../helpers/ports.js';
 
 // Liveness and readiness (@nestjs/terminus), open to load balancers whatever the admin rule.
 
@@ -27,15 +28,6 @@ async function silentServer(h: Harness): Promise<string> {
       }),
   );
   return `redis://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('health endpoints', () => {

@@ -6,6 +6,7 @@ import { eventually } from '../helpers/eventually.js';
 import { Harness } from '../helpers/harness.js';
 import { outcome } from '../helpers/outcome-client.js';
 import { agentInternals } from '../helpers/tunnels.js';
+import { closedPort } from '../helpers/ports.js';
 
 // docs/operations.md, "Retries": a request goes to another member only when no client saw a
 // byte of the answer and no backend got a byte of its body; then, when no backend processed it
@@ -13,7 +14,7 @@ import { agentInternals } from '../helpers/tunnels.js';
 // before the response head.
 
 /** An address where nothing listens: connecting to it is refused at once. */
-const DEAD_UPSTREAM = 'http://127.0.0.1:9';
+const DEAD_UPSTREAM = `http://127.0.0.1:${await closedPort()}`;
 
 describe('safe retries', () => {
   const h = new Harness();
