@@ -73,30 +73,35 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
    * served by this node's members or answered here, never forwarded again.
    */
   handle(req: IncomingMessage, res: ServerResponse, origin?: RequestOrigin): void {
-    this.admit(req, res, origin, undefined, (admitted) => this.forward(admitted));
+    this.admit(req, res, origin, undefined, this.forward);
   }
 
-  private forward(admitted: Forwardable): void {
-    const { exchange, report, target, backend, pool, req, res } = admitted;
+  // A field, not a method: handed to admit() for every request without a closure made for it.
+  private readonly forward = (admitted: Forwardable): void => {
+    const { exchange, report, target, backend, pool, req } = admitted;
     const method = req.method ?? 'GET';
     const withBody = hasBody(req);
     if (this.events.bodyCaptureBytes > 0) this.captureBodies(report, withBody);
-    const forward = {
-      exchange,
-      req,
-      res,
-      backend,
-      host: target.host,
-      target: target.origin,
-      scheme: this.schemeOf(req, admitted.origin),
-      hasBody: withBody,
-      route: pool.options.cache ?? {},
-      headers: forwardedHeaders(req, this.settings.droppedRequestFields(method)),
-    };
+    const forward = { ...this.cacheRequestOf(admitted, pool), backend, hasBody: withBody };
     this.cache.forward(forward).catch((err: Error) => {
       this.logger.error(`cache path failed for ${method} ${target.origin}: ${err.stack ?? err.message}`);
       exchange.fail(new ProxyError('internal_error', err.message, { cause: err }));
     });
+  };
+
+  /** What the cache path is told of a request, with or without a member to forward it to. */
+  private cacheRequestOf(at: CacheCandidate, pool: Pool<RouteBackend> | undefined) {
+    const { req, res, exchange, target } = at;
+    return {
+      exchange,
+      req,
+      res,
+      host: target.host,
+      target: target.origin,
+      scheme: this.schemeOf(req, at.origin),
+      route: pool?.options.cache ?? {},
+      headers: forwardedHeaders(req, this.settings.droppedRequestFields(req.method ?? 'GET')),
+    };
   }
 
   /**
@@ -192,26 +197,12 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
    * request that matched no route gets the default cache options. Upgrades are never answered
    * from the cache.
    */
-  private fromCacheOr(
-    at: { req: IncomingMessage; res: ServerResponse; exchange: ProxyExchange; target: RequestTarget; pool?: Pool<RouteBackend>; origin?: RequestOrigin },
-    staleToo: boolean,
-    otherwise: () => void,
-  ): undefined {
-    const { req, res, exchange, target } = at;
+  private fromCacheOr(at: CacheCandidate & { pool?: Pool<RouteBackend> }, staleToo: boolean, otherwise: () => void): undefined {
+    const { req, res, target } = at;
     const method = req.method ?? 'GET';
     if (!this.cache.enabled || (method !== 'GET' && method !== 'HEAD') || req.headers.upgrade !== undefined) return void otherwise();
-    const offline = {
-      exchange,
-      req,
-      res,
-      host: target.host,
-      target: target.origin,
-      scheme: this.schemeOf(req, at.origin),
-      route: at.pool?.options.cache ?? {},
-      headers: forwardedHeaders(req, this.settings.droppedRequestFields(method)),
-    };
     this.cache
-      .answerOffline(offline, staleToo)
+      .answerOffline(this.cacheRequestOf(at, at.pool), staleToo)
       .catch((err: Error) => {
         this.logger.warn(`offline cache answer failed for ${method} ${target.origin}: ${err.message}`);
         return false;
@@ -347,6 +338,15 @@ interface Admitted {
   readonly origin?: RequestOrigin;
   /** The member to forward to; undefined until one can take the request. */
   backend?: TunnelBackend;
+}
+
+/** A request the cache path may take: what it needs to look up, serve or forward it. */
+interface CacheCandidate {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly exchange: ProxyExchange;
+  readonly target: RequestTarget;
+  readonly origin?: RequestOrigin;
 }
 
 /** An admitted request with the member it goes to. */
