@@ -1,6 +1,6 @@
 /**
  * Requests waiting for a member of one route: during the route's grace (its last member left)
- * or while every member is draining or busy. First come, first served; bounded, so that a route
+ * or while every member is retiring (draining, closing). First come, first served; bounded, so that a route
  * that never comes back cannot hold an unbounded number of client connections.
  *
  * Pure bookkeeping: the caller owns timers and decides when members may be available.

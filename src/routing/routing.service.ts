@@ -25,7 +25,8 @@ export type RegisterResult =
 
 /**
  * Where a request goes. A pool without a backend means the route exists but no member can take
- * a stream now (all draining or busy): the caller answers 503, not 404.
+ * a stream now (its grace, all retiring, or all busy): the caller waits for one ({@link
+ * RoutingService.hold}) or answers 503, never 404.
  */
 export interface Resolution {
   readonly pool: Pool<RouteBackend>;
