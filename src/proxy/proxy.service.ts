@@ -128,7 +128,7 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
         const switching = switchingProtocolsHead(answer);
         if (!switching) return exchange.fail(new ProxyError('bad_response', 'a field of the 101 answer is invalid'));
         res.detachSocket(socket as Socket);
-        bridgeUpgrade({ socket, head, switching, stream, report, done: () => this.publish(report, req) });
+        bridgeUpgrade({ socket, head, switching, stream, report, done: () => this.publish(report, req, undefined, admitted.origin) });
       },
     });
   }
