@@ -3,10 +3,12 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { HarpServer } from '../../src/server/harp-server.js';
+import { connect } from '../../src/agent/connect.js';
 import { adminApi } from '../helpers/admin-api.js';
-import { CLUSTER_SECRET, clusterNodes, internalUrlOf, nodesSeenBy, untilHolders } from '../helpers/cluster.js';
+import { CLUSTER_SECRET, clusterEnv, clusterNodes, internalUrlOf, nodesSeenBy, untilHolders } from '../helpers/cluster.js';
 import { eventually } from '../helpers/eventually.js';
-import { Harness } from '../helpers/harness.js';
+import { Harness, TEST_KEY } from '../helpers/harness.js';
+import { startProxyProcess } from '../helpers/proxy-process.js';
 import { redisAvailableOrFail, redisScratch } from '../helpers/redis.js';
 import { nextMessage, open, rawExchange, upgradeRequest } from '../helpers/websocket-client.js';
 
@@ -124,6 +126,23 @@ describeRedis('cluster mode: WebSockets between nodes', () => {
     await closed;
     expect(ws.readyState).toBe(WebSocket.CLOSED);
   });
+
+  it('closes the client on A when node B is killed mid-session', async () => {
+    const a = await node('node-a');
+    const b = await startProxyProcess(clusterEnv(scratch, 'node-b'));
+    h.defer(() => void b.child.kill('SIGKILL'));
+    const backend = echoBackend();
+    const agent = await connect({ server: b.url, key: TEST_KEY, handler: (_req, res) => res.end('plain'), upgrade: backend.upgrade, routes: [ROUTE], reconnect: false });
+    h.defer(() => agent.close(0));
+    await untilHolders(a.url, ROUTE.host, ROUTE.path, ['node-b']);
+    const ws = await open(wsUrl(a, '/chat/killed'));
+    ws.send('before');
+    expect((await nextMessage(ws)).data.toString()).toBe('before');
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    b.child.kill('SIGKILL');
+    // No close frame could be sent: the connection was cut (1006, RFC 6455 §7.1.5).
+    expect(await closed).toBe(1006);
+  }, 30_000);
 
   it('passes a refusal of the upgrade on as an ordinary response, and goes on serving', async () => {
     const { a } = await threeNodes();
