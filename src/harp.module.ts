@@ -42,7 +42,10 @@ export class HarpModule implements OnModuleInit, OnModuleDestroy {
    * Wired here because the proxy sits above the cluster module (docs/architecture.md).
    */
   onModuleInit(): void {
-    this.cluster?.serveForwarded((req, res, origin) => this.proxy.handle(req, res, origin));
+    this.cluster?.serveForwarded(
+      (req, res, origin) => this.proxy.handle(req, res, origin),
+      (req, socket, head, origin) => this.proxy.handleUpgrade(req, socket, head, origin),
+    );
   }
 
   onModuleDestroy(): Promise<void> {

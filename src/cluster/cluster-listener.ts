@@ -1,7 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CLUSTER_SECRET_HEADER, declaredOrigin, HOP_LISTENER_KEEP_ALIVE_MS, stripHopFields, type LocalDoor } from '../http/cluster-hop.js';
+import type { Duplex } from 'node:stream';
+import { CLUSTER_SECRET_HEADER, declaredOrigin, HOP_LISTENER_KEEP_ALIVE_MS, stripHopFields, type LocalDoor, type LocalUpgradeDoor } from '../http/cluster-hop.js';
 
 export { CLUSTER_SECRET_HEADER };
 
@@ -10,17 +11,21 @@ export { CLUSTER_SECRET_HEADER };
  * the requests this node has a member for (docs/cluster.md, "Forwarding"). It proves the secret
  * (401 without it), reads the origin the sending node declares, removes the hop's fields and
  * hands the request to the proxy in its local-only mode: served by this node's members or
- * answered here, never sent on.
+ * answered here, never sent on. Upgrades (WebSockets) are checked the same way and go to their
+ * own door; a refused one is answered on the raw connection, which is then closed.
  */
 export class ClusterListener {
   readonly #server: Server;
   readonly #secret: Buffer;
   /** The proxy's door for forwarded requests; set once the proxy exists. */
   door: LocalDoor | undefined;
+  /** The proxy's door for forwarded upgrades; set once the proxy exists. */
+  upgradeDoor: LocalUpgradeDoor | undefined;
 
   constructor(secret: string) {
     this.#secret = Buffer.from(secret);
     this.#server = createServer((req, res) => this.handle(req, res));
+    this.#server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head));
     this.#server.keepAliveTimeout = HOP_LISTENER_KEEP_ALIVE_MS;
   }
 
@@ -63,6 +68,20 @@ export class ClusterListener {
     }
     stripHopFields(req);
     this.door(req, res, origin);
+  }
+
+  protected handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // Nothing but the head has been read: a refusal is written as it is and the connection closed.
+    const refuse = (status: string, text: string, fields = ''): void => {
+      socket.on('error', () => undefined);
+      socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n${fields}Connection: close\r\n\r\n${text}`);
+    };
+    if (!this.#authentic(req.headers[CLUSTER_SECRET_HEADER])) return refuse('401 Unauthorized', 'cluster secret required\n');
+    const origin = declaredOrigin(req);
+    if (!origin) return refuse('400 Bad Request', 'forwarded request without its origin\n');
+    if (!this.upgradeDoor) return refuse('503 Service Unavailable', 'node starting\n', 'X-Harp-Error: no_backend\r\n');
+    stripHopFields(req);
+    this.upgradeDoor(req, socket, head, origin);
   }
 
   #authentic(presented: string | string[] | undefined): boolean {

@@ -7,7 +7,7 @@ import type { RoutingService } from '../routing/routing.service.js';
 import { ClusterDirectory, type NodeView } from './cluster-directory.js';
 import { ClusterListener } from './cluster-listener.js';
 import { clusterUrlOf } from './cluster-url.js';
-import type { LocalDoor } from '../http/cluster-hop.js';
+import type { LocalDoor, LocalUpgradeDoor } from '../http/cluster-hop.js';
 import { localNodeOf } from './local-node.js';
 
 /**
@@ -51,8 +51,9 @@ export class ClusterNode implements OnModuleInit, OnModuleDestroy {
    * Where requests that crossed the hop from another node go: the proxy's local-only door. The
    * composition root sets it (the proxy sits above this module and cannot be injected here).
    */
-  serveForwarded(door: LocalDoor): void {
+  serveForwarded(door: LocalDoor, upgradeDoor?: LocalUpgradeDoor): void {
     this.#listener.door = door;
+    this.#listener.upgradeDoor = upgradeDoor;
   }
 
   nodes(): NodeView[] {
@@ -90,6 +91,7 @@ export class ClusterNode implements OnModuleInit, OnModuleDestroy {
     this.routing.foreignOwner = undefined;
     this.routing.remote = undefined;
     this.#listener.door = undefined;
+    this.#listener.upgradeDoor = undefined;
     await Promise.all([this.#directory?.close(), this.#listener.close()]);
   }
 }

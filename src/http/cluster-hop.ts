@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import { withoutFields } from './raw-fields.js';
 
 /**
@@ -41,6 +43,22 @@ export interface RequestOrigin {
 
 /** How a node hands a request that crossed the hop to its proxy. */
 export type LocalDoor = (req: IncomingMessage, res: ServerResponse, origin: RequestOrigin) => void;
+
+/** How a node hands an upgrade that crossed the hop to its proxy (the server's `upgrade` event). */
+export type LocalUpgradeDoor = (req: IncomingMessage, socket: Duplex, head: Buffer, origin: RequestOrigin) => void;
+
+/**
+ * The fields the sending node adds to a request it forwards: the secret, the origin it saw and
+ * its request id (so that both nodes log one id). Raw form, `[name, value, …]`.
+ */
+export function hopFieldsOf(secret: string, req: IncomingMessage, requestId: string): string[] {
+  return [
+    CLUSTER_SECRET_HEADER, secret,
+    FORWARDED_PEER_HEADER, req.socket.remoteAddress ?? '',
+    FORWARDED_PROTO_HEADER, (req.socket as Partial<TLSSocket>).encrypted ? 'https' : 'http',
+    'X-Request-ID', requestId,
+  ];
+}
 
 /**
  * The origin a forwarded request declares, or undefined when its fields are missing or not an

@@ -30,6 +30,7 @@ import type { Pool } from '../routing/pool.js';
 import type { RouteBackend } from '../routing/route-backend.js';
 import type { RequestOrigin } from '../http/cluster-hop.js';
 import { NodeRelay } from './node-relay.js';
+import { NodeUpgradeRelay } from './node-upgrade-relay.js';
 
 /**
  * Requests whose `100 Continue` the server held back (it has a `checkContinue` listener): the
@@ -50,6 +51,7 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
 
   /** Cluster mode only: carries requests whose route another node holds members of. */
   private readonly relay: NodeRelay | undefined;
+  private readonly upgradeRelay: NodeUpgradeRelay | undefined;
 
   constructor(
     config: HarpConfig,
@@ -60,6 +62,7 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
     this.settings = proxySettings(config);
     if (config.clusterSecret !== undefined) {
       this.relay = new NodeRelay(config.clusterSecret, config.requestTimeoutMs + RELAY_TIMEOUT_MARGIN_MS, this.settings.linger);
+      this.upgradeRelay = new NodeUpgradeRelay(config.clusterSecret, config.requestTimeoutMs + RELAY_TIMEOUT_MARGIN_MS);
     }
   }
 
@@ -108,12 +111,13 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
    * A request that asks to switch protocols (the server's `upgrade` event). WebSocket upgrades
    * are routed like any request and, once the backend answers `101`, the client's connection
    * and the tunnel stream are joined both ways; the cache takes no part. Anything else is
-   * refused with 501, since its body, if any, would already be lost to the parser.
+   * refused with 501, since its body, if any, would already be lost to the parser. With
+   * `origin`, an upgrade another node forwarded (see {@link handle}).
    */
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, origin?: RequestOrigin): void {
     const res = responseOn(req, socket);
     const refused = isWebSocketUpgrade(req) ? undefined : new ProxyError('upgrade_not_supported');
-    this.admit(req, res, undefined, refused, (forwardable) => this.forwardUpgrade(forwardable, socket, head));
+    this.admit(req, res, origin, { socket, head, refused }, (forwardable) => this.forwardUpgrade(forwardable, socket, head));
   }
 
   private forwardUpgrade(admitted: Forwardable, socket: Duplex, head: Buffer): void {
@@ -124,7 +128,7 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
         const switching = switchingProtocolsHead(answer);
         if (!switching) return exchange.fail(new ProxyError('bad_response', 'a field of the 101 answer is invalid'));
         res.detachSocket(socket as Socket);
-        bridgeUpgrade({ socket, head, switching, stream, report, done: () => this.publish(report, req) });
+        bridgeUpgrade({ socket, head, switching, stream, report, done: () => this.publish(report, req, undefined, admitted.origin) });
       },
     });
   }
@@ -235,13 +239,14 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
    * request goes no further. In cluster mode a request another node should serve goes there
    * instead (docs/cluster.md, "Forwarding"), and comes back to this node's own behaviour when
    * no node can take it.
-   * @param refused a refusal the caller already decided on (answered, counted, connection closed)
+   * @param upgrade set for the server's `upgrade` event; its `refused` is a refusal the caller
+   *   already decided on (answered, counted, connection closed)
    */
   private admit(
     req: IncomingMessage,
     res: ServerResponse,
     origin: RequestOrigin | undefined,
-    refused: ProxyError | undefined,
+    upgrade: Upgrading | undefined,
     go: (forwardable: Forwardable) => void,
   ): void {
     const requestId = requestIdFor(req.headers['x-request-id']);
@@ -258,7 +263,7 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
       sendErrorPage(res, error, exchange.requestId);
       return undefined;
     };
-    const refusal = refused ?? refusalOf(req, this.settings);
+    const refusal = upgrade?.refused ?? refusalOf(req, this.settings);
     if (refusal) return refuse(refusal, true);
     const target = parseTarget(req.url ?? '', req.headers.host);
     if (!target) return refuse(new ProxyError('bad_request', 'bad request target'), true);
@@ -282,9 +287,15 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
     };
     const remote = this.relay && !origin?.localOnly ? this.routing.remoteFor(target.host, target.path, resolution) : undefined;
     if (!remote) return local(origin?.localOnly ?? false);
-    if (req.headers.upgrade !== undefined) {
+    if (upgrade) {
       report.route = remote.route;
-      return refuse(new ProxyError('upgrade_not_supported', 'upgrades are not carried between the nodes of a cluster yet'));
+      const { socket, head } = upgrade;
+      const done = (): void => this.publish(report, req);
+      const carried = { req, res, socket, head, requestId: exchange.requestId, report, target: target.origin, nodes: spread(remote.nodes), done };
+      return this.upgradeRelay!.relay(carried, () => {
+        report.route = undefined;
+        local(true);
+      });
     }
     report.route = remote.route;
     if (continueHeldBack.has(req)) res.writeContinue();
@@ -347,6 +358,13 @@ interface CacheCandidate {
   readonly exchange: ProxyExchange;
   readonly target: RequestTarget;
   readonly origin?: RequestOrigin;
+}
+
+/** What the server's `upgrade` event gave besides the request. */
+interface Upgrading {
+  readonly socket: Duplex;
+  readonly head: Buffer;
+  readonly refused: ProxyError | undefined;
 }
 
 /** An admitted request with the member it goes to. */

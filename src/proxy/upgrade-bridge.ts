@@ -14,7 +14,12 @@ import { endToEnd, flatten } from '../http/hop-by-hop.js';
  * to split the response with CR or LF in a value).
  */
 export function switchingProtocolsHead(answer: ResponseHead): string | undefined {
-  const fields = endToEnd(flatten(answer.headers));
+  return switchingHeadOf(flatten(answer.headers));
+}
+
+/** {@link switchingProtocolsHead} from a raw field list (`[name, value, …]`, Node's `rawHeaders`). */
+export function switchingHeadOf(raw: readonly string[]): string | undefined {
+  const fields = endToEnd(raw);
   const lines = ['HTTP/1.1 101 Switching Protocols'];
   try {
     for (let i = 0; i < fields.length; i += 2) {

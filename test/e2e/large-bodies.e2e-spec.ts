@@ -1,14 +1,8 @@
-import { fork } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { request as httpRequest } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import type { HarpServer } from '../../src/server/harp-server.js';
-import { failWhenStalled, pseudoRandomStream, StreamDigest } from '../helpers/byte-streams.js';
-import { Harness, TEST_KEY } from '../helpers/harness.js';
+import { Harness } from '../helpers/harness.js';
 import { MemoryProbe } from '../helpers/memory-probe.js';
 import { note } from '../helpers/report.js';
-import { slowDownload } from '../helpers/slow-download.js';
+import { download as downloadWithin, startTransferAgent, stopChild, upload as uploadWithin, type TransferChild } from '../helpers/transfers.js';
 import { proxyOpenStreams } from '../helpers/tunnels.js';
 
 // docs/architecture.md property 1: "A 1 GiB upload or download costs the proxy a bounded amount of
@@ -30,82 +24,8 @@ const BOUND = 32 * MIB;
 // byte for STALL_MS has hung and fails saying where; the test timeout only bounds a slow one.
 const STALL_MS = 20_000;
 const TRANSFER_TIMEOUT_MS = 150_000;
-
-interface TransferChild {
-  child: ChildProcess;
-  messages: Array<Record<string, unknown>>;
-  next(type: string): Promise<Record<string, unknown>>;
-}
-
-async function startTransferAgent(proxy: HarpServer): Promise<TransferChild> {
-  const script = fileURLToPath(new URL('../helpers/transfer-agent.ts', import.meta.url));
-  const child = fork(script, [proxy.url, TEST_KEY], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, NODE_OPTIONS: '' },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const messages: Array<Record<string, unknown>> = [];
-  const waiters: Array<() => void> = [];
-  child.on('message', (m) => {
-    messages.push(m as Record<string, unknown>);
-    for (const wake of waiters.splice(0)) wake();
-  });
-  const exited = once(child, 'exit');
-  const next = async (type: string): Promise<Record<string, unknown>> => {
-    for (;;) {
-      const at = messages.findIndex((m) => m.type === type);
-      if (at >= 0) return messages.splice(at, 1)[0]!;
-      if (child.exitCode !== null) throw new Error(`transfer agent exited (${child.exitCode}) before "${type}"`);
-      await Promise.race([new Promise<void>((resolve) => waiters.push(resolve)), exited]);
-    }
-  };
-  await next('ready');
-  return { child, messages, next };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.disconnect();
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** POSTs `bytes` pseudo-random bytes; resolves with what was sent and the upstream's answer. */
-function upload(url: string, bytes: number): Promise<{ sent: { bytes: number; sha256: string }; status: number; answer: string }> {
-  return new Promise((resolve, reject) => {
-    const digest = new StreamDigest();
-    const body = pseudoRandomStream(bytes, 'upload');
-    body.on('data', (chunk: Buffer) => digest.update(chunk));
-    const req = httpRequest(
-      url,
-      { method: 'POST', agent: false, headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': bytes } },
-      (res) => {
-        let answer = '';
-        res.on('data', (c: Buffer) => (answer += c.toString()));
-        res.on('end', () => {
-          unwatch();
-          resolve({ sent: digest.result(), status: res.statusCode!, answer });
-        });
-        res.on('error', reject);
-      },
-    );
-    const unwatch = failWhenStalled(() => digest.bytes, STALL_MS, (err) => {
-      req.destroy();
-      reject(err);
-    });
-    req.on('error', reject);
-    body.pipe(req);
-  });
-}
-
-/** GETs a body as a slow client, and hashes it as it arrives. */
-async function download(url: string): Promise<{ status: number; complete: boolean; bytes: number; sha256: string }> {
-  const digest = new StreamDigest();
-  const { status, complete } = await slowDownload(url, (chunk) => digest.update(chunk), STALL_MS);
-  return { status, complete, ...digest.result() };
-}
+const upload = (url: string, bytes: number) => uploadWithin(url, bytes, STALL_MS);
+const download = (url: string) => downloadWithin(url, STALL_MS);
 
 describe('large bodies stream through with bounded proxy memory', () => {
   const h = new Harness();
@@ -114,7 +34,7 @@ describe('large bodies stream through with bounded proxy memory', () => {
 
   beforeEach(async () => {
     proxy = await h.proxy();
-    agent = await startTransferAgent(proxy);
+    agent = await startTransferAgent(proxy.url);
     h.defer(() => stopChild(agent.child));
     // A small exchange first, so that lazily loaded code and pools are in the baseline.
     await download(`${proxy.url}/download/1024`);
