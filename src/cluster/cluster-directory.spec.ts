@@ -151,8 +151,8 @@ describeRedis('ClusterDirectory (real Redis)', () => {
       const a = node('node-a', localState([route('shop.example.com', '/', 'team-a')]));
       await eventually(() => a.healthy);
       const b = node('node-b', localState([route('shop.example.com', '/', 'team-b'), route('b.example', '/', 'team-b')]));
-      const refused = new Promise<[string, string]>((resolve) => b.events.once('refused', (id, owner) => resolve([id, owner])));
-      expect(await refused).toEqual(['shop.example.com/', 'team-a']);
+      const refused = new Promise<[LocalRoute, string]>((resolve) => b.events.once('refused', (r, owner) => resolve([r, owner])));
+      expect(await refused).toEqual([route('shop.example.com', '/', 'team-b'), 'team-a']);
       await eventually(() => remote(a, 'node-b')?.routes.length === 1, 3000, 'node-b listed with its own route');
       expect(remote(a, 'node-b')!.routes.map((r) => r.host)).toEqual(['b.example']);
       expect(a.mirror.entriesFor({ host: 'shop.example.com', path: '/' })).toEqual([]);
