@@ -11,6 +11,7 @@ import {
   keyRejectedLine,
   reconnectedLine,
   routeRejectedLine,
+  routeWithdrawnLine,
 } from './output.js';
 import type { HttpCommand } from './parse-args.js';
 
@@ -75,6 +76,9 @@ export async function runHttp(command: HttpCommand, io: CliIo): Promise<ExitCode
       else io.stdout.write(forwardingLines(info.server, command.upstream, info.accepted));
       forwarding = state.registered = state.everRegistered = true;
       state.goneAway = undefined;
+    });
+    agent.on('withdrawn', (info) => {
+      for (const route of info.routes) io.stderr.write(routeWithdrawnLine(route, named(info.server)));
     });
     agent.on('exchange', (record) => io.stdout.write(exchangeLine(record)));
     agent.on('rejected', (info) => {
