@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { WebSocketServer } from 'ws';
 import { decodeFrame, encodeControl, FrameType } from '../protocol/index.js';
 import { HarpAgent } from './harp-agent.js';
@@ -169,6 +170,23 @@ describe('HarpAgent with several proxies', () => {
     expect(a!.hosts).toEqual([`proxy.test:${a!.port}`]);
     expect(b!.hosts).toEqual([`proxy.test:${a!.port}`]);
     expect(registered.sort()).toEqual(['127.0.0.1', '127.0.0.2']);
+  });
+
+  it('over TLS, sends each address the name as its server name', async () => {
+    // Stand-ins that only record the ClientHello's server name (they have no certificate).
+    const seen: Record<string, string[]> = { '127.0.0.1': [], '127.0.0.2': [] };
+    let port = 0;
+    for (const host of Object.keys(seen)) {
+      const server = createTlsServer({ SNICallback: (name, done) => (seen[host]!.push(name), done(new Error('no certificate'))) });
+      server.on('tlsClientError', () => undefined);
+      await new Promise<void>((resolve) => server.listen(port, host, resolve));
+      port = (server.address() as AddressInfo).port;
+      cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    }
+    const { lookup } = lookupOf(() => ['127.0.0.1', '127.0.0.2']);
+    await agentOn([`wss://proxy.test:${port}`], { lookup });
+    await until(() => seen['127.0.0.1']!.length > 0 && seen['127.0.0.2']!.length > 0);
+    expect(new Set([...seen['127.0.0.1']!, ...seen['127.0.0.2']!])).toEqual(new Set(['proxy.test']));
   });
 
   it('registers once on a node that two addresses of the name reach', async () => {
