@@ -21,6 +21,15 @@ const keys = [
   { id: 'team-b', key: 'team-b-key-0123456789' },
 ];
 
+/** `promise`, or a failure naming `what` after `ms`. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 describeRedis('ownership conflicts found after registration', () => {
   const h = new Harness();
   const scratch = redisScratch('cluster-conflicts');
@@ -55,7 +64,7 @@ describeRedis('ownership conflicts found after registration', () => {
     const { ready, withdrawn } = await agentOn(a, 'shop.example');
     // The mirror knows no owner: registration accepts it; the claim then refuses it.
     expect(ready.accepted).toEqual([{ host: 'shop.example', path: '/' }]);
-    expect(await withdrawn).toEqual([
+    expect(await within(withdrawn, 5000, 'the withdrawal')).toEqual([
       { host: 'shop.example', path: '/', code: 'route_owned', reason: 'shop.example/ is registered by another key in the cluster' },
     ]);
 
@@ -74,7 +83,7 @@ describeRedis('ownership conflicts found after registration', () => {
     const owner = clusterKeys(scratch.prefix).owner('shop.example/');
     await scratch.raw.set(owner, 'team-b', { PX: 60_000 });
     const first = await agentOn(a, 'shop.example');
-    await first.withdrawn;
+    await within(first.withdrawn, 5000, 'the withdrawal');
 
     await scratch.raw.del(owner);
     const second = await agentOn(a, 'shop.example');
