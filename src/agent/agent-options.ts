@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { CONNECT_PATH } from '../protocol/index.js';
+import type { Lookup } from './node-addresses.js';
 
 /** A route an agent asks for; host defaults to `*` (any host), path to `/`. */
 export interface AgentRoute {
@@ -26,9 +27,22 @@ export interface AgentRoute {
 export interface ConnectOptions {
   /**
    * The proxy: `ws://host:8080`, `wss://…`, `http(s)://…` or `host:port`; or several, each of
-   * which gets its own connection and the same routes, so that losing one loses no route.
+   * which gets its own connection and the same routes, so that losing one loses no route. A
+   * name that resolves to several addresses gets one connection per address (the nodes of a
+   * cluster behind one name); connections that reach one proxy node keep only one of them.
    */
   server: string | readonly string[];
+  /**
+   * Resolves a server's host name to all its addresses.
+   * @default (hostname) => dns.promises.lookup(hostname, { all: true })
+   */
+  lookup?: Lookup;
+  /**
+   * How often each server's name is looked up again, to follow nodes that join or leave; a lost
+   * connection also looks it up again (at most once a second).
+   * @default 30000
+   */
+  resolveIntervalMs?: number;
   /** The agent key the proxy's operator gave you. */
   key: string;
   /** @default [{ host: '*', path: '/' }] */

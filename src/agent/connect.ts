@@ -30,10 +30,10 @@ export async function startAgent(
   const agent = new HarpAgent(options, upstream);
   const ready = new Promise<AgentReady>((resolve, reject) => {
     agent.once('ready', resolve);
-    // One proxy's refusal is not the agent's: it stops (and this rejects) once all refused.
-    let refusals = 0;
+    // One proxy's refusal is not the agent's: it stops (and this rejects) once all refused,
+    // every address of every server included.
     agent.on('rejected', (r) => {
-      if (++refusals === agent.servers.length) reject(new AgentRejectedError(r.code, r.reason));
+      if (agent.rejected) reject(new AgentRejectedError(r.code, r.reason));
     });
   });
   ready.catch(() => undefined); // callers that only want the agent must not see an unhandled rejection

@@ -1,16 +1,33 @@
+import { lookup as dnsLookup } from 'node:dns/promises';
 import { EventEmitter } from 'node:events';
+import type { RouteRejection } from '../protocol/index.js';
 import { agentUrl } from './agent-options.js';
 import type { ConnectOptions } from './agent-options.js';
 import type { OwnedUpstream } from './local-upstream.js';
+import { BY_NAME } from './node-addresses.js';
+import type { Lookup } from './node-addresses.js';
 import { ProxyConnection } from './proxy-connection.js';
 import type { Registration } from './proxy-connection.js';
+import { ServerNodes } from './server-nodes.js';
 import type { ExchangeRecord } from './upstream-relay.js';
 
 /** What one proxy said when the agent's routes were registered there. */
 export interface AgentReady extends Registration {
   /** That proxy, as given in `server`. */
   server: string;
+  /** The address dialled, when the server's name resolves to several (one connection each). */
+  address?: string;
 }
+
+/** Which connection an event is about: its server as given, and its address if pinned to one. */
+interface Where {
+  server: string;
+  address?: string;
+}
+
+const defaultLookup: Lookup = (hostname) => dnsLookup(hostname, { all: true });
+/** How often a server's name is looked up again (ConnectOptions.resolveIntervalMs). */
+const RESOLVE_INTERVAL_MS = 30_000;
 
 interface AgentEvents {
   /**
@@ -24,28 +41,35 @@ interface AgentEvents {
    * A proxy refused the key: that connection stops and never retries. The agent stops only
    * once every connection has stopped (with one server: at once).
    */
-  rejected: [info: { code: string; reason: string; server: string }];
+  rejected: [info: { code: string; reason: string } & Where];
+  /**
+   * A proxy took routes back after accepting them: another key owns them in its cluster
+   * (docs/protocol.md §7.2). That connection serves them no more; the others are unaffected.
+   */
+  withdrawn: [info: { routes: RouteRejection[] } & Where];
   /** One request went through; for the request log. */
   exchange: [record: ExchangeRecord];
   /** A connection is gone; it reconnects in `delayMs` unless stopped. */
-  disconnected: [info: { code: number; reason: string; delayMs?: number; server: string }];
+  disconnected: [info: { code: number; reason: string; delayMs?: number } & Where];
   /** A proxy asked this agent to drain: that connection ends with its streams, not reopened. */
-  drain: [reason: string | undefined, server: string];
+  drain: [reason: string | undefined, server: string, address?: string];
   /** A proxy is going away: a new connection to its URL opens; the old one ends with its streams. */
-  goaway: [reason: string, server: string];
+  goaway: [reason: string, server: string, address?: string];
   /** Stopped for good: close(), or every connection rejected or drained. */
   closed: [];
   /** A connection attempt or a connection failed; informational, a reconnect follows. */
-  connectionError: [error: Error, server: string];
+  connectionError: [error: Error, server: string, address?: string];
 }
 
 /**
- * The backend side of a tunnel: holds one connection to each proxy it was given, registers the
- * same routes on every one, relays each incoming stream to the upstream, and reconnects each
- * with its own backoff, so that losing a proxy loses no route while another one serves it.
+ * The backend side of a tunnel: holds one connection to each proxy it was given (and to each
+ * address of a name that resolves to several), registers the same routes on every one, relays
+ * each incoming stream to the upstream, and reconnects each with its own backoff, so that
+ * losing a proxy loses no route while another one serves it. Connections that reach one proxy
+ * node are told apart by the node id its `welcome` names: one per node serves.
  */
 export class HarpAgent extends EventEmitter<AgentEvents> {
-  private readonly connections: ProxyConnection[];
+  private readonly nodes: ServerNodes[];
   private stopped = false;
 
   constructor(
@@ -53,21 +77,33 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
     private readonly upstream: OwnedUpstream,
   ) {
     super();
-    // One connection per URL. A URL that reaches several nodes (a cluster behind one name) is
-    // to get one connection per node; resolving it is the cluster's part, and the nodeId rule
-    // (holdsNode) already keeps two connections from serving one node.
-    this.connections = serverList(options.server).map(({ server, url }) => this.connection(options, server, url));
+    const lookup = options.lookup ?? defaultLookup;
+    const resolveIntervalMs = options.resolveIntervalMs ?? RESOLVE_INTERVAL_MS;
+    this.nodes = serverList(options.server).map(
+      ({ server, url }) =>
+        new ServerNodes({ server, url, lookup, resolveIntervalMs, connect: (address) => this.connection(options, server, url, address) }),
+    );
   }
 
   /** The proxies this agent connects to, as given. */
   get servers(): string[] {
-    return this.connections.map((c) => c.server);
+    return this.nodes.map((n) => n.server);
+  }
+
+  /** Whether every proxy it reached refused its key: it has stopped then, for good. */
+  get rejected(): boolean {
+    return this.nodes.every((n) => n.rejected);
+  }
+
+  /** Every connection now, across servers (one per address of a name with several). */
+  private get connections(): ProxyConnection[] {
+    return this.nodes.flatMap((n) => n.connections);
   }
 
   /** Opens every connection (and keeps reopening each until stopped). */
   start(): void {
     if (this.stopped) return;
-    for (const connection of this.connections) connection.start();
+    for (const nodes of this.nodes) nodes.start();
   }
 
   /**
@@ -77,31 +113,34 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
   async close(graceMs = 5000): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    await Promise.all(this.connections.map((c) => c.close(graceMs)));
+    await Promise.all(this.nodes.map((n) => n.close(graceMs)));
     await this.upstream.close();
     this.emit('closed');
   }
 
-  private connection(options: ConnectOptions, server: string, url: string): ProxyConnection {
+  private connection(options: ConnectOptions, server: string, url: string, address: string): ProxyConnection {
     const owner = {
       options,
       upstream: this.upstream,
+      // A connection that is stopping (its address left the name, or close()) holds no node.
       holdsNode: (nodeId: string, asker: ProxyConnection) =>
-        this.connections.some((c) => c !== asker && c.nodeId === nodeId),
+        this.connections.some((c) => c !== asker && !c.ended && c.nodeId === nodeId),
     };
-    const connection = new ProxyConnection(server, url, owner);
+    const connection = new ProxyConnection(server, url, owner, address);
+    const where: Where = address === BY_NAME ? { server } : { server, address };
     connection.on('registered', (info) => {
       const first = !this.connections.some((c) => c !== connection && c.registered);
-      const ready = { ...info, server };
+      const ready = { ...info, ...where };
       this.emit('registered', ready);
       if (first) this.emit('ready', ready);
     });
-    connection.on('rejected', (info) => this.emit('rejected', { ...info, server }));
+    connection.on('withdrawn', (routes) => this.emit('withdrawn', { routes, ...where }));
+    connection.on('rejected', (info) => this.emit('rejected', { ...info, ...where }));
     connection.on('exchange', (record) => this.emit('exchange', record));
-    connection.on('disconnected', (info) => this.emit('disconnected', { ...info, server }));
-    connection.on('drain', (reason) => this.emit('drain', reason, server));
-    connection.on('goaway', (reason) => this.emit('goaway', reason, server));
-    connection.on('connectionError', (err) => this.emit('connectionError', err, server));
+    connection.on('disconnected', (info) => this.emit('disconnected', { ...info, ...where }));
+    connection.on('drain', (reason) => this.emit('drain', reason, server, where.address));
+    connection.on('goaway', (reason) => this.emit('goaway', reason, server, where.address));
+    connection.on('connectionError', (err) => this.emit('connectionError', err, server, where.address));
     connection.on('ended', () => this.onEnded());
     return connection;
   }
@@ -109,9 +148,12 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
   // The last connection to stop stops the agent. Nobody can close() an agent whose connect()
   // rejected: its upstream (a handler's private server) must not outlive it.
   private onEnded(): void {
-    if (this.stopped || !this.connections.every((c) => c.ended)) return;
+    if (this.stopped || !this.nodes.every((n) => n.ended)) return;
     this.stopped = true;
-    void this.upstream.close().then(() => this.emit('closed'));
+    // Nothing to drain; this stops the lookups.
+    void Promise.all(this.nodes.map((n) => n.close(0)))
+      .then(() => this.upstream.close())
+      .then(() => this.emit('closed'));
   }
 }
 

@@ -4,4 +4,5 @@ export type { AgentRoute, ConnectOptions } from './agent-options.js';
 export { AgentRejectedError, connect, startAgent } from './connect.js';
 export { HarpAgent } from './harp-agent.js';
 export type { AgentReady } from './harp-agent.js';
+export type { Lookup } from './node-addresses.js';
 export type { ExchangeRecord } from './upstream-relay.js';

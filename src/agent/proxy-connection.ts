@@ -6,6 +6,7 @@ import { TunnelConnection } from '../tunnel/tunnel-connection.js';
 import { backoffDelay } from './agent-options.js';
 import type { ConnectOptions } from './agent-options.js';
 import type { OwnedUpstream } from './local-upstream.js';
+import { BY_NAME, netLookup, pinnedLookup } from './node-addresses.js';
 import { relayToUpstream } from './upstream-relay.js';
 import type { ExchangeRecord } from './upstream-relay.js';
 
@@ -19,6 +20,11 @@ export interface Registration {
 /** What a {@link ProxyConnection} reports to the agent that owns it. */
 export interface ProxyConnectionEvents {
   registered: [info: Registration];
+  /**
+   * Routes this proxy had accepted and took away afterwards (docs/protocol.md §7.2): another key
+   * owns them in its cluster. No stream for them comes on this connection after it.
+   */
+  withdrawn: [routes: RouteRejection[]];
   /** This proxy refused the key: the connection stops and never retries (docs/protocol.md §7.1). */
   rejected: [info: { code: string; reason: string }];
   exchange: [record: ExchangeRecord];
@@ -54,6 +60,7 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
   private attempt = 0;
   /** Nothing reopens the connection: close(), a rejected key, or a finished drain. */
   private stopped = false;
+  private rejectedKey = false;
   /** The proxy drained this connection: it ends with its streams and is not reopened. */
   private draining = false;
   /** Connections replaced after a goaway, kept until their streams end. */
@@ -73,8 +80,18 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
     /** Its `ws(s)://…/_harp/connect` form. */
     private readonly url: string,
     private readonly owner: ConnectionOwner,
+    /**
+     * The address this connection dials, or {@link BY_NAME}: one of several the server's name
+     * resolves to. The URL keeps the name (Host header, TLS server name and certificate).
+     */
+    readonly address: string = BY_NAME,
   ) {
     super();
+  }
+
+  /** Whether this proxy refused the key (the connection stopped for good then). */
+  get keyRejected(): boolean {
+    return this.rejectedKey;
   }
 
   /** Whether the current socket has registered the routes (and no goaway has retired it). */
@@ -95,11 +112,15 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
   /** Opens the connection (and keeps reopening it until stopped). */
   start(): void {
     if (this.stopped) return;
+    const { lookup } = this.owner.options;
+    // Passed on to net.connect by ws; the name in the URL is what the proxy and TLS see.
+    const dial = this.address !== BY_NAME ? { lookup: pinnedLookup(this.address) } : lookup ? { lookup: netLookup(lookup) } : {};
     const socket = new WebSocket(this.url, SUBPROTOCOL, {
       perMessageDeflate: false,
       generateMask: zeroMask,
       maxPayload: 4 * 1024 * 1024,
       handshakeTimeout: 10_000,
+      ...dial,
     });
     this.socket = socket;
     const tunnel = new TunnelConnection(socket, 'agent', { ...DEFAULT_LIMITS });
@@ -162,8 +183,12 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
         this.isRegistered = tunnel === this.tunnel;
         this.emit('registered', { agentId: this.agentId, accepted: message.accepted, rejected: message.rejected });
         return;
+      case 'withdrawn':
+        this.emit('withdrawn', message.routes);
+        return;
       case 'rejected':
         this.stopped = true;
+        this.rejectedKey = true;
         clearTimeout(this.retryTimer);
         this.emit('rejected', { code: message.code, reason: message.reason });
         this.emit('ended');

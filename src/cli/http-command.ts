@@ -11,6 +11,7 @@ import {
   keyRejectedLine,
   reconnectedLine,
   routeRejectedLine,
+  routeWithdrawnLine,
 } from './output.js';
 import type { HttpCommand } from './parse-args.js';
 
@@ -43,12 +44,24 @@ export async function runHttp(command: HttpCommand, io: CliIo): Promise<ExitCode
     name: command.name,
     weight: command.weight,
   });
-  const proxies = new Map<string, ProxyState>(
-    command.servers.map((s) => [s, { registered: false, everRegistered: false, refused: false }]),
-  );
-  const proxy = (server: string): ProxyState => proxies.get(server)!;
+  const fresh = (): ProxyState => ({ registered: false, everRegistered: false, refused: false });
+  // One state per connection: a server by name, or each address of a name that has several.
+  const label = (server: string, address?: string): string => (address === undefined ? server : `${server} (${address})`);
+  const proxies = new Map<string, ProxyState>(command.servers.map((s) => [s, fresh()]));
+  const proxy = (server: string, address?: string): ProxyState => {
+    const key = label(server, address);
+    let state = proxies.get(key);
+    if (state === undefined) {
+      // The name resolved to several addresses: their connections stand for the one by name.
+      if (address !== undefined && proxies.get(server)?.everRegistered === false) proxies.delete(server);
+      state = fresh();
+      proxies.set(key, state);
+    }
+    return state;
+  };
   // Lines name their proxy only when there is more than one: one proxy's output is unchanged.
-  const named = (server: string): string | undefined => (proxies.size > 1 ? server : undefined);
+  const named = (server: string, address?: string): string | undefined =>
+    proxies.size > 1 || address !== undefined ? label(server, address) : undefined;
   const everyProxyRefused = (): boolean => [...proxies.values()].every((p) => p.refused);
   const stop = io.exit ? { signal: io.exit, dispose: () => undefined } : processStopSignal();
   return new Promise<ExitCode>((resolve) => {
@@ -66,33 +79,38 @@ export async function runHttp(command: HttpCommand, io: CliIo): Promise<ExitCode
     stop.signal.addEventListener('abort', onStop, { once: true });
 
     agent.on('registered', (info: AgentReady) => {
-      const state = proxy(info.server);
-      for (const rejection of info.rejected) io.stderr.write(routeRejectedLine(rejection, named(info.server)));
+      const state = proxy(info.server, info.address);
+      for (const rejection of info.rejected) io.stderr.write(routeRejectedLine(rejection, named(info.server, info.address)));
       state.refused = info.accepted.length === 0;
       if (state.refused) return everyProxyRefused() ? finish(ExitCode.Refused, 0) : undefined;
-      if (state.everRegistered) io.stderr.write(reconnectedLine(info.server));
-      else if (forwarding) io.stderr.write(alsoRegisteredLine(info.server));
+      if (state.everRegistered) io.stderr.write(reconnectedLine(label(info.server, info.address)));
+      else if (forwarding) io.stderr.write(alsoRegisteredLine(label(info.server, info.address)));
       else io.stdout.write(forwardingLines(info.server, command.upstream, info.accepted));
       forwarding = state.registered = state.everRegistered = true;
       state.goneAway = undefined;
     });
+    agent.on('withdrawn', (info) => {
+      for (const route of info.routes) io.stderr.write(routeWithdrawnLine(route, named(info.server, info.address)));
+    });
     agent.on('exchange', (record) => io.stdout.write(exchangeLine(record)));
     agent.on('rejected', (info) => {
-      io.stderr.write(keyRejectedLine(info, named(info.server)));
-      proxy(info.server).refused = true;
+      io.stderr.write(keyRejectedLine(info, named(info.server, info.address)));
+      proxy(info.server, info.address).refused = true;
       if (everyProxyRefused()) finish(ExitCode.Refused, 0);
     });
-    agent.on('connectionError', (err, server) => (proxy(server).lastError = err.message));
-    agent.on('goaway', (reason, server) => (proxy(server).goneAway = reason));
-    agent.on('disconnected', ({ code, reason, delayMs, server }) => {
+    agent.on('connectionError', (err, server, address) => (proxy(server, address).lastError = err.message));
+    agent.on('goaway', (reason, server, address) => (proxy(server, address).goneAway = reason));
+    agent.on('disconnected', ({ code, reason, delayMs, server, address }) => {
       if (done || delayMs === undefined) return;
-      const state = proxy(server);
+      const state = proxy(server, address);
       const why = reason || (state.goneAway ?? '');
-      io.stderr.write(disconnectedLine({ server, connected: state.registered, code, reason: why, error: state.lastError, delayMs }));
+      io.stderr.write(
+        disconnectedLine({ server: label(server, address), connected: state.registered, code, reason: why, error: state.lastError, delayMs }),
+      );
       state.registered = false;
       state.lastError = state.goneAway = undefined;
     });
-    agent.on('drain', (reason, server) => io.stderr.write(drainLine(reason, named(server))));
+    agent.on('drain', (reason, server, address) => io.stderr.write(drainLine(reason, named(server, address))));
     // Only drains end the agent without this command asking; finish() handles every other end.
     agent.on('closed', () => finish(ExitCode.Failed, 0));
   });

@@ -42,6 +42,11 @@ export function routeRejectedLine(rejection: RouteRejection, server?: string): s
   return `harp: ${theProxy(server)} refused the route ${rejection.host}${rejection.path}: ${rejection.reason} (${rejection.code})\n`;
 }
 
+/** A route the proxy had accepted and took back: another key owns it in its cluster. */
+export function routeWithdrawnLine(rejection: RouteRejection, server?: string): string {
+  return `harp: ${theProxy(server)} withdrew the route ${rejection.host}${rejection.path}: ${rejection.reason} (${rejection.code})\n`;
+}
+
 /** A further proxy (not the one the Forwarding lines name) registered the routes too. */
 export function alsoRegisteredLine(server: string): string {
   return `harp: also registered on ${server}\n`;

@@ -1,7 +1,7 @@
 import { eventually, sleep } from '../../test/helpers/eventually.js';
 import { redisAvailableOrFail, redisScratch, TEST_REDIS_URL } from '../../test/helpers/redis.js';
 import { tcpRelay } from '../../test/helpers/tcp-relay.js';
-import { ClusterDirectory, type LocalRoute } from './cluster-directory.js';
+import { ClusterDirectory, type ClusterDirectoryOptions, type LocalRoute } from './cluster-directory.js';
 import { clusterKeys } from './cluster-keys.js';
 import { encodeMessage, type NodeState } from './cluster-model.js';
 import { closedPort } from '../../test/helpers/ports.js';
@@ -25,8 +25,9 @@ describeRedis('ClusterDirectory (real Redis)', () => {
     await Promise.all(opened.splice(0).map((directory) => directory.close()));
   });
 
-  function node(nodeId: string, local = localState(), redisUrl = TEST_REDIS_URL): ClusterDirectory {
+  function node(nodeId: string, local = localState(), redisUrl = TEST_REDIS_URL, logger?: ClusterDirectoryOptions['logger']): ClusterDirectory {
     const directory = new ClusterDirectory({
+      logger,
       redisUrl,
       prefix: scratch.prefix,
       nodeId,
@@ -151,12 +152,24 @@ describeRedis('ClusterDirectory (real Redis)', () => {
       const a = node('node-a', localState([route('shop.example.com', '/', 'team-a')]));
       await eventually(() => a.healthy);
       const b = node('node-b', localState([route('shop.example.com', '/', 'team-b'), route('b.example', '/', 'team-b')]));
-      const refused = new Promise<[string, string]>((resolve) => b.events.once('refused', (id, owner) => resolve([id, owner])));
-      expect(await refused).toEqual(['shop.example.com/', 'team-a']);
+      const refused = new Promise<[LocalRoute, string]>((resolve) => b.events.once('refused', (r, owner) => resolve([r, owner])));
+      expect(await refused).toEqual([route('shop.example.com', '/', 'team-b'), 'team-a']);
       await eventually(() => remote(a, 'node-b')?.routes.length === 1, 3000, 'node-b listed with its own route');
       expect(remote(a, 'node-b')!.routes.map((r) => r.host)).toEqual(['b.example']);
       expect(a.mirror.entriesFor({ host: 'shop.example.com', path: '/' })).toEqual([]);
     });
+  });
+
+  it('reports a refused route at every write while the node still has members of it, and logs it once', async () => {
+    const a = node('node-a', localState([route('shop.example.com', '/', 'team-a')]));
+    await eventually(() => a.healthy);
+    const warnings: string[] = [];
+    const b = node('node-b', localState([route('shop.example.com', '/', 'team-b')]), TEST_REDIS_URL, { log: () => undefined, warn: (m) => warnings.push(m) });
+    let refusals = 0;
+    b.events.on('refused', () => refusals++);
+    // A route withdrawn and registered again before the next write must be withdrawn again.
+    await eventually(() => refusals >= 3, 3000, 'three refusals');
+    expect(warnings.filter((w) => w.includes('shop.example.com/'))).toHaveLength(1);
   });
 
   describe('Redis outage', () => {

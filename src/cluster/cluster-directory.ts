@@ -52,8 +52,12 @@ export interface NodeView extends NodeRecord {
 interface DirectoryEventMap {
   /** The mirror changed: a node came, went or changed its routes. */
   change: [];
-  /** Another key owns a route this node has members of: its entry is not published. */
-  refused: [route: string, owner: string];
+  /**
+   * Another key owns a route this node has members of: its entry is not published, and its
+   * members here are to give it up (the cluster node withdraws it from its agents). Emitted on
+   * every write that finds it so (a route withdrawn is not claimed again), logged once.
+   */
+  refused: [route: LocalRoute, owner: string];
 }
 
 const SILENT = { log: () => undefined, warn: () => undefined };
@@ -202,10 +206,11 @@ export class ClusterDirectory {
     const keys = [this.keys.node(record.id), this.keys.nodes, this.keys.nodeRoutes(record.id), ...routes.map((r) => this.keys.owner(routeId(r)))];
     const args = [record.id, JSON.stringify(record), String(nodeTtlMs(this.#options.heartbeatMs)), String(this.#ownerTtl())];
     for (const route of routes) args.push(routeId(route), JSON.stringify(route), route.ownerKeyId);
+    let owners: Map<string, string>;
     try {
       const refused = (await withTimeout(client.eval(PUBLISH_STATE_SCRIPT, { keys, arguments: args }), this.#timeoutMs, 'heartbeat')) as string[];
-      const refusedIds = this.#noteRefused(refused);
-      const published = routes.filter((route) => !refusedIds.has(routeId(route)));
+      owners = this.#noteRefused(refused);
+      const published = routes.filter((route) => !owners.has(routeId(route)));
       const message = encodeMessage({ v: 1, type: 'state', state: { node: record, routes: published } });
       await withTimeout(client.publish(this.keys.channel, message), this.#timeoutMs, 'publish');
     } catch (error) {
@@ -213,18 +218,23 @@ export class ClusterDirectory {
       this.#pending = true;
       throw error;
     }
+    // Once this state is out: the withdrawals change the routes, which the next write carries.
+    for (const { nodeId: _self, ...route } of routes) {
+      const owner = owners.get(routeId(route));
+      if (owner !== undefined) this.events.emit('refused', route, owner);
+    }
   }
 
-  #noteRefused(flat: readonly string[]): Set<string> {
+  /** The refused routes' owners by route id, from the script's flat reply; logs new ones. */
+  #noteRefused(flat: readonly string[]): Map<string, string> {
     const now = new Map<string, string>();
     for (let i = 0; i + 1 < flat.length; i += 2) now.set(String(flat[i]), String(flat[i + 1]));
     for (const [id, owner] of now) {
       if (this.#refused.get(id) === owner) continue;
       this.#logger.warn(`route ${id} is owned by key "${owner}" in the cluster; this node's members of it are not published`);
-      this.events.emit('refused', id, owner);
     }
     this.#refused = now;
-    return new Set(now.keys());
+    return now;
   }
 
   /** Reads the whole directory into the mirror, then writes this node's state. */

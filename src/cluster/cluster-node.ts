@@ -4,7 +4,7 @@ import type { HarpConfig } from '../config/index.js';
 import type { RegistrationEvents } from '../registration/registration-events.js';
 import type { RegistrationService } from '../registration/registration.service.js';
 import type { RoutingService } from '../routing/routing.service.js';
-import { ClusterDirectory, type NodeView } from './cluster-directory.js';
+import { ClusterDirectory, type LocalRoute, type NodeView } from './cluster-directory.js';
 import { ClusterListener } from './cluster-listener.js';
 import { clusterUrlOf } from './cluster-url.js';
 import type { LocalDoor, LocalUpgradeDoor } from '../http/cluster-hop.js';
@@ -17,7 +17,8 @@ import { localNodeOf } from './local-node.js';
  *
  * The hooks into the rest of the proxy are few and explicit: routing's `changes` and
  * registration's connect/disconnect events make the directory publish, and routing's
- * `foreignOwner` reads the mirror so that a route another node's key holds is refused here too.
+ * `foreignOwner` reads the mirror so that a route another node's key holds is refused here too,
+ * and a route the directory's atomic claim refuses afterwards is withdrawn from its agents.
  * Routing's `remote` reads the mirror too, so that a request without a local member goes to a
  * node with one; the internal listener takes such requests from other nodes (`serveForwarded`).
  */
@@ -26,6 +27,11 @@ export class ClusterNode implements OnModuleInit, OnModuleDestroy {
   readonly #listener: ClusterListener;
   readonly #logger = new Logger('Cluster');
   readonly #changed = (): void => this.#directory?.changed();
+  // The atomic claim found another key owning a route accepted here: the agents give it up,
+  // so that no two keys serve one route (docs/cluster.md, "Route ownership").
+  readonly #refused = ({ host, path }: LocalRoute, owner: string): void => {
+    this.registration.withdraw({ host, path, owner });
+  };
 
   constructor(
     private readonly config: HarpConfig & { readonly clusterSecret: string; readonly redisUrl: string },
@@ -80,6 +86,7 @@ export class ClusterNode implements OnModuleInit, OnModuleDestroy {
     this.events.on('disconnected', this.#changed);
     this.routing.foreignOwner = (route, keyId) => directory.mirror.foreignOwner(route, keyId);
     this.routing.remote = directory.mirror;
+    directory.events.on('refused', this.#refused);
     directory.start();
     this.#logger.log(`node ${config.nodeId} joins the cluster at ${url}`);
   }
@@ -90,6 +97,7 @@ export class ClusterNode implements OnModuleInit, OnModuleDestroy {
     this.events.off('disconnected', this.#changed);
     this.routing.foreignOwner = undefined;
     this.routing.remote = undefined;
+    this.#directory?.events.off('refused', this.#refused);
     this.#listener.door = undefined;
     this.#listener.upgradeDoor = undefined;
     await Promise.all([this.#directory?.close(), this.#listener.close()]);

@@ -106,6 +106,13 @@ const sentByProxy: Examples<ProxyControl> = {
     ],
     ['registered, an unregister that removed nothing', { type: 'registered', id: 3, accepted: [], rejected: [] }],
   ],
+  withdrawn: [
+    [
+      'withdrawn',
+      { type: 'withdrawn', routes: [{ host: 'shop.example.com', path: '/', code: 'route_owned', reason: 'shop.example.com/ is owned by key "team-b" in the cluster' }] },
+    ],
+    ['withdrawn, 100 routes', { type: 'withdrawn', routes: Array.from({ length: 100 }, (_, i) => ({ host: '*', path: `/r${i}`, code: 'route_owned', reason: '' })) }],
+  ],
   drain: [['drain', { type: 'drain', reason: 'proxy shutting down' }]],
   draining: [['draining', { type: 'draining' }]],
   goaway: [
@@ -179,6 +186,7 @@ describe('control messages, agent → proxy', () => {
     ['a proxy-only message (welcome)', { type: 'welcome', agentId: 'a', heartbeatMs: 1, windowBytes: 1, maxFrameBytes: 1, maxStreams: 1 }],
     ['a proxy-only message (registered)', { type: 'registered', id: 1, accepted: [], rejected: [] }],
     ['a proxy-only message (goaway)', { type: 'goaway', reason: 'r' }],
+    ['a proxy-only message (withdrawn)', { type: 'withdrawn', routes: [{ ...route, code: 'route_owned', reason: 'r' }] }],
   ])('refuses %s with control_bad_message', (_name, message) => {
     expect(rejection(parseAgentControl, asFrame(message))).toBe('control_bad_message');
   });
@@ -211,6 +219,8 @@ describe('control messages, proxy → agent', () => {
     ['a string', 'welcome'],
     ['an unknown type', { type: 'ping' }],
     ['goaway without reason', { type: 'goaway' }],
+    ['withdrawn without routes', { type: 'withdrawn', routes: [] }],
+    ['withdrawn with a route without a code', { type: 'withdrawn', routes: [route] }],
     ['goaway with a 501-character reason', { type: 'goaway', reason: 'r'.repeat(501) }],
     ['welcome without agentId', { type: 'welcome', heartbeatMs: 1, windowBytes: 1, maxFrameBytes: 1, maxStreams: 1 }],
     ['welcome with heartbeatMs 0', { type: 'welcome', agentId: 'a', heartbeatMs: 0, windowBytes: 1, maxFrameBytes: 1, maxStreams: 1 }],

@@ -87,6 +87,13 @@ const registered = z.strictObject({
  * there; the streams in flight here finish". Unlike `drain`, the agent keeps serving.
  */
 const goaway = z.strictObject({ type: z.literal('goaway'), reason: z.string().max(500) });
+/**
+ * proxy → agent, after a `registered` that accepted them: "these routes are no longer yours on
+ * this connection". Sent when the proxy learns only later that another key owns a route (a
+ * cluster's ownership claim settles a race its registration check could not see); no stream
+ * for them comes after it. Each carries a rejection code, as in `registered`.
+ */
+const withdrawn = z.strictObject({ type: z.literal('withdrawn'), routes: z.array(routeRejectionSchema).min(1).max(100) });
 /** either way: a fatal error; the sender closes the connection after it. */
 const error = z.strictObject({ type: z.literal('error'), code: z.string(), message: z.string() });
 
@@ -96,7 +103,16 @@ const error = z.strictObject({ type: z.literal('error'), code: z.string(), messa
 /** Every control message an agent may send to the proxy (docs/protocol.md §7). */
 export const agentControlSchema = z.discriminatedUnion('type', [hello, register, unregister, drain, error]);
 /** Every control message the proxy may send to an agent (docs/protocol.md §7). */
-export const proxyControlSchema = z.discriminatedUnion('type', [welcome, rejected, registered, drain, draining, goaway, error]);
+export const proxyControlSchema = z.discriminatedUnion('type', [
+  welcome,
+  rejected,
+  registered,
+  withdrawn,
+  drain,
+  draining,
+  goaway,
+  error,
+]);
 
 export type RouteClaim = z.infer<typeof routeSchema>;
 export type RouteRejection = z.infer<typeof routeRejectionSchema>;
@@ -109,6 +125,7 @@ export type SharedControl = Extract<AgentControl, { type: ProxyControl['type'] }
 export type HelloMessage = z.infer<typeof hello>;
 export type WelcomeMessage = z.infer<typeof welcome>;
 export type RegisteredMessage = z.infer<typeof registered>;
+export type WithdrawnMessage = z.infer<typeof withdrawn>;
 
 function parse<T>(schema: z.ZodType<T>, message: unknown): T {
   const result = schema.safeParse(message);

@@ -15,6 +15,8 @@ import { AgentSession, routeKey } from './agent-session.js';
 import { Heartbeat } from './heartbeat.js';
 import { findKeyRule, mayClaim } from './key-rules.js';
 import { RegistrationEvents } from './registration-events.js';
+import { withdrawalsFor, withdrawnRoute } from './route-withdrawal.js';
+import type { OwnershipConflict } from './route-withdrawal.js';
 
 /** Time an agent has, once connected, to say hello. */
 const HELLO_TIMEOUT_MS = 10_000;
@@ -30,6 +32,12 @@ export class RegistrationService implements BeforeApplicationShutdown {
   private readonly rules: readonly KeyRule[];
   /** Time an agent has, once connected, to say hello. Not configuration; tests shorten it. */
   helloTimeoutMs = HELLO_TIMEOUT_MS;
+  /**
+   * The node id `welcome` names (docs/protocol.md §7.1): only in cluster mode, where it lets an
+   * agent that reaches the cluster through several URLs or addresses hold one connection per
+   * node. A single proxy sends none, as before.
+   */
+  private readonly nodeId: string | undefined;
 
   constructor(
     private readonly config: HarpConfig,
@@ -37,6 +45,7 @@ export class RegistrationService implements BeforeApplicationShutdown {
     private readonly events: RegistrationEvents,
   ) {
     this.rules = effectiveKeyRules(config);
+    this.nodeId = config.clusterSecret === undefined ? undefined : config.nodeId;
   }
 
   /** Connected agents, oldest first. */
@@ -112,6 +121,26 @@ export class RegistrationService implements BeforeApplicationShutdown {
     }
   }
 
+  /**
+   * Takes a route away from the agents here that hold it with a key other than its owner, and
+   * tells each with `withdrawn` (docs/protocol.md §7.2): cluster mode found, after accepting
+   * it, that another key owns the route (docs/cluster.md, "Route ownership"). Their requests
+   * in flight finish; no new one reaches them for this route. Returns how many were withdrawn.
+   */
+  withdraw(conflict: OwnershipConflict): number {
+    const withdrawals = withdrawalsFor(this.sessions.values(), conflict);
+    for (const { session, route } of withdrawals) {
+      this.routing.unregister(session, route);
+      session.routes.delete(routeKey(route));
+      if (!session.tunnel.isClosed) session.tunnel.sendControl({ type: 'withdrawn', routes: [withdrawnRoute(route)] });
+      this.logger.warn(`agent ${session.id} no longer serves ${route.host}${route.path}: key "${conflict.owner}" owns it in the cluster`);
+    }
+    // No grace for a key that never owned the route: kept vacant here, it would refuse the
+    // owner's own agents on this node.
+    if (withdrawals.length > 0) this.routing.endGrace(conflict);
+    return withdrawals.length;
+  }
+
   /** Closes what the shutdown left: connections whose streams it cut, or that never got idle. */
   beforeApplicationShutdown(): void {
     for (const session of this.sessions.values()) {
@@ -182,6 +211,7 @@ export class RegistrationService implements BeforeApplicationShutdown {
     session.tunnel.sendControl({
       type: 'welcome',
       agentId: session.id,
+      ...(this.nodeId === undefined ? {} : { nodeId: this.nodeId }),
       heartbeatMs: this.config.heartbeatMs,
       windowBytes: limits.windowBytes,
       maxFrameBytes: limits.maxFrameBytes,
