@@ -109,11 +109,6 @@ export class DirectoryMirror implements RemoteRoutes {
     this.#changed(now);
   }
 
-  /** The routes no other node can take requests for now, kept for their owner; for listings. */
-  vacancies(): ReturnType<RemoteVacancies['list']> {
-    return this.#vacancies.list();
-  }
-
   /**
    * The most specific route other nodes hold members of for a request, with the route table's
    * precedence, and where those nodes listen. Entries disagreeing on the route's owner (a race

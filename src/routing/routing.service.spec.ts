@@ -291,7 +291,8 @@ describe('RoutingService in a cluster: routes vacant on every node', () => {
       imports: [HarpConfigModule.forRoot({ overrides: { maxHeldRequestsPerRoute: 2 } }), RoutingModule],
     }).compile();
     routing = moduleRef.get(RoutingService);
-    routing.remote = remote = new FakeRemote();
+    remote = new FakeRemote();
+    routing.remote = remote;
   });
 
   afterEach(() => moduleRef.close());
