@@ -19,7 +19,10 @@ export interface ClusterRequest {
 export interface ClusterOutcomes {
   /** Routes the request again: the directory changed (a node failed, a route came back). */
   readonly again: () => void;
-  /** Answers as this node alone would once the wait is over: its member, the cache or 503. */
+  /**
+   * Answers as this node alone would: its member, the cache or 503; once the wait is over, or
+   * when the route's nodes are busy (no one waits behind saturated members).
+   */
   readonly giveUp: () => void;
 }
 
@@ -62,7 +65,8 @@ export class ClusterForwarding {
     if (++progress.rounds > MAX_ROUNDS) return outcomes.giveUp();
     request.report.route = match.route;
     this.invite(req, request.res);
-    this.relay.relay({ ...request, route: match.route, nodes: spread(match.nodes) }, outcomes.again);
+    // A node whose members are all busy answers at once in one proxy: nothing waits behind it.
+    this.relay.relay({ ...request, route: match.route, nodes: spread(match.nodes) }, (busy) => (busy ? outcomes.giveUp() : outcomes.again()));
   }
 
   #hold(request: ClusterRequest, match: RemoteMatch, progress: Progress, { again, giveUp }: ClusterOutcomes): void {

@@ -1,7 +1,14 @@
 import { Agent, request, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import { CLUSTER_HOP_FIELDS, CLUSTER_SECRET_HEADER, HOP_IDLE_SOCKET_MS, FORWARDED_PEER_HEADER, FORWARDED_PROTO_HEADER } from '../http/cluster-hop.js';
+import {
+  CLUSTER_HOP_FIELDS,
+  CLUSTER_SECRET_HEADER,
+  HOP_IDLE_SOCKET_MS,
+  FORWARDED_PEER_HEADER,
+  FORWARDED_PROTO_HEADER,
+  NO_MEMBER_HEADER,
+} from '../http/cluster-hop.js';
 import { endToEnd } from '../http/hop-by-hop.js';
 import type { ExchangeReport } from '../exchange/index.js';
 import type { RemoteNode } from '../routing/remote-routes.js';
@@ -15,6 +22,9 @@ const DROPPED: ReadonlySet<string> = new Set([...CLUSTER_HOP_FIELDS, 'x-request-
 
 /** Methods a node may be sent again after it may have acted on them (RFC 9110 §9.2.2). */
 const IDEMPOTENT_WITHOUT_EFFECT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The hop's own fields of an answer: for this node, not for the client. */
+const DROPPED_FROM_ANSWER: ReadonlySet<string> = new Set([NO_MEMBER_HEADER]);
 
 /** What a failure on a kept-alive connection says: the node closed an idle socket, not that it is down. */
 const STALE_SOCKET_ERRORS: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE']);
@@ -44,11 +54,12 @@ export type NodeFailed = (node: RemoteNode, route: Route | undefined) => void;
  * Carries a public request to the internal listener of a node that holds a member of its route
  * (docs/cluster.md, "Forwarding"): one keep-alive agent per node, both bodies streamed with
  * backpressure, the hop's fields added. A node that fails before it got the request (or, for an
- * idempotent request without a body, before it answered), or answers `503 no_backend` before
- * the body started, is skipped for the next, and `failed` is told; when none is left,
- * `fallback` runs (routing again: the route's grace, or this node's own behaviour). Once the
- * request body has started to flow, a failure is the client's error page: the body cannot be
- * sent twice.
+ * idempotent request without a body, before it answered), or answers its own `503 no_backend`
+ * before the body started, is skipped for the next, and `failed` is told unless its members
+ * were merely busy; when none is left, `fallback` runs (routing again: the route's grace, or
+ * this node's own behaviour; `busy` when a node was skipped for that reason). Once the request
+ * body has started to flow, a failure is the client's error page: the body cannot be sent
+ * twice.
  */
 export class NodeRelay {
   readonly #agents = new Map<string, Agent>();
@@ -61,11 +72,13 @@ export class NodeRelay {
     private readonly failed: NodeFailed = () => undefined,
   ) {}
 
-  relay(relayed: RelayedRequest, fallback: () => void): void {
+  relay(relayed: RelayedRequest, fallback: (busy: boolean) => void): void {
     const queue = [...relayed.nodes];
-    const next = (): void => {
+    let busy = false;
+    const next = (skippedBusy = false): void => {
+      busy ||= skippedBusy;
       const node = queue.shift();
-      if (!node || relayed.res.destroyed) return node ? undefined : fallback();
+      if (!node || relayed.res.destroyed) return node ? undefined : fallback(busy);
       this.#attempt(relayed, node, next);
     };
     next();
@@ -76,7 +89,7 @@ export class NodeRelay {
     this.#agents.clear();
   }
 
-  #attempt(relayed: RelayedRequest, node: RemoteNode, skip: () => void): void {
+  #attempt(relayed: RelayedRequest, node: RemoteNode, skip: (busy?: boolean) => void): void {
     const { req, res, report } = relayed;
     const url = new URL(node.url);
     const headers = [...endToEnd(req.rawHeaders, DROPPED), ...this.#hopFields(relayed)];
@@ -130,13 +143,14 @@ export class NodeRelay {
     up.on('response', (answer) => {
       answered = true;
       clearTimeout(timer);
-      // The node has no member of the route (its agent just left): nothing was done, and with
-      // no body sent the request can go to the next node whole.
-      if (!bodyStarted && answer.statusCode === 503 && answer.headers['x-harp-error'] === 'no_backend' && !res.destroyed) {
+      // The node said itself that it has no member to give the request (its agent just left, or
+      // all are busy): nothing was done, and with no body sent the next node can take it whole.
+      const noMember = answer.statusCode === 503 && answer.headers['x-harp-error'] === 'no_backend' ? answer.headers[NO_MEMBER_HEADER] : undefined;
+      if (!bodyStarted && (noMember === 'vacant' || noMember === 'busy') && !res.destroyed) {
         answer.resume();
         res.off('close', onClientClose);
-        this.failed(node, relayed.route);
-        return skip();
+        if (noMember === 'vacant') this.failed(node, relayed.route);
+        return skip(noMember === 'busy');
       }
       this.#respond(relayed, node, answer);
     });
@@ -161,7 +175,7 @@ export class NodeRelay {
     const { res, report } = relayed;
     if (res.destroyed) return void answer.destroy();
     report.agentId = `node:${node.nodeId}`;
-    const fields = endToEnd(answer.rawHeaders);
+    const fields = endToEnd(answer.rawHeaders, DROPPED_FROM_ANSWER);
     try {
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage || undefined, fields);
     } catch (err) {

@@ -32,6 +32,7 @@ import type { RequestOrigin } from '../http/cluster-hop.js';
 import { NodeRelay } from './node-relay.js';
 import { NodeUpgradeRelay } from './node-upgrade-relay.js';
 import { ClusterForwarding, spread } from './cluster-forwarding.js';
+import { noMemberFields } from './no-member.js';
 
 /**
  * Requests whose `100 Continue` the server held back (it has a `checkContinue` listener): the
@@ -161,7 +162,10 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
     // the route on every node and waits there, or sends it to another (docs/cluster.md).
     const forwardedBare = admitted.origin?.localOnly === true && !hasBody(admitted.req);
     const waiting = forwardedBare ? undefined : this.waitForMember(admitted.pool, admitted.res);
-    if (!waiting) return this.fromCacheOr(admitted, true, () => this.refuse(admitted, new ProxyError('no_backend')));
+    if (!waiting) {
+      const fields = noMemberFields(admitted.origin, admitted.pool);
+      return this.fromCacheOr(admitted, true, () => this.refuse(admitted, new ProxyError('no_backend'), fields));
+    }
     void waiting.then((member) => {
       if (admitted.res.destroyed) return;
       if (!member) {
@@ -237,11 +241,11 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
     return admitted as Forwardable;
   }
 
-  private refuse(admitted: Admitted, error: ProxyError): void {
+  private refuse(admitted: Admitted, error: ProxyError, fields: readonly string[] = []): void {
     const { req, res, report, exchange } = admitted;
     if (continueHeldBack.has(req)) closeAfterResponse(req, res, this.settings.linger);
     report.errorCode = error.code;
-    sendErrorPage(res, error, exchange.requestId);
+    sendErrorPage(res, error, exchange.requestId, fields);
   }
 
   /**
@@ -265,13 +269,13 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
     // An upgraded connection is detached from `res` first, so this never fires for it.
     res.once('close', () => this.publish(report, req, res, origin));
     const exchange = new ProxyExchange(this.settings, { req, res, requestId, report, origin });
-    const refuse = (error: ProxyError, close = false): undefined => {
+    const refuse = (error: ProxyError, close = false, fields: readonly string[] = []): undefined => {
       // A client that sent `Expect: 100-continue` and got no 100 may or may not send its body;
       // the connection closes rather than guess where its next request starts. So does one
       // whose head was refused: its framing is not to be trusted.
       if (close || continueHeldBack.has(req)) closeAfterResponse(req, res, this.settings.linger);
       report.errorCode = error.code;
-      sendErrorPage(res, error, exchange.requestId);
+      sendErrorPage(res, error, exchange.requestId, fields);
       return undefined;
     };
     const refusal = upgrade?.refused ?? refusalOf(req, this.settings);
@@ -285,7 +289,7 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
     const local = (resolution: Resolution | undefined, elsewhere: boolean): void => {
       if (!resolution) {
         const error = elsewhere ? new ProxyError('no_backend', 'no member of the route could take the request') : new ProxyError('no_route');
-        return this.fromCacheOr({ req, res, exchange, target, origin }, true, () => refuse(error));
+        return this.fromCacheOr({ req, res, exchange, target, origin }, true, () => refuse(error, false, noMemberFields(origin, undefined)));
       }
       // Only the registration module registers backends, and its sessions are tunnel backends.
       const backend = resolution.backend as TunnelBackend | undefined;
@@ -295,13 +299,13 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
       const admitted: Admitted = { req, res, exchange, report, target, pool: resolution.pool, origin };
       this.withBackend(backend ? this.assign(admitted, backend) : admitted, go);
     };
-    // The route's grace in the cluster is over and no node took the request: a member here (or
-    // this node's own grace of the route, if it lasts longer), the cache, or 503.
+    // No node took the request (the route's grace in the cluster is over, or its nodes are busy):
+    // a member here (or this node's own grace of the route, if it lasts longer), the cache, or 503.
     const giveUp = (): void => {
       report.route = undefined;
       const resolution = this.routing.resolve(target.host, target.path, req.headers);
       if (resolution?.backend || (resolution?.pool.vacantUntil ?? 0) > Date.now()) return local(resolution, true);
-      const error = new ProxyError('no_backend', 'no node of the route took the request during its grace');
+      const error = new ProxyError('no_backend', 'no node of the route could take the request');
       this.fromCacheOr({ req, res, exchange, target, origin }, true, () => refuse(error));
     };
     // Routed again (`elsewhere` set) when the cluster could not take the request as it stood.

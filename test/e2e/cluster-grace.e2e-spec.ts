@@ -128,13 +128,18 @@ describeRedis('cluster mode: the route grace across nodes', () => {
     expect(connections).toBe(2);
   });
 
-  /** A node that has no member of anything: its internal listener answers every request 503 no_backend. */
-  async function emptyNode() {
+  /**
+   * A node whose internal listener answers every request with its own 503 no_backend: it has no
+   * member (`vacant`), or all of them are at their limit (`busy`); or, without saying why, a
+   * 503 no_backend its application sent (`app`).
+   */
+  async function emptyNode(why: 'vacant' | 'busy' | 'app' = 'vacant') {
     const seen: string[] = [];
     const server = createServer((req, res) => {
       seen.push(`${req.method} ${req.url}`);
       req.resume();
-      res.writeHead(503, { 'x-harp-error': 'no_backend', 'content-type': 'text/plain' }).end('503 no member\n');
+      const reason = why === 'app' ? {} : { 'x-harp-no-member': why };
+      res.writeHead(503, { 'x-harp-error': 'no_backend', ...reason, 'content-type': 'text/plain' }).end('503 no member\n');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     h.defer(() => new Promise((resolve) => server.close(resolve)));
@@ -168,7 +173,39 @@ describeRedis('cluster mode: the route grace across nodes', () => {
       const res = await send(`${a.url}/post`, { method: 'POST', headers: { host: 'shop.example' }, body: Buffer.from('order') });
       if (res.status !== 200) refused = res;
     }
-    expect([refused?.status, refused?.headers['x-harp-error']]).toEqual([503, 'no_backend']);
+    // The hop's own field stays on the hop.
+    expect([refused?.status, refused?.headers['x-harp-error'], refused?.headers['x-harp-no-member']]).toEqual([503, 'no_backend', undefined]);
     expect(empty.seen).toContain('POST /post');
+  });
+
+  it('tries the next node when one has only busy members, but does not skip it afterwards', async () => {
+    const a = await node('node-a');
+    const b = await node('node-b');
+    await agentOn(b, 'b');
+    const busy = await emptyNode('busy');
+    await busy.announce();
+    await eventually(async () => (await holders(a)).join() === 'empty,node-b', 1000, 'A to see both nodes');
+    // Each request goes to the busy node first half of the time, and then to B.
+    for (let i = 0; i < 40 && busy.seen.length < 2; i++) {
+      if (i % 5 === 0) await busy.announce();
+      expect((await send(`${a.url}/`, { headers: { host: 'shop.example' } })).status).toBe(200);
+    }
+    expect(busy.seen.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('passes on any other answer, a 503 no_backend that does not say why included', async () => {
+    const a = await node('node-a');
+    const b = await node('node-b');
+    await agentOn(b, 'b');
+    const app = await emptyNode('app');
+    let passedOn: Awaited<ReturnType<typeof send>> | undefined;
+    for (let i = 0; i < 40 && !passedOn; i++) {
+      await app.announce();
+      await eventually(async () => (await holders(a)).join() === 'empty,node-b', 1000, 'A to see both nodes');
+      const res = await send(`${a.url}/`, { headers: { host: 'shop.example' } });
+      if (res.status !== 200) passedOn = res;
+    }
+    expect([passedOn?.status, passedOn?.headers['x-harp-error']]).toEqual([503, 'no_backend']);
+    expect(app.seen).toHaveLength(1);
   });
 });
