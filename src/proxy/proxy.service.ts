@@ -159,11 +159,13 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
     const now = this.routing.pickOther(admitted.pool, []) as TunnelBackend | undefined;
     if (now) return go(this.assign(admitted, now));
     // A forwarded request without a body is answered at once: the node that received it hears of
-    // the route on every node and waits there, or sends it to another (docs/cluster.md).
-    const forwardedBare = admitted.origin?.localOnly === true && !hasBody(admitted.req);
+    // the route on every node and waits there, or sends it to another (docs/cluster.md). Not an
+    // upgrade: its relay passes every answer on.
+    const { req } = admitted;
+    const forwardedBare = admitted.origin?.localOnly === true && !hasBody(req) && req.headers.upgrade === undefined;
     const waiting = forwardedBare ? undefined : this.waitForMember(admitted.pool, admitted.res);
     if (!waiting) {
-      const fields = noMemberFields(admitted.origin, admitted.pool);
+      const fields = noMemberFields(req, admitted.origin, admitted.pool);
       return this.fromCacheOr(admitted, true, () => this.refuse(admitted, new ProxyError('no_backend'), fields));
     }
     void waiting.then((member) => {
@@ -289,7 +291,7 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
     const local = (resolution: Resolution | undefined, elsewhere: boolean): void => {
       if (!resolution) {
         const error = elsewhere ? new ProxyError('no_backend', 'no member of the route could take the request') : new ProxyError('no_route');
-        return this.fromCacheOr({ req, res, exchange, target, origin }, true, () => refuse(error, false, noMemberFields(origin, undefined)));
+        return this.fromCacheOr({ req, res, exchange, target, origin }, true, () => refuse(error, false, noMemberFields(req, origin, undefined)));
       }
       // Only the registration module registers backends, and its sessions are tunnel backends.
       const backend = resolution.backend as TunnelBackend | undefined;
