@@ -100,7 +100,8 @@ export class ClusterDirectory {
     this.#now = options.now ?? Date.now;
     this.#timeoutMs = operationTimeoutMs(options.heartbeatMs);
     this.keys = clusterKeys(options.prefix);
-    this.mirror = new DirectoryMirror(options.nodeId);
+    // A failed node is skipped until heard again; one not heard for its TTL is dropped anyway.
+    this.mirror = new DirectoryMirror(options.nodeId, { graceMs: options.routeGraceMs, coolOffMs: nodeTtlMs(options.heartbeatMs) });
     this.startedAt = this.#now();
   }
 

@@ -2,7 +2,15 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { CLUSTER_SECRET_HEADER, declaredOrigin, HOP_LISTENER_KEEP_ALIVE_MS, stripHopFields, type LocalDoor, type LocalUpgradeDoor } from '../http/cluster-hop.js';
+import {
+  CLUSTER_SECRET_HEADER,
+  declaredOrigin,
+  HOP_LISTENER_KEEP_ALIVE_MS,
+  NO_MEMBER_HEADER,
+  stripHopFields,
+  type LocalDoor,
+  type LocalUpgradeDoor,
+} from '../http/cluster-hop.js';
 
 export { CLUSTER_SECRET_HEADER };
 
@@ -63,7 +71,7 @@ export class ClusterListener {
     if (!this.door) {
       // Between the listener's start and the proxy's: the sending node tries another or its own.
       req.resume();
-      res.writeHead(503, { 'content-type': 'text/plain', 'x-harp-error': 'no_backend' }).end('node starting\n');
+      res.writeHead(503, { 'content-type': 'text/plain', 'x-harp-error': 'no_backend', [NO_MEMBER_HEADER]: 'vacant' }).end('node starting\n');
       return;
     }
     stripHopFields(req);

@@ -87,6 +87,7 @@ export class ClusterNode implements OnModuleInit, OnModuleDestroy {
     this.routing.foreignOwner = (route, keyId) => directory.mirror.foreignOwner(route, keyId);
     this.routing.remote = directory.mirror;
     directory.events.on('refused', this.#refused);
+    directory.mirror.onReturned = () => this.routing.remoteReturned();
     directory.start();
     this.#logger.log(`node ${config.nodeId} joins the cluster at ${url}`);
   }
@@ -98,6 +99,7 @@ export class ClusterNode implements OnModuleInit, OnModuleDestroy {
     this.routing.foreignOwner = undefined;
     this.routing.remote = undefined;
     this.#directory?.events.off('refused', this.#refused);
+    if (this.#directory) this.#directory.mirror.onReturned = undefined;
     this.#listener.door = undefined;
     this.#listener.upgradeDoor = undefined;
     await Promise.all([this.#directory?.close(), this.#listener.close()]);

@@ -25,6 +25,17 @@ export const FORWARDED_PROTO_HEADER = 'x-harp-forwarded-proto';
 export const HOP_IDLE_SOCKET_MS = 30_000;
 export const HOP_LISTENER_KEEP_ALIVE_MS = 60_000;
 
+/**
+ * On a node's own `503 no_backend` to a forwarded request: why it has no member to give it, so
+ * that the sending node knows what to do next (docs/cluster.md, "Failures"). `vacant`: none will
+ * come here soon (no such route, the route in its grace, every member retiring): this node is
+ * skipped for the route, and the request may wait in the cluster's grace. `busy`: every member
+ * is at its limit: the next node may take it, but nothing waits behind a saturated pool. The
+ * sending node removes it from what it passes on.
+ */
+export const NO_MEMBER_HEADER = 'x-harp-no-member';
+export type NoMemberReason = 'vacant' | 'busy';
+
 /** Every field of the hop: removed from the request before anything else reads it. */
 export const CLUSTER_HOP_FIELDS: ReadonlySet<string> = new Set([CLUSTER_SECRET_HEADER, FORWARDED_PEER_HEADER, FORWARDED_PROTO_HEADER]);
 

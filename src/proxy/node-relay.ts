@@ -1,10 +1,18 @@
 import { Agent, request, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import { CLUSTER_HOP_FIELDS, CLUSTER_SECRET_HEADER, HOP_IDLE_SOCKET_MS, FORWARDED_PEER_HEADER, FORWARDED_PROTO_HEADER } from '../http/cluster-hop.js';
+import {
+  CLUSTER_HOP_FIELDS,
+  CLUSTER_SECRET_HEADER,
+  HOP_IDLE_SOCKET_MS,
+  FORWARDED_PEER_HEADER,
+  FORWARDED_PROTO_HEADER,
+  NO_MEMBER_HEADER,
+} from '../http/cluster-hop.js';
 import { endToEnd } from '../http/hop-by-hop.js';
 import type { ExchangeReport } from '../exchange/index.js';
 import type { RemoteNode } from '../routing/remote-routes.js';
+import type { Route } from '../routing/route.js';
 import { sendErrorPage } from './error-page.js';
 import { closeAfterResponse, type LingerOptions } from './lingering-close.js';
 import { ProxyError } from './proxy-errors.js';
@@ -15,6 +23,11 @@ const DROPPED: ReadonlySet<string> = new Set([...CLUSTER_HOP_FIELDS, 'x-request-
 /** Methods a node may be sent again after it may have acted on them (RFC 9110 §9.2.2). */
 const IDEMPOTENT_WITHOUT_EFFECT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** The hop's own fields of an answer: for this node, not for the client. */
+const DROPPED_FROM_ANSWER: ReadonlySet<string> = new Set([NO_MEMBER_HEADER]);
+
+/** What a failure on a kept-alive connection says: the node closed an idle socket, not that it is down. */
+const STALE_SOCKET_ERRORS: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE']);
 
 /** One public request to carry to another node. */
 export interface RelayedRequest {
@@ -25,17 +38,28 @@ export interface RelayedRequest {
   /** The request target, origin-form. */
   readonly target: string;
   readonly hasBody: boolean;
+  /** The route the request was matched to in the directory. */
+  readonly route: Route;
   /** The nodes holding members of the route, in the order to try them. */
   readonly nodes: readonly RemoteNode[];
 }
 
 /**
+ * Told of a node that failed to take a request: the connection failed (no `route`), or the node
+ * answered that it has no member of `route` (its own `503 no_backend`).
+ */
+export type NodeFailed = (node: RemoteNode, route: Route | undefined) => void;
+
+/**
  * Carries a public request to the internal listener of a node that holds a member of its route
  * (docs/cluster.md, "Forwarding"): one keep-alive agent per node, both bodies streamed with
  * backpressure, the hop's fields added. A node that fails before it got the request (or, for an
- * idempotent request without a body, before it answered) is skipped for the next; when none is left, `fallback` runs (this node's own behaviour). Once
- * the request body has started to flow, a failure is the client's error page: the body cannot
- * be sent twice.
+ * idempotent request without a body, before it answered), or answers its own `503 no_backend`
+ * before the body started, is skipped for the next, and `failed` is told unless its members
+ * were merely busy; when none is left, `fallback` runs (routing again: the route's grace, or
+ * this node's own behaviour; `busy` when a node was skipped for that reason). Once the request
+ * body has started to flow, a failure is the client's error page: the body cannot be sent
+ * twice.
  */
 export class NodeRelay {
   readonly #agents = new Map<string, Agent>();
@@ -45,13 +69,16 @@ export class NodeRelay {
     /** How long a node has to start answering once it has the whole request. */
     private readonly answerTimeoutMs: number,
     private readonly linger: LingerOptions,
+    private readonly failed: NodeFailed = () => undefined,
   ) {}
 
-  relay(relayed: RelayedRequest, fallback: () => void): void {
+  relay(relayed: RelayedRequest, fallback: (busy: boolean) => void): void {
     const queue = [...relayed.nodes];
-    const next = (): void => {
+    let busy = false;
+    const next = (skippedBusy = false): void => {
+      busy ||= skippedBusy;
       const node = queue.shift();
-      if (!node || relayed.res.destroyed) return node ? undefined : fallback();
+      if (!node || relayed.res.destroyed) return node ? undefined : fallback(busy);
       this.#attempt(relayed, node, next);
     };
     next();
@@ -62,7 +89,7 @@ export class NodeRelay {
     this.#agents.clear();
   }
 
-  #attempt(relayed: RelayedRequest, node: RemoteNode, skip: () => void): void {
+  #attempt(relayed: RelayedRequest, node: RemoteNode, skip: (busy?: boolean) => void): void {
     const { req, res, report } = relayed;
     const url = new URL(node.url);
     const headers = [...endToEnd(req.rawHeaders, DROPPED), ...this.#hopFields(relayed)];
@@ -99,8 +126,12 @@ export class NodeRelay {
       clearTimeout(timer);
       res.off('close', onClientClose);
       // Nothing of the request reached the node, or what did may be repeated: another node, or
-      // this one, can still take it.
-      if (!bodyStarted && (!headSent || IDEMPOTENT_WITHOUT_EFFECT.has(req.method ?? 'GET'))) return skip();
+      // this one, can still take it. A fresh connection that failed means the node is down.
+      if (!bodyStarted && (!headSent || IDEMPOTENT_WITHOUT_EFFECT.has(req.method ?? 'GET'))) {
+        const stale = up.reusedSocket && STALE_SOCKET_ERRORS.has((err as NodeJS.ErrnoException).code ?? '');
+        if (!stale) this.failed(node, undefined);
+        return skip();
+      }
       fail(new ProxyError('agent_gone', `node ${node.nodeId} failed: ${err.message}`, { cause: err }));
     });
     up.on('finish', () => {
@@ -112,6 +143,15 @@ export class NodeRelay {
     up.on('response', (answer) => {
       answered = true;
       clearTimeout(timer);
+      // The node said itself that it has no member to give the request (its agent just left, or
+      // all are busy): nothing was done, and with no body sent the next node can take it whole.
+      const noMember = answer.statusCode === 503 && answer.headers['x-harp-error'] === 'no_backend' ? answer.headers[NO_MEMBER_HEADER] : undefined;
+      if (!bodyStarted && (noMember === 'vacant' || noMember === 'busy') && !res.destroyed) {
+        answer.resume();
+        res.off('close', onClientClose);
+        if (noMember === 'vacant') this.failed(node, relayed.route);
+        return skip(noMember === 'busy');
+      }
       this.#respond(relayed, node, answer);
     });
     // The body flows only once the node has accepted the connection, so that a node that is down
@@ -135,7 +175,7 @@ export class NodeRelay {
     const { res, report } = relayed;
     if (res.destroyed) return void answer.destroy();
     report.agentId = `node:${node.nodeId}`;
-    const fields = endToEnd(answer.rawHeaders);
+    const fields = endToEnd(answer.rawHeaders, DROPPED_FROM_ANSWER);
     try {
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage || undefined, fields);
     } catch (err) {

@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { HarpConfig } from '../config/index.js';
 import { normalizeRequestHost } from '../routing/route-pattern.js';
-import { RoutingService } from '../routing/routing.service.js';
+import { RoutingService, type Resolution } from '../routing/routing.service.js';
 import type { TunnelBackend } from '../registration/tunnel-backend.js';
 import { fieldValues } from '../http/raw-fields.js';
 import { BodyCapture } from '../exchange/index.js';
@@ -31,6 +31,8 @@ import type { RouteBackend } from '../routing/route-backend.js';
 import type { RequestOrigin } from '../http/cluster-hop.js';
 import { NodeRelay } from './node-relay.js';
 import { NodeUpgradeRelay } from './node-upgrade-relay.js';
+import { ClusterForwarding, spread } from './cluster-forwarding.js';
+import { noMemberFields } from './no-member.js';
 
 /**
  * Requests whose `100 Continue` the server held back (it has a `checkContinue` listener): the
@@ -52,6 +54,8 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
   /** Cluster mode only: carries requests whose route another node holds members of. */
   private readonly relay: NodeRelay | undefined;
   private readonly upgradeRelay: NodeUpgradeRelay | undefined;
+  /** Cluster mode only: sends a request to its route's nodes, or holds it while none can take it. */
+  private readonly cluster: ClusterForwarding | undefined;
 
   constructor(
     config: HarpConfig,
@@ -61,8 +65,13 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
   ) {
     this.settings = proxySettings(config);
     if (config.clusterSecret !== undefined) {
-      this.relay = new NodeRelay(config.clusterSecret, config.requestTimeoutMs + RELAY_TIMEOUT_MARGIN_MS, this.settings.linger);
+      const failed = (node: { nodeId: string }, route?: { host: string; path: string }) => routing.remoteFailed(node.nodeId, route);
+      this.relay = new NodeRelay(config.clusterSecret, config.requestTimeoutMs + RELAY_TIMEOUT_MARGIN_MS, this.settings.linger, failed);
+      const invite = (req: IncomingMessage, res: ServerResponse): void => {
+        if (continueHeldBack.has(req)) res.writeContinue();
+      };
       this.upgradeRelay = new NodeUpgradeRelay(config.clusterSecret, config.requestTimeoutMs + RELAY_TIMEOUT_MARGIN_MS);
+      this.cluster = new ClusterForwarding(routing, this.relay, config.requestTimeoutMs, invite);
     }
   }
 
@@ -149,8 +158,16 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
     // A member may have registered while the cache was asked.
     const now = this.routing.pickOther(admitted.pool, []) as TunnelBackend | undefined;
     if (now) return go(this.assign(admitted, now));
-    const waiting = this.waitForMember(admitted.pool, admitted.res);
-    if (!waiting) return this.fromCacheOr(admitted, true, () => this.refuse(admitted, new ProxyError('no_backend')));
+    // A forwarded request without a body is answered at once: the node that received it hears of
+    // the route on every node and waits there, or sends it to another (docs/cluster.md). Not an
+    // upgrade: its relay passes every answer on.
+    const { req } = admitted;
+    const forwardedBare = admitted.origin?.localOnly === true && !hasBody(req) && req.headers.upgrade === undefined;
+    const waiting = forwardedBare ? undefined : this.waitForMember(admitted.pool, admitted.res);
+    if (!waiting) {
+      const fields = noMemberFields(req, admitted.origin, admitted.pool);
+      return this.fromCacheOr(admitted, true, () => this.refuse(admitted, new ProxyError('no_backend'), fields));
+    }
     void waiting.then((member) => {
       if (admitted.res.destroyed) return;
       if (!member) {
@@ -226,11 +243,11 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
     return admitted as Forwardable;
   }
 
-  private refuse(admitted: Admitted, error: ProxyError): void {
+  private refuse(admitted: Admitted, error: ProxyError, fields: readonly string[] = []): void {
     const { req, res, report, exchange } = admitted;
     if (continueHeldBack.has(req)) closeAfterResponse(req, res, this.settings.linger);
     report.errorCode = error.code;
-    sendErrorPage(res, error, exchange.requestId);
+    sendErrorPage(res, error, exchange.requestId, fields);
   }
 
   /**
@@ -254,13 +271,13 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
     // An upgraded connection is detached from `res` first, so this never fires for it.
     res.once('close', () => this.publish(report, req, res, origin));
     const exchange = new ProxyExchange(this.settings, { req, res, requestId, report, origin });
-    const refuse = (error: ProxyError, close = false): undefined => {
+    const refuse = (error: ProxyError, close = false, fields: readonly string[] = []): undefined => {
       // A client that sent `Expect: 100-continue` and got no 100 may or may not send its body;
       // the connection closes rather than guess where its next request starts. So does one
       // whose head was refused: its framing is not to be trusted.
       if (close || continueHeldBack.has(req)) closeAfterResponse(req, res, this.settings.linger);
       report.errorCode = error.code;
-      sendErrorPage(res, error, exchange.requestId);
+      sendErrorPage(res, error, exchange.requestId, fields);
       return undefined;
     };
     const refusal = upgrade?.refused ?? refusalOf(req, this.settings);
@@ -269,13 +286,12 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
     if (!target) return refuse(new ProxyError('bad_request', 'bad request target'), true);
     if (isReservedPath(target.path)) return refuse(new ProxyError('reserved_path'));
     if (target.absolute && target.host) adoptTargetHost(req, target.host);
-    const resolution = this.routing.resolve(target.host, target.path, req.headers);
     // `elsewhere`: the route exists on other nodes (it was forwarded here, or no node holding it
     // could be reached), so a missing local route is a missing member, not a 404.
-    const local = (elsewhere: boolean): void => {
+    const local = (resolution: Resolution | undefined, elsewhere: boolean): void => {
       if (!resolution) {
         const error = elsewhere ? new ProxyError('no_backend', 'no member of the route could take the request') : new ProxyError('no_route');
-        return this.fromCacheOr({ req, res, exchange, target, origin }, true, () => refuse(error));
+        return this.fromCacheOr({ req, res, exchange, target, origin }, true, () => refuse(error, false, noMemberFields(req, origin, undefined)));
       }
       // Only the registration module registers backends, and its sessions are tunnel backends.
       const backend = resolution.backend as TunnelBackend | undefined;
@@ -285,25 +301,36 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
       const admitted: Admitted = { req, res, exchange, report, target, pool: resolution.pool, origin };
       this.withBackend(backend ? this.assign(admitted, backend) : admitted, go);
     };
-    const remote = this.relay && !origin?.localOnly ? this.routing.remoteFor(target.host, target.path, resolution) : undefined;
-    if (!remote) return local(origin?.localOnly ?? false);
-    if (upgrade) {
-      report.route = remote.route;
-      const { socket, head } = upgrade;
-      const done = (): void => this.publish(report, req);
-      const carried = { req, res, socket, head, requestId: exchange.requestId, report, target: target.origin, nodes: spread(remote.nodes), done };
-      return this.upgradeRelay!.relay(carried, () => {
-        report.route = undefined;
-        local(true);
-      });
-    }
-    report.route = remote.route;
-    if (continueHeldBack.has(req)) res.writeContinue();
-    const relayed = { req, res, requestId: exchange.requestId, report, target: target.origin, hasBody: hasBody(req), nodes: spread(remote.nodes) };
-    this.relay!.relay(relayed, () => {
+    // No node took the request (the route's grace in the cluster is over, or its nodes are busy):
+    // a member here (or this node's own grace of the route, if it lasts longer), the cache, or 503.
+    const giveUp = (): void => {
       report.route = undefined;
-      local(true);
-    });
+      const resolution = this.routing.resolve(target.host, target.path, req.headers);
+      if (resolution?.backend || (resolution?.pool.vacantUntil ?? 0) > Date.now()) return local(resolution, true);
+      const error = new ProxyError('no_backend', 'no node of the route could take the request');
+      this.fromCacheOr({ req, res, exchange, target, origin }, true, () => refuse(error));
+    };
+    // Routed again (`elsewhere` set) when the cluster could not take the request as it stood.
+    const route = (elsewhere: boolean): void => {
+      const resolution = this.routing.resolve(target.host, target.path, req.headers);
+      const remote = this.cluster && !origin?.localOnly ? this.routing.remoteFor(target.host, target.path, resolution) : undefined;
+      report.route = undefined;
+      if (!remote) return local(resolution, elsewhere || (origin?.localOnly ?? false));
+      // An upgrade waits like any request while the route is vacant, and is then carried whole.
+      if (upgrade && remote.nodes.length > 0) {
+        report.route = remote.route;
+        const { socket, head } = upgrade;
+        const done = (): void => this.publish(report, req);
+        const carried = { req, res, socket, head, requestId: exchange.requestId, report, target: target.origin, nodes: spread(remote.nodes), done };
+        return this.upgradeRelay!.relay(carried, () => {
+          report.route = undefined;
+          local(resolution, true);
+        });
+      }
+      const request = { req, res, requestId: exchange.requestId, report, target: target.origin, hasBody: hasBody(req) };
+      this.cluster!.take(request, remote, { again: () => route(true), giveUp });
+    };
+    route(false);
   }
 
   // Published only when someone listens: metrics, the inspector and live events do.
@@ -374,12 +401,6 @@ interface Forwardable extends Admitted {
 
 /** The relay's backstop beyond the holding node's own request timeout, which answers first. */
 const RELAY_TIMEOUT_MARGIN_MS = 2000;
-
-/** The nodes of a route from a random one on, so that the nodes' load is shared. */
-function spread<T>(nodes: readonly T[]): T[] {
-  const start = Math.floor(Math.random() * nodes.length);
-  return [...nodes.slice(start), ...nodes.slice(0, start)];
-}
 
 /** `Connection` and `Upgrade` are hop-by-hop: a WebSocket upgrade asks the next hop again. */
 const WEBSOCKET_UPGRADE: RequestAdjustment = {

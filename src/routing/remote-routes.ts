@@ -6,11 +6,16 @@ export interface RemoteNode {
   readonly url: string;
 }
 
-/** The most specific route other nodes serve for a request, and the nodes that serve it. */
+/**
+ * The most specific route other nodes serve for a request, and the nodes that serve it; or a
+ * route they served and no node can take now, in its grace (`nodes` empty, `vacantUntil` set).
+ */
 export interface RemoteMatch {
   readonly route: Route;
-  /** At least one. */
+  /** At least one, unless the route is vacant. */
   readonly nodes: readonly RemoteNode[];
+  /** For a vacant route: when its grace ends, ms since the epoch. */
+  readonly vacantUntil?: number;
 }
 
 /**
@@ -18,8 +23,18 @@ export interface RemoteMatch {
  * service; a single proxy has none). Answers from memory: it runs for every public request.
  */
 export interface RemoteRoutes {
-  /** With the route table's precedence; `host` normalized as for `RouteTable.lookup`. */
-  match(host: string, path: string): RemoteMatch | undefined;
+  /**
+   * With the route table's precedence; `host` normalized as for `RouteTable.lookup`. Nodes
+   * remembered as failed are left out; a route left without nodes is matched as vacant while
+   * in its grace.
+   */
+  match(host: string, path: string, now: number): RemoteMatch | undefined;
+  /**
+   * A node failed to take a request: the connection to it failed (no `route`), or it answered
+   * that it has no member of `route` (its own `503 no_backend`). It is skipped, for every route
+   * or for that one, until it is heard from again.
+   */
+  failed(nodeId: string, route: Route | undefined, now: number): void;
 }
 
 /**

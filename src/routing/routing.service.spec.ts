@@ -1,6 +1,8 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { HarpConfigModule } from '../config/index.js';
 
+import type { RemoteMatch, RemoteRoutes } from './remote-routes.js';
+import type { Route } from './route.js';
 import type { RouteBackend } from './route-backend.js';
 import { RoutingModule } from './routing.module.js';
 import { RoutingService } from './routing.service.js';
@@ -259,5 +261,75 @@ describe('RoutingService', () => {
       expect(asked).toEqual(['shop.example/ key-b', 'shop.example/ key-a']);
       expect(routing.routeCount).toBe(1);
     });
+  });
+});
+
+// The routing service's side of the route grace across nodes (docs/cluster.md): a route vacant in
+// the cluster is matched, its requests wait, and they route again when it may be served.
+
+/** Other nodes' routes as a test sets them: one match for every request. */
+class FakeRemote implements RemoteRoutes {
+  current: RemoteMatch | undefined;
+  readonly failures: Array<[string, Route | undefined]> = [];
+  match(): RemoteMatch | undefined {
+    return this.current;
+  }
+  failed(nodeId: string, route: Route | undefined): void {
+    this.failures.push([nodeId, route]);
+  }
+}
+
+describe('RoutingService in a cluster: routes vacant on every node', () => {
+  let moduleRef: TestingModule;
+  let routing: RoutingService;
+  let remote: FakeRemote;
+  const route = { host: '*', path: '/' };
+  const vacant = (ms: number): RemoteMatch => ({ route, nodes: [], vacantUntil: Date.now() + ms });
+
+  beforeEach(async () => {
+    moduleRef = await Test.createTestingModule({
+      imports: [HarpConfigModule.forRoot({ overrides: { maxHeldRequestsPerRoute: 2 } }), RoutingModule],
+    }).compile();
+    routing = moduleRef.get(RoutingService);
+    remote = new FakeRemote();
+    routing.remote = remote;
+  });
+
+  afterEach(() => moduleRef.close());
+
+  it('matches a vacant remote route for a request no local route takes', () => {
+    remote.current = vacant(1000);
+    expect(routing.remoteFor('a.example', '/x', undefined)?.nodes).toEqual([]);
+    routing.register(new FakeBackend('local'), route);
+    expect(routing.remoteFor('a.example', '/x', routing.resolve('a.example', '/x'))).toBeUndefined();
+  });
+
+  it('wakes the waiting requests when a member registers here, or the route comes back', async () => {
+    const first = routing.holdRemote(vacant(10_000), 10_000)!;
+    expect(routing.heldTotal).toBe(1);
+    routing.register(new FakeBackend('local'), route);
+    expect(await first.member).toBe(true);
+    const second = routing.holdRemote(vacant(10_000), 10_000)!;
+    routing.remoteReturned();
+    expect(await second.member).toBe(true);
+    expect(routing.heldTotal).toBe(0);
+  });
+
+  it('holds no longer than the grace, and no more than the limit', async () => {
+    expect(routing.holdRemote(vacant(0), 10_000)).toBeUndefined();
+    const short = routing.holdRemote(vacant(30), 10_000)!;
+    expect(await short.member).toBeUndefined();
+    routing.holdRemote(vacant(10_000), 10_000);
+    routing.holdRemote(vacant(10_000), 10_000);
+    expect(routing.holdRemote(vacant(10_000), 10_000)).toBeUndefined();
+  });
+
+  it('passes on what requests found out about a node', () => {
+    routing.remoteFailed('node-b', undefined);
+    routing.remoteFailed('node-c', route);
+    expect(remote.failures).toEqual([
+      ['node-b', undefined],
+      ['node-c', route],
+    ]);
   });
 });

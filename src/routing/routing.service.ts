@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import { HarpConfig } from '../config/index.js';
 import type { Hold } from './held-requests.js';
 import { RouteGrace, type GraceTotals } from './route-grace.js';
+import { RemoteGrace } from './remote-grace.js';
 import type { MemberTraits } from './balancer.js';
 import { balancerFor, sameBalance } from './balancer-for.js';
 import { type EjectionPolicy, type ExchangeOutcome, type HealthState } from './member-health.js';
@@ -87,6 +88,8 @@ interface RouteChangeEventMap {
 export class RoutingService implements OnModuleDestroy {
   readonly #table: RouteTable<RouteBackend>;
   readonly #grace: RouteGrace;
+  /** Requests for routes vacant in the whole cluster (cluster mode only). */
+  readonly #remoteGrace: RemoteGrace;
   /** Each pool's member health; created with the pool's balancer, gone with the pool. */
   readonly #health = new WeakMap<Pool<RouteBackend>, PoolHealth<RouteBackend>>();
   readonly #policy: EjectionPolicy;
@@ -113,6 +116,7 @@ export class RoutingService implements OnModuleDestroy {
       logger: this.#logger,
     });
     this.#grace.events.on('dropped', (route) => this.changes.emit('changed', route));
+    this.#remoteGrace = new RemoteGrace(config.maxHeldRequestsPerRoute);
   }
 
   /** What the grace did since start-up, for metrics. */
@@ -127,6 +131,7 @@ export class RoutingService implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.#grace.close();
+    this.#remoteGrace.close();
   }
 
   /** Number of routes (pools) currently registered. */
@@ -154,6 +159,8 @@ export class RoutingService implements OnModuleDestroy {
     if (!added.ok) return { ok: false, code: added.code, reason: added.reason };
     this.#configure(added.pool, options);
     this.#grace.occupied(added.pool);
+    // A request waiting for the route anywhere in the cluster may be served here now.
+    this.#remoteGrace.wakeAll();
     this.changes.emit('changed', normalized);
     return { ok: true, route: normalized, pool: added.pool };
   }
@@ -198,7 +205,7 @@ export class RoutingService implements OnModuleDestroy {
 
   /** Requests waiting for a member right now, over every route. */
   get heldTotal(): number {
-    return this.#grace.heldTotal;
+    return this.#grace.heldTotal + this.#remoteGrace.heldTotal;
   }
 
   /** Routes in their grace right now. */
@@ -252,9 +259,32 @@ export class RoutingService implements OnModuleDestroy {
    * take it now. Undefined outside cluster mode and whenever this node serves the request.
    */
   remoteFor(hostHeader: string | undefined, path: string, local: Resolution | undefined): RemoteMatch | undefined {
-    const match = this.remote?.match(normalizeRequestHost(hostHeader) ?? '', path);
+    const match = this.remote?.match(normalizeRequestHost(hostHeader) ?? '', path, Date.now());
     if (!match || !remoteWins(local?.pool, local?.backend !== undefined, match.route)) return undefined;
     return match;
+  }
+
+  /**
+   * Makes a request wait while its route is vacant in the cluster (`remoteFor` matched it without
+   * nodes), at most `maxWaitMs` and until the end of the route's grace; see {@link RemoteGrace}.
+   * Undefined when it may not wait: the caller answers as this node alone would.
+   */
+  holdRemote(match: RemoteMatch, maxWaitMs: number): Hold<true> | undefined {
+    const graceLeft = (match.vacantUntil ?? 0) - Date.now();
+    return this.#remoteGrace.hold(match.route, Math.min(maxWaitMs, graceLeft));
+  }
+
+  /**
+   * A node failed to take a request (`route` set: it had no member of that route): it is skipped
+   * until it is heard from again (docs/cluster.md, "Failures").
+   */
+  remoteFailed(nodeId: string, route: Route | undefined): void {
+    this.remote?.failed(nodeId, route, Date.now());
+  }
+
+  /** A route vacant in the cluster is served by a node again: the requests waiting route again. */
+  remoteReturned(): void {
+    this.#remoteGrace.wakeAll();
   }
 
   /**

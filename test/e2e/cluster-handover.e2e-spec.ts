@@ -1,0 +1,140 @@
+import { connect } from '../../src/agent/connect.js';
+import { eventually, sleep } from '../helpers/eventually.js';
+import { Harness, TEST_KEY } from '../helpers/harness.js';
+import { send } from '../helpers/http-client.js';
+import { startProxyProcess, type ProxyProcess } from '../helpers/proxy-process.js';
+import { redisAvailableOrFail, redisScratch, TEST_REDIS_URL } from '../helpers/redis.js';
+import { SteadyLoad } from '../helpers/steady-load.js';
+import { note } from '../helpers/report.js';
+import { tcpBalancer } from '../helpers/tcp-balancer.js';
+
+// docs/cluster.md, "Failure modes and healing times": three nodes behind a layer-4 balancer, one
+// agent that reaches the cluster only through it and lands on B. B goes away (kill -9, or a
+// graceful stop); the agent reconnects through the balancer to another node and registers there,
+// while A and C hold the requests that arrive meanwhile in the route's grace. No request fails.
+
+const describeRedis = (await redisAvailableOrFail()) ? describe : describe.skip;
+const SECRET = 'cluster-secret-for-tests-0123';
+const HEARTBEAT_MS = 300;
+/** The agent's reconnect backoff: its first retry comes within 1.5 × the initial delay. */
+const RECONNECT = { initialDelayMs: 100, maxDelayMs: 300 };
+/** What a loaded test machine adds to every bound below (processes started at once, two cores). */
+const SLACK_MS = 700;
+
+describeRedis('a node leaving while its agent moves to another through the load balancer', () => {
+  const h = new Harness();
+  const scratch = redisScratch('cluster-handover');
+  const children: ProxyProcess[] = [];
+  afterEach(async () => {
+    for (const child of children.splice(0)) child.child.kill('SIGKILL');
+    await h.closeAll();
+  });
+
+  async function child(nodeId: string): Promise<ProxyProcess> {
+    const started = await startProxyProcess({
+      HARP_CLUSTER_SECRET: SECRET,
+      HARP_REDIS_URL: TEST_REDIS_URL,
+      HARP_REDIS_PREFIX: scratch.prefix,
+      HARP_NODE_ID: nodeId,
+      HARP_CLUSTER_HEARTBEAT_MS: String(HEARTBEAT_MS),
+      HARP_CLUSTER_HOST: '127.0.0.1',
+    });
+    children.push(started);
+    return started;
+  }
+
+  /** The ids of the nodes that `url`'s directory shows, and of those serving `*` + `/`. */
+  async function directory(url: string): Promise<{ nodes: string[]; holders: string[] }> {
+    const { nodes } = JSON.parse((await send(`${url}/_harp/api/nodes`)).body.toString()) as {
+      nodes: Array<{ id: string; routes: Array<{ host: string; path: string }> }>;
+    };
+    const holders = nodes.filter((n) => n.routes.some((r) => r.host === '*' && r.path === '/')).map((n) => n.id);
+    return { nodes: nodes.map((n) => n.id).sort(), holders: holders.sort() };
+  }
+
+  /** A, B, C, the balancer in front of their public ports (B first), and the agent on B. */
+  async function cluster() {
+    const [a, b, c] = await Promise.all([
+      h.proxy({ clusterSecret: SECRET, redisUrl: TEST_REDIS_URL, redisPrefix: scratch.prefix, nodeId: 'node-a', clusterHeartbeatMs: HEARTBEAT_MS }),
+      child('node-b'),
+      child('node-c'),
+    ]);
+    const portOf = (url: string) => ({ host: '127.0.0.1', port: Number(new URL(url).port) });
+    const balancer = await tcpBalancer([portOf(b.url), portOf(a.url), portOf(c.url)]);
+    h.defer(() => balancer.close());
+    const agent = await connect({
+      server: balancer.url,
+      key: TEST_KEY,
+      handler: (req, res) => setTimeout(() => res.end(`ok ${req.url}`), 5),
+      reconnect: RECONNECT,
+    });
+    h.defer(() => agent.close(100));
+    expect(balancer.landed.map((t) => t.port)).toEqual([portOf(b.url).port]);
+    for (const node of [a, c]) {
+      await eventually(async () => (await directory(node.url)).holders.join() === 'node-b', 10_000, 'the route seen on B');
+    }
+    const loads = [new SteadyLoad(`${a.url}/move`, 4, 'ok /move'), new SteadyLoad(`${c.url}/move`, 4, 'ok /move')];
+    return { a, b, c, balancer, loads };
+  }
+
+  /** Resolves, with its id, once every one of `urls` lists the route on one node other than B. */
+  async function healed(urls: readonly string[]): Promise<string> {
+    let holder = '';
+    await eventually(
+      async () => {
+        const seen = await Promise.all(urls.map(async (url) => (await directory(url)).holders.filter((id) => id !== 'node-b')));
+        holder = seen[0]!.join();
+        return seen.every((live) => live.length === 1 && live.join() === holder);
+      },
+      10_000,
+      'the route on another node',
+    );
+    return holder;
+  }
+
+  const report = (load: SteadyLoad) => `${load.ok} ok, ${load.failures.length} failed: ${JSON.stringify(load.failures.slice(0, 5))}`;
+
+  it('kill -9 of B: the agent moves through the balancer, no request to A or C fails', async () => {
+    const { a, b, c, loads } = await cluster();
+    await sleep(500);
+    b.child.kill('SIGKILL');
+    const killedAt = performance.now();
+    const holder = await healed([a.url, c.url]);
+    const routeHealedMs = performance.now() - killedAt;
+    await eventually(async () => (await directory(a.url)).nodes.join() === 'node-a,node-c', 10_000, 'B to leave A\'s directory');
+    await eventually(async () => (await directory(c.url)).nodes.join() === 'node-a,node-c', 10_000, 'B to leave C\'s directory');
+    const goneMs = performance.now() - killedAt;
+    await sleep(500);
+    await Promise.all(loads.map((load) => load.stop()));
+
+    for (const load of loads) expect(report(load)).toBe(`${load.ok} ok, 0 failed: []`);
+    for (const load of loads) expect(load.ok).toBeGreaterThan(50);
+    expect(['node-a', 'node-c']).toContain(holder);
+    // The route: the agent's reconnect (its delay, then the balancer skips B) and one message.
+    // B itself: three missed heartbeats and the pruning tick.
+    expect(routeHealedMs).toBeLessThan(3 * HEARTBEAT_MS + RECONNECT.maxDelayMs + SLACK_MS);
+    expect(goneMs).toBeLessThan(4 * HEARTBEAT_MS + SLACK_MS);
+    note(`kill -9: route healed in ${Math.round(routeHealedMs)} ms on ${holder}, B gone in ${Math.round(goneMs)} ms; ${loads.map((l) => l.ok).join('+')} requests`);
+  }, 60_000);
+
+  it('a graceful stop of B hands its agent over through the balancer, no request fails', async () => {
+    const { a, b, c, loads } = await cluster();
+    await sleep(500);
+    b.child.kill('SIGTERM');
+    const stoppedAt = performance.now();
+    const holder = await healed([a.url, c.url]);
+    const routeHealedMs = performance.now() - stoppedAt;
+    expect(await b.exited).toEqual({ code: 0, signal: null });
+    await eventually(async () => (await directory(a.url)).nodes.join() === 'node-a,node-c', 10_000, 'B to leave A\'s directory');
+    const goneMs = performance.now() - stoppedAt;
+    await sleep(500);
+    await Promise.all(loads.map((load) => load.stop()));
+
+    for (const load of loads) expect(report(load)).toBe(`${load.ok} ok, 0 failed: []`);
+    for (const load of loads) expect(load.ok).toBeGreaterThan(50);
+    expect(['node-a', 'node-c']).toContain(holder);
+    // goaway: the agent opens its new connection at once, without a reconnect delay.
+    expect(routeHealedMs).toBeLessThan(HEARTBEAT_MS + SLACK_MS);
+    note(`SIGTERM: route healed in ${Math.round(routeHealedMs)} ms on ${holder}, B gone in ${Math.round(goneMs)} ms; ${loads.map((l) => l.ok).join('+')} requests`);
+  }, 60_000);
+});
