@@ -1,5 +1,5 @@
 import { eventually, sleep } from '../../test/helpers/eventually.js';
-import { redisAvailableOrFail, redisScratch, TEST_REDIS_URL } from '../../test/helpers/redis.js';
+import { redisAvailableOrFail, redisScratch, redisServerAvailableOrFail, startOwnRedis, TEST_REDIS_URL } from '../../test/helpers/redis.js';
 import { tcpRelay } from '../../test/helpers/tcp-relay.js';
 import { ClusterDirectory, type ClusterDirectoryOptions, type LocalRoute } from './cluster-directory.js';
 import { clusterKeys } from './cluster-keys.js';
@@ -7,6 +7,7 @@ import { encodeMessage, type NodeState } from './cluster-model.js';
 import { closedPort } from '../../test/helpers/ports.js';
 
 const describeRedis = (await redisAvailableOrFail()) ? describe : describe.skip;
+const itWithOwnRedis = redisServerAvailableOrFail() ? it : it.skip;
 
 // Short, so that expiry is seen in a test's time; operations are still bounded at 500 ms.
 const HEARTBEAT_MS = 100;
@@ -205,6 +206,34 @@ describeRedis('ClusterDirectory (real Redis)', () => {
         expect(remote(b, 'node-a')!.routes.map((r) => r.host).sort()).toEqual(['after.example', 'also.example']);
       } finally {
         await relay.close();
+      }
+    });
+
+    // Regression: a restarted Redis is empty, and the resync replaced the mirror with that empty
+    // read, so this node forgot every other node (and stopped forwarding to them) until each wrote
+    // again, which a node whose reconnect backoff runs later does up to two seconds after.
+    itWithOwnRedis('keeps the nodes it knew through a Redis restart until they write again', async () => {
+      const own = await startOwnRedis();
+      const relay = await tcpRelay({ host: '127.0.0.1', port: own.port });
+      try {
+        const a = node('node-a', localState([route('a.example', '/', 'k')]), own.url);
+        // node-b reaches Redis through a relay, so that it stays away after the restart.
+        const b = node('node-b', localState([route('b.example', '/', 'k')]), relay.url);
+        await eventually(() => remote(a, 'node-b') !== undefined && remote(b, 'node-a') !== undefined && a.healthy);
+
+        await relay.cut();
+        await own.stop();
+        await eventually(() => !a.healthy, 3000, 'the outage noticed');
+        await own.start();
+        await eventually(() => a.healthy, 5000, 'node-a back, with the empty directory read');
+        expect(remote(a, 'node-b')?.routes).toEqual([expect.objectContaining({ host: 'b.example', nodeId: 'node-b' })]);
+
+        await relay.restore();
+        await eventually(() => b.healthy && remote(b, 'node-a') !== undefined, 5000, 'node-b back');
+        await eventually(() => remote(a, 'node-b')?.routes.length === 1, 3000, 'node-b heard by node-a again');
+      } finally {
+        await relay.close();
+        await own.stop();
       }
     });
   });

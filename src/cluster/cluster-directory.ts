@@ -10,7 +10,7 @@ import {
   type RouteEntry,
 } from './cluster-model.js';
 import { nodeTtlMs, operationTimeoutMs, ownerTtlMs, type ClaimOutcome } from './cluster-rules.js';
-import { createDirectoryClient, withTimeout, type RedisClient } from './cluster-redis.js';
+import { createDirectoryClient, RECONNECT_MAX_DELAY_MS, withTimeout, type RedisClient } from './cluster-redis.js';
 import { CLAIM_SCRIPT, PUBLISH_STATE_SCRIPT } from './directory-scripts.js';
 import { DirectoryMirror } from './directory-mirror.js';
 
@@ -93,6 +93,8 @@ export class ClusterDirectory {
   #closing?: Promise<void>;
   /** Routes last refused, by id, so that a refusal is reported once, not every heartbeat. */
   #refused = new Map<string, string>();
+  /** No pruning before this time: the other nodes may still be waiting to reconnect (#recover). */
+  #pruneFrom = 0;
 
   constructor(options: ClusterDirectoryOptions) {
     this.#options = options;
@@ -173,7 +175,8 @@ export class ClusterDirectory {
   #tick(): void {
     void this.#publish();
     // A mirror that cannot hear heartbeats is kept as it is, not emptied: see the class doc.
-    if (this.healthy && this.mirror.prune(this.#now(), this.#options.heartbeatMs).length > 0) this.events.emit('change');
+    const now = this.#now();
+    if (this.healthy && now >= this.#pruneFrom && this.mirror.prune(now, this.#options.heartbeatMs).length > 0) this.events.emit('change');
   }
 
   /** Writes and publishes this node's state; one at a time, the next coalesced after it. */
@@ -238,11 +241,25 @@ export class ClusterDirectory {
     return now;
   }
 
-  /** Reads the whole directory into the mirror, then writes this node's state. */
+  /**
+   * Reads the whole directory into the mirror, then writes this node's state. A node the mirror
+   * knew and the read did not find is kept as if just heard, and then nothing is pruned until
+   * every other node had the time to reconnect and write: a restarted Redis is empty until each
+   * node writes again, and their reconnect backoffs run apart by up to
+   * {@link RECONNECT_MAX_DELAY_MS}; dropping them meanwhile would stop this node forwarding to
+   * them. One that is really gone is pruned once that time and three heartbeats have passed.
+   */
   async #recover(): Promise<void> {
     if (!this.#commands?.isReady || !this.#subscriber?.isReady || this.#closing) return;
     try {
-      this.mirror.replace(await this.#readAll(), this.#now());
+      // Taken before the read: a heartbeat may prune the mirror while the read is on its way.
+      const known = this.mirror.nodes();
+      const read = await this.#readAll();
+      const found = new Set(read.map((state) => state.node.id));
+      const kept = known.filter(({ node }) => !found.has(node.id));
+      const now = this.#now();
+      this.mirror.replace([...read, ...kept.map(({ node, routes }) => ({ node, routes }))], now);
+      if (kept.length > 0) this.#pruneFrom = now + RECONNECT_MAX_DELAY_MS + nodeTtlMs(this.#options.heartbeatMs);
       this.events.emit('change');
       this.#pending = true;
       await this.#publish();

@@ -28,9 +28,15 @@ export function createDirectoryClient(url: string, onError: (error: unknown) => 
   return client;
 }
 
+const BACKOFF_CAP_MS = 2000;
+const BACKOFF_JITTER_MS = 100;
+
+/** The longest wait between two connection attempts: how far apart nodes may reconnect. */
+export const RECONNECT_MAX_DELAY_MS = BACKOFF_CAP_MS + BACKOFF_JITTER_MS;
+
 /** Reconnect delays: 100 ms doubling to 2 s, with jitter so that nodes do not reconnect in step. */
 function backoff(retries: number): number {
-  return Math.min(100 * 2 ** retries, 2000) + Math.floor(Math.random() * 100);
+  return Math.min(100 * 2 ** retries, BACKOFF_CAP_MS) + Math.floor(Math.random() * BACKOFF_JITTER_MS);
 }
 
 /** `operation`, or a rejection once `ms` have passed; a late rejection is observed, never unhandled. */

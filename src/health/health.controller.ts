@@ -1,8 +1,9 @@
-import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult, type HealthCheckStatus } from '@nestjs/terminus';
 import { HealthCheckDto, LivenessDto } from './health.dto.js';
 import { HealthService, type ProxyFigures } from './health.service.js';
+import { isStrict } from './readiness-query.js';
 
 /** Liveness and readiness, for load balancers and orchestrators: open, never behind auth. */
 @Controller('_harp')
@@ -30,19 +31,28 @@ export class HealthController {
 
   /**
    * Readiness: 503 while a dependency does not answer (Redis, when configured) or the proxy is
-   * shutting down, so that a load balancer stops sending traffic here.
+   * shutting down, so that a load balancer stops sending traffic here. In cluster mode a lost
+   * Redis leaves the node ready but `degraded` (docs/cluster.md, "While Redis is away"), unless
+   * the probe asks with `?strict`.
    */
   @Get('readyz')
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
   @ApiOperation({ summary: 'Readiness', operationId: 'readiness' })
-  @ApiOkResponse({ type: HealthCheckDto, description: 'Ready.' })
+  @ApiQuery({
+    name: 'strict',
+    required: false,
+    type: String,
+    description: 'In cluster mode: answer 503 while Redis or the cluster directory is down, instead of 200 `degraded`.',
+  })
+  @ApiOkResponse({ type: HealthCheckDto, description: 'Ready (`ok`), or in cluster mode ready without Redis (`degraded`).' })
   @ApiServiceUnavailableResponse({
     type: HealthCheckDto,
-    description: 'Not ready: Redis does not answer, or shutting down.',
+    description: 'Not ready: Redis does not answer (in cluster mode: with `?strict`), or shutting down.',
   })
-  readiness(): Promise<HealthCheckResult> {
+  readiness(@Query('strict') strict?: string | string[]): Promise<HealthCheckResult> {
     const shuttingDown = this.service.shuttingDown();
     if (shuttingDown) throw new ServiceUnavailableException(shuttingDown);
-    return this.health.check([() => this.service.proxy(), () => this.service.redis()]);
+    const tolerant = this.service.tolerant(isStrict(strict));
+    return this.health.check([() => this.service.proxy(), () => this.service.redis(tolerant), () => this.service.directory(tolerant)]);
   }
 }

@@ -9,7 +9,12 @@ const INDICATOR = {
 
 /** Terminus's health check result. */
 export class HealthCheckDto {
-  @ApiProperty({ enum: ['ok', 'error', 'degraded', 'shutting_down'] })
+  @ApiProperty({
+    enum: ['ok', 'error', 'degraded', 'shutting_down'],
+    description:
+      '`ok`: ready. `degraded` (cluster mode): ready, but Redis or the cluster directory does not answer. ' +
+      '`error`: not ready. `shutting_down`: not ready, stopping.',
+  })
   status!: string;
 
   @ApiPropertyOptional({
@@ -25,7 +30,7 @@ export class HealthCheckDto {
   @ApiProperty({
     type: 'object',
     additionalProperties: INDICATOR,
-    description: 'Every indicator: `proxy`, and `redis` for readiness; `shutdown` alone while shutting down.',
+    description: 'Every indicator: `proxy`, and `redis` and `cluster` for readiness; `shutdown` alone while shutting down.',
   })
   details!: Record<string, unknown>;
 }

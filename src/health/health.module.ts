@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { CacheBackendModule } from '../cache/cache.module.js';
+import { ClusterModule } from '../cluster/index.js';
 import { RegistrationModule } from '../registration/registration.module.js';
 import { ShutdownModule } from '../shutdown/shutdown.module.js';
 import { HealthController } from './health.controller.js';
@@ -11,7 +12,7 @@ import { HealthService } from './health.service.js';
  * `HarpConfigModule` and `RoutingModule` (global).
  */
 @Module({
-  imports: [TerminusModule.forRoot(), RegistrationModule, CacheBackendModule, ShutdownModule],
+  imports: [TerminusModule.forRoot(), RegistrationModule, CacheBackendModule, ClusterModule, ShutdownModule],
   controllers: [HealthController],
   providers: [HealthService],
 })

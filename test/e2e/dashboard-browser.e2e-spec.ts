@@ -2,13 +2,17 @@ import { request } from 'node:http';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Page } from 'playwright-core';
 import { chromiumAvailableOrFail, launchChromium, saveScreenshot, type BrowserSession } from '../helpers/chromium.js';
-import { Harness } from '../helpers/harness.js';
+import { Harness, TEST_KEY } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
+import { closedPort } from '../helpers/ports.js';
+import { redisAvailableOrFail, redisScratch, TEST_REDIS_URL } from '../helpers/redis.js';
 
 // The dashboard in a real headless Chromium, against a real proxy, agent and upstream. Each
 // test leaves a screenshot in test-output/ (pass or fail) and prints where.
 
 const describeBrowser = chromiumAvailableOrFail() ? describe : describe.skip;
+const describeRedis = (await redisAvailableOrFail()) ? describe : describe.skip;
+const CLUSTER_SECRET = 'cluster-secret-for-tests-0123';
 
 const SUITE = 'dashboard in Chromium';
 const TOKEN = 'admin-token-0123456789abcdef';
@@ -250,5 +254,77 @@ describeBrowser(SUITE, () => {
 
     // The only errors are the browser's own lines for the 401s that made the page ask.
     expect(browser.errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+  });
+
+  it('shows no cluster section outside cluster mode', async () => {
+    const proxy = await h.proxy();
+    await h.agent(proxy, countingUpstream().handler, { name: 'solo' });
+    browser = await launchChromium();
+    const { page } = browser;
+    await page.goto(`${proxy.url}/_harp/`);
+    await byTestId(page, 'agent-name').filter({ hasText: 'solo' }).waitFor(WAIT);
+    await page.locator('[data-testid="live-status"][data-state="open"]').waitFor(WAIT);
+    expect(await byTestId(page, 'cluster').isVisible()).toBe(false);
+    expect(await byTestId(page, 'cluster-node').count()).toBe(0);
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('shows a cluster node cut off from Redis as such, with what it last knew', async () => {
+    const proxy = await h.proxy({
+      clusterSecret: CLUSTER_SECRET,
+      redisUrl: `redis://127.0.0.1:${await closedPort()}`,
+      nodeId: 'cut-off',
+      clusterHeartbeatMs: 200,
+      clusterHost: '127.0.0.1',
+    });
+    await h.agent(proxy, countingUpstream().handler, { name: 'still-served', routes: [{ host: 'kept.example', path: '/' }] });
+    browser = await launchChromium();
+    const { page } = browser;
+    await page.goto(`${proxy.url}/_harp/`);
+    await page.locator('[data-testid="cluster-route"][data-route="kept.example/"]').waitFor(WAIT);
+    expect(await byTestId(page, 'cluster-status').textContent()).toBe('1 node · Redis unreachable: this is what this node last knew');
+    expect(await byTestId(page, 'cluster').getAttribute('data-healthy')).toBe('false');
+    expect(await byTestId(page, 'cluster-node-state').textContent()).toBe('cut off from Redis');
+    expect(browser.errors).toEqual([]);
+  });
+
+  describeRedis('in cluster mode', () => {
+    const scratch = redisScratch('dashboard-cluster');
+
+    it('shows the nodes, which one is this node, and which nodes hold each route', async () => {
+      const node = (nodeId: string) =>
+        h.proxy({ clusterSecret: CLUSTER_SECRET, redisUrl: TEST_REDIS_URL, redisPrefix: scratch.prefix, nodeId, clusterHeartbeatMs: 200, clusterHost: '127.0.0.1' });
+      const a = await node('node-a');
+      const b = await node('node-b');
+      const handler = countingUpstream().handler;
+      await h.agent(a, handler, { name: 'on-a', key: TEST_KEY, routes: [{ host: '*', path: '/' }] });
+      await h.agent(b, handler, { name: 'on-b-1', key: TEST_KEY, routes: [{ host: '*', path: '/' }, { host: 'b-only.example', path: '/' }] });
+      await h.agent(b, handler, { name: 'on-b-2', key: TEST_KEY, routes: [{ host: '*', path: '/' }] });
+
+      browser = await launchChromium();
+      const { page } = browser;
+      await page.goto(`${a.url}/_harp/`);
+      const section = byTestId(page, 'cluster');
+      await section.waitFor(WAIT);
+      // B's routes arrive through the directory, then the next fetch of the node list.
+      await byTestId(page, 'cluster-route').filter({ hasText: 'b-only.example' }).waitFor(WAIT);
+      await page.locator('[data-testid="cluster-node"][data-id="node-b"] [data-testid="cluster-node-agents"]').filter({ hasText: /^2$/ }).waitFor(WAIT);
+
+      expect(await byTestId(page, 'cluster-status').textContent()).toBe('2 nodes · directory reachable');
+      expect(await byTestId(page, 'cluster-node-id').allTextContents()).toEqual(['node-a this node', 'node-b']);
+      const self = page.locator('[data-testid="cluster-node"][data-self="true"]');
+      expect(await self.getAttribute('data-id')).toBe('node-a');
+      expect(await self.locator('[data-testid="cluster-node-state"]').textContent()).toBe('healthy');
+      const other = page.locator('[data-testid="cluster-node"][data-id="node-b"]');
+      expect(await other.locator('[data-testid="cluster-node-agents"]').textContent()).toBe('2');
+      expect(await other.locator('td').nth(1).textContent()).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(await other.locator('td').nth(4).textContent()).toMatch(/^\d\d:\d\d:\d\d\.\d{3}$/);
+
+      const holders = (route: string) =>
+        page.locator(`[data-testid="cluster-route"][data-route="${route}"] [data-testid="cluster-route-holder"]`).allTextContents();
+      expect(await holders('*/')).toEqual(['node-a ×1 (this node)', 'node-b ×2']);
+      expect(await holders('b-only.example/')).toEqual(['node-b ×1']);
+      expect(browser.errors).toEqual([]);
+    });
   });
 });

@@ -2,6 +2,7 @@
 // Plain ES modules served by HARP itself; no framework, no build step.
 
 import { api, ApiError, AuthRequired, forgetToken, onAuthRequired, setToken, token } from './api.js';
+import { ClusterView } from './cluster.js';
 import { Inspector } from './inspector.js';
 import { LiveStream } from './live.js';
 import { Overview } from './overview.js';
@@ -10,14 +11,18 @@ import { Overview } from './overview.js';
 const POLL_MS = 2000;
 /** Agent figures (RTT, totals) and cache counters are not in the stream: how often to fetch. */
 const REFRESH_MS = 5000;
+/** Other nodes' changes are not in this node's stream: how often the cluster view is fetched. */
+const CLUSTER_MS = 2000;
 
 const overview = new Overview();
+const cluster = new ClusterView();
 const inspector = new Inspector({ onError: notice });
 const live = new LiveStream({ onEvent, onState });
 
 let running = false;
 let pollTimer = null;
 let refreshTimer = null;
+let clusterTimer = null;
 let statsMissing = false;
 
 function onEvent(type, data) {
@@ -32,9 +37,11 @@ function onEvent(type, data) {
     case 'agent.connected':
     case 'agent.disconnected':
       void refreshAgents().then(refreshRoutes);
+      if (cluster.on) void refreshCluster();
       break;
     case 'routes.changed':
       void refreshRoutes();
+      if (cluster.on) void refreshCluster();
       break;
     case 'dropped':
       inspector.dropped(data.count, data.upTo);
@@ -106,6 +113,21 @@ async function refreshRoutes() {
   }
 }
 
+/** The cluster view; outside cluster mode it is hidden and not fetched again. */
+async function refreshCluster() {
+  try {
+    cluster.render(await api('/nodes'));
+  } catch (error) {
+    // A proxy without the node list has no cluster to show.
+    if (error instanceof ApiError && error.status === 404) cluster.hide();
+    else failed('nodes', error);
+  }
+  if (!cluster.on) {
+    clearInterval(clusterTimer);
+    clusterTimer = null;
+  }
+}
+
 async function refreshCache() {
   try {
     overview.cache(await api('/cache'));
@@ -152,10 +174,11 @@ async function start() {
   document.body.dataset.auth = 'ok';
   document.getElementById('token-form').hidden = true;
   document.getElementById('forget-token').hidden = token() === null;
-  await Promise.all([refreshStats(), refreshAgents(), refreshRoutes(), refreshCache(), inspector.reload()]);
+  await Promise.all([refreshStats(), refreshAgents(), refreshRoutes(), refreshCache(), refreshCluster(), inspector.reload()]);
   if (!running) return; // a 401 on the way stopped everything
   live.start();
   refreshTimer = setInterval(() => void Promise.all([refreshAgents(), refreshCache()]), REFRESH_MS);
+  if (cluster.on) clusterTimer = setInterval(() => void refreshCluster(), CLUSTER_MS);
 }
 
 function stop() {
@@ -164,6 +187,8 @@ function stop() {
   stopPolling();
   clearInterval(refreshTimer);
   refreshTimer = null;
+  clearInterval(clusterTimer);
+  clusterTimer = null;
 }
 
 onAuthRequired(() => {
