@@ -26,13 +26,19 @@ describeRedis('ClusterDirectory (real Redis)', () => {
     await Promise.all(opened.splice(0).map((directory) => directory.close()));
   });
 
-  function node(nodeId: string, local = localState(), redisUrl = TEST_REDIS_URL, logger?: ClusterDirectoryOptions['logger']): ClusterDirectory {
+  function node(
+    nodeId: string,
+    local = localState(),
+    redisUrl = TEST_REDIS_URL,
+    logger?: ClusterDirectoryOptions['logger'],
+    url = `http://${nodeId}.internal:7000`,
+  ): ClusterDirectory {
     const directory = new ClusterDirectory({
       logger,
       redisUrl,
       prefix: scratch.prefix,
       nodeId,
-      url: `http://${nodeId}.internal:7000`,
+      url,
       heartbeatMs: HEARTBEAT_MS,
       routeGraceMs: 1000,
       local,
@@ -58,6 +64,30 @@ describeRedis('ClusterDirectory (real Redis)', () => {
     });
     expect(remote(b, 'node-a')).toMatchObject({ agents: 2, routes: [{ host: 'api.example.com', members: 2 }] });
     await eventually(() => a.healthy && b.healthy, 3000, 'both healthy');
+  });
+
+  it('a second node given the same id stays out of the directory, and its leaving leaves the first in', async () => {
+    const keys = clusterKeys(scratch.prefix);
+    const first = node('node-a', localState([route('a.example.com', '/', 'team-a')]));
+    await eventually(() => first.healthy, 3000, 'the first node written');
+    const warnings: string[] = [];
+    const logger = { log: () => undefined, warn: (message: string) => void warnings.push(message) };
+    const twin = node('node-a', localState([route('b.example.com', '/', 'team-b')]), TEST_REDIS_URL, logger, 'http://twin.internal:7000');
+    await eventually(() => twin.idTakenBy !== undefined, 3000, 'the twin told its id is taken');
+    expect(twin.idTakenBy).toBe('http://node-a.internal:7000');
+    const observer = node('node-c');
+    await eventually(() => remote(observer, 'node-a') !== undefined, 3000, 'node-a seen');
+    await sleep(HEARTBEAT_MS * 4);
+    // The first node's record and routes, never the twin's, however many heartbeats pass.
+    expect(remote(observer, 'node-a')).toMatchObject({ url: 'http://node-a.internal:7000', routes: [{ host: 'a.example.com' }] });
+    expect(await scratch.raw.hExists(keys.nodeRoutes('node-a'), 'b.example.com/')).toBe(0);
+    expect(twin.healthy).toBe(false);
+    expect(first.healthy).toBe(true);
+    expect(warnings.filter((w) => w.includes('node id "node-a" is in use by the node at http://node-a.internal:7000'))).toHaveLength(1);
+    await twin.close();
+    expect(JSON.parse((await scratch.raw.get(keys.node('node-a'))) ?? '{}')).toMatchObject({ url: 'http://node-a.internal:7000' });
+    await sleep(HEARTBEAT_MS * 4);
+    expect(remote(observer, 'node-a')).toMatchObject({ url: 'http://node-a.internal:7000' });
   });
 
   it('sees a change of another node within a heartbeat', async () => {

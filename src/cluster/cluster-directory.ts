@@ -11,7 +11,7 @@ import {
 } from './cluster-model.js';
 import { nodeTtlMs, operationTimeoutMs, ownerTtlMs, type ClaimOutcome } from './cluster-rules.js';
 import { createDirectoryClient, RECONNECT_MAX_DELAY_MS, withTimeout, type RedisClient } from './cluster-redis.js';
-import { CLAIM_SCRIPT, PUBLISH_STATE_SCRIPT } from './directory-scripts.js';
+import { CLAIM_SCRIPT, LEAVE_SCRIPT, PUBLISH_STATE_SCRIPT } from './directory-scripts.js';
 import { DirectoryMirror } from './directory-mirror.js';
 
 /** A route this node serves, as the local route table tells it. */
@@ -95,6 +95,8 @@ export class ClusterDirectory {
   #refused = new Map<string, string>();
   /** No pruning before this time: the other nodes may still be waiting to reconnect (#recover). */
   #pruneFrom = 0;
+  /** The url of another node holding this node's id in Redis, while it does. */
+  #idTakenBy: string | undefined;
 
   constructor(options: ClusterDirectoryOptions) {
     this.#options = options;
@@ -117,6 +119,14 @@ export class ClusterDirectory {
    */
   get healthy(): boolean {
     return Boolean(this.#commands?.isReady && this.#subscriber?.isReady && this.#lastWriteOk);
+  }
+
+  /**
+   * The url of another running node that has this node's id, while it has it: this node then
+   * writes nothing to the directory (it is not `healthy`) and serves only its own agents.
+   */
+  get idTakenBy(): string | undefined {
+    return this.#idTakenBy;
   }
 
   /** Connects (in the background: Redis may be down) and starts the heartbeat. */
@@ -208,11 +218,13 @@ export class ClusterDirectory {
     const record = this.#record();
     const routes = this.#ownRoutes();
     const keys = [this.keys.node(record.id), this.keys.nodes, this.keys.nodeRoutes(record.id), ...routes.map((r) => this.keys.owner(routeId(r)))];
-    const args = [record.id, JSON.stringify(record), String(nodeTtlMs(this.#options.heartbeatMs)), String(this.#ownerTtl())];
+    const args = [record.id, JSON.stringify(record), String(nodeTtlMs(this.#options.heartbeatMs)), String(this.#ownerTtl()), record.url, String(record.startedAt)];
     for (const route of routes) args.push(routeId(route), JSON.stringify(route), route.ownerKeyId);
     let owners: Map<string, string>;
     try {
-      const refused = (await withTimeout(client.eval(PUBLISH_STATE_SCRIPT, { keys, arguments: args }), this.#timeoutMs, 'heartbeat')) as string[];
+      const [outcome, ...refused] = (await withTimeout(client.eval(PUBLISH_STATE_SCRIPT, { keys, arguments: args }), this.#timeoutMs, 'heartbeat')) as string[];
+      if (outcome === 'taken') throw this.#idTaken(String(refused[0]));
+      this.#idTakenBy = undefined;
       owners = this.#noteRefused(refused);
       const published = routes.filter((route) => !owners.has(routeId(route)));
       const message = encodeMessage({ v: 1, type: 'state', state: { node: record, routes: published } });
@@ -227,6 +239,15 @@ export class ClusterDirectory {
       const owner = owners.get(routeId(route));
       if (owner !== undefined) this.events.emit('refused', route, owner);
     }
+  }
+
+  /** Another node holds this node's id: logged once while it lasts, and nothing written. */
+  #idTaken(holder: string): Error {
+    if (this.#idTakenBy !== holder) {
+      this.#logger.warn(`node id "${this.nodeId}" is in use by the node at ${holder}; this node stays out of the directory until it stops (give each node its own nodeId)`);
+    }
+    this.#idTakenBy = holder;
+    return new Error(`node id "${this.nodeId}" is in use by the node at ${holder}`);
   }
 
   /** The refused routes' owners by route id, from the script's flat reply; logs new ones. */
@@ -328,7 +349,8 @@ export class ClusterDirectory {
 
   #troubled(error: unknown): void {
     this.#lastWriteOk = false;
-    if (this.#outage || this.#closing) return;
+    // A taken id is not an outage, and was logged as what it is.
+    if (this.#outage || this.#closing || this.#idTakenBy !== undefined) return;
     this.#outage = true;
     const reason = error instanceof Error ? error.message : String(error);
     this.#logger.warn(`cluster directory unreachable (${reason}); serving what is known, changes kept until Redis is back`);
@@ -342,12 +364,11 @@ export class ClusterDirectory {
     await this.#publishing?.catch(() => undefined);
     if (commands.isReady) {
       const id = this.nodeId;
-      const leave = commands
-        .multi()
-        .del([this.keys.node(id), this.keys.nodeRoutes(id)])
-        .sRem(this.keys.nodes, id)
-        .publish(this.keys.channel, encodeMessage({ v: 1, type: 'leave', nodeId: id }))
-        .exec();
+      const message = encodeMessage({ v: 1, type: 'leave', nodeId: id });
+      const leave = commands.eval(LEAVE_SCRIPT, {
+        keys: [this.keys.node(id), this.keys.nodes, this.keys.nodeRoutes(id)],
+        arguments: [id, this.keys.channel, message, this.#options.url, String(this.startedAt)],
+      });
       // Best effort: a node that cannot say goodbye expires after three heartbeats anyway.
       await withTimeout(leave, this.#timeoutMs, 'leave').catch(() => undefined);
     }

@@ -53,6 +53,11 @@ export class ClusterNode implements OnModuleInit, OnModuleDestroy {
     return this.#directory?.healthy ?? false;
   }
 
+  /** The url of another running node with this node's id, while there is one. */
+  get idTakenBy(): string | undefined {
+    return this.#directory?.idTakenBy;
+  }
+
   /**
    * Where requests that crossed the hop from another node go: the proxy's local-only door. The
    * composition root sets it (the proxy sits above this module and cannot be injected here).

@@ -23,24 +23,43 @@ return {0, current, 'none'}
 `;
 
 /**
+ * Whether the node record in KEYS[1] is another node's: one with the same id but another
+ * address or start time (two nodes given one `nodeId`). Returns that node's url, or false.
+ */
+const RECORD_OF_ANOTHER = `
+local function record_of_another(url, started_at)
+  local existing = redis.call('GET', KEYS[1])
+  if existing == false then return false end
+  local ok, record = pcall(cjson.decode, existing)
+  if not ok or type(record) ~= 'table' then return false end
+  if record.url ~= url or tostring(record.startedAt) ~= tostring(tonumber(started_at)) then return record.url or '?' end
+  return false
+end
+`;
+
+/**
  * A node's heartbeat and state in one step: its record (with the node TTL), its id in the node
  * set, and its routes hash rewritten with the routes whose ownership it holds or takes now
- * (claim semantics as above, each owner key refreshed); the hash gets the node TTL too.
+ * (claim semantics as above, each owner key refreshed); the hash gets the node TTL too. Nothing
+ * is written while another node's record holds the id (the first node keeps it).
  *
  * KEYS[1] node key, KEYS[2] node set, KEYS[3] routes hash, KEYS[4…] one owner key per route.
- * ARGV[1] node id, ARGV[2] node record JSON, ARGV[3] node TTL ms, ARGV[4] owner TTL ms, then per
- * route three values: route id, entry JSON, key id.
- * Returns the refused routes as a flat list `{route id, owner, …}`.
+ * ARGV[1] node id, ARGV[2] node record JSON, ARGV[3] node TTL ms, ARGV[4] owner TTL ms, ARGV[5]
+ * the node's url, ARGV[6] its startedAt, then per route three values: route id, entry JSON, key id.
+ * Returns `{'taken', url of the node holding the id}`, or `{'written', route id, owner, …}` with
+ * the refused routes.
  */
-export const PUBLISH_STATE_SCRIPT = `
+export const PUBLISH_STATE_SCRIPT = `${RECORD_OF_ANOTHER}
+local holder = record_of_another(ARGV[5], ARGV[6])
+if holder then return {'taken', holder} end
 local ttl = ARGV[3]
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ttl)
 redis.call('SADD', KEYS[2], ARGV[1])
 redis.call('DEL', KEYS[3])
-local refused = {}
+local refused = {'written'}
 local held = 0
 for i = 4, #KEYS do
-  local a = 5 + (i - 4) * 3
+  local a = 7 + (i - 4) * 3
   local key = ARGV[a + 2]
   local current = redis.call('GET', KEYS[i])
   if current == false then
@@ -59,4 +78,18 @@ for i = 4, #KEYS do
 end
 if held > 0 then redis.call('PEXPIRE', KEYS[3], ttl) end
 return refused
+`;
+
+/**
+ * A node leaving: its record, routes hash and set entry deleted and `leave` published, unless
+ * the record is another node's (see above). KEYS[1] node key, KEYS[2] node set, KEYS[3] routes
+ * hash; ARGV[1] node id, ARGV[2] the channel, ARGV[3] the leave message, ARGV[4] the node's url,
+ * ARGV[5] its startedAt. Returns 1 when it left.
+ */
+export const LEAVE_SCRIPT = `${RECORD_OF_ANOTHER}
+if record_of_another(ARGV[4], ARGV[5]) then return 0 end
+redis.call('DEL', KEYS[1], KEYS[3])
+redis.call('SREM', KEYS[2], ARGV[1])
+redis.call('PUBLISH', ARGV[2], ARGV[3])
+return 1
 `;

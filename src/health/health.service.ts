@@ -80,11 +80,13 @@ export class HealthService {
     const nodes = this.cluster.nodes();
     const known = { configured: true, nodeId: nodes[0]?.id, nodes: nodes.length };
     if (this.cluster.healthy) return check.up(known);
+    const takenBy = this.cluster.idTakenBy;
     const cutOff = {
       ...known,
-      message:
-        "the cluster directory (Redis) is unreachable or refused this node's state: serving its own agents, " +
-        'forwarding by the directory it last knew, publishing its changes when Redis is back',
+      message: takenBy
+        ? `the node at ${takenBy} has this node's id: this node stays out of the directory and serves only its own agents`
+        : "the cluster directory (Redis) is unreachable or refused this node's state: serving its own agents, " +
+          'forwarding by the directory it last knew, publishing its changes when Redis is back',
     };
     return tolerant ? check.degraded(cutOff) : check.down(cutOff);
   }
