@@ -90,6 +90,17 @@ describeRedis('ClusterDirectory (real Redis)', () => {
     expect(remote(observer, 'node-a')).toMatchObject({ url: 'http://node-a.internal:7000' });
   });
 
+  it('a node started again at the same address takes its id back at once', async () => {
+    const keys = clusterKeys(scratch.prefix);
+    // The first process died without leaving: its record is still there, at this address.
+    const dead = { id: 'node-a', url: 'http://node-a.internal:7000', startedAt: 1, heartbeatAt: Date.now(), agents: 0 };
+    await scratch.raw.set(keys.node('node-a'), JSON.stringify(dead), { PX: 60_000 });
+    const again = node('node-a', localState([route('a.example.com', '/', 'team-a')]));
+    await eventually(() => again.healthy, 3000, 'written over its old record');
+    expect(again.idTakenBy).toBeUndefined();
+    expect(JSON.parse((await scratch.raw.get(keys.node('node-a'))) ?? '{}')).toMatchObject({ startedAt: again.startedAt });
+  });
+
   it('sees a change of another node within a heartbeat', async () => {
     const local = localState();
     const a = node('node-a', local);

@@ -218,7 +218,7 @@ export class ClusterDirectory {
     const record = this.#record();
     const routes = this.#ownRoutes();
     const keys = [this.keys.node(record.id), this.keys.nodes, this.keys.nodeRoutes(record.id), ...routes.map((r) => this.keys.owner(routeId(r)))];
-    const args = [record.id, JSON.stringify(record), String(nodeTtlMs(this.#options.heartbeatMs)), String(this.#ownerTtl()), record.url, String(record.startedAt)];
+    const args = [record.id, JSON.stringify(record), String(nodeTtlMs(this.#options.heartbeatMs)), String(this.#ownerTtl()), record.url];
     for (const route of routes) args.push(routeId(route), JSON.stringify(route), route.ownerKeyId);
     let owners: Map<string, string>;
     try {
@@ -367,7 +367,7 @@ export class ClusterDirectory {
       const message = encodeMessage({ v: 1, type: 'leave', nodeId: id });
       const leave = commands.eval(LEAVE_SCRIPT, {
         keys: [this.keys.node(id), this.keys.nodes, this.keys.nodeRoutes(id)],
-        arguments: [id, this.keys.channel, message, this.#options.url, String(this.startedAt)],
+        arguments: [id, this.keys.channel, message, this.#options.url],
       });
       // Best effort: a node that cannot say goodbye expires after three heartbeats anyway.
       await withTimeout(leave, this.#timeoutMs, 'leave').catch(() => undefined);

@@ -23,16 +23,17 @@ return {0, current, 'none'}
 `;
 
 /**
- * Whether the node record in KEYS[1] is another node's: one with the same id but another
- * address or start time (two nodes given one `nodeId`). Returns that node's url, or false.
+ * Whether the node record in KEYS[1] is another node's: one with the same id at another address
+ * (two nodes given one `nodeId`). The same address is the same node started again: two running
+ * processes cannot listen on one. Returns that node's url, or false.
  */
 const RECORD_OF_ANOTHER = `
-local function record_of_another(url, started_at)
+local function record_of_another(url)
   local existing = redis.call('GET', KEYS[1])
   if existing == false then return false end
   local ok, record = pcall(cjson.decode, existing)
   if not ok or type(record) ~= 'table' then return false end
-  if record.url ~= url or tostring(record.startedAt) ~= tostring(tonumber(started_at)) then return record.url or '?' end
+  if record.url ~= url then return tostring(record.url) end
   return false
 end
 `;
@@ -45,12 +46,12 @@ end
  *
  * KEYS[1] node key, KEYS[2] node set, KEYS[3] routes hash, KEYS[4…] one owner key per route.
  * ARGV[1] node id, ARGV[2] node record JSON, ARGV[3] node TTL ms, ARGV[4] owner TTL ms, ARGV[5]
- * the node's url, ARGV[6] its startedAt, then per route three values: route id, entry JSON, key id.
+ * the node's url, then per route three values: route id, entry JSON, key id.
  * Returns `{'taken', url of the node holding the id}`, or `{'written', route id, owner, …}` with
  * the refused routes.
  */
 export const PUBLISH_STATE_SCRIPT = `${RECORD_OF_ANOTHER}
-local holder = record_of_another(ARGV[5], ARGV[6])
+local holder = record_of_another(ARGV[5])
 if holder then return {'taken', holder} end
 local ttl = ARGV[3]
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ttl)
@@ -59,7 +60,7 @@ redis.call('DEL', KEYS[3])
 local refused = {'written'}
 local held = 0
 for i = 4, #KEYS do
-  local a = 7 + (i - 4) * 3
+  local a = 6 + (i - 4) * 3
   local key = ARGV[a + 2]
   local current = redis.call('GET', KEYS[i])
   if current == false then
@@ -83,11 +84,11 @@ return refused
 /**
  * A node leaving: its record, routes hash and set entry deleted and `leave` published, unless
  * the record is another node's (see above). KEYS[1] node key, KEYS[2] node set, KEYS[3] routes
- * hash; ARGV[1] node id, ARGV[2] the channel, ARGV[3] the leave message, ARGV[4] the node's url,
- * ARGV[5] its startedAt. Returns 1 when it left.
+ * hash; ARGV[1] node id, ARGV[2] the channel, ARGV[3] the leave message, ARGV[4] the node's url.
+ * Returns 1 when it left.
  */
 export const LEAVE_SCRIPT = `${RECORD_OF_ANOTHER}
-if record_of_another(ARGV[4], ARGV[5]) then return 0 end
+if record_of_another(ARGV[4]) then return 0 end
 redis.call('DEL', KEYS[1], KEYS[3])
 redis.call('SREM', KEYS[2], ARGV[1])
 redis.call('PUBLISH', ARGV[2], ARGV[3])
