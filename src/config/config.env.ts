@@ -11,6 +11,7 @@ const ENV_KINDS = {
   key: 'string',
   keys: 'json',
   adminToken: 'string',
+  access: 'json',
   redisUrl: 'string',
   clusterSecret: 'string',
   redisPrefix: 'string',
@@ -98,7 +99,8 @@ export function readEnv(env: NodeJS.ProcessEnv): EnvReading {
         values[key] = JSON.parse(raw);
       } catch {
         // The parser's message quotes the text, which may hold keys: say only what was expected.
-        problems.push(`${name} (env): expected JSON (a list of key rules), got text that is not valid JSON`);
+        const what = key === 'access' ? 'a list of access rules' : 'a list of key rules';
+        problems.push(`${name} (env): expected JSON (${what}), got text that is not valid JSON`);
       }
     } else {
       values[key] = coerce(kind, raw);

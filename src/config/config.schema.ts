@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_KEY_RULE_ID } from './effective-key-rules.js';
 import { fieldName, intIn, ipOrCidr, MAX_TIMER_MS, patterns, redisUrl, text } from './config.fields.js';
 import { clusterSecret, clusterUrl, MAX_WORKERS, nodeId, redisPrefix } from './cluster.fields.js';
+import { accessRuleSchema } from './access.fields.js';
 import { LOG_LEVELS } from './harp-config.js';
 import { HOST_PATTERN_FLAGS, PATH_PATTERN_FLAGS } from './rule-pattern.js';
 
@@ -21,6 +22,7 @@ export const keyRuleSchema = z.strictObject({
   key: text(),
   hosts: patterns(HOST_PATTERN_FLAGS),
   paths: patterns(PATH_PATTERN_FLAGS),
+  agentAccess: z.boolean({ error: 'expected true or false' }).optional(),
 });
 
 /**
@@ -35,6 +37,7 @@ export const harpConfigSchema = z
     key: text().optional(),
     keys: z.array(keyRuleSchema, { error: 'expected a list of key rules' }).default(() => []),
     adminToken: text().optional(),
+    access: z.array(accessRuleSchema, { error: 'expected a list of access rules' }).default(() => []),
     redisUrl: redisUrl.optional(),
     clusterSecret: clusterSecret.optional(),
     redisPrefix: redisPrefix.default('harp:'),

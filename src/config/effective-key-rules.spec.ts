@@ -10,7 +10,8 @@ describe('effectiveKeyRules', () => {
   it('adds a default rule for key that may claim anything', () => {
     expect(effectiveKeyRules({ key: 'k', keys: [team] })).toEqual([
       team,
-      { id: 'default', key: 'k', hosts: ['.*'], paths: ['.*'] },
+      // The one all-routes key also lets its agents ask for visitor access rules.
+      { id: 'default', key: 'k', hosts: ['.*'], paths: ['.*'], agentAccess: true },
     ]);
   });
 

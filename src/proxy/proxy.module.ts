@@ -4,6 +4,7 @@ import { CachingProxy } from './caching-proxy.js';
 import { ExchangeEventsModule } from '../exchange/index.js';
 import { ProxyController } from './proxy.controller.js';
 import { ProxyService } from './proxy.service.js';
+import { AccessGate } from '../access/access.gate.js';
 
 /**
  * Public traffic to backends. Import it after every module with controllers of its own: its
@@ -12,7 +13,7 @@ import { ProxyService } from './proxy.service.js';
 @Module({
   imports: [HarpCacheModule, ExchangeEventsModule],
   controllers: [ProxyController],
-  providers: [ProxyService, CachingProxy],
+  providers: [ProxyService, CachingProxy, AccessGate],
   exports: [ProxyService, ExchangeEventsModule],
 })
 export class ProxyModule {}

@@ -33,6 +33,7 @@ import { NodeRelay } from './node-relay.js';
 import { NodeUpgradeRelay } from './node-upgrade-relay.js';
 import { ClusterForwarding, spread } from './cluster-forwarding.js';
 import { noMemberFields } from './no-member.js';
+import { AccessGate } from '../access/access.gate.js';
 
 /**
  * Requests whose `100 Continue` the server held back (it has a `checkContinue` listener): the
@@ -62,6 +63,7 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
     private readonly routing: RoutingService,
     private readonly cache: CachingProxy,
     private readonly events: ExchangeEvents,
+    private readonly access: AccessGate,
   ) {
     this.settings = proxySettings(config);
     if (config.clusterSecret !== undefined) {
@@ -286,6 +288,8 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
     if (!target) return refuse(new ProxyError('bad_request', 'bad request target'), true);
     if (isReservedPath(target.path)) return refuse(new ProxyError('reserved_path'));
     if (target.absolute && target.host) adoptTargetHost(req, target.host);
+    const denied = this.access.onArrival(req, target, origin);
+    if (denied) return refuse(new ProxyError(denied.code), false, denied.fields);
     // `elsewhere`: the route exists on other nodes (it was forwarded here, or no node holding it
     // could be reached), so a missing local route is a missing member, not a 404.
     const local = (resolution: Resolution | undefined, elsewhere: boolean): void => {
@@ -298,6 +302,8 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
       report.route = resolution.pool;
       exchange.pool = resolution.pool;
       exchange.members = this;
+      const deniedHere = this.access.onRoute(req, origin, resolution.pool);
+      if (deniedHere) return refuse(new ProxyError(deniedHere.code), false, deniedHere.fields);
       const admitted: Admitted = { req, res, exchange, report, target, pool: resolution.pool, origin };
       this.withBackend(backend ? this.assign(admitted, backend) : admitted, go);
     };

@@ -14,6 +14,8 @@ import { TunnelConnection } from '../tunnel/tunnel-connection.js';
 import { AgentSession, routeKey } from './agent-session.js';
 import { Heartbeat } from './heartbeat.js';
 import { findKeyRule, mayClaim } from './key-rules.js';
+import { agentAccess } from './agent-access.js';
+import type { AccessPolicy } from '../access/index.js';
 import { RegistrationEvents } from './registration-events.js';
 import { withdrawalsFor, withdrawnRoute } from './route-withdrawal.js';
 import type { OwnershipConflict } from './route-withdrawal.js';
@@ -230,7 +232,12 @@ export class RegistrationService implements BeforeApplicationShutdown {
         rejected.push({ host: claim.host, path: claim.path, code: 'route_forbidden', reason: `key "${session.keyId}" may not claim it` });
         continue;
       }
-      const result = this.routing.register(session, claim, routeOptions(claim));
+      const access = claim.access ? agentAccess(session.rule!, claim.access) : undefined;
+      if (access && 'code' in access) {
+        rejected.push({ host: claim.host, path: claim.path, ...access });
+        continue;
+      }
+      const result = this.routing.register(session, claim, routeOptions(claim, access));
       if (!result.ok) {
         rejected.push({ host: claim.host, path: claim.path, code: result.code, reason: result.reason });
         continue;
@@ -306,10 +313,13 @@ export class RegistrationService implements BeforeApplicationShutdown {
   }
 }
 
-function routeOptions(claim: RouteClaim): RouteOptions {
+function routeOptions(claim: RouteClaim, access?: AccessPolicy): RouteOptions {
   const { balance, sticky } = claim;
   return {
     ...(claim.cache ? { cache: cacheOptions(claim.cache) } : {}),
+    // Kept out of the shared cache: a node that does not hold the route's agents could not check
+    // its rules before answering from it (docs/cluster.md, "Access rules").
+    ...(access ? { access, cache: { enabled: false } } : {}),
     ...(balance ? { balance } : {}),
     // Header names compare case-insensitively (RFC 9110 §5.1); Node lower-cases them on arrival.
     ...(sticky ? { sticky: 'header' in sticky ? { header: sticky.header.toLowerCase() } : { cookie: sticky.cookie } } : {}),

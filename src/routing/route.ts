@@ -1,3 +1,4 @@
+import type { AccessPolicy } from '../access/access-policy.js';
 import type { BalanceMode, StickySource } from './balancer.js';
 
 /**
@@ -32,4 +33,6 @@ export interface RouteOptions {
   readonly balance?: BalanceMode;
   /** Keep a client on one member by this header's or cookie's value (names lower-cased). */
   readonly sticky?: StickySource;
+  /** Visitor access rules the route's agents asked for; they apply besides the operator's. */
+  readonly access?: AccessPolicy;
 }
