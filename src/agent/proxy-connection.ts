@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { WebSocket } from 'ws';
 import { CloseCode, parseProxyControl, ProtocolError, SUBPROTOCOL } from '../protocol/index.js';
-import type { ProxyControl, RouteClaim, RouteRejection } from '../protocol/index.js';
+import type { ProxyControl, RouteAccess, RouteClaim, RouteRejection } from '../protocol/index.js';
 import { TunnelConnection } from '../tunnel/tunnel-connection.js';
 import { backoffDelay } from './agent-options.js';
-import type { ConnectOptions } from './agent-options.js';
+import type { AgentAccess, ConnectOptions } from './agent-options.js';
 import type { OwnedUpstream } from './local-upstream.js';
 import { BY_NAME, netLookup, pinnedLookup } from './node-addresses.js';
 import { relayToUpstream } from './upstream-relay.js';
@@ -275,6 +275,7 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
       ...(r.cache ? { cache: r.cache } : {}),
       ...(r.balance ? { balance: r.balance } : {}),
       ...(r.sticky ? { sticky: r.sticky } : {}),
+      ...accessClaim(r.access ?? this.owner.options.access),
     }));
   }
 
@@ -307,6 +308,18 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
     this.emit('disconnected', { code, reason, delayMs });
     this.retryTimer = setTimeout(() => this.start(), delayMs);
   }
+}
+
+/** The route's `access` as the protocol carries it: empty lists left out (the schema refuses them). */
+function accessClaim(access: AgentAccess | undefined): { access?: RouteAccess } {
+  if (!access) return {};
+  const claim: RouteAccess = {
+    ...(access.basicAuth?.length ? { basicAuth: access.basicAuth.map(({ user, password }) => ({ user, password })) } : {}),
+    ...(access.bearerTokens?.length ? { bearerTokens: [...access.bearerTokens] } : {}),
+    ...(access.allowIps?.length ? { allowIps: [...access.allowIps] } : {}),
+    ...(access.denyIps?.length ? { denyIps: [...access.denyIps] } : {}),
+  };
+  return Object.keys(claim).length > 0 ? { access: claim } : {};
 }
 
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
