@@ -10,7 +10,7 @@ export interface CliIo {
   /** Diagnostics: usage errors, rejections, lost connections. */
   readonly stderr: CliOutput;
   /** What `harp hash-password` reads. @default process.stdin */
-  readonly stdin?: AsyncIterable<Buffer | string>;
+  readonly stdin?: AsyncIterable<Buffer | string> | Iterable<Buffer | string>;
   /** Read for `HARP_KEY` (and, by `harp serve`, every `HARP_*` setting). */
   readonly env: NodeJS.ProcessEnv;
   /**
