@@ -10,15 +10,13 @@ const dir = (name) => `^src/${name}/`;
 // reports; cache/policy is the pure part of the cache.
 const ROUTING_NEST = '^src/routing/(routing[.](service|module)|member-health[.]recorder)([.]spec)?[.]ts$';
 const ROUTING_PURE = '^src/routing/(?!routing[.](service|module)[.]|member-health[.]recorder[.])';
-// Visitor access rules: pure decisions, and the one Nest gate the proxy calls.
-const ACCESS_NEST = '^src/access/access[.]gate([.]spec)?[.]ts$';
-const ACCESS_PURE = '^src/access/(?!access[.]gate[.])';
 const PURE = [
   dir('errors'),
   dir('protocol'),
   dir('http'),
   ROUTING_PURE,
-  ACCESS_PURE,
+  // Visitor access rules: their decisions; the proxy's AccessGate applies them.
+  dir('access'),
   dir('cache/policy'),
   // Reads HARP's version from package.json; imports nothing in src.
   '^src/harp-version[.]ts$',
@@ -34,26 +32,25 @@ const PURE_ALLOWED = {
   protocol: { path: dir('protocol'), allowed: [dir('errors')] },
   http: { path: dir('http'), allowed: [dir('errors')] },
   // A route carries the access policy its agents asked for.
-  routing: { path: ROUTING_PURE, allowed: [dir('http'), dir('errors'), ACCESS_PURE] },
-  access: { path: ACCESS_PURE, allowed: [dir('http'), dir('errors')] },
+  routing: { path: ROUTING_PURE, allowed: [dir('http'), dir('errors'), dir('access')] },
+  access: { path: dir('access'), allowed: [dir('http'), dir('errors')] },
   'cache/policy': { path: dir('cache/policy'), allowed: [dir('http'), dir('errors')] },
   'harp-version': { path: '^src/harp-version[.]ts$', allowed: [] },
 };
 
 // The Nest layers, each above the pure layers; every list runs downwards only, so modules
 // cannot form a cycle. The upper layers may use everything up to admin and shutdown.
-const UPPER = ['config', 'exchange', 'tunnel', 'routing', 'access', 'cache', 'registration', 'cluster', 'proxy', 'admin', 'shutdown'];
+const UPPER = ['config', 'exchange', 'tunnel', 'routing', 'cache', 'registration', 'cluster', 'proxy', 'admin', 'shutdown'];
 const NEST_ALLOWED = {
   config: [],
   exchange: ['config'],
   // Member health is fed from exchange reports; exchange imports only config.
   routing: ['config', 'exchange'],
   cache: ['config'],
-  access: ['config', 'routing'],
   registration: ['config', 'routing', 'tunnel'],
   // Cluster mode mirrors this node's routes and agents into Redis; the admin API lists nodes.
   cluster: ['config', 'routing', 'registration'],
-  proxy: ['config', 'routing', 'access', 'tunnel', 'registration', 'cache', 'exchange'],
+  proxy: ['config', 'routing', 'tunnel', 'registration', 'cache', 'exchange'],
   admin: ['config', 'routing', 'registration', 'cache', 'exchange', 'cluster'],
   shutdown: ['config', 'registration'],
   metrics: UPPER,
@@ -78,8 +75,7 @@ const ROOT = [dir('server'), dir('cli'), '^src/(harp[.]module|index|main)([.]spe
 const KNOWN = [
   ...PURE,
   ROUTING_NEST,
-  ACCESS_NEST,
-  ...Object.keys(NEST_ALLOWED).filter((name) => name !== 'routing' && name !== 'access').map(dir),
+  ...Object.keys(NEST_ALLOWED).filter((name) => name !== 'routing').map(dir),
   ...Object.keys(NARROW_ALLOWED).map(dir),
   ...ROOT,
 ];
@@ -141,7 +137,7 @@ module.exports = {
       name: `layer-${name}`,
       severity: 'error',
       comment: `${name} may import the pure layers${allowed.length > 0 ? ` and ${allowed.join(', ')}` : ''} only: modules depend downwards.`,
-      from: { path: name === 'routing' ? ROUTING_NEST : name === 'access' ? ACCESS_NEST : dir(name) },
+      from: { path: name === 'routing' ? ROUTING_NEST : dir(name) },
       to: { path: '^src/', pathNot: [dir(name), ...PURE, ...allowed.map(dir)] },
     })),
     ...Object.entries(NARROW_ALLOWED).map(([name, allowed]) => ({

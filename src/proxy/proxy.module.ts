@@ -4,7 +4,7 @@ import { CachingProxy } from './caching-proxy.js';
 import { ExchangeEventsModule } from '../exchange/index.js';
 import { ProxyController } from './proxy.controller.js';
 import { ProxyService } from './proxy.service.js';
-import { AccessGate } from '../access/access.gate.js';
+import { AccessGate } from './access-gate.js';
 
 /**
  * Public traffic to backends. Import it after every module with controllers of its own: its

@@ -33,7 +33,7 @@ import { NodeRelay } from './node-relay.js';
 import { NodeUpgradeRelay } from './node-upgrade-relay.js';
 import { ClusterForwarding, spread } from './cluster-forwarding.js';
 import { noMemberFields } from './no-member.js';
-import { AccessGate } from '../access/access.gate.js';
+import { AccessGate } from './access-gate.js';
 
 /**
  * Requests whose `100 Continue` the server held back (it has a `checkContinue` listener): the

@@ -179,7 +179,7 @@ describe('visitor access rules', () => {
       expect(first.body.toString()).toBe('the secret report');
       const again = await get(proxy, '/admin/report', { authorization: basic('alice', 'wonder land') });
       expect(again.headers['cache-status']).toMatch(/^HARP; hit/);
-      for (const headers of [{}, { authorization: basic('alice', 'nope') }]) {
+      for (const headers of [{}, { authorization: basic('alice', 'nope') }] as Record<string, string>[]) {
         const refused = await get(proxy, '/admin/report', headers);
         expect(statusOf(refused)).toEqual([401, 'unauthorized']);
         expect(refused.body.toString()).not.toContain('secret');

@@ -8,11 +8,8 @@ import { withoutFields } from '../http/raw-fields.js';
 import { normalizeRequestHost } from '../routing/route-pattern.js';
 import type { Pool } from '../routing/pool.js';
 import type { RouteBackend } from '../routing/route-backend.js';
-import { decideAccess, type AccessDecision } from './access-decision.js';
-import type { AccessPolicy } from './access-policy.js';
-import { CredentialCheck } from './credential-check.js';
-import { policiesFor, type OperatorRule } from './operator-rules.js';
-import { storedPolicy } from './policy-builder.js';
+import { CredentialCheck, decideAccess, policiesFor, storedPolicy } from '../access/index.js';
+import type { AccessDecision, AccessPolicy, OperatorRule } from '../access/index.js';
 
 /** A request the gate turns away: the error code and the fields its answer carries. */
 export interface AccessRefusal {
