@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AccessPolicy } from './access-policy.js';
 import type { PresentedCredentials } from './authorization.js';
 import { sha256, verifyPassword, type PasswordHash } from './password-hash.js';
@@ -12,9 +12,13 @@ const REMEMBERED_PER_HASH = 64;
  * each (stored hash, presented password) is remembered, keyed by a SHA-256 of the password,
  * in a small bounded table per hash: a visitor pays once, and a client repeating one wrong
  * password costs nothing more. Distinct wrong guesses each cost one verification.
+ *
+ * The table's keys are HMACs under a key made for this process, not plain digests: memory read
+ * by someone else would otherwise hold a fast, unsalted digest of every password that worked.
  */
 export class CredentialCheck {
   private readonly remembered = new WeakMap<PasswordHash, Map<string, boolean>>();
+  private readonly memoKey = randomBytes(32);
 
   passes(policy: AccessPolicy, presented: PresentedCredentials | undefined): boolean {
     if (presented === undefined) return false;
@@ -43,7 +47,7 @@ export class CredentialCheck {
   private verify(stored: PasswordHash, password: string): boolean {
     let outcomes = this.remembered.get(stored);
     if (!outcomes) this.remembered.set(stored, (outcomes = new Map()));
-    const key = sha256(password).toString('base64');
+    const key = createHmac('sha256', this.memoKey).update(password, 'utf8').digest('base64');
     const known = outcomes.get(key);
     if (known !== undefined) return known;
     const outcome = verifyPassword(stored, password);

@@ -1,5 +1,5 @@
 import type { KeyRule } from '../config/index.js';
-import { agentAccess } from './agent-access.js';
+import { agentAccess, memoizedAccess } from './agent-access.js';
 
 const rule = (agentAccess?: boolean): KeyRule => ({ id: 'team', key: 'k', hosts: ['.*'], paths: ['.*'], ...(agentAccess === undefined ? {} : { agentAccess }) });
 
@@ -26,5 +26,15 @@ describe('agentAccess', () => {
       code: 'route_access_invalid',
       reason: '"not-an-ip" is not an IP address or CIDR block',
     });
+  });
+});
+
+describe('memoizedAccess', () => {
+  it('hashes one set of rules once for every route of a message that carries it', () => {
+    const asked = memoizedAccess(rule(true));
+    const access = { basicAuth: [{ user: 'dev', password: 'pw' }] };
+    const first = asked(access);
+    expect(asked({ basicAuth: [{ user: 'dev', password: 'pw' }] })).toBe(first);
+    expect(asked({ basicAuth: [{ user: 'dev', password: 'other' }] })).not.toBe(first);
   });
 });

@@ -19,3 +19,17 @@ export function agentAccess(rule: KeyRule, access: RouteAccess): AccessPolicy | 
   const policy = plainPolicy(access);
   return 'invalid' in policy ? { code: 'route_access_invalid', reason: policy.invalid } : policy;
 }
+
+/**
+ * {@link agentAccess} for one `register` message: routes that carry the same rules share one
+ * policy, so that the scrypt work is paid once per distinct set of rules, not once per route.
+ */
+export function memoizedAccess(rule: KeyRule): (access: RouteAccess) => AccessPolicy | AccessRejection {
+  const made = new Map<string, AccessPolicy | AccessRejection>();
+  return (access) => {
+    const key = JSON.stringify(access);
+    let policy = made.get(key);
+    if (policy === undefined) made.set(key, (policy = agentAccess(rule, access)));
+    return policy;
+  };
+}

@@ -14,7 +14,7 @@ import { TunnelConnection } from '../tunnel/tunnel-connection.js';
 import { AgentSession, routeKey } from './agent-session.js';
 import { Heartbeat } from './heartbeat.js';
 import { findKeyRule, mayClaim } from './key-rules.js';
-import { agentAccess } from './agent-access.js';
+import { memoizedAccess } from './agent-access.js';
 import type { AccessPolicy } from '../access/index.js';
 import { RegistrationEvents } from './registration-events.js';
 import { withdrawalsFor, withdrawnRoute } from './route-withdrawal.js';
@@ -227,12 +227,14 @@ export class RegistrationService implements BeforeApplicationShutdown {
   private register(session: AgentSession, id: number, routes: RouteClaim[]): void {
     const accepted: RouteClaim[] = [];
     const rejected: RouteRejection[] = [];
+    // One set of rules sent for many routes (connect({ access })) is hashed once, not per route.
+    const asked = memoizedAccess(session.rule!);
     for (const claim of routes) {
       if (!mayClaim(session.rule!, claim)) {
         rejected.push({ host: claim.host, path: claim.path, code: 'route_forbidden', reason: `key "${session.keyId}" may not claim it` });
         continue;
       }
-      const access = claim.access ? agentAccess(session.rule!, claim.access) : undefined;
+      const access = claim.access ? asked(claim.access) : undefined;
       if (access && 'code' in access) {
         rejected.push({ host: claim.host, path: claim.path, ...access });
         continue;
