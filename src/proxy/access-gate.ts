@@ -61,7 +61,7 @@ export class AccessGate {
    */
   onRoute(req: IncomingMessage, origin: RequestOrigin | undefined, pool: Pool<RouteBackend>): AccessRefusal | undefined {
     const asked = pool.options.access;
-    let consumed = this.consumed.has(req);
+    let consumed = this.rules.length > 0 && this.consumed.has(req);
     if (asked) {
       const decision = this.decide([asked], req, origin);
       if (decision.outcome !== 'allow') return refusalOf(decision);
