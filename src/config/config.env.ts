@@ -52,12 +52,17 @@ const ENV_KINDS = {
   inspectorCapacity: 'int',
   inspectorBodies: 'boolean',
   inspectorBodyBytes: 'int',
+  rateLimit: 'string',
+  rateLimits: 'json',
   inspectorRedactHeaders: 'list',
 } as const satisfies Record<HarpConfigKey, EnvKind>;
 
 const KEY_BY_ENV_NAME = new Map(
   (Object.keys(ENV_KINDS) as HarpConfigKey[]).map((key) => [envName(key), key]),
 );
+
+/** What each JSON variable holds, for the message when it is not JSON. */
+const JSON_WHAT: Partial<Record<HarpConfigKey, string>> = { keys: 'a list of key rules', rateLimits: 'a list of rate-limit rules' };
 
 /** Spellings a boolean may have in the environment. */
 const BOOLEAN_WORDS: ReadonlyMap<string, boolean> = new Map([
@@ -98,7 +103,7 @@ export function readEnv(env: NodeJS.ProcessEnv): EnvReading {
         values[key] = JSON.parse(raw);
       } catch {
         // The parser's message quotes the text, which may hold keys: say only what was expected.
-        problems.push(`${name} (env): expected JSON (a list of key rules), got text that is not valid JSON`);
+        problems.push(`${name} (env): expected JSON (${JSON_WHAT[key] ?? 'a list'}), got text that is not valid JSON`);
       }
     } else {
       values[key] = coerce(kind, raw);

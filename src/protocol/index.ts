@@ -5,3 +5,4 @@ export * from './encode.js';
 export * from './errors.js';
 export type * from './frame.js';
 export * from './websocket-upgrade.js';
+export * from './rate-limit.js';

@@ -254,6 +254,14 @@ export class RoutingService implements OnModuleDestroy {
   }
 
   /**
+   * The pool a request for `hostHeader` and `path` would be routed to, without choosing a member
+   * (no balancer moves): for decisions that come before routing, such as its rate limit.
+   */
+  poolAt(hostHeader: string | undefined, path: string): Pool<RouteBackend> | undefined {
+    return this.#table.lookup(normalizeRequestHost(hostHeader) ?? '', path);
+  }
+
+  /**
    * The other nodes a request goes to instead of this one's members: when they serve a more
    * specific route than the local one, or the same route and `local` found no member that can
    * take it now. Undefined outside cluster mode and whenever this node serves the request.
