@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { agentUrl } from '../agent/agent-options.js';
+import { parseRate, RATE_EXPECTED } from '../protocol/index.js';
 import { UsageError } from './usage-error.js';
 import type { HelpTopic } from './usage-error.js';
 
@@ -21,6 +22,8 @@ export interface HttpCommand {
   readonly name?: string;
   /** This agent's share of each pool it joins, 1…100 (the proxy's default is 1). */
   readonly weight?: number;
+  /** A limit on the route, all clients together: `N/s`, `N/m` or `N/h` (the key must allow it). */
+  readonly rateLimit?: string;
 }
 
 /** What the command line asks for. */
@@ -41,6 +44,7 @@ const HTTP_OPTIONS = {
   path: { type: 'string' },
   name: { type: 'string' },
   weight: { type: 'string' },
+  'rate-limit': { type: 'string' },
 } as const;
 
 /**
@@ -107,7 +111,14 @@ function parseHttp(rest: readonly string[], env: NodeJS.ProcessEnv): CliCommand 
     path: pathPrefix(values.path ?? '/'),
     ...(values.name ? { name: values.name } : {}),
     ...(values.weight !== undefined ? { weight: poolWeight(values.weight) } : {}),
+    ...(values['rate-limit'] !== undefined ? { rateLimit: routeRate(values['rate-limit']) } : {}),
   };
+}
+
+/** `--rate-limit`: a rate as the protocol's route carries it. */
+function routeRate(raw: string): string {
+  if (parseRate(raw) === undefined) throw new UsageError(`--rate-limit must be ${RATE_EXPECTED}, got "${raw}"`, 'http');
+  return raw;
 }
 
 /** `--weight`: a whole number of 1 to 100, as the protocol's `hello` allows. */

@@ -4,6 +4,7 @@ import { adminApi } from '../helpers/admin-api.js';
 import { eventually } from '../helpers/eventually.js';
 import { Harness, TEST_KEY } from '../helpers/harness.js';
 import { send, type ClientResponse } from '../helpers/http-client.js';
+import { CLUSTER_SECRET, untilHolders } from '../helpers/cluster.js';
 import { closedPort } from '../helpers/ports.js';
 import { parsePrometheusText, sampleValue } from '../helpers/prometheus-text.js';
 import { redisAvailableOrFail, redisScratch, TEST_REDIS_URL } from '../helpers/redis.js';
@@ -212,6 +213,27 @@ describeRedis('rate limits, in Redis', () => {
     await eventually(async () => (await send(`${b.url}/probe`)).status === 200, 5000, 'the route on b');
     expect(await statuses(`${a.url}/`, 2)).toEqual([200, 200]);
     expect(outcome(await send(`${b.url}/`))).toEqual([429, 'rate_limited']);
+  });
+
+  it('in a cluster, counts a request once, on the node that received it, also when another node serves it', async () => {
+    const node = (nodeId: string) =>
+      h.proxy({ clusterSecret: CLUSTER_SECRET, redisUrl: TEST_REDIS_URL, redisPrefix: redis.prefix, nodeId, clusterHeartbeatMs: 100, rateLimit: '3/m' });
+    const a = await node('node-a');
+    const b = await node('node-b');
+    let served = 0;
+    await h.agent(b, (req, res) => {
+      served++;
+      res.end('from b');
+    });
+    await untilHolders(a.url, '*', '/', ['node-b']);
+    // Each of these crosses from a to b; counted twice, the second would already be refused.
+    expect(await statuses(`${a.url}/`, 3)).toEqual([200, 200, 200]);
+    expect(served).toBe(3);
+    const limited = await send(`${a.url}/`);
+    expect(outcome(limited)).toEqual([429, 'rate_limited']);
+    // The bucket is shared: b refuses the same client too, and the agent saw nothing more.
+    expect(outcome(await send(`${b.url}/`))).toEqual([429, 'rate_limited']);
+    expect(served).toBe(3);
   });
 });
 
