@@ -5,7 +5,7 @@ import { HOST_PATTERN_FLAGS, PATH_PATTERN_FLAGS } from './rule-pattern.js';
 
 /** A rate such as `100/s`, `3000/m` or `10/h` (src/protocol/rate-limit.ts), kept as written. */
 export const rate = z
-  .string({ error: `expected ${RATE_EXPECTED}` })
+  .string({ error: (issue) => (issue.input === undefined ? 'required' : `expected ${RATE_EXPECTED}`) })
   .refine((value) => parseRate(value) !== undefined, { error: `expected ${RATE_EXPECTED}` });
 
 /**

@@ -83,6 +83,8 @@ export class RedisBuckets implements Buckets {
   private readonly limiters: LimiterPerRate<RateLimiterRedis>;
   private readonly fallback = new MemoryBuckets();
   private failing = false;
+  /** Set by {@link close}: what is still checked during the shutdown counts in memory, quietly. */
+  private closed = false;
 
   constructor(
     private readonly client: BucketClient,
@@ -106,6 +108,7 @@ export class RedisBuckets implements Buckets {
   }
 
   async take(key: string, rate: Rate): Promise<Take> {
+    if (this.closed) return this.fallback.take(key, rate);
     try {
       const take = await withTimeout(settle(this.limiters.for(rate), key), this.timeoutMs);
       if (this.failing) {
@@ -121,6 +124,7 @@ export class RedisBuckets implements Buckets {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.client.destroy();
   }
 }
