@@ -333,8 +333,8 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
       this.cluster!.take(request, remote, { again: () => route(true), giveUp });
     };
     // Rate limits come before routing and the cache: a refused request costs nothing downstream.
-    const limited = (over: { policy: string; fields: readonly string[] }): undefined => refuse(new ProxyError('rate_limited', `policy "${over.policy}"`), false, over.fields);
-    this.rateLimits.admit({ req, host: target.host, path: target.path, origin }, () => route(false), limited);
+    this.rateLimits.admit({ req, host: target.host, path: target.path, origin }, () => route(false), (over) =>
+      refuse(new ProxyError('rate_limited', `policy "${over.policy}"`), false, over.fields));
   }
 
   // Published only when someone listens: metrics, the inspector and live events do.
