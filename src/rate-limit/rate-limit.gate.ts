@@ -100,9 +100,10 @@ export class RateLimitGate implements OnModuleDestroy {
   }
 
   private chargesOf({ req, host, path, origin }: GateRequest): Charge[] {
+    // Nothing configured and no route ever asked for a limit: the usual case costs nothing.
+    if (!this.plan.configured && !this.routing.routeLimitsAsked) return [];
     const pool = this.routing.poolAt(host, path);
     const rateLimit = pool?.options.rateLimit;
-    // Nothing configured and the route asked for nothing: the usual case costs one lookup.
     if (!this.plan.configured && rateLimit === undefined) return [];
     const route = pool && { host: pool.host, path: pool.path, rateLimit };
     if (origin?.localOnly) return this.plan.routeCharges(route);
