@@ -94,6 +94,16 @@ describe('rate limits, in memory', () => {
     expect(await statuses(`${proxy.url}/uploads`, 3)).toEqual([200, 200, 200]);
   });
 
+  it('counts a WebSocket upgrade as a request, and refuses one over the limit before any agent sees it', async () => {
+    const proxy = await proxyWithAgent({ rateLimit: '1/h' });
+    expect((await send(`${proxy.url}/`)).status).toBe(200);
+    const upgrade = { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' };
+    const refused = await send(`${proxy.url}/socket`, { headers: upgrade });
+    expect(outcome(refused)).toEqual([429, 'rate_limited']);
+    expect(refused.headers['ratelimit-policy']).toBe('"default";q=1;w=3600');
+    expect(served).toBe(1);
+  });
+
   it('never limits what HARP serves itself under /_harp', async () => {
     const proxy = await proxyWithAgent({ rateLimit: '1/h' });
     expect((await send(`${proxy.url}/`)).status).toBe(200);
