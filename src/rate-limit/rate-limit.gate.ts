@@ -87,7 +87,10 @@ export class RateLimitGate implements OnModuleDestroy {
         this.logger.error(`rate limit check failed, request let through: ${error.stack ?? error.message}`);
         go();
       },
-    );
+    )
+      // What `go` or `refuse` throw here would otherwise be an unhandled rejection, which ends
+      // the process; the request's own 'close' still publishes what happened to it.
+      .catch((error: Error) => this.logger.error(`request failed after its rate limit check: ${error.stack ?? error.message}`));
   }
 
   /** Requests refused since start-up, by policy. */
