@@ -33,6 +33,8 @@ Options:
   --name NAME     Name this agent in the proxy's listings and logs
   --weight N      This agent's share of the route, 1 to 100, relative to the other agents
                   serving it (default: 1)
+  --ca FILE       Trust the certificate authorities in this PEM file (instead of the public
+                  ones) for wss:// proxies: for a proxy whose certificate a private CA signed
   -h, --help      Show this help
 
 A lost connection is retried with backoff, each proxy's on its own, so a route stays up while

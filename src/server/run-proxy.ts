@@ -12,7 +12,7 @@ export async function runProxy(options: LoadHarpConfigOptions = {}): Promise<voi
     // instead, after the drain (docs/operations.md, "Stopping the proxy").
     server.app.enableShutdownHooks([], { useProcessExit: true });
     exitOnSecondSignal();
-    printBanner(server.config, server.port);
+    printBanner(server.config, server.port, server.tlsPort);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`harp: ${err.message}\n`);
