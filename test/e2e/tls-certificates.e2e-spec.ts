@@ -1,4 +1,4 @@
-import { renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { join } from 'node:path';
 import type { LoggerService } from '@nestjs/common';
@@ -118,6 +118,29 @@ describe('TLS certificates: SNI, reload, bad files', () => {
     writeFileSync(rotating.keyFile, again.key);
     writeFileSync(rotating.certFile, again.cert);
     await eventually(async () => (await handshake(server.tlsPort!)).fingerprint === again.fingerprint, 5000, 'the certificate written in place');
+  });
+
+  // Kubernetes mounts a secret as `tls.crt -> ..data/tls.crt`, and updates it by pointing the
+  // `..data` symlink at a new directory: the files named in the configuration never change.
+  it('follows a secret volume whose data symlink is swapped', async () => {
+    const volume = join(ca.dir, 'volume');
+    const first = ca.issue(['localhost', '127.0.0.1'], 'secret-1');
+    const second = ca.issue(['localhost', '127.0.0.1'], 'secret-2');
+    const version = (name: string, leaf: IssuedCertificate): void => {
+      mkdirSync(join(volume, name), { recursive: true });
+      writeFileSync(join(volume, name, 'tls.crt'), leaf.cert);
+      writeFileSync(join(volume, name, 'tls.key'), leaf.key);
+    };
+    version('v1', first);
+    symlinkSync('v1', join(volume, '..data'));
+    symlinkSync('..data/tls.crt', join(volume, 'tls.crt'));
+    symlinkSync('..data/tls.key', join(volume, 'tls.key'));
+    const server = await proxy({ tlsCert: join(volume, 'tls.crt'), tlsKey: join(volume, 'tls.key') });
+    expect((await handshake(server.tlsPort!)).fingerprint).toBe(first.fingerprint);
+    version('v2', second);
+    symlinkSync('v2', join(volume, '..data_tmp'));
+    renameSync(join(volume, '..data_tmp'), join(volume, '..data'));
+    await eventually(async () => (await handshake(server.tlsPort!)).fingerprint === second.fingerprint, 5000, 'the swapped secret');
   });
 
   it('keeps the certificate in use when a new file is broken, and logs why', async () => {

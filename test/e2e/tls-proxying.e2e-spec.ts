@@ -99,6 +99,27 @@ describe('HTTPS and wss:// on the TLS port', () => {
     expect(overPlain!.headers['x-forwarded-proto']).toBe('http');
   });
 
+  it('lets an HTTPS request in flight finish when the proxy shuts down', async () => {
+    const proxy = await tlsProxy();
+    let answer!: () => void;
+    const upstream = await h.upstream((_req, res) => {
+      res.write('started ');
+      answer = () => res.end('and finished');
+    });
+    await h.agent(proxy, upstream.url, { server: wssUrl(proxy), ca: ca.cert });
+    const inFlight = sendTls(`${proxy.tlsUrl}/slow`, { ca: ca.cert });
+    await eventually(() => answer !== undefined, 3000, 'the request to reach the backend');
+    const closed = proxy.app.close();
+    // The HTTPS listener stops taking connections while the request runs on.
+    await eventually(() => !proxy.app.getHttpServer().listening, 3000, 'the plain listener to close');
+    await expect(handshake(proxy.tlsPort!)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    answer();
+    const got = await inFlight;
+    expect(got.status).toBe(200);
+    expect(got.body.toString()).toBe('started and finished');
+    await closed;
+  });
+
   it('serves /_harp/* over HTTPS too', async () => {
     const proxy = await tlsProxy();
     const health = await sendTls(`${proxy.tlsUrl}/_harp/healthz`, { ca: ca.cert });
