@@ -10,6 +10,7 @@ import { TestCa } from '../helpers/certificates.js';
 import type { IssuedCertificate } from '../helpers/certificates.js';
 import { eventually } from '../helpers/eventually.js';
 import { Harness, TEST_KEY } from '../helpers/harness.js';
+import { closedPort } from '../helpers/ports.js';
 import { handshake, sendTls } from '../helpers/tls-client.js';
 
 /** A Nest logger that keeps the warnings. */
@@ -175,6 +176,14 @@ describe('TLS certificates: SNI, reload, bad files', () => {
       const garbage = join(ca.dir, 'garbage.crt');
       writeFileSync(garbage, 'hello');
       await expect(start({ tlsCert: garbage })).rejects.toThrow(`tlsCert: ${garbage} is not a PEM certificate`);
+    });
+
+    it('and a TLS port in use stops it too, leaving the plain port closed', async () => {
+      const taken = await h.upstream(() => undefined);
+      const busyPort = Number(new URL(taken.url).port);
+      const plainPort = await closedPort();
+      await expect(start({ port: plainPort, tlsPort: busyPort })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+      await expect(handshake(plainPort)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     });
 
     it('a key that is not the certificate’s, in an SNI entry', async () => {
