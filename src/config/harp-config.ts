@@ -206,7 +206,7 @@ export abstract class HarpConfig {
 
   /**
    * Time a client has to send its complete request headers, in ms (slowloris guard; Node's
-   * `server.headersTimeout`).
+   * `server.headersTimeout`); on the HTTPS port also the time it has to complete its handshake.
    * @default 10000
    */
   abstract readonly headersTimeoutMs: number;

@@ -42,6 +42,13 @@ export interface HarpServer {
   readonly tlsPort?: number;
   /** `https://127.0.0.1:<tlsPort>`, with `tlsCert` and `tlsKey`. */
   readonly tlsUrl?: string;
+  /**
+   * Reads the certificate files again now, as a change to them does by itself (SIGHUP in
+   * `harp serve`): for file systems whose changes are not reported.
+   * @returns whether new certificates are in use (false without TLS, without a change, or with
+   *   a broken file, which is logged)
+   */
+  reloadCertificates(): boolean;
   close(): Promise<void>;
 }
 
@@ -85,6 +92,7 @@ export async function startHarpServer(options: HarpServerOptions = {}): Promise<
     port,
     url: `http://127.0.0.1:${port}`,
     ...(tlsPort === undefined ? {} : { tlsPort, tlsUrl: `https://127.0.0.1:${tlsPort}` }),
+    reloadCertificates: () => tls?.reload() ?? false,
     close: async () => {
       await app.close();
       tls?.close();

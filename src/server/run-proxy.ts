@@ -12,6 +12,8 @@ export async function runProxy(options: LoadHarpConfigOptions = {}): Promise<voi
     // instead, after the drain (docs/operations.md, "Stopping the proxy").
     server.app.enableShutdownHooks([], { useProcessExit: true });
     exitOnSecondSignal();
+    // What certbot's deploy hook and most init systems send to ask for renewed certificates.
+    process.on('SIGHUP', () => server.reloadCertificates());
     printBanner(server.config, server.port, server.tlsPort);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;

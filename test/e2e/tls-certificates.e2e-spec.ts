@@ -121,6 +121,17 @@ describe('TLS certificates: SNI, reload, bad files', () => {
     await eventually(async () => (await handshake(server.tlsPort!)).fingerprint === again.fingerprint, 5000, 'the certificate written in place');
   });
 
+  it('reloads at once when asked (SIGHUP in harp serve), before any file event is handled', async () => {
+    const asked = ca.issue(['localhost', '127.0.0.1'], 'asked');
+    const server = await proxy({ tlsCert: asked.certFile, tlsKey: asked.keyFile });
+    expect(server.reloadCertificates()).toBe(false); // nothing changed
+    const renewed = ca.issue(['localhost', '127.0.0.1'], 'asked-renewed');
+    replaceFile(asked.keyFile, renewed.key);
+    replaceFile(asked.certFile, renewed.cert);
+    expect(server.reloadCertificates()).toBe(true);
+    expect((await handshake(server.tlsPort!)).fingerprint).toBe(renewed.fingerprint);
+  });
+
   // Kubernetes mounts a secret as `tls.crt -> ..data/tls.crt`, and updates it by pointing the
   // `..data` symlink at a new directory: the files named in the configuration never change.
   it('follows a secret volume whose data symlink is swapped', async () => {
