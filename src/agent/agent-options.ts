@@ -45,6 +45,13 @@ export interface ConnectOptions {
   resolveIntervalMs?: number;
   /** The agent key the proxy's operator gave you. */
   key: string;
+  /**
+   * The certificate authorities trusted for `wss://` proxies, PEM (one certificate or several):
+   * for a proxy whose certificate a private CA signed. It replaces Node's list of public CAs for
+   * these connections, as curl's `--cacert` does.
+   * @default Node's bundled list of public CAs
+   */
+  ca?: string | Buffer;
   /** @default [{ host: '*', path: '/' }] */
   routes?: AgentRoute[];
   /** Where requests go: the local server's base URL, e.g. `http://127.0.0.1:3000`. */

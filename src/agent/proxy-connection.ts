@@ -112,7 +112,7 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
   /** Opens the connection (and keeps reopening it until stopped). */
   start(): void {
     if (this.stopped) return;
-    const { lookup } = this.owner.options;
+    const { lookup, ca } = this.owner.options;
     // Passed on to net.connect by ws; the name in the URL is what the proxy and TLS see.
     const dial = this.address !== BY_NAME ? { lookup: pinnedLookup(this.address) } : lookup ? { lookup: netLookup(lookup) } : {};
     const socket = new WebSocket(this.url, SUBPROTOCOL, {
@@ -121,6 +121,7 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
       maxPayload: 4 * 1024 * 1024,
       handshakeTimeout: 10_000,
       ...dial,
+      ...(ca === undefined ? {} : { ca }),
     });
     this.socket = socket;
     const tunnel = new TunnelConnection(socket, 'agent', { ...DEFAULT_LIMITS });

@@ -21,6 +21,8 @@ export interface HttpCommand {
   readonly name?: string;
   /** This agent's share of each pool it joins, 1…100 (the proxy's default is 1). */
   readonly weight?: number;
+  /** `--ca`: a PEM file of the CAs trusted for `wss://` proxies (read when the agent starts). */
+  readonly caFile?: string;
 }
 
 /** What the command line asks for. */
@@ -41,6 +43,7 @@ const HTTP_OPTIONS = {
   path: { type: 'string' },
   name: { type: 'string' },
   weight: { type: 'string' },
+  ca: { type: 'string' },
 } as const;
 
 /**
@@ -107,7 +110,13 @@ function parseHttp(rest: readonly string[], env: NodeJS.ProcessEnv): CliCommand 
     path: pathPrefix(values.path ?? '/'),
     ...(values.name ? { name: values.name } : {}),
     ...(values.weight !== undefined ? { weight: poolWeight(values.weight) } : {}),
+    ...(values.ca !== undefined ? { caFile: nonEmpty('--ca', values.ca) } : {}),
   };
+}
+
+function nonEmpty(option: string, raw: string): string {
+  if (raw === '') throw new UsageError(`${option} needs a value`, 'http');
+  return raw;
 }
 
 /** `--weight`: a whole number of 1 to 100, as the protocol's `hello` allows. */

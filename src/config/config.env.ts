@@ -8,6 +8,11 @@ type EnvKind = 'string' | 'int' | 'boolean' | 'list' | 'json';
 const ENV_KINDS = {
   port: 'int',
   host: 'string',
+  tlsCert: 'string',
+  tlsKey: 'string',
+  tlsPort: 'int',
+  tlsCertificates: 'json',
+  httpRedirect: 'boolean',
   key: 'string',
   keys: 'json',
   adminToken: 'string',
@@ -55,6 +60,9 @@ const ENV_KINDS = {
   inspectorRedactHeaders: 'list',
 } as const satisfies Record<HarpConfigKey, EnvKind>;
 
+/** What a JSON variable holds, for the message when it is not JSON. */
+const JSON_SHAPES: Partial<Record<HarpConfigKey, string>> = { keys: 'a list of key rules', tlsCertificates: 'a list of certificates' };
+
 const KEY_BY_ENV_NAME = new Map(
   (Object.keys(ENV_KINDS) as HarpConfigKey[]).map((key) => [envName(key), key]),
 );
@@ -98,7 +106,7 @@ export function readEnv(env: NodeJS.ProcessEnv): EnvReading {
         values[key] = JSON.parse(raw);
       } catch {
         // The parser's message quotes the text, which may hold keys: say only what was expected.
-        problems.push(`${name} (env): expected JSON (a list of key rules), got text that is not valid JSON`);
+        problems.push(`${name} (env): expected JSON (${JSON_SHAPES[key] ?? 'a list'}), got text that is not valid JSON`);
       }
     } else {
       values[key] = coerce(kind, raw);
