@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { HeaderField } from '../protocol/index.js';
 import type { TunnelStream } from '../tunnel/tunnel-stream.js';
 import { relayableTrailers } from '../http/trailer-fields.js';
@@ -8,7 +8,27 @@ import { relayableTrailers } from '../http/trailer-fields.js';
  * body ended), when the connection negotiated `trailers`; otherwise as a plain end.
  */
 export function endRequestBody(req: IncomingMessage, stream: TunnelStream): void {
-  stream.endWithTrailers(relayableTrailers(pairs(req.rawTrailers)));
+  stream.endWithTrailers(relayableTrailers(rawPairs(req.rawTrailers)));
+}
+
+/**
+ * Cluster hop: has the client's request trailers go to the other node at the end of the body
+ * `up` carries, which must be chunked for them to travel (RFC 9112 §7.1.2). Call it before the
+ * body is piped: its `'end'` listener must run before the pipe ends `up`.
+ */
+export function relayRequestTrailers(req: IncomingMessage, up: ClientRequest): void {
+  req.once('end', () => {
+    const fields = relayableTrailers(rawPairs(req.rawTrailers));
+    if (fields.length > 0) up.addTrailers(fields);
+  });
+}
+
+/**
+ * Cluster hop: gives the client the trailers of the other node's answer. Call it before the
+ * answer is piped to `res`, so that they are added before the pipe ends the response.
+ */
+export function relayResponseTrailers(answer: IncomingMessage, res: ServerResponse): void {
+  answer.once('end', () => passResponseTrailers(res, rawPairs(answer.rawTrailers)));
 }
 
 /**
@@ -30,7 +50,8 @@ export function passResponseTrailers(res: ServerResponse, trailers: readonly Hea
   }
 }
 
-function pairs(raw: readonly string[]): Array<[string, string]> {
+/** Node's raw `[name, value, name, value, …]` as pairs. */
+export function rawPairs(raw: readonly string[]): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i]!, raw[i + 1]!]);
   return out;

@@ -2,9 +2,11 @@ import { request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import { encodeData, encodeResponseHeadFrame, encodeTrailersFrame, FrameType } from '../../src/protocol/index.js';
 import type { Frame, TrailersFrame } from '../../src/protocol/index.js';
+import { clusterNodes, untilHolders } from '../helpers/cluster.js';
 import { Harness } from '../helpers/harness.js';
 import { RawAgent } from '../helpers/raw-agent.js';
 import { rawExchange, requestText } from '../helpers/raw-http.js';
+import { redisAvailableOrFail, redisScratch } from '../helpers/redis.js';
 
 // Interim (1xx) responses and trailers through a real agent (docs/protocol.md §3.5, §5.4, §5.5):
 // a 103 reaches the client before the final response and never the cache; trailers cross the
@@ -227,5 +229,46 @@ describe('trailers', () => {
     agent.send(encodeTrailersFrame(head.streamId, []));
     expect(await agent.closed).toMatchObject({ code: 1002, errorCode: 'frame_unknown_type' });
     await answered;
+  });
+});
+
+const describeRedis = (await redisAvailableOrFail()) ? describe : describe.skip;
+
+describeRedis('interim responses and trailers across the cluster hop', () => {
+  const h = new Harness();
+  const scratch = redisScratch('interim-and-trailers');
+  afterEach(() => h.closeAll());
+  const node = clusterNodes(h, scratch);
+
+  it('gives a client of the node without the agent the 103, the final response and its trailers', async () => {
+    const a = await node('a');
+    const b = await node('b');
+    await h.agent(a, (_req, res) => {
+      res.writeEarlyHints({ link: LINK });
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.write('from ');
+      res.addTrailers({ 'Server-Timing': 'app;dur=7' });
+      res.end('a');
+    });
+    await untilHolders(b.url, '*', '/', ['a']);
+    const responses = await rawGet(b.port, '/hinted');
+    expect(responses.map((r) => r.status)).toEqual([103, 200]);
+    expect([responses[0]!.headers.link, responses[1]!.headers.link, responses[1]!.body.toString()]).toEqual([LINK, undefined, 'from a']);
+    const trailed = await fetchWithTrailers(`${b.url}/trailed`);
+    expect([trailed.status, trailed.body, trailed.interim, trailed.trailers]).toEqual([200, 'from a', [103], ['Server-Timing', 'app;dur=7']]);
+  });
+
+  it('carries the client’s request trailers through both nodes to the agent', async () => {
+    const a = await node('a');
+    const b = await node('b');
+    const agent = await RawAgent.connect(a.url, [{ host: '*', path: '/' }], { 'Harp-Features': 'trailers' });
+    h.defer(() => agent.terminate());
+    await untilHolders(b.url, '*', '/', ['a']);
+    const answered = fetchWithTrailers(`${b.url}/upload`, { method: 'POST', body: ['x'], trailers: { 'X-Checksum': 'x1' } });
+    const head = await agent.nextRequest();
+    const last = await agent.next((f) => f.type === FrameType.Trailers || (f.type === FrameType.Data && (f.flags & 1) === 1));
+    expect(last.type === FrameType.Trailers ? last.fields : 'ended without trailers').toEqual([['X-Checksum', 'x1']]);
+    agent.send(encodeResponseHeadFrame(head.streamId, { status: 204, reason: 'No Content', headers: [] }, true));
+    expect((await answered).status).toBe(204);
   });
 });
