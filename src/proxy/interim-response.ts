@@ -12,7 +12,7 @@ const HOP_FIELDS: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'pr
  *
  * - `103 Early Hints` (RFC 8297) goes out with its fields. Node writes a 103 only with a `Link`
  *   field, so one without is dropped.
- * - `102 Processing` goes out without fields (Node's `writeProcessing`).
+ * - `102 Processing` goes out without fields (Node's `writeProcessing`), on HTTP/1.1 only.
  * - `100 Continue` is dropped: the proxy removes `Expect` and answers it itself once the request
  *   is routed, so the client gets at most one 100, and a backend's 100 speaks of the hop behind.
  * - Other 1xx codes (unassigned) are dropped: Node offers no way to write them.
@@ -23,6 +23,8 @@ export function writeInterim(req: IncomingMessage, res: ServerResponse, head: Re
   if (res.headersSent || res.writableEnded || res.destroyed) return false;
   if (req.httpVersionMajor === 1 && req.httpVersionMinor === 0) return false;
   if (head.status === 102) {
+    // An HTTP/2 response (Node's compatibility API) has no writeProcessing: the 102 is dropped.
+    if (typeof res.writeProcessing !== 'function') return false;
     res.writeProcessing();
     return true;
   }
