@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { CONNECT_PATH } from '../protocol/index.js';
+import type { TunnelFeature } from '../protocol/index.js';
 import type { Lookup } from './node-addresses.js';
 
 /** A route an agent asks for; host defaults to `*` (any host), path to `/`. */
@@ -51,6 +52,13 @@ export interface ConnectOptions {
   resolveIntervalMs?: number;
   /** The agent key the proxy's operator gave you. */
   key: string;
+  /**
+   * The certificate authorities trusted for `wss://` proxies, PEM (one certificate or several):
+   * for a proxy whose certificate a private CA signed. It replaces Node's list of public CAs for
+   * these connections, as curl's `--cacert` does.
+   * @default Node's bundled list of public CAs
+   */
+  ca?: string | Buffer;
   /** @default [{ host: '*', path: '/' }] */
   routes?: AgentRoute[];
   /** Where requests go: the local server's base URL, e.g. `http://127.0.0.1:3000`. */
@@ -79,6 +87,13 @@ export interface ConnectOptions {
    * @default { initialDelayMs: 500, maxDelayMs: 30000 }
    */
   reconnect?: { initialDelayMs?: number; maxDelayMs?: number } | false;
+  /**
+   * The optional protocol features offered to the proxy (docs/protocol.md §3.5): `interim`
+   * relays the upstream's 1xx responses, `trailers` its trailer fields. An empty list speaks
+   * plain version 1, as an agent that predates them does.
+   * @default ['interim', 'trailers']
+   */
+  features?: TunnelFeature[];
 }
 
 /** `ws://host:port/_harp/connect` from whatever form the user typed. */

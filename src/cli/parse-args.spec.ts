@@ -56,7 +56,7 @@ describe('parseCliArgs', () => {
 
     it('takes every option, in either spelling, before or after the target', () => {
       const argv = ['http', '--server=wss://proxy.example.com', '--key', 'k', 'http://localhost:5173'];
-      argv.push('--domain', 'app.example.com', '--path=/api', '--name', 'laptop', '--weight', '3', '--rate-limit=10/s');
+      argv.push('--domain', 'app.example.com', '--path=/api', '--name', 'laptop', '--weight', '3', '--ca', './ca.pem', '--rate-limit=10/s');
       expect(parseCliArgs(argv, KEY)).toEqual({
         command: 'http',
         upstream: 'http://localhost:5173',
@@ -67,6 +67,7 @@ describe('parseCliArgs', () => {
         name: 'laptop',
         weight: 3,
         rateLimit: '10/s',
+        caFile: './ca.pem',
       });
     });
 
@@ -113,6 +114,7 @@ describe('parseCliArgs', () => {
       [['http', '3000', '--domain', 'https://app.example.com'], KEY, /^--domain takes a host name, not a URL/],
       [['http', '3000', '--domain', 'example.com/x'], KEY, /^--domain takes a host name/],
       [['http', '3000', '--path', 'api'], KEY, /^--path must start with "\/"/],
+      [['http', '3000', '--ca='], KEY, /^--ca needs a value$/],
       [['http', '3000', '--weight', '0'], KEY, /^--weight must be a whole number from 1 to 100, got "0"$/],
       [['http', '3000', '--weight', '101'], KEY, /^--weight must be a whole number from 1 to 100/],
       [['http', '3000', '--weight', '1.5'], KEY, /^--weight must be a whole number from 1 to 100/],

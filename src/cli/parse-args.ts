@@ -24,6 +24,8 @@ export interface HttpCommand {
   readonly weight?: number;
   /** A limit on the route, all clients together: `N/s`, `N/m` or `N/h` (the key must allow it). */
   readonly rateLimit?: string;
+  /** `--ca`: a PEM file of the CAs trusted for `wss://` proxies (read when the agent starts). */
+  readonly caFile?: string;
 }
 
 /** What the command line asks for. */
@@ -45,6 +47,7 @@ const HTTP_OPTIONS = {
   name: { type: 'string' },
   weight: { type: 'string' },
   'rate-limit': { type: 'string' },
+  ca: { type: 'string' },
 } as const;
 
 /**
@@ -111,6 +114,7 @@ function parseHttp(rest: readonly string[], env: NodeJS.ProcessEnv): CliCommand 
     path: pathPrefix(values.path ?? '/'),
     ...(values.name ? { name: values.name } : {}),
     ...(values.weight !== undefined ? { weight: poolWeight(values.weight) } : {}),
+    ...(values.ca !== undefined ? { caFile: nonEmpty('--ca', values.ca) } : {}),
     ...(values['rate-limit'] !== undefined ? { rateLimit: routeRate(values['rate-limit']) } : {}),
   };
 }
@@ -118,6 +122,11 @@ function parseHttp(rest: readonly string[], env: NodeJS.ProcessEnv): CliCommand 
 /** `--rate-limit`: a rate as the protocol's route carries it. */
 function routeRate(raw: string): string {
   if (parseRate(raw) === undefined) throw new UsageError(`--rate-limit must be ${RATE_EXPECTED}, got "${raw}"`, 'http');
+  return raw;
+}
+
+function nonEmpty(option: string, raw: string): string {
+  if (raw === '') throw new UsageError(`${option} needs a value`, 'http');
   return raw;
 }
 

@@ -5,6 +5,7 @@ import { clusterSecret, clusterUrl, MAX_WORKERS, nodeId, redisPrefix } from './c
 import { LOG_LEVELS } from './harp-config.js';
 import { HOST_PATTERN_FLAGS, PATH_PATTERN_FLAGS } from './rule-pattern.js';
 import { rate, rateLimitRuleSchema } from './rate-limit.fields.js';
+import { checkTls, tlsCertificateSchema } from './tls.fields.js';
 
 // Window and frame sizes fit an unsigned 31-bit field, as HTTP/2's do (RFC 9113 §6.9.1).
 const MAX_WINDOW = 2 ** 31 - 1;
@@ -35,6 +36,11 @@ export const harpConfigSchema = z
   .strictObject({
     port: intIn(0, 65535).default(8080),
     host: text().default('0.0.0.0'),
+    tlsCert: text('the path of a PEM certificate file').optional(),
+    tlsKey: text('the path of a PEM private key file').optional(),
+    tlsPort: intIn(0, 65535).default(8443),
+    tlsCertificates: z.array(tlsCertificateSchema, { error: 'expected a list of certificates' }).default(() => []),
+    httpRedirect: z.boolean({ error: 'expected true or false' }).default(false),
     key: text().optional(),
     keys: z.array(keyRuleSchema, { error: 'expected a list of key rules' }).default(() => []),
     adminToken: text().optional(),
@@ -104,6 +110,7 @@ function checkCrossFields(config: HarpConfigParsed, ctx: z.RefinementCtx<HarpCon
   checkInspectorMemory(config, ctx);
   checkEjection(config, ctx);
   checkCluster(config, ctx);
+  checkTls(config, ctx);
   checkRateLimitRules(config, ctx);
 }
 

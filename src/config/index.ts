@@ -5,6 +5,6 @@ export type { HarpConfigModuleOptions } from './config.module-definition.js';
 export { harpConfigSchema, type HarpConfigInput, type HarpConfigKey } from './config.schema.js';
 export { envName } from './config.source.js';
 export { DEFAULT_KEY_RULE_ID, effectiveKeyRules } from './effective-key-rules.js';
-export { HarpConfig, LOG_LEVELS, type LogLevel } from './harp-config.js';
+export { HarpConfig, LOG_LEVELS, type LogLevel, type TlsCertificateEntry } from './harp-config.js';
 export type { KeyRule, RateLimitRule } from './key-rule.js';
 export { compileRulePattern } from './rule-pattern.js';

@@ -72,6 +72,8 @@ const welcome = z.strictObject({
    * several proxies keeps one connection per node (docs/protocol.md §7.1).
    */
   nodeId: z.string().min(1).max(200).optional(),
+  /** The optional features this connection uses (§3.5); only if the agent's handshake offered some. */
+  features: z.array(z.string().min(1).max(64)).max(32).optional(),
   heartbeatMs: z.number().int().positive(),
   windowBytes: z.number().int().positive(),
   maxFrameBytes: z.number().int().positive(),

@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { effectiveKeyRules, HarpConfig } from '../config/index.js';
 import type { KeyRule } from '../config/index.js';
-import { CloseCode, parseAgentControl, parseRate, ProtocolError } from '../protocol/index.js';
+import { acceptedFeatures, CloseCode, parseAgentControl, parseRate, ProtocolError } from '../protocol/index.js';
 import type { AgentControl, RouteClaim, RouteRejection } from '../protocol/index.js';
 import type { RouteOptions } from '../routing/route.js';
 import { plainAddress } from '../http/forwarding.js';
@@ -66,6 +66,8 @@ export class RegistrationService implements BeforeApplicationShutdown {
     });
     const session = new AgentSession(randomBytes(6).toString('hex'), tunnel, plainAddress(req.socket.remoteAddress));
     this.sessions.set(session.id, session);
+    session.features = acceptedFeatures(req.headers['harp-features']);
+    tunnel.features = new Set(session.features);
     const helloTimer = setTimeout(() => tunnel.close(CloseCode.HelloTimeout, 'no hello'), this.helloTimeoutMs);
     const heartbeat = new Heartbeat(
       socket,
@@ -212,6 +214,7 @@ export class RegistrationService implements BeforeApplicationShutdown {
       type: 'welcome',
       agentId: session.id,
       ...(this.nodeId === undefined ? {} : { nodeId: this.nodeId }),
+      ...(session.features === undefined ? {} : { features: session.features }),
       heartbeatMs: this.config.heartbeatMs,
       windowBytes: limits.windowBytes,
       maxFrameBytes: limits.maxFrameBytes,
