@@ -22,6 +22,12 @@ export interface AgentRoute {
   balance?: 'round-robin' | 'least-requests';
   /** Keep each client on one agent by the value of this request header or cookie. */
   sticky?: { header: string } | { cookie: string };
+  /**
+   * A limit on this route's requests, all clients together: `N/s`, `N/m` or `N/h` (over it the
+   * proxy answers 429 itself). The key's rule must allow it (`agentRateLimits`), or the route is
+   * rejected with `rate_limit_forbidden`. Overrides {@link ConnectOptions.rateLimit}.
+   */
+  rateLimit?: string;
 }
 
 /** Options of {@link connect}. Exactly one of `upstream` and `handler` is required. */
@@ -67,6 +73,8 @@ export interface ConnectOptions {
   upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   /** A name shown in the proxy's listings and logs. */
   name?: string;
+  /** The {@link AgentRoute.rateLimit} of every route that sets none. */
+  rateLimit?: string;
   /**
    * This connection's share of every route's pool it joins, relative to the other agents
    * serving the route: 1…100 (3 against 1 gets about three requests in four).

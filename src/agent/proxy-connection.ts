@@ -12,7 +12,7 @@ import {
 import type { ProxyControl, RouteClaim, RouteRejection } from '../protocol/index.js';
 import { TunnelConnection } from '../tunnel/tunnel-connection.js';
 import { backoffDelay } from './agent-options.js';
-import type { ConnectOptions } from './agent-options.js';
+import type { AgentRoute, ConnectOptions } from './agent-options.js';
 import type { OwnedUpstream } from './local-upstream.js';
 import { BY_NAME, netLookup, pinnedLookup } from './node-addresses.js';
 import { relayToUpstream } from './upstream-relay.js';
@@ -280,14 +280,15 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
   }
 
   private routes(): RouteClaim[] {
-    const { routes: given } = this.owner.options;
-    const routes = given?.length ? given : [{}];
+    const { routes: given, rateLimit } = this.owner.options;
+    const routes: AgentRoute[] = given?.length ? given : [{}];
     return routes.map((r) => ({
       host: r.host ?? '*',
       path: r.path ?? '/',
       ...(r.cache ? { cache: r.cache } : {}),
       ...(r.balance ? { balance: r.balance } : {}),
       ...(r.sticky ? { sticky: r.sticky } : {}),
+      ...((r.rateLimit ?? rateLimit) ? { rateLimit: r.rateLimit ?? rateLimit } : {}),
     }));
   }
 

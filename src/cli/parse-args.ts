@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { agentUrl } from '../agent/agent-options.js';
+import { parseRate, RATE_EXPECTED } from '../protocol/index.js';
 import { UsageError } from './usage-error.js';
 import type { HelpTopic } from './usage-error.js';
 
@@ -21,6 +22,8 @@ export interface HttpCommand {
   readonly name?: string;
   /** This agent's share of each pool it joins, 1…100 (the proxy's default is 1). */
   readonly weight?: number;
+  /** A limit on the route, all clients together: `N/s`, `N/m` or `N/h` (the key must allow it). */
+  readonly rateLimit?: string;
   /** `--ca`: a PEM file of the CAs trusted for `wss://` proxies (read when the agent starts). */
   readonly caFile?: string;
 }
@@ -43,6 +46,7 @@ const HTTP_OPTIONS = {
   path: { type: 'string' },
   name: { type: 'string' },
   weight: { type: 'string' },
+  'rate-limit': { type: 'string' },
   ca: { type: 'string' },
 } as const;
 
@@ -111,7 +115,14 @@ function parseHttp(rest: readonly string[], env: NodeJS.ProcessEnv): CliCommand 
     ...(values.name ? { name: values.name } : {}),
     ...(values.weight !== undefined ? { weight: poolWeight(values.weight) } : {}),
     ...(values.ca !== undefined ? { caFile: nonEmpty('--ca', values.ca) } : {}),
+    ...(values['rate-limit'] !== undefined ? { rateLimit: routeRate(values['rate-limit']) } : {}),
   };
+}
+
+/** `--rate-limit`: a rate as the protocol's route carries it. */
+function routeRate(raw: string): string {
+  if (parseRate(raw) === undefined) throw new UsageError(`--rate-limit must be ${RATE_EXPECTED}, got "${raw}"`, 'http');
+  return raw;
 }
 
 function nonEmpty(option: string, raw: string): string {

@@ -33,6 +33,8 @@ Options:
   --name NAME     Name this agent in the proxy's listings and logs
   --weight N      This agent's share of the route, 1 to 100, relative to the other agents
                   serving it (default: 1)
+  --rate-limit R  Let the proxy answer 429 above R requests to the route, all clients
+                  together: N/s, N/m or N/h, e.g. 10/s (the key's rule must allow it)
   --ca FILE       Trust the certificate authorities in this PEM file (instead of the public
                   ones) for wss:// proxies: for a proxy whose certificate a private CA signed
   -h, --help      Show this help

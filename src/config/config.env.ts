@@ -57,11 +57,17 @@ const ENV_KINDS = {
   inspectorCapacity: 'int',
   inspectorBodies: 'boolean',
   inspectorBodyBytes: 'int',
+  rateLimit: 'string',
+  rateLimits: 'json',
   inspectorRedactHeaders: 'list',
 } as const satisfies Record<HarpConfigKey, EnvKind>;
 
 /** What a JSON variable holds, for the message when it is not JSON. */
-const JSON_SHAPES: Partial<Record<HarpConfigKey, string>> = { keys: 'a list of key rules', tlsCertificates: 'a list of certificates' };
+const JSON_SHAPES: Partial<Record<HarpConfigKey, string>> = {
+  keys: 'a list of key rules',
+  tlsCertificates: 'a list of certificates',
+  rateLimits: 'a list of rate-limit rules',
+};
 
 const KEY_BY_ENV_NAME = new Map(
   (Object.keys(ENV_KINDS) as HarpConfigKey[]).map((key) => [envName(key), key]),

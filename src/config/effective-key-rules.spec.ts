@@ -7,10 +7,10 @@ describe('effectiveKeyRules', () => {
     expect(effectiveKeyRules({ keys: [team] })).toEqual([team]);
   });
 
-  it('adds a default rule for key that may claim anything', () => {
+  it('adds a default rule for key that may claim anything, and ask for any rate limit on it', () => {
     expect(effectiveKeyRules({ key: 'k', keys: [team] })).toEqual([
       team,
-      { id: 'default', key: 'k', hosts: ['.*'], paths: ['.*'] },
+      { id: 'default', key: 'k', hosts: ['.*'], paths: ['.*'], agentRateLimits: true },
     ]);
   });
 

@@ -1,4 +1,4 @@
-import type { KeyRule } from './key-rule.js';
+import type { KeyRule, RateLimitRule } from './key-rule.js';
 
 /** One entry of {@link HarpConfig.tlsCertificates}. */
 export interface TlsCertificateEntry {
@@ -364,6 +364,19 @@ export abstract class HarpConfig {
    * @default 16384 (16 KiB)
    */
   abstract readonly inspectorBodyBytes: number;
+
+  /**
+   * Rate limit per client address across all routes: `N/s`, `N/m` or `N/h` (env
+   * `HARP_RATE_LIMIT`). Over it a request gets 429 `rate_limited`. Unset, no such limit.
+   */
+  abstract readonly rateLimit?: string;
+
+  /**
+   * Rate limits on the requests whose host and path a rule matches, per client address or for
+   * the rule's traffic as a whole (docs/configuration.md, "Rate limits").
+   * @default []
+   */
+  abstract readonly rateLimits: readonly RateLimitRule[];
 
   /**
    * Header fields the inspector shows as `[redacted]`, in addition to `Authorization`,

@@ -6,5 +6,5 @@ export { harpConfigSchema, type HarpConfigInput, type HarpConfigKey } from './co
 export { envName } from './config.source.js';
 export { DEFAULT_KEY_RULE_ID, effectiveKeyRules } from './effective-key-rules.js';
 export { HarpConfig, LOG_LEVELS, type LogLevel, type TlsCertificateEntry } from './harp-config.js';
-export type { KeyRule } from './key-rule.js';
+export type { KeyRule, RateLimitRule } from './key-rule.js';
 export { compileRulePattern } from './rule-pattern.js';

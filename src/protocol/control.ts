@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ProtocolError } from './errors.js';
+import { parseRate, RATE_EXPECTED } from './rate-limit.js';
 
 // Control messages are JSON objects on stream 0, discriminated by `type`. They are rare (a few
 // per connection), so readability wins over compactness here; bodies never travel as JSON.
@@ -17,12 +18,15 @@ const token = z
   .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'expected a token (RFC 9110 §5.6.2)');
 /** Keep a client on one member by the value of a request header or of a cookie. */
 const routeStickySchema = z.union([z.strictObject({ header: token }), z.strictObject({ cookie: token })]);
+/** A limit the agent asks for on the whole route (`N/s`, `N/m`, `N/h`), if its key may. */
+const routeRateLimitSchema = z.string().refine((text) => parseRate(text) !== undefined, `expected ${RATE_EXPECTED}`);
 const routeSchema = z.strictObject({
   host: z.string().min(1).max(255),
   path: z.string().min(1).max(2048),
   cache: routeCacheSchema.optional(),
   balance: z.enum(['round-robin', 'least-requests']).optional(),
   sticky: routeStickySchema.optional(),
+  rateLimit: routeRateLimitSchema.optional(),
 });
 const routeRejectionSchema = z.strictObject({
   host: z.string(),

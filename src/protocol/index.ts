@@ -6,3 +6,4 @@ export * from './errors.js';
 export * from './features.js';
 export type * from './frame.js';
 export * from './websocket-upgrade.js';
+export * from './rate-limit.js';

@@ -33,6 +33,7 @@ import { NodeRelay } from './node-relay.js';
 import { NodeUpgradeRelay } from './node-upgrade-relay.js';
 import { ClusterForwarding, spread } from './cluster-forwarding.js';
 import { noMemberFields } from './no-member.js';
+import { RateLimitGate } from '../rate-limit/index.js';
 
 /**
  * Requests whose `100 Continue` the server held back (it has a `checkContinue` listener): the
@@ -62,6 +63,7 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
     private readonly routing: RoutingService,
     private readonly cache: CachingProxy,
     private readonly events: ExchangeEvents,
+    private readonly rateLimits: RateLimitGate,
   ) {
     this.settings = proxySettings(config);
     if (config.clusterSecret !== undefined) {
@@ -330,7 +332,9 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
       const request = { req, res, requestId: exchange.requestId, report, target: target.origin, hasBody: hasBody(req) };
       this.cluster!.take(request, remote, { again: () => route(true), giveUp });
     };
-    route(false);
+    // Rate limits come before routing and the cache: a refused request costs nothing downstream.
+    this.rateLimits.admit({ req, host: target.host, path: target.path, origin }, () => route(false), (over) =>
+      refuse(new ProxyError('rate_limited', `policy "${over.policy}"`), false, over.fields));
   }
 
   // Published only when someone listens: metrics, the inspector and live events do.

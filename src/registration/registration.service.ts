@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { effectiveKeyRules, HarpConfig } from '../config/index.js';
 import type { KeyRule } from '../config/index.js';
-import { acceptedFeatures, CloseCode, parseAgentControl, ProtocolError } from '../protocol/index.js';
+import { acceptedFeatures, CloseCode, parseAgentControl, parseRate, ProtocolError } from '../protocol/index.js';
 import type { AgentControl, RouteClaim, RouteRejection } from '../protocol/index.js';
 import type { RouteOptions } from '../routing/route.js';
 import { plainAddress } from '../http/forwarding.js';
@@ -233,6 +233,11 @@ export class RegistrationService implements BeforeApplicationShutdown {
         rejected.push({ host: claim.host, path: claim.path, code: 'route_forbidden', reason: `key "${session.keyId}" may not claim it` });
         continue;
       }
+      if (claim.rateLimit !== undefined && session.rule!.agentRateLimits !== true) {
+        const reason = `key "${session.keyId}" may not ask for a rate limit (its rule has no agentRateLimits)`;
+        rejected.push({ host: claim.host, path: claim.path, code: 'rate_limit_forbidden', reason });
+        continue;
+      }
       const result = this.routing.register(session, claim, routeOptions(claim));
       if (!result.ok) {
         rejected.push({ host: claim.host, path: claim.path, code: result.code, reason: result.reason });
@@ -310,12 +315,14 @@ export class RegistrationService implements BeforeApplicationShutdown {
 }
 
 function routeOptions(claim: RouteClaim): RouteOptions {
-  const { balance, sticky } = claim;
+  const { balance, sticky, rateLimit } = claim;
   return {
     ...(claim.cache ? { cache: cacheOptions(claim.cache) } : {}),
     ...(balance ? { balance } : {}),
     // Header names compare case-insensitively (RFC 9110 §5.1); Node lower-cases them on arrival.
     ...(sticky ? { sticky: 'header' in sticky ? { header: sticky.header.toLowerCase() } : { cookie: sticky.cookie } } : {}),
+    // The schema has checked the text already.
+    ...(rateLimit ? { rateLimit: parseRate(rateLimit) } : {}),
   };
 }
 

@@ -32,4 +32,9 @@ export interface RouteOptions {
   readonly balance?: BalanceMode;
   /** Keep a client on one member by this header's or cookie's value (names lower-cased). */
   readonly sticky?: StickySource;
+  /**
+   * A limit on the route's requests, all clients together, that its agents asked for: `limit`
+   * requests per `windowSeconds` (the protocol's `Rate`).
+   */
+  readonly rateLimit?: { readonly limit: number; readonly windowSeconds: number };
 }
