@@ -25,6 +25,9 @@ const PURE = [
 // The cluster module's decisions and formats are plain code inside a Nest module: kept free of
 // Nest so that they are tested as tables, as the pure layers are.
 const CLUSTER_PURE = '^src/cluster/(cluster-(keys|model|rules|url)|directory-(mirror|scripts))([.]spec)?[.]ts$';
+// The rate-limit module's plan (which limits a request is counted against) and the fields of its
+// 429 are plain code too; the buckets and the gate do the I/O.
+const RATE_LIMIT_PURE = '^src/rate-limit/(rate-limit-plan|limited-fields)([.]spec)?[.]ts$';
 
 /** What each pure layer may import besides itself, node built-ins and npm libraries. */
 const PURE_ALLOWED = {
@@ -40,7 +43,7 @@ const PURE_ALLOWED = {
 
 // The Nest layers, each above the pure layers; every list runs downwards only, so modules
 // cannot form a cycle. The upper layers may use everything up to admin and shutdown.
-const UPPER = ['config', 'exchange', 'tunnel', 'routing', 'cache', 'registration', 'cluster', 'proxy', 'admin', 'shutdown'];
+const UPPER = ['config', 'exchange', 'tunnel', 'routing', 'cache', 'registration', 'cluster', 'rate-limit', 'proxy', 'admin', 'shutdown'];
 const NEST_ALLOWED = {
   config: [],
   exchange: ['config'],
@@ -50,7 +53,9 @@ const NEST_ALLOWED = {
   registration: ['config', 'routing', 'tunnel'],
   // Cluster mode mirrors this node's routes and agents into Redis; the admin API lists nodes.
   cluster: ['config', 'routing', 'registration'],
-  proxy: ['config', 'routing', 'tunnel', 'registration', 'cache', 'exchange'],
+  // Counts public requests before routing; reads the limit a route's agents asked for.
+  'rate-limit': ['config', 'routing'],
+  proxy: ['config', 'routing', 'tunnel', 'registration', 'cache', 'exchange', 'rate-limit'],
   admin: ['config', 'routing', 'registration', 'cache', 'exchange', 'cluster'],
   shutdown: ['config', 'registration'],
   metrics: UPPER,
@@ -116,7 +121,7 @@ module.exports = {
       name: 'pure-without-nest',
       severity: 'error',
       comment: 'The pure layers, the tunnel and the agent are plain TypeScript that runs and is tested without Nest (the agent may become its own package).',
-      from: { path: [...PURE, CLUSTER_PURE, dir('tunnel'), dir('agent')] },
+      from: { path: [...PURE, CLUSTER_PURE, RATE_LIMIT_PURE, dir('tunnel'), dir('agent')] },
       to: { path: '(^|/)node_modules/@nestjs/' },
     },
     {

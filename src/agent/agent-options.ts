@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { CONNECT_PATH } from '../protocol/index.js';
+import type { TunnelFeature } from '../protocol/index.js';
 import type { Lookup } from './node-addresses.js';
 
 /** A route an agent asks for; host defaults to `*` (any host), path to `/`. */
@@ -21,6 +22,12 @@ export interface AgentRoute {
   balance?: 'round-robin' | 'least-requests';
   /** Keep each client on one agent by the value of this request header or cookie. */
   sticky?: { header: string } | { cookie: string };
+  /**
+   * A limit on this route's requests, all clients together: `N/s`, `N/m` or `N/h` (over it the
+   * proxy answers 429 itself). The key's rule must allow it (`agentRateLimits`), or the route is
+   * rejected with `rate_limit_forbidden`. Overrides {@link ConnectOptions.rateLimit}.
+   */
+  rateLimit?: string;
   /** Visitor access rules for this route, instead of {@link ConnectOptions.access}. */
   access?: AgentAccess;
 }
@@ -64,6 +71,13 @@ export interface ConnectOptions {
   resolveIntervalMs?: number;
   /** The agent key the proxy's operator gave you. */
   key: string;
+  /**
+   * The certificate authorities trusted for `wss://` proxies, PEM (one certificate or several):
+   * for a proxy whose certificate a private CA signed. It replaces Node's list of public CAs for
+   * these connections, as curl's `--cacert` does.
+   * @default Node's bundled list of public CAs
+   */
+  ca?: string | Buffer;
   /** @default [{ host: '*', path: '/' }] */
   routes?: AgentRoute[];
   /** Visitor access rules for every route that names none of its own. */
@@ -80,6 +94,8 @@ export interface ConnectOptions {
   upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   /** A name shown in the proxy's listings and logs. */
   name?: string;
+  /** The {@link AgentRoute.rateLimit} of every route that sets none. */
+  rateLimit?: string;
   /**
    * This connection's share of every route's pool it joins, relative to the other agents
    * serving the route: 1…100 (3 against 1 gets about three requests in four).
@@ -92,6 +108,13 @@ export interface ConnectOptions {
    * @default { initialDelayMs: 500, maxDelayMs: 30000 }
    */
   reconnect?: { initialDelayMs?: number; maxDelayMs?: number } | false;
+  /**
+   * The optional protocol features offered to the proxy (docs/protocol.md §3.5): `interim`
+   * relays the upstream's 1xx responses, `trailers` its trailer fields. An empty list speaks
+   * plain version 1, as an agent that predates them does.
+   * @default ['interim', 'trailers']
+   */
+  features?: TunnelFeature[];
 }
 
 /** `ws://host:port/_harp/connect` from whatever form the user typed. */

@@ -1,4 +1,5 @@
 import { HarpError } from '../errors/index.js';
+import { parseRate, RATE_EXPECTED } from '../protocol/index.js';
 import type { ConnectOptions } from './agent-options.js';
 import { HarpAgent } from './harp-agent.js';
 import type { AgentReady } from './harp-agent.js';
@@ -26,6 +27,7 @@ export async function startAgent(
 ): Promise<{ agent: HarpAgent; ready: Promise<AgentReady> }> {
   if (!options.upstream === !options.handler) throw new TypeError('give exactly one of upstream and handler');
   checkWeight(options.weight);
+  checkRateLimits(options);
   const upstream = options.handler ? await handlerUpstream(options.handler, options.upgrade) : urlUpstream(options.upstream!);
   const agent = new HarpAgent(options, upstream);
   const ready = new Promise<AgentReady>((resolve, reject) => {
@@ -45,6 +47,13 @@ export async function startAgent(
 function checkWeight(weight: number | undefined): void {
   if (weight === undefined || (Number.isInteger(weight) && weight >= 1 && weight <= 100)) return;
   throw new TypeError(`weight must be a whole number from 1 to 100, got ${weight}`);
+}
+
+// The proxy would refuse a register with a bad rate as a protocol error and close the connection.
+function checkRateLimits({ rateLimit, routes = [] }: ConnectOptions): void {
+  for (const rate of [rateLimit, ...routes.map((route) => route.rateLimit)]) {
+    if (rate !== undefined && parseRate(rate) === undefined) throw new TypeError(`rateLimit must be ${RATE_EXPECTED}, got ${rate}`);
+  }
 }
 
 /** The proxy refused the agent's key. */

@@ -1,10 +1,18 @@
 import { EventEmitter } from 'node:events';
 import { WebSocket } from 'ws';
-import { CloseCode, parseProxyControl, ProtocolError, SUBPROTOCOL } from '../protocol/index.js';
+import {
+  CloseCode,
+  FEATURES_HEADER,
+  offeredFeatures,
+  parseProxyControl,
+  ProtocolError,
+  SUBPROTOCOL,
+  welcomedFeatures,
+} from '../protocol/index.js';
 import type { ProxyControl, RouteAccess, RouteClaim, RouteRejection } from '../protocol/index.js';
 import { TunnelConnection } from '../tunnel/tunnel-connection.js';
 import { backoffDelay } from './agent-options.js';
-import type { AgentAccess, ConnectOptions } from './agent-options.js';
+import type { AgentAccess, AgentRoute, ConnectOptions } from './agent-options.js';
 import type { OwnedUpstream } from './local-upstream.js';
 import { BY_NAME, netLookup, pinnedLookup } from './node-addresses.js';
 import { relayToUpstream } from './upstream-relay.js';
@@ -112,7 +120,9 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
   /** Opens the connection (and keeps reopening it until stopped). */
   start(): void {
     if (this.stopped) return;
-    const { lookup } = this.owner.options;
+    const { lookup, ca, features } = this.owner.options;
+    // Offered in the handshake, where a proxy that predates them ignores it (docs/protocol.md §3.5).
+    const offer = features?.length === 0 ? {} : { headers: { [FEATURES_HEADER]: offeredFeatures(features) } };
     // Passed on to net.connect by ws; the name in the URL is what the proxy and TLS see.
     const dial = this.address !== BY_NAME ? { lookup: pinnedLookup(this.address) } : lookup ? { lookup: netLookup(lookup) } : {};
     const socket = new WebSocket(this.url, SUBPROTOCOL, {
@@ -120,7 +130,9 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
       generateMask: zeroMask,
       maxPayload: 4 * 1024 * 1024,
       handshakeTimeout: 10_000,
+      ...offer,
       ...dial,
+      ...(ca === undefined ? {} : { ca }),
     });
     this.socket = socket;
     const tunnel = new TunnelConnection(socket, 'agent', { ...DEFAULT_LIMITS });
@@ -216,6 +228,7 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
       maxFrameBytes: message.maxFrameBytes,
       maxStreams: message.maxStreams,
     };
+    tunnel.features = welcomedFeatures(message.features, this.owner.options.features);
     this.armWatchdog();
     // One connection per proxy node: a second one to a node the agent already serves would
     // only double its share there. Closed before it registers; retried with backoff, since a
@@ -267,8 +280,8 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
   }
 
   private routes(): RouteClaim[] {
-    const { routes: given } = this.owner.options;
-    const routes = given?.length ? given : [{}];
+    const { routes: given, rateLimit } = this.owner.options;
+    const routes: AgentRoute[] = given?.length ? given : [{}];
     return routes.map((r) => ({
       host: r.host ?? '*',
       path: r.path ?? '/',
@@ -276,6 +289,7 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
       ...(r.balance ? { balance: r.balance } : {}),
       ...(r.sticky ? { sticky: r.sticky } : {}),
       ...accessClaim(r.access ?? this.owner.options.access),
+      ...((r.rateLimit ?? rateLimit) ? { rateLimit: r.rateLimit ?? rateLimit } : {}),
     }));
   }
 

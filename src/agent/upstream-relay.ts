@@ -65,7 +65,14 @@ export function relayToUpstream(
       if (stream.destroyed) abortRequest(stream.errored ?? new Error('stream closed'));
     },
     onHeaders: (statusCode, rawHeaders, resume, statusText) => {
-      if (statusCode < 200) return true; // interim responses are not relayed
+      if (statusCode < 200) {
+        // docs/protocol.md §5.4: relayed when the connection negotiated `interim`. A 100 is not:
+        // the proxy removes `Expect` and answers it itself, so a 100 speaks of this hop only.
+        // (undici's HTTP/1.1 client fails a response that starts with a 100 before this.)
+        const interim = { status: statusCode, reason: statusText ?? '', headers: fieldPairs(rawHeaders) };
+        if (statusCode !== 100) tunnel.sendInterimHead(stream, interim);
+        return true;
+      }
       status = statusCode;
       const fields = fieldPairs(rawHeaders);
       const bodiless = head.method === 'HEAD' || NO_BODY_STATUS.has(statusCode);
@@ -84,8 +91,9 @@ export function relayToUpstream(
       bridgeSocket(stream, socket, finish);
     },
     onData: (chunk) => stream.write(chunk),
-    onComplete: () => {
-      stream.end();
+    onComplete: (trailers) => {
+      // The upstream's trailers end the response when the connection negotiated `trailers`.
+      stream.endWithTrailers(trailers ? fieldPairs(trailers) : []);
       finish();
     },
     onError: (err) => {

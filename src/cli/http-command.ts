@@ -1,3 +1,5 @@
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { startAgent } from '../agent/connect.js';
 import type { AgentReady } from '../agent/harp-agent.js';
 import { ExitCode, processStopSignal } from './cli-io.js';
@@ -14,6 +16,23 @@ import {
   routeWithdrawnLine,
 } from './output.js';
 import type { HttpCommand } from './parse-args.js';
+import { UsageError } from './usage-error.js';
+
+/** `--ca FILE`: its certificates, or a usage error that says why the file will not do. */
+function readCa(file: string): Buffer {
+  let pem: Buffer;
+  try {
+    pem = readFileSync(file);
+  } catch (err) {
+    throw new UsageError(`--ca: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'http');
+  }
+  try {
+    new X509Certificate(pem);
+  } catch {
+    throw new UsageError(`--ca: ${file} holds no PEM certificate`, 'http');
+  }
+  return pem;
+}
 
 /** Time requests in flight get to finish after Ctrl-C. */
 const CLOSE_GRACE_MS = 5000;
@@ -36,11 +55,13 @@ interface ProxyState {
  * Resolves with the exit status.
  */
 export async function runHttp(command: HttpCommand, io: CliIo): Promise<ExitCode> {
+  const ca = command.caFile === undefined ? undefined : readCa(command.caFile);
   const { agent } = await startAgent({
+    ...(ca === undefined ? {} : { ca }),
     server: command.servers,
     key: command.key,
     upstream: command.upstream,
-    routes: [{ host: command.domain, path: command.path }],
+    routes: [{ host: command.domain, path: command.path, ...(command.rateLimit ? { rateLimit: command.rateLimit } : {}) }],
     name: command.name,
     weight: command.weight,
     access: command.access,

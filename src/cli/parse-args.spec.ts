@@ -56,7 +56,7 @@ describe('parseCliArgs', () => {
 
     it('takes every option, in either spelling, before or after the target', () => {
       const argv = ['http', '--server=wss://proxy.example.com', '--key', 'k', 'http://localhost:5173'];
-      argv.push('--domain', 'app.example.com', '--path=/api', '--name', 'laptop', '--weight', '3');
+      argv.push('--domain', 'app.example.com', '--path=/api', '--name', 'laptop', '--weight', '3', '--ca', './ca.pem', '--rate-limit=10/s');
       expect(parseCliArgs(argv, KEY)).toEqual({
         command: 'http',
         upstream: 'http://localhost:5173',
@@ -66,6 +66,8 @@ describe('parseCliArgs', () => {
         path: '/api',
         name: 'laptop',
         weight: 3,
+        rateLimit: '10/s',
+        caFile: './ca.pem',
       });
     });
 
@@ -112,11 +114,14 @@ describe('parseCliArgs', () => {
       [['http', '3000', '--domain', 'https://app.example.com'], KEY, /^--domain takes a host name, not a URL/],
       [['http', '3000', '--domain', 'example.com/x'], KEY, /^--domain takes a host name/],
       [['http', '3000', '--path', 'api'], KEY, /^--path must start with "\/"/],
+      [['http', '3000', '--ca='], KEY, /^--ca needs a value$/],
       [['http', '3000', '--weight', '0'], KEY, /^--weight must be a whole number from 1 to 100, got "0"$/],
       [['http', '3000', '--weight', '101'], KEY, /^--weight must be a whole number from 1 to 100/],
       [['http', '3000', '--weight', '1.5'], KEY, /^--weight must be a whole number from 1 to 100/],
       [['http', '3000', '--weight', 'x'], KEY, /^--weight must be a whole number from 1 to 100/],
       [['http', '3000', '--weight='], KEY, /^--weight must be a whole number from 1 to 100/],
+      [['http', '3000', '--rate-limit', '10'], KEY, /^--rate-limit must be N\/s, N\/m or N\/h .*, got "10"$/],
+      [['http', '3000', '--rate-limit', '0/s'], KEY, /^--rate-limit must be N\/s/],
     ])('%j (env %j) is a usage error', (argv, env, message) => {
       const err = usageError(argv, env);
       expect(err.topic).toBe('http');

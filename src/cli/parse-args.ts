@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { agentUrl } from '../agent/agent-options.js';
 import type { AgentAccess } from '../agent/agent-options.js';
 import { isIpOrCidr } from '../access/index.js';
+import { parseRate, RATE_EXPECTED } from '../protocol/index.js';
 import { UsageError } from './usage-error.js';
 import type { HelpTopic } from './usage-error.js';
 
@@ -23,6 +24,10 @@ export interface HttpCommand {
   readonly name?: string;
   /** This agent's share of each pool it joins, 1…100 (the proxy's default is 1). */
   readonly weight?: number;
+  /** A limit on the route, all clients together: `N/s`, `N/m` or `N/h` (the key must allow it). */
+  readonly rateLimit?: string;
+  /** `--ca`: a PEM file of the CAs trusted for `wss://` proxies (read when the agent starts). */
+  readonly caFile?: string;
   /** Visitor access rules asked of the proxy (`--basic-auth`, `--allow-ip`, `--deny-ip`). */
   readonly access?: AgentAccess;
 }
@@ -55,6 +60,8 @@ const HTTP_OPTIONS = {
   'basic-auth': { type: 'string', multiple: true },
   'allow-ip': { type: 'string', multiple: true },
   'deny-ip': { type: 'string', multiple: true },
+  'rate-limit': { type: 'string' },
+  ca: { type: 'string' },
 } as const;
 
 /**
@@ -127,6 +134,8 @@ function parseHttp(rest: readonly string[], env: NodeJS.ProcessEnv): CliCommand 
     path: pathPrefix(values.path ?? '/'),
     ...(values.name ? { name: values.name } : {}),
     ...(values.weight !== undefined ? { weight: poolWeight(values.weight) } : {}),
+    ...(values.ca !== undefined ? { caFile: nonEmpty('--ca', values.ca) } : {}),
+    ...(values['rate-limit'] !== undefined ? { rateLimit: routeRate(values['rate-limit']) } : {}),
     ...accessOf(values['basic-auth'] ?? [], values['allow-ip'] ?? [], values['deny-ip'] ?? []),
   };
 }
@@ -150,6 +159,17 @@ function accessOf(basic: readonly string[], allow: readonly string[], deny: read
       ...(deny.length > 0 ? { denyIps: [...deny] } : {}),
     },
   };
+}
+
+/** `--rate-limit`: a rate as the protocol's route carries it. */
+function routeRate(raw: string): string {
+  if (parseRate(raw) === undefined) throw new UsageError(`--rate-limit must be ${RATE_EXPECTED}, got "${raw}"`, 'http');
+  return raw;
+}
+
+function nonEmpty(option: string, raw: string): string {
+  if (raw === '') throw new UsageError(`${option} needs a value`, 'http');
+  return raw;
 }
 
 /** `--weight`: a whole number of 1 to 100, as the protocol's `hello` allows. */

@@ -39,6 +39,10 @@ Options:
                   The key must be allowed to ask (agentAccess); the proxy stores a hash
   --allow-ip CIDR Serve only visitors from this address or block (IPv4 or IPv6); repeatable
   --deny-ip CIDR  Never serve visitors from this address or block; repeatable
+  --rate-limit R  Let the proxy answer 429 above R requests to the route, all clients
+                  together: N/s, N/m or N/h, e.g. 10/s (the key's rule must allow it)
+  --ca FILE       Trust the certificate authorities in this PEM file (instead of the public
+                  ones) for wss:// proxies: for a proxy whose certificate a private CA signed
   -h, --help      Show this help
 
 A lost connection is retried with backoff, each proxy's on its own, so a route stays up while
@@ -74,6 +78,8 @@ const SERVE = `Usage: harp serve
 Start a HARP proxy, as "npm start" does. It is configured from the environment:
   HARP_PORT (default 8080), HARP_HOST (default 0.0.0.0), HARP_KEY, HARP_ADMIN_TOKEN,
   HARP_CONFIG (a YAML or JSON file), and a HARP_* twin of every key of that file.
+  HARP_TLS_CERT and HARP_TLS_KEY (PEM files) add HTTPS and wss:// on HARP_TLS_PORT
+  (default 8443); HARP_HTTP_REDIRECT=true then sends plain HTTP there.
 Without a key, the proxy makes one for the run and prints it with the "harp http" command
 that uses it.
 

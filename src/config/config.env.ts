@@ -8,6 +8,11 @@ type EnvKind = 'string' | 'int' | 'boolean' | 'list' | 'json';
 const ENV_KINDS = {
   port: 'int',
   host: 'string',
+  tlsCert: 'string',
+  tlsKey: 'string',
+  tlsPort: 'int',
+  tlsCertificates: 'json',
+  httpRedirect: 'boolean',
   key: 'string',
   keys: 'json',
   adminToken: 'string',
@@ -53,8 +58,18 @@ const ENV_KINDS = {
   inspectorCapacity: 'int',
   inspectorBodies: 'boolean',
   inspectorBodyBytes: 'int',
+  rateLimit: 'string',
+  rateLimits: 'json',
   inspectorRedactHeaders: 'list',
 } as const satisfies Record<HarpConfigKey, EnvKind>;
+
+/** What a JSON variable holds, for the message when it is not JSON. */
+const JSON_SHAPES: Partial<Record<HarpConfigKey, string>> = {
+  keys: 'a list of key rules',
+  tlsCertificates: 'a list of certificates',
+  rateLimits: 'a list of rate-limit rules',
+  access: 'a list of access rules',
+};
 
 const KEY_BY_ENV_NAME = new Map(
   (Object.keys(ENV_KINDS) as HarpConfigKey[]).map((key) => [envName(key), key]),
@@ -99,8 +114,7 @@ export function readEnv(env: NodeJS.ProcessEnv): EnvReading {
         values[key] = JSON.parse(raw);
       } catch {
         // The parser's message quotes the text, which may hold keys: say only what was expected.
-        const what = key === 'access' ? 'a list of access rules' : 'a list of key rules';
-        problems.push(`${name} (env): expected JSON (${what}), got text that is not valid JSON`);
+        problems.push(`${name} (env): expected JSON (${JSON_SHAPES[key] ?? 'a list'}), got text that is not valid JSON`);
       }
     } else {
       values[key] = coerce(kind, raw);

@@ -5,6 +5,8 @@ import { clusterSecret, clusterUrl, MAX_WORKERS, nodeId, redisPrefix } from './c
 import { accessRuleSchema } from './access.fields.js';
 import { LOG_LEVELS } from './harp-config.js';
 import { HOST_PATTERN_FLAGS, PATH_PATTERN_FLAGS } from './rule-pattern.js';
+import { rate, rateLimitRuleSchema } from './rate-limit.fields.js';
+import { checkTls, tlsCertificateSchema } from './tls.fields.js';
 
 // Window and frame sizes fit an unsigned 31-bit field, as HTTP/2's do (RFC 9113 §6.9.1).
 const MAX_WINDOW = 2 ** 31 - 1;
@@ -22,7 +24,10 @@ export const keyRuleSchema = z.strictObject({
   key: text(),
   hosts: patterns(HOST_PATTERN_FLAGS),
   paths: patterns(PATH_PATTERN_FLAGS),
+  /** Whether the key's agents may ask for visitor access rules on the routes they register. */
   agentAccess: z.boolean({ error: 'expected true or false' }).optional(),
+  /** Whether the key's agents may ask for a rate limit on the routes they register. */
+  agentRateLimits: z.boolean({ error: 'expected true or false' }).optional(),
 });
 
 /**
@@ -34,6 +39,11 @@ export const harpConfigSchema = z
   .strictObject({
     port: intIn(0, 65535).default(8080),
     host: text().default('0.0.0.0'),
+    tlsCert: text('the path of a PEM certificate file').optional(),
+    tlsKey: text('the path of a PEM private key file').optional(),
+    tlsPort: intIn(0, 65535).default(8443),
+    tlsCertificates: z.array(tlsCertificateSchema, { error: 'expected a list of certificates' }).default(() => []),
+    httpRedirect: z.boolean({ error: 'expected true or false' }).default(false),
     key: text().optional(),
     keys: z.array(keyRuleSchema, { error: 'expected a list of key rules' }).default(() => []),
     adminToken: text().optional(),
@@ -81,6 +91,8 @@ export const harpConfigSchema = z
     inspectorCapacity: intIn(1, MAX_INSPECTOR_CAPACITY).default(500),
     inspectorBodies: z.boolean({ error: 'expected true or false' }).default(false),
     inspectorBodyBytes: intIn(0, MAX_INSPECTOR_BODY).default(16384),
+    rateLimit: rate.optional(),
+    rateLimits: z.array(rateLimitRuleSchema, { error: 'expected a list of rate-limit rules' }).default(() => []),
     inspectorRedactHeaders: z
       .array(fieldName, { error: 'expected a list of header field names' })
       .default(() => []),
@@ -102,6 +114,19 @@ function checkCrossFields(config: HarpConfigParsed, ctx: z.RefinementCtx<HarpCon
   checkInspectorMemory(config, ctx);
   checkEjection(config, ctx);
   checkCluster(config, ctx);
+  checkTls(config, ctx);
+  checkRateLimitRules(config, ctx);
+}
+
+/** A rule's id names its bucket, its metric and its policy: two rules must not share one. */
+function checkRateLimitRules(config: HarpConfigParsed, ctx: z.RefinementCtx<HarpConfigParsed>): void {
+  const ids = new Map<string, number>();
+  config.rateLimits.forEach((rule, index) => {
+    if (rule.id === undefined) return;
+    const same = ids.get(rule.id);
+    if (same === undefined) ids.set(rule.id, index);
+    else ctx.addIssue({ code: 'custom', path: ['rateLimits', index, 'id'], input: rule.id, message: `duplicate id, also used by rateLimits[${same}]` });
+  });
 }
 
 /**

@@ -7,11 +7,11 @@ describe('effectiveKeyRules', () => {
     expect(effectiveKeyRules({ keys: [team] })).toEqual([team]);
   });
 
-  it('adds a default rule for key that may claim anything', () => {
+  it('adds a default rule for key that may claim anything, and ask for any rate limit on it', () => {
     expect(effectiveKeyRules({ key: 'k', keys: [team] })).toEqual([
       team,
-      // The one all-routes key also lets its agents ask for visitor access rules.
-      { id: 'default', key: 'k', hosts: ['.*'], paths: ['.*'], agentAccess: true },
+      // The one all-routes key also lets its agents ask for visitor access rules and rate limits.
+      { id: 'default', key: 'k', hosts: ['.*'], paths: ['.*'], agentAccess: true, agentRateLimits: true },
     ]);
   });
 

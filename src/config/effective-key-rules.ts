@@ -7,8 +7,8 @@ export const DEFAULT_KEY_RULE_ID = 'default';
 const cache = new WeakMap<object, readonly KeyRule[]>();
 
 /**
- * The rules agents are checked against: `keys`, plus a rule allowing any route for `key` when it
- * is set.
+ * The rules agents are checked against: `keys`, plus a rule allowing any route (and any
+ * rate limit an agent asks for on it) for `key` when it is set.
  *
  * Memoised per config object so callers get the same rule objects every time, which lets
  * per-rule caches (compiled expressions, key digests) keyed on those objects stay warm.
@@ -19,7 +19,7 @@ export function effectiveKeyRules(config: Pick<HarpConfig, 'key' | 'keys'>): rea
     const defaultRule: KeyRule[] =
       config.key === undefined
         ? []
-        : [Object.freeze({ id: DEFAULT_KEY_RULE_ID, key: config.key, hosts: ['.*'], paths: ['.*'], agentAccess: true })];
+        : [Object.freeze({ id: DEFAULT_KEY_RULE_ID, key: config.key, hosts: ['.*'], paths: ['.*'], agentAccess: true, agentRateLimits: true })];
     rules = Object.freeze([...config.keys, ...defaultRule]);
     cache.set(config, rules);
   }

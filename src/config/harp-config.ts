@@ -1,5 +1,15 @@
 import type { AccessRule } from './access-rule.js';
-import type { KeyRule } from './key-rule.js';
+import type { KeyRule, RateLimitRule } from './key-rule.js';
+
+/** One entry of {@link HarpConfig.tlsCertificates}. */
+export interface TlsCertificateEntry {
+  /** Server names (SNI) it is served for: exact (`api.example.com`) or `*.example.com` (one label). */
+  readonly hosts: readonly string[];
+  /** Path of the PEM certificate file (the leaf first, then its intermediates). */
+  readonly cert: string;
+  /** Path of the PEM private key file (unencrypted). */
+  readonly key: string;
+}
 
 /** Log levels, from most to least verbose. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -27,6 +37,39 @@ export abstract class HarpConfig {
    * @default '0.0.0.0'
    */
   abstract readonly host: string;
+
+  /**
+   * Path of the default PEM certificate (the leaf, then its intermediates). With {@link tlsKey},
+   * the proxy also serves HTTPS (and `wss://` for agents) on {@link tlsPort}, the same as on
+   * {@link port}. Reloaded when the file changes. Unset: no TLS.
+   */
+  abstract readonly tlsCert?: string;
+
+  /** Path of the private key of {@link tlsCert} (PEM, unencrypted). */
+  abstract readonly tlsKey?: string;
+
+  /**
+   * TCP port of the HTTPS listener, on {@link host} (0 picks a free port). Used only with
+   * {@link tlsCert} and {@link tlsKey}.
+   * @default 8443
+   */
+  abstract readonly tlsPort: number;
+
+  /**
+   * More certificates, each chosen by the name the client asks for (SNI); names no entry
+   * matches get the default pair ({@link tlsCert}, {@link tlsKey}), which is required with them.
+   * An exact name wins over a wildcard; among entries, the first that matches.
+   * @default []
+   */
+  abstract readonly tlsCertificates: readonly TlsCertificateEntry[];
+
+  /**
+   * The plain port answers `308` to the same URL on `https://` (the HTTPS port named unless it
+   * is 443), except `/.well-known/acme-challenge/…`, `/_harp/healthz`, `/_harp/readyz` and the
+   * agents' `/_harp/connect`, which it serves as before. Needs TLS on.
+   * @default false
+   */
+  abstract readonly httpRedirect: boolean;
 
   /**
    * One key allowed to register any route (env `HARP_KEY`). When neither this nor {@link keys}
@@ -172,7 +215,7 @@ export abstract class HarpConfig {
 
   /**
    * Time a client has to send its complete request headers, in ms (slowloris guard; Node's
-   * `server.headersTimeout`).
+   * `server.headersTimeout`); on the HTTPS port also the time it has to complete its handshake.
    * @default 10000
    */
   abstract readonly headersTimeoutMs: number;
@@ -330,6 +373,19 @@ export abstract class HarpConfig {
    * @default 16384 (16 KiB)
    */
   abstract readonly inspectorBodyBytes: number;
+
+  /**
+   * Rate limit per client address across all routes: `N/s`, `N/m` or `N/h` (env
+   * `HARP_RATE_LIMIT`). Over it a request gets 429 `rate_limited`. Unset, no such limit.
+   */
+  abstract readonly rateLimit?: string;
+
+  /**
+   * Rate limits on the requests whose host and path a rule matches, per client address or for
+   * the rule's traffic as a whole (docs/configuration.md, "Rate limits").
+   * @default []
+   */
+  abstract readonly rateLimits: readonly RateLimitRule[];
 
   /**
    * Header fields the inspector shows as `[redacted]`, in addition to `Authorization`,

@@ -28,4 +28,37 @@ export interface KeyRule {
    * operator's. Unset: false for a rule of `keys`, true for the rule made from `key`.
    */
   readonly agentAccess?: boolean;
+
+  /**
+   * Whether the key's agents may ask for a rate limit on the routes they register (the route's
+   * `rateLimit`, docs/protocol.md §7.2); a route asking for one without it is rejected with
+   * `rate_limit_forbidden`. The rule made from `key` allows it.
+   * @default false
+   */
+  readonly agentRateLimits?: boolean;
+}
+
+/** An operator's rate limit on the requests whose host and path it matches (`rateLimits`). */
+export interface RateLimitRule {
+  /** Names its buckets, its `RateLimit-Policy` and its metric label; unset, `rateLimits.<index>`. */
+  readonly id?: string;
+  /**
+   * Regular-expression sources, each matched against the whole request host (lower-cased,
+   * without port), case-insensitively.
+   * @default ['.*']
+   */
+  readonly hosts: readonly string[];
+  /**
+   * Regular-expression sources, each matched against the whole request path (without query).
+   * @default ['.*']
+   */
+  readonly paths: readonly string[];
+  /** `N/s`, `N/m` or `N/h`. */
+  readonly limit: string;
+  /**
+   * `ip`: a bucket per client address; `route`: one bucket for all the traffic the rule
+   * matches, whoever sends it.
+   * @default 'ip'
+   */
+  readonly per: 'ip' | 'route';
 }

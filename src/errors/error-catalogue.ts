@@ -11,6 +11,7 @@ export const ERROR_CATALOGUE = {
   no_route: { status: 404, message: 'no backend is registered for this host and path' },
   request_timeout: { status: 408, message: 'the request did not arrive in time' },
   body_too_large: { status: 413, message: 'the request body exceeds the proxy limit' },
+  rate_limited: { status: 429, message: 'too many requests: over a rate limit' },
   headers_too_large: { status: 431, message: 'the request has too many header fields' },
   internal_error: { status: 500, message: 'the proxy failed to handle the request' },
   unsupported_transfer_coding: { status: 501, message: 'the request uses a transfer coding other than chunked' },

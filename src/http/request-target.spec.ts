@@ -34,7 +34,6 @@ describe('parseTarget, absolute form (RFC 9112 §3.2.2)', () => {
     ['http://api.example.com:80/x', 'api.example.com', '/x', '/x'],
     ['https://api.example.com', 'api.example.com', '/', '/'],
     ['http://api.example.com?q', 'api.example.com', '/', '/?q'],
-    ['http://user:secret@api.example.com/x', 'api.example.com', '/x', '/x'],
     ['http://[::1]:8080/x', '[::1]:8080', '/x', '/x'],
   ])('%j → host %j, path %j, origin %j', (url, host, path, origin) => {
     expect(parseTarget(url, 'ignored.example')).toEqual({ host, path, origin, absolute: true });
@@ -46,6 +45,21 @@ describe('parseTarget, absolute form (RFC 9112 §3.2.2)', () => {
 
   it.each(['*', 'api.example.com:443', 'ftp://h/x', 'http://exa mple/x', 'http://', '', 'x/y', 'ws://h/'])(
     'refuses the target %j',
+    (url) => {
+      expect(parseTarget(url, 'h')).toBeUndefined();
+    },
+  );
+
+  // RFC 9110 §4.2.4: a recipient treats userinfo in an untrusted http(s) URI as an error.
+  it.each([
+    'http://user:secret@api.example.com/x',
+    'http://a.test@b.test/',
+    'http://@b.test/',
+    'HTTPS://a@b.test?q',
+    'http://b.test@',
+    'http://a.test%40x@b.test/',
+  ])(
+    'refuses the target %j, whose authority has userinfo',
     (url) => {
       expect(parseTarget(url, 'h')).toBeUndefined();
     },

@@ -12,8 +12,10 @@ export interface RequestTarget {
 
 /**
  * Parses a request target. Origin form (`/p?q`) is the common case; absolute form
- * (`http://host/p`) is accepted as RFC 9112 requires, its authority replacing Host. Anything
- * else (`*`, authority form, garbage) is undefined: the caller answers 400.
+ * (`http://host/p`) is accepted as RFC 9112 requires, its authority replacing Host, unless the
+ * authority carries userinfo (`http://a.test@b.test/`), which RFC 9110 §4.2.4 says to treat as
+ * an error in a URI from an untrusted source: which host it names depends on who reads it. Anything
+ * else (`*`, authority form, garbage) is undefined too: the caller answers 400.
  */
 export function parseTarget(url: string, hostField: string | undefined): RequestTarget | undefined {
   if (url.charCodeAt(0) === 0x2f /* '/' */) {
@@ -22,7 +24,7 @@ export function parseTarget(url: string, hostField: string | undefined): Request
     const end = url.search(/[?#]/);
     return { host: hostField, path: end === -1 ? url : url.slice(0, end), origin: url, absolute: false };
   }
-  if (!/^https?:\/\//i.test(url)) return undefined;
+  if (!/^https?:\/\//i.test(url) || hasUserinfo(url)) return undefined;
   try {
     const parsed = new URL(url);
     const origin = `${parsed.pathname}${parsed.search}`;
@@ -30,6 +32,14 @@ export function parseTarget(url: string, hostField: string | undefined): Request
   } catch {
     return undefined;
   }
+}
+
+/** Whether the authority of an `http(s)://` target has an `@` (the end of a userinfo). */
+function hasUserinfo(url: string): boolean {
+  const start = url.indexOf('//') + 2;
+  // The URL parser ends a special scheme's authority at a backslash as well.
+  const end = url.slice(start).search(/[/?#\\]/);
+  return url.slice(start, end === -1 ? undefined : start + end).includes('@');
 }
 
 /**

@@ -17,6 +17,8 @@ import { registerGraceMetrics } from './grace-collectors.js';
 import { ExchangeMetrics } from './exchange-metrics.js';
 import { processMetricsRegistry } from './process-metrics.js';
 import { registerShutdownMetric } from './shutdown-collector.js';
+import { RateLimitGate } from '../rate-limit/index.js';
+import { registerRateLimitMetrics } from './rate-limit-collectors.js';
 
 /**
  * HARP's Prometheus metrics: a registry of this app's own (never prom-client's global one),
@@ -44,6 +46,7 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     private readonly routing: RoutingService,
     shutdown: ShutdownService,
     config: HarpConfig,
+    rateLimits: RateLimitGate,
   ) {
     // In a cluster every node's series say which node they come from, so that a dashboard over
     // several nodes can sum them or tell them apart; a single proxy's output stays as it was.
@@ -54,6 +57,7 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     this.onHealthChange = registerRoutingMetrics(this.registry, routing);
     registerGraceMetrics(this.registry, routing);
     registerShutdownMetric(this.registry, shutdown);
+    registerRateLimitMetrics(this.registry, rateLimits);
   }
 
   /** The Content-Type of {@link render}'s text. */

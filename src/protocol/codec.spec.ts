@@ -232,7 +232,7 @@ describe('decode errors', () => {
     expect(codeOf(() => decodeFrame(raw(version, FrameType.Data, 0, 0, 1)))).toBe('frame_bad_version');
   });
 
-  it.each([0x05, 0x0f, 0x11, 0x80, 0xff])('frame_unknown_type for type %i on stream 1', (type) => {
+  it.each([0x06, 0x0f, 0x11, 0x80, 0xff])('frame_unknown_type for type %i on stream 1', (type) => {
     expect(codeOf(() => decodeFrame(raw(1, type, 0, 0, 1)))).toBe('frame_unknown_type');
   });
 

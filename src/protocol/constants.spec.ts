@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import {
   CloseCode,
   CONNECT_PATH,
+  FEATURES_HEADER,
   FRAME_HEADER_BYTES,
   FrameFlag,
   FrameType,
@@ -11,6 +12,7 @@ import {
   PROTOCOL_VERSION,
   ResetCode,
   SUBPROTOCOL,
+  TUNNEL_FEATURES,
 } from './constants.js';
 
 // Every value below is on the wire or in docs/protocol.md. Changing one breaks every agent
@@ -31,6 +33,8 @@ describe('wire constants', () => {
       MAX_STREAM_ID,
       MAX_HEAD_STRING_BYTES,
       MAX_HEAD_FIELDS,
+      FEATURES_HEADER,
+      TUNNEL_FEATURES,
     }).toEqual({
       PROTOCOL_VERSION: 1,
       FRAME_HEADER_BYTES: 8,
@@ -39,6 +43,8 @@ describe('wire constants', () => {
       MAX_STREAM_ID: 4294967295,
       MAX_HEAD_STRING_BYTES: 65535,
       MAX_HEAD_FIELDS: 65535,
+      FEATURES_HEADER: 'Harp-Features',
+      TUNNEL_FEATURES: ['interim', 'trailers'],
     });
   });
 
@@ -49,6 +55,7 @@ describe('wire constants', () => {
       ResponseHead: 0x02,
       WindowUpdate: 0x03,
       Reset: 0x04,
+      Trailers: 0x05,
       Control: 0x10,
     });
   });
@@ -105,12 +112,17 @@ describe('docs/protocol.md', () => {
       ResponseHead: 'RESPONSE_HEAD',
       WindowUpdate: 'WINDOW_UPDATE',
       Reset: 'RESET',
+      Trailers: 'TRAILERS',
       Control: 'CONTROL',
     };
     for (const [key, value] of Object.entries(members(FrameType))) {
       const hex = `\`0x${value.toString(16).padStart(2, '0')}\``;
       expect([key, hasRow(hex, names[key as keyof typeof FrameType])]).toEqual([key, true]);
     }
+  });
+
+  it('has a row for every optional feature', () => {
+    for (const feature of TUNNEL_FEATURES) expect([feature, hasRow(`\`${feature}\``)]).toEqual([feature, true]);
   });
 
   it('has a row for every reset code and every close code', () => {

@@ -27,6 +27,11 @@ export enum FrameType {
   WindowUpdate = 0x03,
   /** "Aborts a stream in both directions, with a code and a short reason." */
   Reset = 0x04,
+  /**
+   * "The sender's trailer fields for a stream, after its last DATA; it ends the sender's
+   * direction." Only on a connection that negotiated `trailers` (§3.5).
+   */
+  Trailers = 0x05,
   /** "A JSON control message on stream 0 (hello, welcome, register, drain, …)." */
   Control = 0x10,
 }
@@ -87,3 +92,21 @@ export const MAX_HEAD_STRING_BYTES = 0xffff;
 
 /** The largest number of header fields one head may carry (u16 count). */
 export const MAX_HEAD_FIELDS = 0xffff;
+
+/**
+ * The WebSocket handshake request header in which an agent lists the optional features it
+ * implements (§3.5); the proxy answers with those it will use in `welcome`'s `features`.
+ */
+export const FEATURES_HEADER = 'Harp-Features';
+
+/** Optional features of version 1, negotiated per connection (§3.5). */
+export const TUNNEL_FEATURES = ['interim', 'trailers'] as const;
+export type TunnelFeature = (typeof TUNNEL_FEATURES)[number];
+
+/**
+ * "A RESPONSE_HEAD whose status is 1xx other than 101 is an interim response": zero or more
+ * come before the final head of a stream (§5.4).
+ */
+export function isInterimStatus(status: number): boolean {
+  return status >= 100 && status <= 199 && status !== 101;
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ProtocolError } from './errors.js';
+import { parseRate, RATE_EXPECTED } from './rate-limit.js';
 
 // Control messages are JSON objects on stream 0, discriminated by `type`. They are rare (a few
 // per connection), so readability wins over compactness here; bodies never travel as JSON.
@@ -31,6 +32,8 @@ const routeAccessSchema = z.strictObject({
   allowIps: z.array(z.string().min(1).max(64)).min(1).max(100).optional(),
   denyIps: z.array(z.string().min(1).max(64)).min(1).max(100).optional(),
 });
+/** A limit the agent asks for on the whole route (`N/s`, `N/m`, `N/h`), if its key may. */
+const routeRateLimitSchema = z.string().refine((text) => parseRate(text) !== undefined, `expected ${RATE_EXPECTED}`);
 const routeSchema = z.strictObject({
   host: z.string().min(1).max(255),
   path: z.string().min(1).max(2048),
@@ -38,6 +41,7 @@ const routeSchema = z.strictObject({
   balance: z.enum(['round-robin', 'least-requests']).optional(),
   sticky: routeStickySchema.optional(),
   access: routeAccessSchema.optional(),
+  rateLimit: routeRateLimitSchema.optional(),
 });
 const routeRejectionSchema = z.strictObject({
   host: z.string(),
@@ -83,6 +87,8 @@ const welcome = z.strictObject({
    * several proxies keeps one connection per node (docs/protocol.md §7.1).
    */
   nodeId: z.string().min(1).max(200).optional(),
+  /** The optional features this connection uses (§3.5); only if the agent's handshake offered some. */
+  features: z.array(z.string().min(1).max(64)).max(32).optional(),
   heartbeatMs: z.number().int().positive(),
   windowBytes: z.number().int().positive(),
   maxFrameBytes: z.number().int().positive(),

@@ -1,7 +1,7 @@
-import { FRAME_HEADER_BYTES, FrameFlag, FrameType, PROTOCOL_VERSION } from './constants.js';
+import { FRAME_HEADER_BYTES, FrameFlag, FrameType, isInterimStatus, PROTOCOL_VERSION } from './constants.js';
 import { ProtocolError } from './errors.js';
 import type { Frame } from './frame.js';
-import { decodeRequestHead, decodeResponseHead } from './head-codec.js';
+import { decodeRequestHead, decodeResponseHead, decodeTrailerBlock } from './head-codec.js';
 
 const STREAM_FLAGS = FrameFlag.EndStream;
 
@@ -31,8 +31,13 @@ export function decodeFrame(message: Buffer): Frame {
       checkFlags(flags, STREAM_FLAGS);
       return { type, streamId, flags, head: decodeRequestHead(payload) };
     case FrameType.ResponseHead:
-      checkFlags(flags, STREAM_FLAGS);
-      return { type, streamId, flags, head: decodeResponseHead(payload) };
+      return decodeResponseHeadFrame(flags, streamId, payload);
+    case FrameType.Trailers:
+      // "TRAILERS always carries END_STREAM": the trailers are the last thing in a direction.
+      if (flags !== FrameFlag.EndStream) {
+        throw new ProtocolError('frame_bad_flags', 'TRAILERS must carry END_STREAM and nothing else');
+      }
+      return { type, streamId, flags, fields: decodeTrailerBlock(payload) };
     case FrameType.WindowUpdate:
       return decodeWindowUpdate(flags, streamId, payload);
     case FrameType.Reset:
@@ -46,6 +51,16 @@ function checkFlags(flags: number, allowed: number): void {
   if ((flags & ~allowed) !== 0) {
     throw new ProtocolError('frame_bad_flags', `flags 0x${flags.toString(16)} not allowed here`);
   }
+}
+
+function decodeResponseHeadFrame(flags: number, streamId: number, payload: Buffer): Frame {
+  checkFlags(flags, STREAM_FLAGS);
+  const head = decodeResponseHead(payload);
+  // An interim response is never the last thing on a stream: the final head follows it.
+  if (isInterimStatus(head.status) && (flags & FrameFlag.EndStream) !== 0) {
+    throw new ProtocolError('frame_bad_flags', `interim response ${head.status} with END_STREAM`);
+  }
+  return { type: FrameType.ResponseHead, streamId, flags, head };
 }
 
 function decodeWindowUpdate(flags: number, streamId: number, payload: Buffer): Frame {

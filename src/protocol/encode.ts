@@ -1,6 +1,6 @@
 import { FRAME_HEADER_BYTES, FrameFlag, FrameType, PROTOCOL_VERSION } from './constants.js';
-import type { RequestHead, ResponseHead } from './frame.js';
-import { encodeRequestHead, encodeResponseHead } from './head-codec.js';
+import type { HeaderField, RequestHead, ResponseHead } from './frame.js';
+import { encodeRequestHead, encodeResponseHead, encodeTrailerBlock } from './head-codec.js';
 
 function writeHeader(buf: Buffer, type: FrameType, flags: number, streamId: number): Buffer {
   buf[0] = PROTOCOL_VERSION;
@@ -36,6 +36,12 @@ export function encodeRequestHeadFrame(streamId: number, head: RequestHead, end:
 export function encodeResponseHeadFrame(streamId: number, head: ResponseHead, end: boolean): Buffer {
   const buf = encodeResponseHead(head, FRAME_HEADER_BYTES);
   return writeHeader(buf, FrameType.ResponseHead, endFlag(end), streamId);
+}
+
+/** TRAILERS: always with END_STREAM, which it ends the sender's direction with (§4.8). */
+export function encodeTrailersFrame(streamId: number, fields: readonly HeaderField[]): Buffer {
+  const buf = encodeTrailerBlock(fields, FRAME_HEADER_BYTES);
+  return writeHeader(buf, FrameType.Trailers, FrameFlag.EndStream, streamId);
 }
 
 export function encodeWindowUpdate(streamId: number, increment: number): Buffer {

@@ -39,6 +39,11 @@ export interface ResponseHeadFrame extends FrameBase {
   readonly type: FrameType.ResponseHead;
   readonly head: ResponseHead;
 }
+/** TRAILERS: the trailer fields of the sender's direction; always carries END_STREAM. */
+export interface TrailersFrame extends FrameBase {
+  readonly type: FrameType.Trailers;
+  readonly fields: readonly HeaderField[];
+}
 export interface WindowUpdateFrame extends FrameBase {
   readonly type: FrameType.WindowUpdate;
   readonly increment: number;
@@ -59,6 +64,7 @@ export type Frame =
   | DataFrame
   | RequestHeadFrame
   | ResponseHeadFrame
+  | TrailersFrame
   | WindowUpdateFrame
   | ResetFrame
   | ControlFrame;

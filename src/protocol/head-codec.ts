@@ -54,6 +54,13 @@ export function encodeResponseHead(head: ResponseHead, prefix: number): Buffer {
   return buf;
 }
 
+/** Encodes a trailer block (one `fields`) after `prefix` bytes of room (for the frame header). */
+export function encodeTrailerBlock(fields: readonly HeaderField[], prefix: number): Buffer {
+  const buf = Buffer.allocUnsafe(prefix + fieldsBytes(fields));
+  writeFields(buf, prefix, fields);
+  return buf;
+}
+
 /** Reads a head block, failing on truncation or trailing bytes. */
 class HeadReader {
   private at = 0;
@@ -108,4 +115,11 @@ export function decodeResponseHead(payload: Buffer): ResponseHead {
     throw new ProtocolError('frame_bad_payload', `status ${head.status} is not a 3-digit code`);
   }
   return head;
+}
+
+export function decodeTrailerBlock(payload: Buffer): HeaderField[] {
+  const r = new HeadReader(payload);
+  const fields = r.fields();
+  r.done();
+  return fields;
 }

@@ -16,6 +16,8 @@ import type { Route } from '../routing/route.js';
 import { sendErrorPage } from './error-page.js';
 import { closeAfterResponse, type LingerOptions } from './lingering-close.js';
 import { ProxyError } from './proxy-errors.js';
+import { writeInterim } from './interim-response.js';
+import { rawPairs, relayRequestTrailers, relayResponseTrailers } from './trailer-relay.js';
 
 // The request id is set again (the same id on both nodes); `Expect` is answered on this node.
 const DROPPED: ReadonlySet<string> = new Set([...CLUSTER_HOP_FIELDS, 'x-request-id', 'expect']);
@@ -140,6 +142,11 @@ export class NodeRelay {
         up.destroy();
       }, this.answerTimeoutMs);
     });
+    // The other node's interim responses (a backend's 103) reach the client as they come.
+    up.on('information', (info) => {
+      if (answered || res.destroyed) return;
+      writeInterim(req, res, { status: info.statusCode, reason: info.statusMessage ?? '', headers: rawPairs(info.rawHeaders) });
+    });
     up.on('response', (answer) => {
       answered = true;
       clearTimeout(timer);
@@ -161,6 +168,7 @@ export class NodeRelay {
         headSent = true;
         if (!relayed.hasBody) return;
         bodyStarted = true;
+        relayRequestTrailers(req, up);
         pipeline(req, up, (err) => {
           if (err && !answered) fail(new ProxyError('agent_gone', `request body not relayed: ${err.message}`, { cause: err }));
         });
@@ -190,6 +198,7 @@ export class NodeRelay {
     // request's close listener (it destroys the hop); the node failing mid-body aborts the client.
     answer.once('error', () => res.destroy());
     answer.once('aborted', () => res.destroy());
+    relayResponseTrailers(answer, res);
     answer.pipe(res);
   }
 

@@ -20,6 +20,8 @@ import { declaredLength } from '../http/response-length.js';
 import { sendErrorPage } from './error-page.js';
 import type { BodyTap, ExchangeObserver, ForwardOptions, RequestAdjustment } from './exchange-observer.js';
 import { isOver } from './exchange-phase.js';
+import { writeInterim } from './interim-response.js';
+import { endRequestBody, passResponseTrailers } from './trailer-relay.js';
 import type { ExchangePhase } from './exchange-phase.js';
 
 /** Other backends a request no backend read is offered to before the client gets an error. */
@@ -114,6 +116,10 @@ export class ProxyExchange {
     if (!this.stream) res.on('close', () => this.onClientClose());
     this.stream = stream;
     stream.once('head', (h: ResponseHead) => this.onResponseHead(h));
+    // Interim responses go to the client as they come, never to the observer (the cache).
+    stream.on('interim', (h: ResponseHead) => {
+      if (!isOver(this.current) && !this.onUpgrade) writeInterim(this.req, res, h);
+    });
     stream.on('error', (err) => this.onStreamError(err));
     this.timer = setTimeout(() => this.fail(new ProxyError('timeout')), this.settings.requestTimeoutMs);
     if (hasBody) this.sendBody(stream);
@@ -179,7 +185,9 @@ export class ProxyExchange {
       this.timer?.refresh();
     });
     req.on('error', () => stream.destroy());
-    req.pipe(stream);
+    // Ended here rather than by the pipe: the client's trailers, known only now, end it.
+    req.once('end', () => endRequestBody(req, stream));
+    req.pipe(stream, { end: false });
   }
 
   private onResponseHead(head: ResponseHead): void {
@@ -269,7 +277,10 @@ export class ProxyExchange {
       if (expected !== undefined && relayed !== expected) {
         return this.abortBody(`body of ${relayed} bytes, ${expected} declared`);
       }
-      if (!sent) res.end();
+      if (!sent) {
+        passResponseTrailers(res, stream.trailers);
+        res.end();
+      }
       this.enter('finished');
     });
   }

@@ -5,13 +5,14 @@ import { ExchangeEventsModule } from '../exchange/index.js';
 import { ProxyController } from './proxy.controller.js';
 import { ProxyService } from './proxy.service.js';
 import { AccessGate } from './access-gate.js';
+import { RateLimitModule } from '../rate-limit/index.js';
 
 /**
  * Public traffic to backends. Import it after every module with controllers of its own: its
  * catch-all route takes whatever nobody else claimed.
  */
 @Module({
-  imports: [HarpCacheModule, ExchangeEventsModule],
+  imports: [HarpCacheModule, ExchangeEventsModule, RateLimitModule],
   controllers: [ProxyController],
   providers: [ProxyService, CachingProxy, AccessGate],
   exports: [ProxyService, ExchangeEventsModule],

@@ -34,6 +34,7 @@ import { NodeUpgradeRelay } from './node-upgrade-relay.js';
 import { ClusterForwarding, spread } from './cluster-forwarding.js';
 import { noMemberFields } from './no-member.js';
 import { AccessGate } from './access-gate.js';
+import { RateLimitGate } from '../rate-limit/index.js';
 
 /**
  * Requests whose `100 Continue` the server held back (it has a `checkContinue` listener): the
@@ -64,6 +65,7 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
     private readonly cache: CachingProxy,
     private readonly events: ExchangeEvents,
     private readonly access: AccessGate,
+    private readonly rateLimits: RateLimitGate,
   ) {
     this.settings = proxySettings(config);
     if (config.clusterSecret !== undefined) {
@@ -288,8 +290,6 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
     if (!target) return refuse(new ProxyError('bad_request', 'bad request target'), true);
     if (isReservedPath(target.path)) return refuse(new ProxyError('reserved_path'));
     if (target.absolute && target.host) adoptTargetHost(req, target.host);
-    const denied = this.access.onArrival(req, target, origin);
-    if (denied) return refuse(new ProxyError(denied.code), false, denied.fields);
     // `elsewhere`: the route exists on other nodes (it was forwarded here, or no node holding it
     // could be reached), so a missing local route is a missing member, not a 404.
     const local = (resolution: Resolution | undefined, elsewhere: boolean): void => {
@@ -336,7 +336,16 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
       const request = { req, res, requestId: exchange.requestId, report, target: target.origin, hasBody: hasBody(req) };
       this.cluster!.take(request, remote, { again: () => route(true), giveUp });
     };
-    route(false);
+    // The operator's access rules, after the rate limits (a flood of guesses is cut before it
+    // costs password checks) and before routing and the cache.
+    const guarded = (): void => {
+      const denied = this.access.onArrival(req, target, origin);
+      if (denied) return refuse(new ProxyError(denied.code), false, denied.fields);
+      route(false);
+    };
+    // Rate limits come before routing and the cache: a refused request costs nothing downstream.
+    this.rateLimits.admit({ req, host: target.host, path: target.path, origin }, guarded, (over) =>
+      refuse(new ProxyError('rate_limited', `policy "${over.policy}"`), false, over.fields));
   }
 
   // Published only when someone listens: metrics, the inspector and live events do.

@@ -1,7 +1,7 @@
 import { AgentStats } from './agent-stats.js';
 import type { ClaimedRoute } from './key-rules.js';
 import type { KeyRule } from '../config/index.js';
-import type { RequestHead } from '../protocol/index.js';
+import type { RequestHead, TunnelFeature } from '../protocol/index.js';
 import type { TunnelBackend } from './tunnel-backend.js';
 import type { TunnelConnection } from '../tunnel/tunnel-connection.js';
 import type { TunnelStream } from '../tunnel/tunnel-stream.js';
@@ -16,6 +16,11 @@ export class AgentSession implements TunnelBackend {
   name?: string;
   /** The share of each pool the agent asked for in its hello (1…100). */
   weight = 1;
+  /**
+   * The optional features `welcome` names (docs/protocol.md §3.5): set when the agent's
+   * handshake offered some, undefined (no `features` in `welcome`) when it offered none.
+   */
+  features?: TunnelFeature[];
   /** Last measured heartbeat round trip, in ms. */
   rttMs?: number;
   readonly connectedAt = new Date();

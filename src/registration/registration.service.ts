@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { effectiveKeyRules, HarpConfig } from '../config/index.js';
 import type { KeyRule } from '../config/index.js';
-import { CloseCode, parseAgentControl, ProtocolError } from '../protocol/index.js';
+import { acceptedFeatures, CloseCode, parseAgentControl, parseRate, ProtocolError } from '../protocol/index.js';
 import type { AgentControl, RouteClaim, RouteRejection } from '../protocol/index.js';
 import type { RouteOptions } from '../routing/route.js';
 import { plainAddress } from '../http/forwarding.js';
@@ -68,6 +68,8 @@ export class RegistrationService implements BeforeApplicationShutdown {
     });
     const session = new AgentSession(randomBytes(6).toString('hex'), tunnel, plainAddress(req.socket.remoteAddress));
     this.sessions.set(session.id, session);
+    session.features = acceptedFeatures(req.headers['harp-features']);
+    tunnel.features = new Set(session.features);
     const helloTimer = setTimeout(() => tunnel.close(CloseCode.HelloTimeout, 'no hello'), this.helloTimeoutMs);
     const heartbeat = new Heartbeat(
       socket,
@@ -214,6 +216,7 @@ export class RegistrationService implements BeforeApplicationShutdown {
       type: 'welcome',
       agentId: session.id,
       ...(this.nodeId === undefined ? {} : { nodeId: this.nodeId }),
+      ...(session.features === undefined ? {} : { features: session.features }),
       heartbeatMs: this.config.heartbeatMs,
       windowBytes: limits.windowBytes,
       maxFrameBytes: limits.maxFrameBytes,
@@ -232,6 +235,11 @@ export class RegistrationService implements BeforeApplicationShutdown {
     for (const claim of routes) {
       if (!mayClaim(session.rule!, claim)) {
         rejected.push({ host: claim.host, path: claim.path, code: 'route_forbidden', reason: `key "${session.keyId}" may not claim it` });
+        continue;
+      }
+      if (claim.rateLimit !== undefined && session.rule!.agentRateLimits !== true) {
+        const reason = `key "${session.keyId}" may not ask for a rate limit (its rule has no agentRateLimits)`;
+        rejected.push({ host: claim.host, path: claim.path, code: 'rate_limit_forbidden', reason });
         continue;
       }
       const access = claim.access ? asked(claim.access) : undefined;
@@ -316,7 +324,7 @@ export class RegistrationService implements BeforeApplicationShutdown {
 }
 
 function routeOptions(claim: RouteClaim, access?: AccessPolicy): RouteOptions {
-  const { balance, sticky } = claim;
+  const { balance, sticky, rateLimit } = claim;
   return {
     ...(claim.cache ? { cache: cacheOptions(claim.cache) } : {}),
     // Kept out of the shared cache: a node that does not hold the route's agents could not check
@@ -325,6 +333,8 @@ function routeOptions(claim: RouteClaim, access?: AccessPolicy): RouteOptions {
     ...(balance ? { balance } : {}),
     // Header names compare case-insensitively (RFC 9110 §5.1); Node lower-cases them on arrival.
     ...(sticky ? { sticky: 'header' in sticky ? { header: sticky.header.toLowerCase() } : { cookie: sticky.cookie } } : {}),
+    // The schema has checked the text already.
+    ...(rateLimit ? { rateLimit: parseRate(rateLimit) } : {}),
   };
 }
 

@@ -35,4 +35,9 @@ export interface RouteOptions {
   readonly sticky?: StickySource;
   /** Visitor access rules the route's agents asked for; they apply besides the operator's. */
   readonly access?: AccessPolicy;
+  /**
+   * A limit on the route's requests, all clients together, that its agents asked for: `limit`
+   * requests per `windowSeconds` (the protocol's `Rate`).
+   */
+  readonly rateLimit?: { readonly limit: number; readonly windowSeconds: number };
 }

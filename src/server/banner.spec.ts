@@ -19,4 +19,12 @@ describe('bannerText', () => {
     expect(text).not.toContain('k-secret-configured');
     expect(text).not.toContain('admin-secret');
   });
+
+  it('names the HTTPS listener and gives agents its wss:// address when TLS is on', () => {
+    const config = loadHarpConfig({ env: {}, overrides: { tlsCert: '/c', tlsKey: '/k', httpRedirect: true, key: 'k-configured' } });
+    const text = bannerText(config, 8080, 8443);
+    expect(text).toContain('and https://localhost:8443 (http:// redirects there)');
+    expect(text).toContain('npx harp http 3000 --server wss://localhost:8443 --key <your key>');
+    expect(bannerText(config, 80, 443)).toContain('--server wss://localhost --key');
+  });
 });

@@ -4,12 +4,14 @@ import type { HarpConfig } from '../config/index.js';
  * What a person needs after start-up: where the proxy listens, where to watch it, and how to
  * connect an agent.
  */
-export function bannerText(config: HarpConfig, port: number): string {
+export function bannerText(config: HarpConfig, port: number, tlsPort?: number): string {
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  const server = `ws://${host}:${port}`;
+  // Over TLS when there is TLS: the agent's key then never crosses the network in the clear.
+  const server = tlsPort === undefined ? `ws://${host}:${port}` : `wss://${host}${tlsPort === 443 ? '' : `:${tlsPort}`}`;
   const lines = [
     '',
     `  HARP proxy listening on http://${host}:${port}`,
+    ...(tlsPort === undefined ? [] : [`                     and https://${host}:${tlsPort}${config.httpRedirect ? ' (http:// redirects there)' : ''}`]),
     `  dashboard: http://${host}:${port}/_harp/ ${config.adminToken ? '(asks for the admin token)' : '(from this machine only; set HARP_ADMIN_TOKEN to open it to others)'}`,
     `  health:    http://${host}:${port}/_harp/healthz`,
     '',
@@ -27,6 +29,6 @@ export function bannerText(config: HarpConfig, port: number): string {
   return `${lines.join('\n')}\n\n`;
 }
 
-export function printBanner(config: HarpConfig, port: number): void {
-  process.stdout.write(bannerText(config, port));
+export function printBanner(config: HarpConfig, port: number, tlsPort?: number): void {
+  process.stdout.write(bannerText(config, port, tlsPort));
 }

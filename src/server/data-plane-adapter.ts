@@ -1,13 +1,15 @@
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { createServer, STATUS_CODES } from 'node:http';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server as HttpServer, ServerOptions, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { HarpConfig } from '../config/index.js';
 import { ERROR_CATALOGUE, type HttpErrorCode } from '../errors/index.js';
 import { isReservedUrl } from '../http/reserved-prefix.js';
 import { MAX_REQUEST_HEADER_FIELDS } from '../proxy/proxy-settings.js';
-import { endLingering } from '../proxy/lingering-close.js';
+import { closeAfterResponse, endLingering } from '../proxy/lingering-close.js';
+import type { LingerOptions } from '../proxy/lingering-close.js';
 import { continueHeldBack } from '../proxy/proxy.service.js';
+import { httpsLocation } from './https-redirect.js';
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -20,6 +22,10 @@ type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 export class DataPlaneAdapter extends ExpressAdapter {
   private dataPlane?: RequestHandler;
   private drain?: () => Promise<void>;
+  /** Servers besides Nest's that serve the same (the HTTPS listener). */
+  private readonly others = new Set<HttpServer>();
+  /** Set with `httpRedirect`, once the HTTPS port is bound. */
+  private redirectPort?: number;
 
   constructor(private readonly config: HarpConfig) {
     super();
@@ -29,7 +35,14 @@ export class DataPlaneAdapter extends ExpressAdapter {
   override async close(): Promise<void> {
     const server = this.getHttpServer() as object | undefined;
     if (server) endLingering(server);
-    await super.close();
+    const others = [...this.others].map((other) => {
+      endLingering(other);
+      // The drain has run: what is left is cut, as Nest's adapter does with its own.
+      const closed = new Promise<void>((resolve) => other.close(() => resolve()));
+      other.closeAllConnections();
+      return closed;
+    });
+    await Promise.all([super.close(), ...others]);
   }
 
   /**
@@ -52,28 +65,33 @@ export class DataPlaneAdapter extends ExpressAdapter {
   }
 
   override initHttpServer(): void {
+    const server = createServer(dataPlaneServerOptions(this.config));
+    this.serve(server, () => this.redirectPort);
+    this.setHttpServer(server);
+  }
+
+  /**
+   * Serves the same on another server (the HTTPS listener): the data plane, `/_harp/*`, the
+   * same limits. It is closed with the app, after the drain.
+   */
+  serveAlso(server: HttpServer): void {
+    this.serve(server, () => undefined);
+    this.others.add(server);
+  }
+
+  /** From now on the plain port redirects to HTTPS on `port` (`httpRedirect`). */
+  redirectTo(port: number): void {
+    this.redirectPort = port;
+  }
+
+  private serve(server: HttpServer, redirectPort: () => number | undefined): void {
     const express = this.getInstance() as RequestHandler;
-    const { headersTimeoutMs } = this.config;
-    const server = createServer(
-      {
-        maxHeaderSize: this.config.maxHeaderBytes,
-        headersTimeout: headersTimeoutMs,
-        // Node enforces headersTimeout only when it sweeps its connections, every 30 s by
-        // default: a slowloris client would get up to 30 s more than configured.
-        connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(headersTimeoutMs / 4))),
-        // Bodies may legitimately take long (a 1 GiB upload). A stalled one is answered 504 after
-        // requestTimeoutMs without a byte, and its connection is closed.
-        requestTimeout: 0,
-        keepAliveTimeout: 5000,
-        // The proxy refuses a missing Host itself, with its error code; `/_harp/*` needs none.
-        requireHostHeader: false,
-      },
-      (req, res) => {
-        track(res);
-        if (isReservedUrl(req.url) || !this.dataPlane) express(req, res);
-        else this.dataPlane(req, res);
-      },
-    );
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      track(res);
+      if (this.redirected(req, res, redirectPort())) return;
+      if (isReservedUrl(req.url) || !this.dataPlane) express(req, res);
+      else this.dataPlane(req, res);
+    });
     // Node would otherwise drop the fields past its default 2000 silently, framing fields
     // included; one more than the limit lets the proxy see that a request has too many.
     server.maxHeadersCount = MAX_REQUEST_HEADER_FIELDS + 1;
@@ -81,6 +99,7 @@ export class DataPlaneAdapter extends ExpressAdapter {
     // refuse the upload (413) or find no route for it.
     server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
       track(res);
+      if (this.redirected(req, res, redirectPort())) return; // the body is never asked for
       if (isReservedUrl(req.url) || !this.dataPlane) {
         res.writeContinue();
         express(req, res);
@@ -90,8 +109,44 @@ export class DataPlaneAdapter extends ExpressAdapter {
       }
     });
     server.on('clientError', answerClientError);
-    this.setHttpServer(server);
   }
+
+  private redirected(req: IncomingMessage, res: ServerResponse, port: number | undefined): boolean {
+    const location = port === undefined ? undefined : httpsLocation(req.url, req.headers.host, port);
+    if (location === undefined) return false;
+    // The body is not wanted: read and dropped, or the connection closed after the answer.
+    if (!req.complete && hasBody(req)) closeAfterResponse(req, res, lingerLimits(this.config));
+    const body = `308 Permanent Redirect: ${location}\n`;
+    res.writeHead(308, { Location: location, 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+    res.end(req.method === 'HEAD' ? undefined : body);
+    return true;
+  }
+}
+
+/** The options of every server of the data plane: HARP's limits for header size and slow clients. */
+export function dataPlaneServerOptions(config: HarpConfig): ServerOptions {
+  const { headersTimeoutMs } = config;
+  return {
+    maxHeaderSize: config.maxHeaderBytes,
+    headersTimeout: headersTimeoutMs,
+    // Node enforces headersTimeout only when it sweeps its connections, every 30 s by
+    // default: a slowloris client would get up to 30 s more than configured.
+    connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(headersTimeoutMs / 4))),
+    // Bodies may legitimately take long (a 1 GiB upload). A stalled one is answered 504 after
+    // requestTimeoutMs without a byte, and its connection is closed.
+    requestTimeout: 0,
+    keepAliveTimeout: 5000,
+    // The proxy refuses a missing Host itself, with its error code; `/_harp/*` needs none.
+    requireHostHeader: false,
+  };
+}
+
+function lingerLimits(config: HarpConfig): LingerOptions {
+  return { idleMs: config.lingeringTimeoutMs, maxMs: config.lingeringTimeMs, maxBytes: config.lingeringMaxBytes };
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  return req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
 }
 
 // Responses not yet done, per connection: a client error must not write into one of them.

@@ -12,7 +12,9 @@ export async function runProxy(options: LoadHarpConfigOptions = {}): Promise<voi
     // instead, after the drain (docs/operations.md, "Stopping the proxy").
     server.app.enableShutdownHooks([], { useProcessExit: true });
     exitOnSecondSignal();
-    printBanner(server.config, server.port);
+    // What certbot's deploy hook and most init systems send to ask for renewed certificates.
+    process.on('SIGHUP', () => server.reloadCertificates());
+    printBanner(server.config, server.port, server.tlsPort);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`harp: ${err.message}\n`);

@@ -30,6 +30,8 @@ const AGENT_CLOSE_WAIT_MS = 2500;
 export class ShutdownService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Shutdown');
   private inFlight?: InFlight;
+  /** Servers besides the app's own that serve the same (the HTTPS listener). */
+  private readonly others: InFlight[] = [];
   private drained?: Promise<void>;
 
   constructor(
@@ -49,6 +51,14 @@ export class ShutdownService implements OnApplicationBootstrap {
     if (server && typeof server.prependListener === 'function') this.inFlight ??= new InFlight(server);
   }
 
+  /**
+   * Drains `server` with the app's own: the standalone server's HTTPS listener. Call once its
+   * `request` and `upgrade` listeners are attached.
+   */
+  watch(server: Server): void {
+    this.others.push(new InFlight(server));
+  }
+
   /** Runs the shutdown once; every later call gets the same promise. */
   drain(): Promise<void> {
     this.drained ??= this.run();
@@ -57,22 +67,26 @@ export class ShutdownService implements OnApplicationBootstrap {
 
   private async run(): Promise<void> {
     const { shutdownDelayMs: delayMs, shutdownTimeoutMs: timeoutMs } = this.config;
-    const inFlight = this.inFlight;
+    const servers = [...(this.inFlight ? [this.inFlight] : []), ...this.others];
     this.logger.log(`shutting down: readiness answers 503; the listener closes in ${delayMs} ms`);
-    if (!inFlight) return;
-    inFlight.beginClosing();
+    if (servers.length === 0) return;
+    for (const inFlight of servers) inFlight.beginClosing();
     if (delayMs > 0) await sleep(delayMs);
-    inFlight.stopListening();
+    for (const inFlight of servers) inFlight.stopListening();
     this.registration.goAway('proxy shutting down');
-    const open = inFlight.count;
+    const open = servers.reduce((sum, inFlight) => sum + inFlight.count, 0);
     this.logger.log(`listener closed; ${open} request(s)/stream(s) in flight, waiting up to ${timeoutMs} ms`);
-    if (await inFlight.whenIdle(timeoutMs)) {
+    const idle = await Promise.all(servers.map((inFlight) => inFlight.whenIdle(timeoutMs)));
+    if (idle.every(Boolean)) {
       this.logger.log('shutdown drained: nothing left in flight');
     } else {
-      this.logger.warn(`shutdownTimeoutMs passed: cut ${inFlight.cut()} request(s)/stream(s) still in flight`);
+      const cut = servers.reduce((sum, inFlight) => sum + inFlight.cut(), 0);
+      this.logger.warn(`shutdownTimeoutMs passed: cut ${cut} request(s)/stream(s) still in flight`);
     }
-    inFlight.closeAll();
-    inFlight.detach();
+    for (const inFlight of servers) {
+      inFlight.closeAll();
+      inFlight.detach();
+    }
     // Each agent connection closes (1001) once its streams are done. Nest's WebSocket adapter
     // terminates whatever is left when it closes, and bytes still queued (goaway, the close
     // frame) would be lost with the socket: agents would see a reset, not a going-away.

@@ -13,10 +13,20 @@ import {
   encodeResponseHeadFrame,
   FrameFlag,
   FrameType,
+  isInterimStatus,
   ProtocolError,
   ResetCode,
 } from '../protocol/index.js';
-import type { AgentControl, Frame, ProxyControl, RequestHead, ResponseHead, SharedControl } from '../protocol/index.js';
+import type {
+  AgentControl,
+  Frame,
+  HeaderField,
+  ProxyControl,
+  RequestHead,
+  ResponseHead,
+  SharedControl,
+  TunnelFeature,
+} from '../protocol/index.js';
 import { TunnelStream } from './tunnel-stream.js';
 import type { StreamTransport } from './tunnel-stream.js';
 
@@ -74,6 +84,12 @@ export class TunnelConnection<R extends TunnelRole = TunnelRole>
   private closing = false;
   private closed = false;
   private corked = false;
+  /**
+   * The optional features this connection negotiated (docs/protocol.md §3.5), set once by its
+   * owner at the handshake. Without `trailers` a TRAILERS frame is a reserved type, as it is
+   * for a peer that predates it; without `interim` a 1xx head is the final head, as before.
+   */
+  features: ReadonlySet<TunnelFeature> = new Set();
 
   constructor(
     private readonly socket: WebSocket,
@@ -114,6 +130,16 @@ export class TunnelConnection<R extends TunnelRole = TunnelRole>
   sendResponseHead(stream: TunnelStream, head: ResponseHead, endStream: boolean): void {
     this.sendFrame(encodeResponseHeadFrame(stream.id, head, endStream));
     if (endStream) stream.endedWithHead();
+  }
+
+  /**
+   * Agent side: sends an interim (1xx) response head before the final one (§5.4), if the
+   * connection negotiated `interim`; returns whether it was sent.
+   */
+  sendInterimHead(stream: TunnelStream, head: ResponseHead): boolean {
+    if (!this.features.has('interim') || !isInterimStatus(head.status) || stream.destroyed) return false;
+    this.sendFrame(encodeResponseHeadFrame(stream.id, head, false));
+    return true;
   }
 
   /** Sends a control message; only those of this side's direction compile. */
@@ -232,6 +258,9 @@ export class TunnelConnection<R extends TunnelRole = TunnelRole>
       case FrameType.ResponseHead:
         this.acceptResponseHead(frame.streamId, frame.head, (frame.flags & FrameFlag.EndStream) !== 0);
         return;
+      case FrameType.Trailers:
+        this.acceptTrailers(frame.streamId, frame.fields);
+        return;
       case FrameType.Data:
         this.acceptData(frame.streamId, frame.payload, (frame.flags & FrameFlag.EndStream) !== 0);
         return;
@@ -280,9 +309,24 @@ export class TunnelConnection<R extends TunnelRole = TunnelRole>
     const stream = this.lookup(id);
     if (!stream) return;
     if (stream.responseHead) throw new ProtocolError('stream_state', `second response head on ${id}`);
+    if (this.features.has('interim') && isInterimStatus(head.status)) {
+      stream.emit('interim', head);
+      return;
+    }
     stream.responseHead = head;
     stream.emit('head', head);
     if (endStream) stream.receiveEnd();
+  }
+
+  private acceptTrailers(id: number, fields: readonly HeaderField[]): void {
+    // A peer that did not negotiate trailers cannot know the type: it is a reserved one (§3.2).
+    if (!this.features.has('trailers')) throw new ProtocolError('frame_unknown_type', 'unknown frame type 0x5');
+    const stream = this.lookup(id);
+    if (!stream) return;
+    if (this.role === 'proxy' && !stream.responseHead) {
+      throw new ProtocolError('stream_state', `TRAILERS before the response head on ${id}`);
+    }
+    stream.receiveTrailers(fields);
   }
 
   private acceptData(id: number, payload: Buffer, endStream: boolean): void {

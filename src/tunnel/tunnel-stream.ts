@@ -1,11 +1,12 @@
 import { Duplex } from 'node:stream';
 import {
   encodeReset,
+  encodeTrailersFrame,
   encodeWindowUpdate,
   ProtocolError,
   ResetCode,
 } from '../protocol/index.js';
-import type { ResponseHead } from '../protocol/index.js';
+import type { HeaderField, ResponseHead, TunnelFeature } from '../protocol/index.js';
 import { resetCodeFor, StreamResetError } from './stream-errors.js';
 import { isFinal, localEnded, nextPhase, remoteEnded } from './stream-phase.js';
 import type { EndsPhase, StreamEvent, StreamPhase } from './stream-phase.js';
@@ -21,6 +22,8 @@ export interface StreamTransport {
   /** Calls `resume` once the connection is writable again. */
   whenWritable(resume: () => void): void;
   streamClosed(stream: TunnelStream): void;
+  /** The optional features the connection negotiated (docs/protocol.md §3.5); none if absent. */
+  readonly features?: ReadonlySet<TunnelFeature>;
 }
 
 interface PendingWrite {
@@ -41,6 +44,13 @@ export class TunnelStream extends Duplex {
   responseHead?: ResponseHead;
   /** DATA payload bytes received from the peer. */
   bytesReceived = 0;
+  /**
+   * The peer's trailer fields (docs/protocol.md §4.8), once its TRAILERS frame arrived: set
+   * before the readable side ends, so an `'end'` listener finds them here.
+   */
+  trailers?: readonly HeaderField[];
+  /** Trailer fields this side ends its direction with, in place of the empty DATA frame. */
+  private outgoingTrailers?: readonly HeaderField[];
 
   private current: StreamPhase = 'open';
   /**
@@ -118,6 +128,27 @@ export class TunnelStream extends Duplex {
     this.end();
   }
 
+  /** The peer's TRAILERS: its direction ends with them (§5.2). */
+  receiveTrailers(fields: readonly HeaderField[]): void {
+    if (this.remoteEnded) throw new ProtocolError('stream_state', `TRAILERS after end on ${this.id}`);
+    this.trailers = fields;
+    this.emit('trailers', fields);
+    this.receiveEnd();
+  }
+
+  /**
+   * Ends this side's direction with `fields` as its trailers, once every written byte is sent;
+   * without the connection's `trailers` feature, or with no fields, it ends as `end()` does and
+   * the fields are dropped. Returns whether they will be sent.
+   */
+  endWithTrailers(fields: readonly HeaderField[]): boolean {
+    if (this.destroyed || this.writableEnded) return false;
+    const send = fields.length > 0 && this.transport.features?.has('trailers') === true && !this.localEnded;
+    if (send) this.outgoingTrailers = fields;
+    this.end();
+    return send;
+  }
+
   receiveEnd(): void {
     this.move('remote-end');
     this.push(null);
@@ -181,7 +212,11 @@ export class TunnelStream extends Duplex {
 
   override _final(done: (err?: Error | null) => void): void {
     // A head sent with END_STREAM already ended this direction; then there is nothing to send.
-    if (this.current === 'open' || this.current === 'half-closed-remote') this.transport.sendData(this.id, EMPTY, true);
+    if (this.current === 'open' || this.current === 'half-closed-remote') {
+      const trailers = this.outgoingTrailers;
+      if (trailers) this.transport.sendFrame(encodeTrailersFrame(this.id, trailers));
+      else this.transport.sendData(this.id, EMPTY, true);
+    }
     this.move('local-end');
     done();
   }

@@ -388,6 +388,23 @@ describe('hostile HTTP from clients', () => {
       await expectStillServing();
     });
 
+    // RFC 9110 §4.2.4: userinfo in an http(s) URI from an untrusted source is an error. Routed
+    // on what follows the `@`, `http://app.test@abs.example/` would reach another host's backend
+    // while a log or a filter reading the first name saw `app.test`.
+    it.each(['http://app.test@abs.example/x', 'http://user:secret@abs.example/x', 'http://@abs.example/x', 'http://abs.example@/x'])(
+      'an absolute-form target with userinfo (%s) is 400 and reaches no backend',
+      async (target) => {
+        const other = await recordingUpstream(h);
+        await h.agent(proxy, other.url, { routes: [{ host: 'abs.example' }] });
+        const result = await raw([requestText(`GET ${target} HTTP/1.1`, ['Host: app.test', 'Connection: close'])]);
+        expect(result.responses.map((r) => r.status)).toEqual([400]);
+        expect(result.responses[0]!.headers['x-harp-error']).toBe('bad_request');
+        expect(upstream.received).toEqual([]);
+        expect(other.received).toEqual([]);
+        await expectStillServing();
+      },
+    );
+
     it.each(['/_harp', '/_harp/', '/_harp?x=1', '/_harp#fragment'])(
       '%s answers with the dashboard page and never reaches a backend',
       async (target) => {

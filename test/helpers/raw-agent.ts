@@ -1,6 +1,6 @@
 import { WebSocket } from 'ws';
 import { decodeFrame, encodeControl, FrameType, parseProxyControl, SUBPROTOCOL } from '../../src/protocol/index.js';
-import type { AgentControl, Frame, ProxyControl, RequestHeadFrame } from '../../src/protocol/index.js';
+import type { AgentControl, Frame, ProxyControl, RequestHeadFrame, WelcomeMessage } from '../../src/protocol/index.js';
 import { TEST_KEY } from './harness.js';
 
 /** How the proxy ended a raw agent's connection, and the `error` control it sent first, if any. */
@@ -21,6 +21,8 @@ export class RawAgent {
   private readonly waiters: Array<() => void> = [];
   private errorCode?: string;
   readonly closed: Promise<RawClose>;
+  /** The proxy's `welcome`, once connected. */
+  welcome?: WelcomeMessage;
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data: Buffer, isBinary) => {
@@ -39,10 +41,16 @@ export class RawAgent {
   }
 
   /** Connects, says hello with the test key and registers `routes`; resolves once registered. */
-  static async connect(proxyUrl: string, routes: Array<{ host: string; path: string }>): Promise<RawAgent> {
+  static async connect(
+    proxyUrl: string,
+    routes: Array<{ host: string; path: string }>,
+    /** Extra handshake request fields, e.g. `Harp-Features` (docs/protocol.md §3.5). */
+    headers: Record<string, string> = {},
+  ): Promise<RawAgent> {
     const socket = new WebSocket(`${proxyUrl.replace(/^http/, 'ws')}/_harp/connect`, SUBPROTOCOL, {
       perMessageDeflate: false,
       maxPayload: 64 * 1024 * 1024,
+      headers,
     });
     socket.on('error', () => undefined); // closes are asserted through `closed`
     const agent = new RawAgent(socket);
@@ -51,7 +59,7 @@ export class RawAgent {
       socket.once('error', reject);
     });
     agent.sendControl({ type: 'hello', protocol: 1, key: TEST_KEY, name: 'raw' });
-    await agent.nextControl('welcome');
+    agent.welcome = await agent.nextControl('welcome');
     agent.sendControl({ type: 'register', id: 1, routes });
     const registered = await agent.nextControl('registered');
     if (registered.accepted.length !== routes.length) throw new Error(`routes refused: ${JSON.stringify(registered)}`);

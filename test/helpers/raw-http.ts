@@ -128,8 +128,9 @@ export function parseResponses(raw: Buffer): ParsedResponse[] {
         if (Number.isNaN(size) || sizeEnd + 2 + size + 2 > raw.length) break;
         at = sizeEnd + 2;
         if (size === 0) {
-          const trailerEnd = raw.indexOf('\r\n', at);
-          at = trailerEnd === -1 ? raw.length : trailerEnd + 2;
+          // The trailer section: field lines, then an empty line (RFC 9112 §7.1.2).
+          const trailerEnd = raw.subarray(at, at + 2).toString('latin1') === '\r\n' ? at : raw.indexOf('\r\n\r\n', at);
+          at = trailerEnd === -1 ? raw.length : trailerEnd + (trailerEnd === at ? 2 : 4);
           complete = true;
           break;
         }
