@@ -15,6 +15,8 @@ const PURE = [
   dir('protocol'),
   dir('http'),
   ROUTING_PURE,
+  // Visitor access rules: their decisions; the proxy's AccessGate applies them.
+  dir('access'),
   dir('cache/policy'),
   // Reads HARP's version from package.json; imports nothing in src.
   '^src/harp-version[.]ts$',
@@ -32,7 +34,9 @@ const PURE_ALLOWED = {
   errors: { path: dir('errors'), allowed: [] },
   protocol: { path: dir('protocol'), allowed: [dir('errors')] },
   http: { path: dir('http'), allowed: [dir('errors')] },
-  routing: { path: ROUTING_PURE, allowed: [dir('http'), dir('errors')] },
+  // A route carries the access policy its agents asked for.
+  routing: { path: ROUTING_PURE, allowed: [dir('http'), dir('errors'), dir('access')] },
+  access: { path: dir('access'), allowed: [dir('http'), dir('errors')] },
   'cache/policy': { path: dir('cache/policy'), allowed: [dir('http'), dir('errors')] },
   'harp-version': { path: '^src/harp-version[.]ts$', allowed: [] },
 };

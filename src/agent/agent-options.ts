@@ -28,6 +28,25 @@ export interface AgentRoute {
    * rejected with `rate_limit_forbidden`. Overrides {@link ConnectOptions.rateLimit}.
    */
   rateLimit?: string;
+  /** Visitor access rules for this route, instead of {@link ConnectOptions.access}. */
+  access?: AgentAccess;
+}
+
+/**
+ * Visitor access rules an agent asks the proxy to enforce on its routes, on top of the
+ * operator's (docs/protocol.md §7.2). The agent's key must be allowed to ask (`agentAccess`).
+ * Secrets go to the proxy over the agent's connection, which hashes them on receipt: use
+ * `wss://` beyond a trusted network.
+ */
+export interface AgentAccess {
+  /** HTTP Basic users a visitor must be one of. */
+  basicAuth?: { user: string; password: string }[];
+  /** Tokens a visitor may present as `Authorization: Bearer` instead. */
+  bearerTokens?: string[];
+  /** Only clients in these IP addresses or CIDR blocks (IPv4 or IPv6) are served. */
+  allowIps?: string[];
+  /** Clients in these addresses or blocks are never served. */
+  denyIps?: string[];
 }
 
 /** Options of {@link connect}. Exactly one of `upstream` and `handler` is required. */
@@ -61,6 +80,8 @@ export interface ConnectOptions {
   ca?: string | Buffer;
   /** @default [{ host: '*', path: '/' }] */
   routes?: AgentRoute[];
+  /** Visitor access rules for every route that names none of its own. */
+  access?: AgentAccess;
   /** Where requests go: the local server's base URL, e.g. `http://127.0.0.1:3000`. */
   upstream?: string;
   /** Or an in-process Node request handler (Express, Nest's adapter, plain `node:http`). */

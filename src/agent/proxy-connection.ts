@@ -9,10 +9,10 @@ import {
   SUBPROTOCOL,
   welcomedFeatures,
 } from '../protocol/index.js';
-import type { ProxyControl, RouteClaim, RouteRejection } from '../protocol/index.js';
+import type { ProxyControl, RouteAccess, RouteClaim, RouteRejection } from '../protocol/index.js';
 import { TunnelConnection } from '../tunnel/tunnel-connection.js';
 import { backoffDelay } from './agent-options.js';
-import type { AgentRoute, ConnectOptions } from './agent-options.js';
+import type { AgentAccess, AgentRoute, ConnectOptions } from './agent-options.js';
 import type { OwnedUpstream } from './local-upstream.js';
 import { BY_NAME, netLookup, pinnedLookup } from './node-addresses.js';
 import { relayToUpstream } from './upstream-relay.js';
@@ -288,6 +288,7 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
       ...(r.cache ? { cache: r.cache } : {}),
       ...(r.balance ? { balance: r.balance } : {}),
       ...(r.sticky ? { sticky: r.sticky } : {}),
+      ...accessClaim(r.access ?? this.owner.options.access),
       ...((r.rateLimit ?? rateLimit) ? { rateLimit: r.rateLimit ?? rateLimit } : {}),
     }));
   }
@@ -321,6 +322,18 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
     this.emit('disconnected', { code, reason, delayMs });
     this.retryTimer = setTimeout(() => this.start(), delayMs);
   }
+}
+
+/** The route's `access` as the protocol carries it: empty lists left out (the schema refuses them). */
+function accessClaim(access: AgentAccess | undefined): { access?: RouteAccess } {
+  if (!access) return {};
+  const claim: RouteAccess = {
+    ...(access.basicAuth?.length ? { basicAuth: access.basicAuth.map(({ user, password }) => ({ user, password })) } : {}),
+    ...(access.bearerTokens?.length ? { bearerTokens: [...access.bearerTokens] } : {}),
+    ...(access.allowIps?.length ? { allowIps: [...access.allowIps] } : {}),
+    ...(access.denyIps?.length ? { denyIps: [...access.denyIps] } : {}),
+  };
+  return Object.keys(claim).length > 0 ? { access: claim } : {};
 }
 
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

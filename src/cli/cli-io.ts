@@ -9,6 +9,8 @@ export interface CliIo {
   readonly stdout: CliOutput;
   /** Diagnostics: usage errors, rejections, lost connections. */
   readonly stderr: CliOutput;
+  /** What `harp hash-password` reads. @default process.stdin */
+  readonly stdin?: AsyncIterable<Buffer | string> | Iterable<Buffer | string>;
   /** Read for `HARP_KEY` (and, by `harp serve`, every `HARP_*` setting). */
   readonly env: NodeJS.ProcessEnv;
   /**

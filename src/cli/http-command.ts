@@ -64,6 +64,7 @@ export async function runHttp(command: HttpCommand, io: CliIo): Promise<ExitCode
     routes: [{ host: command.domain, path: command.path, ...(command.rateLimit ? { rateLimit: command.rateLimit } : {}) }],
     name: command.name,
     weight: command.weight,
+    access: command.access,
   });
   const fresh = (): ProxyState => ({ registered: false, everRegistered: false, refused: false });
   // One state per connection: a server by name, or each address of a name that has several.

@@ -1,12 +1,14 @@
+import { parsePasswordHash, tokenDigestText, verifyPassword } from '../access/index.js';
 import { runCli } from './main.js';
 
 // The commands that end at once; `harp http` against a real proxy is in test/e2e/cli.e2e-spec.ts.
-async function run(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
+async function run(argv: string[], env: NodeJS.ProcessEnv = {}, input = ''): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
   const code = await runCli(argv, {
     stdout: { write: (s: string) => (out += s) },
     stderr: { write: (s: string) => (err += s) },
+    stdin: [Buffer.from(input)],
     env,
   });
   return { code, out, err };
@@ -50,5 +52,23 @@ describe('runCli', () => {
     const { code, err } = await run(['http', '3000']);
     expect(code).toBe(2);
     expect(err).toContain('no agent key: pass --key KEY or set HARP_KEY');
+  });
+
+  it('hash-password prints a scrypt hash of stdin that verifies, without its trailing newline', async () => {
+    const { code, out, err } = await run(['hash-password'], {}, 'correct horse\n');
+    expect([code, err]).toEqual([0, '']);
+    const stored = parsePasswordHash(out.trim());
+    expect(stored).toBeDefined();
+    expect(verifyPassword(stored!, 'correct horse')).toBe(true);
+  });
+
+  it('hash-password --token prints the sha256 digest of a bearer token', async () => {
+    expect(await run(['hash-password', '--token'], {}, 'tok\r\n')).toEqual({ code: 0, out: `${tokenDigestText('tok')}\n`, err: '' });
+  });
+
+  it('hash-password refuses an empty stdin with status 2', async () => {
+    const { code, out, err } = await run(['hash-password'], {}, '');
+    expect([code, out]).toEqual([2, '']);
+    expect(err).toContain('no secret on standard input');
   });
 });

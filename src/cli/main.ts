@@ -2,6 +2,7 @@ import { harpVersion } from '../harp-version.js';
 import { ExitCode } from './cli-io.js';
 import type { CliIo } from './cli-io.js';
 import { runHttp } from './http-command.js';
+import { runHashPassword } from './hash-password-command.js';
 import { parseCliArgs } from './parse-args.js';
 import { usage, usageHint } from './usage.js';
 import { UsageError } from './usage-error.js';
@@ -33,6 +34,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return ExitCode.Ok;
       case 'http':
         return await runHttp(command, io);
+      case 'hash-password':
+        return await runHashPassword(command.token, io);
       case 'serve': {
         // Dynamic: the agent's path must not load Nest (or pay for it at start-up).
         const { runServe } = await import('./serve-command.js');

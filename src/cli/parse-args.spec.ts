@@ -156,3 +156,35 @@ describe('localTarget', () => {
     expect(() => localTarget(raw)).toThrow(message);
   });
 });
+
+describe('visitor access flags of harp http', () => {
+  const http = (...args: string[]) => parseCliArgs(['http', '3000', ...args], KEY);
+
+  it.each<[string[], unknown]>([
+    [[], undefined],
+    [['--basic-auth', 'demo:s3cret'], { basicAuth: [{ user: 'demo', password: 's3cret' }] }],
+    [['--basic-auth', 'a:x:y', '--basic-auth', 'b:'], { basicAuth: [{ user: 'a', password: 'x:y' }, { user: 'b', password: '' }] }],
+    [['--allow-ip', '10.0.0.0/8', '--allow-ip', '2001:db8::/32'], { allowIps: ['10.0.0.0/8', '2001:db8::/32'] }],
+    [['--deny-ip', '192.0.2.1'], { denyIps: ['192.0.2.1'] }],
+  ])('%j → access %j', (args, access) => {
+    expect((http(...args) as { access?: unknown }).access).toEqual(access);
+  });
+
+  it.each([
+    [['--basic-auth', 'nocolon'], '--basic-auth takes user:password, got "nocolon"'],
+    // The password is not echoed.
+    [['--basic-auth', ':secret'], '--basic-auth takes user:password, got ":…"'],
+    [['--allow-ip', '10.0.0.0/33'], '--allow-ip takes an IP address or CIDR block (10.0.0.0/8, 2001:db8::/32), got "10.0.0.0/33"'],
+    [['--deny-ip', 'example.com'], '--deny-ip takes an IP address or CIDR block (10.0.0.0/8, 2001:db8::/32), got "example.com"'],
+  ])('%j is a usage error', (args, message) => {
+    const error = usageError(['http', '3000', ...args]);
+    expect([error.message, error.topic]).toEqual([message, 'http']);
+  });
+
+  it('reads harp hash-password and its --token', () => {
+    expect(parseCliArgs(['hash-password'], {})).toEqual({ command: 'hash-password', token: false });
+    expect(parseCliArgs(['hash-password', '--token'], {})).toEqual({ command: 'hash-password', token: true });
+    expect(parseCliArgs(['hash-password', '--help'], {})).toEqual({ command: 'help', topic: 'hash-password' });
+    expect(usageError(['hash-password', 'secret']).message).toBe('unexpected argument "secret"');
+  });
+});

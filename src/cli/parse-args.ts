@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { agentUrl } from '../agent/agent-options.js';
+import type { AgentAccess } from '../agent/agent-options.js';
+import { isIpOrCidr } from '../access/index.js';
 import { parseRate, RATE_EXPECTED } from '../protocol/index.js';
 import { UsageError } from './usage-error.js';
 import type { HelpTopic } from './usage-error.js';
@@ -26,6 +28,14 @@ export interface HttpCommand {
   readonly rateLimit?: string;
   /** `--ca`: a PEM file of the CAs trusted for `wss://` proxies (read when the agent starts). */
   readonly caFile?: string;
+  /** Visitor access rules asked of the proxy (`--basic-auth`, `--allow-ip`, `--deny-ip`). */
+  readonly access?: AgentAccess;
+}
+
+/** `harp hash-password`: the stored form of a password (or, `--token`, of a bearer token) read from stdin. */
+export interface HashPasswordCommand {
+  readonly command: 'hash-password';
+  readonly token: boolean;
 }
 
 /** What the command line asks for. */
@@ -33,6 +43,7 @@ export type CliCommand =
   | { readonly command: 'help'; readonly topic: HelpTopic }
   | { readonly command: 'version' }
   | { readonly command: 'serve' }
+  | HashPasswordCommand
   | HttpCommand;
 
 export const DEFAULT_SERVER = 'ws://127.0.0.1:8080';
@@ -46,6 +57,9 @@ const HTTP_OPTIONS = {
   path: { type: 'string' },
   name: { type: 'string' },
   weight: { type: 'string' },
+  'basic-auth': { type: 'string', multiple: true },
+  'allow-ip': { type: 'string', multiple: true },
+  'deny-ip': { type: 'string', multiple: true },
   'rate-limit': { type: 'string' },
   ca: { type: 'string' },
 } as const;
@@ -63,6 +77,12 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
       if (wantsHelp(rest)) return { command: 'help', topic: 'serve' };
       guard('serve', () => parseArgs({ args: rest, options: HELP, strict: true, allowPositionals: false }));
       return { command: 'serve' };
+    case 'hash-password': {
+      if (wantsHelp(rest)) return { command: 'help', topic: 'hash-password' };
+      const options = { ...HELP, token: { type: 'boolean' } } as const;
+      const { values } = guard('hash-password', () => parseArgs({ args: rest, options, strict: true, allowPositionals: false }));
+      return { command: 'hash-password', token: values.token === true };
+    }
     case 'help':
       return parseHelp(rest);
     case undefined:
@@ -84,7 +104,7 @@ function parseHelp(rest: readonly string[]): CliCommand {
   const [topic, extra] = rest;
   if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`, 'harp');
   if (topic === undefined) return { command: 'help', topic: 'harp' };
-  if (topic === 'http' || topic === 'serve') return { command: 'help', topic };
+  if (topic === 'http' || topic === 'serve' || topic === 'hash-password') return { command: 'help', topic };
   throw new UsageError(`unknown command "${topic}"`, 'harp');
 }
 
@@ -116,6 +136,28 @@ function parseHttp(rest: readonly string[], env: NodeJS.ProcessEnv): CliCommand 
     ...(values.weight !== undefined ? { weight: poolWeight(values.weight) } : {}),
     ...(values.ca !== undefined ? { caFile: nonEmpty('--ca', values.ca) } : {}),
     ...(values['rate-limit'] !== undefined ? { rateLimit: routeRate(values['rate-limit']) } : {}),
+    ...accessOf(values['basic-auth'] ?? [], values['allow-ip'] ?? [], values['deny-ip'] ?? []),
+  };
+}
+
+/** `--basic-auth user:pass` (repeatable), `--allow-ip CIDR` and `--deny-ip CIDR` (repeatable). */
+function accessOf(basic: readonly string[], allow: readonly string[], deny: readonly string[]): { access?: AgentAccess } {
+  const basicAuth = basic.map((pair) => {
+    const colon = pair.indexOf(':');
+    if (colon < 1) throw new UsageError(`--basic-auth takes user:password, got "${colon === -1 ? pair : ':…'}"`, 'http');
+    return { user: pair.slice(0, colon), password: pair.slice(colon + 1) };
+  });
+  for (const [flag, list] of [['--allow-ip', allow], ['--deny-ip', deny]] as const) {
+    const bad = list.find((entry) => !isIpOrCidr(entry));
+    if (bad !== undefined) throw new UsageError(`${flag} takes an IP address or CIDR block (10.0.0.0/8, 2001:db8::/32), got "${bad}"`, 'http');
+  }
+  if (basicAuth.length + allow.length + deny.length === 0) return {};
+  return {
+    access: {
+      ...(basicAuth.length > 0 ? { basicAuth } : {}),
+      ...(allow.length > 0 ? { allowIps: [...allow] } : {}),
+      ...(deny.length > 0 ? { denyIps: [...deny] } : {}),
+    },
   };
 }
 

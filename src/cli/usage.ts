@@ -8,6 +8,7 @@ the proxy serves the public traffic.
 Commands:
   http <port|url>   Expose a local HTTP server through a HARP proxy
   serve             Start a HARP proxy, configured from HARP_* environment variables
+  hash-password     Print the stored form of a password read from stdin, for access rules
   help [command]    Show help for a command
 
 Options:
@@ -33,6 +34,11 @@ Options:
   --name NAME     Name this agent in the proxy's listings and logs
   --weight N      This agent's share of the route, 1 to 100, relative to the other agents
                   serving it (default: 1)
+  --basic-auth USER:PASS
+                  Visitors must log in as this user (HTTP Basic); repeat for more users.
+                  The key must be allowed to ask (agentAccess); the proxy stores a hash
+  --allow-ip CIDR Serve only visitors from this address or block (IPv4 or IPv6); repeatable
+  --deny-ip CIDR  Never serve visitors from this address or block; repeatable
   --rate-limit R  Let the proxy answer 429 above R requests to the route, all clients
                   together: N/s, N/m or N/h, e.g. 10/s (the key's rule must allow it)
   --ca FILE       Trust the certificate authorities in this PEM file (instead of the public
@@ -49,6 +55,22 @@ Examples:
   harp http 3000 --key "$KEY"
   harp http http://localhost:5173 --server wss://proxy.example.com --domain app.example.com
   harp http 3000 --server wss://p1.example.com,wss://p2.example.com --domain app.example.com
+  harp http 3000 --basic-auth "demo:$PASSWORD" --allow-ip 203.0.113.0/24
+`;
+
+const HASH_PASSWORD = `Usage: harp hash-password [--token] < secret
+
+Read a password from standard input (one trailing newline is dropped) and print what an
+access rule of the proxy's configuration stores instead: scrypt$N$r$p$salt$hash, for
+access[].basicAuth[].password. With --token, read a bearer token and print its
+sha256:<hex> digest, for access[].bearerTokens.
+
+Options:
+  --token         Digest a bearer token instead of hashing a password
+  -h, --help      Show this help
+
+Example:
+  printf '%s' 'correct horse battery staple' | harp hash-password
 `;
 
 const SERVE = `Usage: harp serve
@@ -74,6 +96,8 @@ export function usage(topic: HelpTopic): string {
       return HTTP;
     case 'serve':
       return SERVE;
+    case 'hash-password':
+      return HASH_PASSWORD;
   }
 }
 

@@ -16,6 +16,7 @@ const ENV_KINDS = {
   key: 'string',
   keys: 'json',
   adminToken: 'string',
+  access: 'json',
   redisUrl: 'string',
   clusterSecret: 'string',
   redisPrefix: 'string',
@@ -67,6 +68,7 @@ const JSON_SHAPES: Partial<Record<HarpConfigKey, string>> = {
   keys: 'a list of key rules',
   tlsCertificates: 'a list of certificates',
   rateLimits: 'a list of rate-limit rules',
+  access: 'a list of access rules',
 };
 
 const KEY_BY_ENV_NAME = new Map(

@@ -6,8 +6,11 @@ type Path = readonly PropertyKey[];
 
 // Values at these paths are secrets and are never echoed in an error message.
 const SECRET_KEYS: ReadonlySet<PropertyKey> = new Set(['key', 'adminToken', 'redisUrl', 'clusterSecret']);
+// An access rule's hashes are not secrets, but a plain password or token pasted by mistake is.
 const isSecret = (path: Path): boolean =>
-  SECRET_KEYS.has(path[0]!) || (path[0] === 'keys' && path[2] === 'key');
+  SECRET_KEYS.has(path[0]!) ||
+  (path[0] === 'keys' && path[2] === 'key') ||
+  (path[0] === 'access' && (path[2] === 'bearerTokens' || path[4] === 'password'));
 
 /**
  * Turns schema issues into one line each, naming the key as its source spells it and the source:

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_KEY_RULE_ID } from './effective-key-rules.js';
 import { fieldName, intIn, ipOrCidr, MAX_TIMER_MS, patterns, redisUrl, text } from './config.fields.js';
 import { clusterSecret, clusterUrl, MAX_WORKERS, nodeId, redisPrefix } from './cluster.fields.js';
+import { accessRuleSchema } from './access.fields.js';
 import { LOG_LEVELS } from './harp-config.js';
 import { HOST_PATTERN_FLAGS, PATH_PATTERN_FLAGS } from './rule-pattern.js';
 import { rate, rateLimitRuleSchema } from './rate-limit.fields.js';
@@ -23,6 +24,8 @@ export const keyRuleSchema = z.strictObject({
   key: text(),
   hosts: patterns(HOST_PATTERN_FLAGS),
   paths: patterns(PATH_PATTERN_FLAGS),
+  /** Whether the key's agents may ask for visitor access rules on the routes they register. */
+  agentAccess: z.boolean({ error: 'expected true or false' }).optional(),
   /** Whether the key's agents may ask for a rate limit on the routes they register. */
   agentRateLimits: z.boolean({ error: 'expected true or false' }).optional(),
 });
@@ -44,6 +47,7 @@ export const harpConfigSchema = z
     key: text().optional(),
     keys: z.array(keyRuleSchema, { error: 'expected a list of key rules' }).default(() => []),
     adminToken: text().optional(),
+    access: z.array(accessRuleSchema, { error: 'expected a list of access rules' }).default(() => []),
     redisUrl: redisUrl.optional(),
     clusterSecret: clusterSecret.optional(),
     redisPrefix: redisPrefix.default('harp:'),

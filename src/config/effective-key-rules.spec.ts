@@ -10,7 +10,8 @@ describe('effectiveKeyRules', () => {
   it('adds a default rule for key that may claim anything, and ask for any rate limit on it', () => {
     expect(effectiveKeyRules({ key: 'k', keys: [team] })).toEqual([
       team,
-      { id: 'default', key: 'k', hosts: ['.*'], paths: ['.*'], agentRateLimits: true },
+      // The one all-routes key also lets its agents ask for visitor access rules and rate limits.
+      { id: 'default', key: 'k', hosts: ['.*'], paths: ['.*'], agentAccess: true, agentRateLimits: true },
     ]);
   });
 

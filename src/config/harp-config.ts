@@ -1,3 +1,4 @@
+import type { AccessRule } from './access-rule.js';
 import type { KeyRule, RateLimitRule } from './key-rule.js';
 
 /** One entry of {@link HarpConfig.tlsCertificates}. */
@@ -84,6 +85,14 @@ export abstract class HarpConfig {
 
   /** Bearer token for the admin API; without one the admin API answers only on loopback. */
   abstract readonly adminToken?: string;
+
+  /**
+   * Operator rules guarding visitors' access to hosts and paths: HTTP Basic users (scrypt
+   * hashes), bearer tokens (sha256 digests), IP allow and deny lists. Every rule that matches
+   * a request applies, and all must pass (docs/configuration.md, "Access rules").
+   * @default []
+   */
+  abstract readonly access: readonly AccessRule[];
 
   /** `redis://` or `rediss://` URL of shared state; without one, state is in memory. */
   abstract readonly redisUrl?: string;

@@ -7,4 +7,6 @@ export { envName } from './config.source.js';
 export { DEFAULT_KEY_RULE_ID, effectiveKeyRules } from './effective-key-rules.js';
 export { HarpConfig, LOG_LEVELS, type LogLevel, type TlsCertificateEntry } from './harp-config.js';
 export type { KeyRule, RateLimitRule } from './key-rule.js';
+export type { AccessRule } from './access-rule.js';
+export { HOST_PATTERN_FLAGS, PATH_PATTERN_FLAGS } from './rule-pattern.js';
 export { compileRulePattern } from './rule-pattern.js';

@@ -22,6 +22,12 @@ export interface KeyRule {
    * @default ['.*']
    */
   readonly paths: readonly string[];
+  /**
+   * Whether this key's agents may ask for visitor access rules on their routes (Basic users,
+   * bearer tokens, IP lists: `harp http --basic-auth`). Such rules only add demands to the
+   * operator's. Unset: false for a rule of `keys`, true for the rule made from `key`.
+   */
+  readonly agentAccess?: boolean;
 
   /**
    * Whether the key's agents may ask for a rate limit on the routes they register (the route's

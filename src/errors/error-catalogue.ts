@@ -5,6 +5,8 @@
  */
 export const ERROR_CATALOGUE = {
   bad_request: { status: 400, message: 'the request could not be forwarded' },
+  unauthorized: { status: 401, message: 'this route needs credentials' },
+  ip_denied: { status: 403, message: 'this route does not serve the client address' },
   reserved_path: { status: 404, message: 'no such HARP endpoint' },
   no_route: { status: 404, message: 'no backend is registered for this host and path' },
   request_timeout: { status: 408, message: 'the request did not arrive in time' },

@@ -1,4 +1,4 @@
-import { FORWARDING_FIELDS, forwardingFields, plainAddress, TrustedProxies } from './forwarding.js';
+import { clientAddressOf, FORWARDING_FIELDS, forwardingFields, plainAddress, TrustedProxies } from './forwarding.js';
 import type { ForwardingInput } from './forwarding.js';
 
 const none = new TrustedProxies([]);
@@ -162,6 +162,27 @@ describe('forwardingFields from a trusted proxy', () => {
     const f = fieldsOf({ ...base, forwardedHost: 'www.example.com, internal' }, trusted);
     expect(f['X-Forwarded-Host']).toBe('www.example.com');
     expect(f['Forwarded']).toBe('for=10.0.0.2;host=www.example.com;proto=http');
+  });
+});
+
+describe('clientAddressOf', () => {
+  const trusted = new TrustedProxies(['10.0.0.0/8', '::1']);
+
+  it.each<[string | undefined, string | undefined, string]>([
+    ['203.0.113.5', '198.51.100.1', '203.0.113.5'], // an untrusted peer's chain is not believed
+    ['10.0.0.2', undefined, '10.0.0.2'],
+    ['10.0.0.2', '198.51.100.1', '198.51.100.1'],
+    ['10.0.0.2', '198.51.100.1, 10.0.0.9', '198.51.100.1'], // trusted hops are skipped
+    ['::ffff:10.0.0.2', '2001:db8::1', '2001:db8::1'],
+    ['::1', '6.6.6.6, 198.51.100.1', '198.51.100.1'], // the client is the last untrusted hop
+    [undefined, undefined, 'unknown'],
+  ])('peer %s, X-Forwarded-For %s → %s', (peer, chain, expected) => {
+    expect(clientAddressOf(peer, chain, trusted)).toBe(expected);
+  });
+
+  it('is the address forwardingFields reports as X-Real-IP', () => {
+    const input = { peerAddress: '10.0.0.2', protocol: 'http' as const, host: 'h', forwardedFor: '6.6.6.6, 198.51.100.1' };
+    expect(clientAddressOf(input.peerAddress, input.forwardedFor, trusted)).toBe(forwardingFields(input, trusted).clientAddress);
   });
 });
 

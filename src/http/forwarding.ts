@@ -90,6 +90,17 @@ export function forwardingFields(
   return { fields, clientAddress };
 }
 
+/**
+ * The address the proxy takes to be the client's, as {@link forwardingFields} reports it: the
+ * peer, or from a trusted peer the last address of its `X-Forwarded-For` chain that is not a
+ * trusted proxy. What visitor access rules check.
+ */
+export function clientAddressOf(peerAddress: string | undefined, forwardedFor: string | undefined, trusted: TrustedProxies): string {
+  const peer = plainAddress(peerAddress);
+  if (!trusted.has(peer) || !forwardedFor) return peer;
+  return clientFromChain(`${forwardedFor}, ${peer}`, trusted);
+}
+
 /** The scheme the client used: a trusted proxy's `X-Forwarded-Proto`, else the socket's. */
 export function clientProtocol(
   peerAddress: string | undefined,

@@ -8,7 +8,7 @@ import { SnapshotHistogram } from './snapshot-histogram.js';
 /**
  * The metrics of public requests, read from `exchanges` at each scrape:
  * `harp_requests_total`, `harp_request_duration_seconds`, `harp_request_bytes_total`,
- * `harp_response_bytes_total` and `harp_cache_stale_total`.
+ * `harp_response_bytes_total`, `harp_cache_stale_total` and `harp_access_refusals_total`.
  */
 export function registerExchangeMetrics(registry: Registry, exchanges: ExchangeMetrics): void {
   const registers = [registry];
@@ -46,6 +46,15 @@ export function registerExchangeMetrics(registry: Registry, exchanges: ExchangeM
     registers,
     collect() {
       loadTotals(this, [{ labels: {}, value: exchanges.stale }]);
+    },
+  });
+  new Counter({
+    name: 'harp_access_refusals_total',
+    help: 'Public requests visitor access rules turned away, by code: unauthorized (401) or ip_denied (403).',
+    labelNames: ['code'] as const,
+    registers,
+    collect() {
+      loadTotals(this, mapped(exchanges.accessRefusals, ([code, value]) => ({ labels: { code }, value })));
     },
   });
 }

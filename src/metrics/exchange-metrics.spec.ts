@@ -22,6 +22,18 @@ describe('ExchangeMetrics', () => {
     ]);
   });
 
+  it('counts requests access rules turned away, by code, and nothing else under them', () => {
+    const metrics = new ExchangeMetrics();
+    metrics.record(report({ route: api, status: 401, errorCode: 'unauthorized' }));
+    metrics.record(report({ route: api, status: 401, errorCode: 'unauthorized' }));
+    metrics.record(report({ status: 403, errorCode: 'ip_denied' }));
+    metrics.record(report({ status: 404, errorCode: 'no_route' }));
+    expect([...metrics.accessRefusals]).toEqual([
+      ['unauthorized', 2],
+      ['ip_denied', 1],
+    ]);
+  });
+
   it('keeps the same label objects from one request to the next (nothing is built per request)', () => {
     const metrics = new ExchangeMetrics();
     metrics.record(report({ route: api, cache: 'hit' }));

@@ -25,7 +25,10 @@ export const MAX_ROUTE_SERIES = 1000;
 const STATUS_CLASSES = ['none', '1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 
 /** What {@link ExchangeMetrics.record} reads of a report. */
-export type ExchangeFacts = Pick<ExchangeReport, 'route' | 'status' | 'cache' | 'totalMs' | 'bytesIn' | 'bytesOut'>;
+export type ExchangeFacts = Pick<ExchangeReport, 'route' | 'status' | 'cache' | 'totalMs' | 'bytesIn' | 'bytesOut' | 'errorCode'>;
+
+/** The codes of requests turned away by visitor access rules (`harp_access_refusals_total`). */
+export const ACCESS_REFUSAL_CODES: readonly string[] = ['unauthorized', 'ip_denied'];
 
 /** One `harp_requests_total` series; its label object is made once, for the scrape. */
 export class RequestSeries {
@@ -69,6 +72,8 @@ export class ExchangeMetrics {
   private readonly byRoute = new WeakMap<RouteRef, RouteSeries>();
   /** Exchanges that found a stale stored response (`Cache-Status: fwd=stale`). */
   stale = 0;
+  /** Requests access rules turned away, by code (every code counted from the start, at 0). */
+  readonly accessRefusals = new Map<string, number>(ACCESS_REFUSAL_CODES.map((code) => [code, 0]));
 
   constructor(private readonly maxRoutes = MAX_ROUTE_SERIES) {}
 
@@ -95,6 +100,8 @@ export class ExchangeMetrics {
     route.bytesIn += report.bytesIn;
     route.bytesOut += report.bytesOut;
     if (report.cache === 'stale') this.stale++;
+    const refused = report.errorCode === undefined ? undefined : this.accessRefusals.get(report.errorCode);
+    if (refused !== undefined) this.accessRefusals.set(report.errorCode!, refused + 1);
   }
 
   /** Every route label seen, in the order first seen. */

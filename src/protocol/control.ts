@@ -18,6 +18,20 @@ const token = z
   .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'expected a token (RFC 9110 §5.6.2)');
 /** Keep a client on one member by the value of a request header or of a cookie. */
 const routeStickySchema = z.union([z.strictObject({ header: token }), z.strictObject({ cookie: token })]);
+/**
+ * Visitor access rules an agent asks for on a route (docs/protocol.md §7.2): secrets in plain
+ * text, which the authenticated tunnel carries and the proxy hashes on receipt.
+ */
+const routeAccessSchema = z.strictObject({
+  basicAuth: z
+    .array(z.strictObject({ user: z.string().min(1).max(256), password: z.string().max(1024) }))
+    .min(1)
+    .max(10)
+    .optional(),
+  bearerTokens: z.array(z.string().min(1).max(1024)).min(1).max(10).optional(),
+  allowIps: z.array(z.string().min(1).max(64)).min(1).max(100).optional(),
+  denyIps: z.array(z.string().min(1).max(64)).min(1).max(100).optional(),
+});
 /** A limit the agent asks for on the whole route (`N/s`, `N/m`, `N/h`), if its key may. */
 const routeRateLimitSchema = z.string().refine((text) => parseRate(text) !== undefined, `expected ${RATE_EXPECTED}`);
 const routeSchema = z.strictObject({
@@ -26,6 +40,7 @@ const routeSchema = z.strictObject({
   cache: routeCacheSchema.optional(),
   balance: z.enum(['round-robin', 'least-requests']).optional(),
   sticky: routeStickySchema.optional(),
+  access: routeAccessSchema.optional(),
   rateLimit: routeRateLimitSchema.optional(),
 });
 const routeRejectionSchema = z.strictObject({
@@ -121,6 +136,7 @@ export const proxyControlSchema = z.discriminatedUnion('type', [
 ]);
 
 export type RouteClaim = z.infer<typeof routeSchema>;
+export type RouteAccess = z.infer<typeof routeAccessSchema>;
 export type RouteRejection = z.infer<typeof routeRejectionSchema>;
 /** A control message agent → proxy: what the agent sends and the proxy accepts. */
 export type AgentControl = z.infer<typeof agentControlSchema>;

@@ -4,6 +4,7 @@ import { CachingProxy } from './caching-proxy.js';
 import { ExchangeEventsModule } from '../exchange/index.js';
 import { ProxyController } from './proxy.controller.js';
 import { ProxyService } from './proxy.service.js';
+import { AccessGate } from './access-gate.js';
 import { RateLimitModule } from '../rate-limit/index.js';
 
 /**
@@ -13,7 +14,7 @@ import { RateLimitModule } from '../rate-limit/index.js';
 @Module({
   imports: [HarpCacheModule, ExchangeEventsModule, RateLimitModule],
   controllers: [ProxyController],
-  providers: [ProxyService, CachingProxy],
+  providers: [ProxyService, CachingProxy, AccessGate],
   exports: [ProxyService, ExchangeEventsModule],
 })
 export class ProxyModule {}

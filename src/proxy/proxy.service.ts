@@ -33,6 +33,7 @@ import { NodeRelay } from './node-relay.js';
 import { NodeUpgradeRelay } from './node-upgrade-relay.js';
 import { ClusterForwarding, spread } from './cluster-forwarding.js';
 import { noMemberFields } from './no-member.js';
+import { AccessGate } from './access-gate.js';
 import { RateLimitGate } from '../rate-limit/index.js';
 
 /**
@@ -63,6 +64,7 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
     private readonly routing: RoutingService,
     private readonly cache: CachingProxy,
     private readonly events: ExchangeEvents,
+    private readonly access: AccessGate,
     private readonly rateLimits: RateLimitGate,
   ) {
     this.settings = proxySettings(config);
@@ -300,6 +302,8 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
       report.route = resolution.pool;
       exchange.pool = resolution.pool;
       exchange.members = this;
+      const deniedHere = this.access.onRoute(req, origin, resolution.pool);
+      if (deniedHere) return refuse(new ProxyError(deniedHere.code), false, deniedHere.fields);
       const admitted: Admitted = { req, res, exchange, report, target, pool: resolution.pool, origin };
       this.withBackend(backend ? this.assign(admitted, backend) : admitted, go);
     };
@@ -332,8 +336,15 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
       const request = { req, res, requestId: exchange.requestId, report, target: target.origin, hasBody: hasBody(req) };
       this.cluster!.take(request, remote, { again: () => route(true), giveUp });
     };
+    // The operator's access rules, after the rate limits (a flood of guesses is cut before it
+    // costs password checks) and before routing and the cache.
+    const guarded = (): void => {
+      const denied = this.access.onArrival(req, target, origin);
+      if (denied) return refuse(new ProxyError(denied.code), false, denied.fields);
+      route(false);
+    };
     // Rate limits come before routing and the cache: a refused request costs nothing downstream.
-    this.rateLimits.admit({ req, host: target.host, path: target.path, origin }, () => route(false), (over) =>
+    this.rateLimits.admit({ req, host: target.host, path: target.path, origin }, guarded, (over) =>
       refuse(new ProxyError('rate_limited', `policy "${over.policy}"`), false, over.fields));
   }
 

@@ -14,6 +14,8 @@ import { TunnelConnection } from '../tunnel/tunnel-connection.js';
 import { AgentSession, routeKey } from './agent-session.js';
 import { Heartbeat } from './heartbeat.js';
 import { findKeyRule, mayClaim } from './key-rules.js';
+import { memoizedAccess } from './agent-access.js';
+import type { AccessPolicy } from '../access/index.js';
 import { RegistrationEvents } from './registration-events.js';
 import { withdrawalsFor, withdrawnRoute } from './route-withdrawal.js';
 import type { OwnershipConflict } from './route-withdrawal.js';
@@ -228,6 +230,8 @@ export class RegistrationService implements BeforeApplicationShutdown {
   private register(session: AgentSession, id: number, routes: RouteClaim[]): void {
     const accepted: RouteClaim[] = [];
     const rejected: RouteRejection[] = [];
+    // One set of rules sent for many routes (connect({ access })) is hashed once, not per route.
+    const asked = memoizedAccess(session.rule!);
     for (const claim of routes) {
       if (!mayClaim(session.rule!, claim)) {
         rejected.push({ host: claim.host, path: claim.path, code: 'route_forbidden', reason: `key "${session.keyId}" may not claim it` });
@@ -238,7 +242,12 @@ export class RegistrationService implements BeforeApplicationShutdown {
         rejected.push({ host: claim.host, path: claim.path, code: 'rate_limit_forbidden', reason });
         continue;
       }
-      const result = this.routing.register(session, claim, routeOptions(claim));
+      const access = claim.access ? asked(claim.access) : undefined;
+      if (access && 'code' in access) {
+        rejected.push({ host: claim.host, path: claim.path, ...access });
+        continue;
+      }
+      const result = this.routing.register(session, claim, routeOptions(claim, access));
       if (!result.ok) {
         rejected.push({ host: claim.host, path: claim.path, code: result.code, reason: result.reason });
         continue;
@@ -314,10 +323,13 @@ export class RegistrationService implements BeforeApplicationShutdown {
   }
 }
 
-function routeOptions(claim: RouteClaim): RouteOptions {
+function routeOptions(claim: RouteClaim, access?: AccessPolicy): RouteOptions {
   const { balance, sticky, rateLimit } = claim;
   return {
     ...(claim.cache ? { cache: cacheOptions(claim.cache) } : {}),
+    // Kept out of the shared cache: a node that does not hold the route's agents could not check
+    // its rules before answering from it (docs/cluster.md, "Access rules").
+    ...(access ? { access, cache: { enabled: false } } : {}),
     ...(balance ? { balance } : {}),
     // Header names compare case-insensitively (RFC 9110 §5.1); Node lower-cases them on arrival.
     ...(sticky ? { sticky: 'header' in sticky ? { header: sticky.header.toLowerCase() } : { cookie: sticky.cookie } } : {}),

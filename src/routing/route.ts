@@ -1,3 +1,4 @@
+import type { AccessPolicy } from '../access/access-policy.js';
 import type { BalanceMode, StickySource } from './balancer.js';
 
 /**
@@ -32,6 +33,8 @@ export interface RouteOptions {
   readonly balance?: BalanceMode;
   /** Keep a client on one member by this header's or cookie's value (names lower-cased). */
   readonly sticky?: StickySource;
+  /** Visitor access rules the route's agents asked for; they apply besides the operator's. */
+  readonly access?: AccessPolicy;
   /**
    * A limit on the route's requests, all clients together, that its agents asked for: `limit`
    * requests per `windowSeconds` (the protocol's `Rate`).

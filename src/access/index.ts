@@ -1,0 +1,13 @@
+export { decideAccess, challengesOf } from './access-decision.js';
+export type { AccessDecision, Visitor } from './access-decision.js';
+export { asksCredentials, DEFAULT_REALM, isRealm } from './access-policy.js';
+export type { AccessPolicy, BasicUser } from './access-policy.js';
+export { isBasicPassword, isBasicUser, isBearerToken, parseAuthorization } from './authorization.js';
+export { CredentialCheck } from './credential-check.js';
+export { IpList, isIpOrCidr } from './ip-list.js';
+export { policiesFor } from './operator-rules.js';
+export type { OperatorRule } from './operator-rules.js';
+export { DEFAULT_SCRYPT, hashPassword, parsePasswordHash, parseTokenDigest, tokenDigestText, verifyPassword } from './password-hash.js';
+export { plainPolicy, storedPolicy } from './policy-builder.js';
+export type { PlainAccess, StoredAccess } from './policy-builder.js';
+export { accessPaths } from './request-path.js';
