@@ -1,0 +1,46 @@
+/**
+ * The messages between the primary of `harp serve --workers N` and its workers, over the IPC
+ * channel node:cluster opens, and the worker's end of them. No Nest here: the primary loads this.
+ */
+
+/** A worker tells the primary it serves: its public port is bound and its node has joined. */
+export interface WorkerReady {
+  readonly harp: 'ready';
+  readonly port: number;
+}
+
+/** The primary asks a serving worker for its graceful shutdown, the one SIGTERM starts. */
+export interface WorkerStop {
+  readonly harp: 'stop';
+}
+
+export const STOP: WorkerStop = { harp: 'stop' };
+
+export function isWorkerReady(message: unknown): message is WorkerReady {
+  return (message as Partial<WorkerReady> | null)?.harp === 'ready' && typeof (message as WorkerReady).port === 'number';
+}
+
+function isWorkerStop(message: unknown): message is WorkerStop {
+  return (message as Partial<WorkerStop> | null)?.harp === 'stop';
+}
+
+/**
+ * The worker's end, once its proxy serves (its shutdown handlers are installed): tells the
+ * primary, and answers the primary's stop.
+ *
+ * Why a message and not a forwarded SIGTERM: a worker is in its primary's process group, so
+ * Ctrl-C at a terminal, or a service manager signalling the whole group, already delivers a
+ * signal to every worker; a second one from the primary would count as the "second signal" that
+ * cuts requests in flight (`shutdown-signals.ts`). The stop therefore starts the shutdown only
+ * in a worker that has had no signal of its own, by emitting SIGTERM to its own handlers: the
+ * very path a real SIGTERM takes, counted once.
+ */
+export function followPrimary(port: number): void {
+  let signalled = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => (signalled = true));
+  process.on('message', (message: unknown) => {
+    if (!isWorkerStop(message) || signalled) return;
+    process.emit('SIGTERM', 'SIGTERM');
+  });
+  process.send?.({ harp: 'ready', port } satisfies WorkerReady);
+}
