@@ -61,6 +61,8 @@ export function runWorkers(config: HarpConfig, env: NodeJS.ProcessEnv, write: Pr
         process.stdout.write(bannerText(config, message.port) + workersLine(slots));
       }
     });
+    // A stop sent just as the worker died fails on its closed channel; 'exit' handles the death.
+    worker.on('error', () => undefined);
     worker.once('exit', (code, signal) => onExit(slot, worker, code, signal));
   };
 

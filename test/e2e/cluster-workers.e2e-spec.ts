@@ -69,7 +69,7 @@ class ServeProcess {
 }
 
 interface NodesBody {
-  nodes: Array<{ id: string; self: boolean; agents: number; startedAt: string; routes: Array<{ host: string; path: string }> }>;
+  nodes: Array<{ id: string; url: string; self: boolean; agents: number; startedAt: string; routes: Array<{ host: string; path: string }> }>;
 }
 
 /** `GET /_harp/api/nodes` on a fresh connection: answered by whichever worker takes it. */
@@ -165,6 +165,8 @@ describeRedis('harp serve --workers 2', () => {
     expect([...serve.workerPids().keys()]).toEqual(IDS);
     const views = await viewsOfBoth(serve.url, IDS);
     for (const list of views.values()) expect(list.map((n) => n.id).sort()).toEqual(IDS);
+    // Each has an internal listener of its own, not one socket shared through the primary.
+    expect(new Set(views.get(IDS[0]!)!.map((n) => n.url)).size).toBe(2);
 
     const holder = await agentOn(serve);
     expect(await failures(serve.url, 60)).toEqual([]);
