@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import type { RequestListener } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { AgentProcess } from '../helpers/agent-process.js';
 import { eventually } from '../helpers/eventually.js';
@@ -35,6 +36,8 @@ class ServeProcess {
       cwd: ROOT,
       env: { PATH: process.env.PATH, HARP_PORT: '0', HARP_HOST: '127.0.0.1', HARP_KEY: TEST_KEY, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // A process group of its own, as a shell gives a command: Ctrl-C signals the whole group.
+      detached: true,
     });
     return new ServeProcess(child);
   }
@@ -63,8 +66,13 @@ class ServeProcess {
       .map((line) => String((JSON.parse(line) as { msg?: unknown }).msg));
   }
 
+  /** Sends `signal` to the primary and its workers at once, as a terminal's Ctrl-C does. */
+  signalGroup(signal: NodeJS.Signals): void {
+    process.kill(-this.child.pid!, signal);
+  }
+
   kill(): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    if (this.child.exitCode === null && this.child.signalCode === null) this.signalGroup('SIGKILL');
   }
 }
 
@@ -142,8 +150,8 @@ describeRedis('harp serve --workers 2', () => {
   }
 
   /** An agent on the public port; it lands on one worker. Resolves with that worker's id. */
-  async function agentOn(serve: ServeProcess): Promise<string> {
-    const upstream = await h.upstream((req, res) => res.end(`served ${req.url}`));
+  async function agentOn(serve: ServeProcess, handler: RequestListener = (req, res) => res.end(`served ${req.url}`)): Promise<string> {
+    const upstream = await h.upstream(handler);
     agents.push(await AgentProcess.start(upstream.url, serve.url, TEST_KEY));
     let holder: string | undefined;
     await eventually(
@@ -189,6 +197,26 @@ describeRedis('harp serve --workers 2', () => {
     for (const id of IDS) expect(serve.err).toMatch(new RegExp(`harp: worker \\d \\(${id}, pid \\d+\\) stopped\\n`));
     expect(serve.err).toContain('harp: all workers stopped\n');
     expect(await scratch.raw.keys(`${scratch.prefix}node:*`)).toEqual([]);
+  }, 90_000);
+
+  it('lets a request in flight finish when Ctrl-C reaches the primary and its workers at once', async () => {
+    const serve = await startWorkers();
+    let arrived!: () => void;
+    const inUpstream = new Promise<void>((resolve) => (arrived = resolve));
+    await agentOn(serve, (req, res) => {
+      if (req.url !== '/slow') return void res.end(`served ${req.url}`);
+      arrived();
+      setTimeout(() => res.end('slow and whole'), 1500);
+    });
+    const slow = send(`${serve.url}/slow`);
+    await inUpstream;
+    // Each worker gets the terminal's SIGINT and the primary's stop: one shutdown, not two signals.
+    serve.signalGroup('SIGINT');
+    const res = await slow;
+    expect([res.status, res.body.toString()]).toEqual([200, 'slow and whole']);
+    expect(await serve.exited).toEqual({ code: 0, signal: null });
+    expect(serve.err).not.toContain('during shutdown');
+    expect(serve.messages().filter((m) => m === 'shutdown drained: nothing left in flight')).toHaveLength(2);
   }, 90_000);
 
   it('starts a worker killed with SIGKILL again, which then serves too', async () => {
