@@ -1,7 +1,6 @@
 import cluster from 'node:cluster';
 import { ConfigError } from '../config/config.error.js';
 import { loadHarpConfig } from '../config/config.loader.js';
-import { followPrimary } from './worker-link.js';
 
 /**
  * Starts the standalone proxy as `npm start` and `harp serve` do: one process, or with
@@ -13,11 +12,8 @@ import { followPrimary } from './worker-link.js';
  */
 export async function launchProxy(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   if (cluster.isWorker) {
-    const { runProxy } = await import('./run-proxy.js');
-    // The primary prints one banner for all of them, with the key it may have generated.
-    const server = await runProxy({ env, banner: false });
-    followPrimary(server.port);
-    return;
+    const { runWorker } = await import('./worker-process.js');
+    return runWorker(env);
   }
   const config = orExit(() => loadHarpConfig({ env }));
   if (config.workers > 1) {

@@ -6,7 +6,10 @@
 /** A worker tells the primary it serves: its public port is bound and its node has joined. */
 export interface WorkerReady {
   readonly harp: 'ready';
+  /** The public port (the same for every worker). */
   readonly port: number;
+  /** The port its internal listener bound, which a worker started again in its slot takes back. */
+  readonly clusterPort?: number;
 }
 
 /** The primary asks a serving worker for its graceful shutdown, the one SIGTERM starts. */
@@ -17,7 +20,8 @@ export interface WorkerStop {
 export const STOP: WorkerStop = { harp: 'stop' };
 
 export function isWorkerReady(message: unknown): message is WorkerReady {
-  return (message as Partial<WorkerReady> | null)?.harp === 'ready' && typeof (message as WorkerReady).port === 'number';
+  const ready = message as Partial<WorkerReady> | null;
+  return ready?.harp === 'ready' && typeof ready.port === 'number' && (ready.clusterPort === undefined || typeof ready.clusterPort === 'number');
 }
 
 function isWorkerStop(message: unknown): message is WorkerStop {
@@ -35,12 +39,12 @@ function isWorkerStop(message: unknown): message is WorkerStop {
  * in a worker that has had no signal of its own, by emitting SIGTERM to its own handlers: the
  * very path a real SIGTERM takes, counted once.
  */
-export function followPrimary(port: number): void {
+export function followPrimary(ready: Omit<WorkerReady, 'harp'>): void {
   let signalled = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => (signalled = true));
   process.on('message', (message: unknown) => {
     if (!isWorkerStop(message) || signalled) return;
     process.emit('SIGTERM', 'SIGTERM');
   });
-  process.send?.({ harp: 'ready', port } satisfies WorkerReady);
+  process.send?.({ harp: 'ready', ...ready } satisfies WorkerReady);
 }

@@ -20,6 +20,9 @@ interface Slot extends WorkerSlot {
   restartTimer?: NodeJS.Timeout;
   /** How the last worker of this slot ended, for the primary's own exit status. */
   lastExit?: { code: number | null; signal: string | null };
+  /** The internal port its last serving worker bound, and whether the next start takes it back. */
+  clusterPort?: number;
+  reusePort: boolean;
 }
 
 /** Where the primary writes its lines; stderr, as the proxy's other process-level messages. */
@@ -37,7 +40,7 @@ export type PrimaryOutput = (line: string) => void;
  * Never resolves: the primary ends the process itself.
  */
 export function runWorkers(config: HarpConfig, env: NodeJS.ProcessEnv, write: PrimaryOutput = (line) => process.stderr.write(line)): Promise<never> {
-  const slots: Slot[] = planWorkers(config).map((plan) => ({ ...plan, everServed: false, deathsInARow: 0 }));
+  const slots: Slot[] = planWorkers(config).map((plan) => ({ ...plan, everServed: false, deathsInARow: 0, reusePort: false }));
   let starting = true;
   let stopping: StopSignal | undefined;
   let forced: StopSignal | undefined;
@@ -48,11 +51,15 @@ export function runWorkers(config: HarpConfig, env: NodeJS.ProcessEnv, write: Pr
   const start = (slot: Slot): void => {
     slot.restartTimer = undefined;
     slot.servingSince = undefined;
-    const worker = cluster.fork({ ...env, ...slot.env });
+    // The dead worker's own address: a record at the same address is taken back at once, while
+    // one at another address would wait for the dead one's to expire (docs/cluster.md).
+    const port = slot.reusePort && slot.clusterPort !== undefined ? { HARP_CLUSTER_PORT: String(slot.clusterPort) } : {};
+    const worker = cluster.fork({ ...env, ...slot.env, ...port });
     slot.worker = worker;
     worker.on('message', (message: unknown) => {
       if (!isWorkerReady(message) || slot.worker !== worker) return;
       slot.servingSince = Date.now();
+      slot.clusterPort = message.clusterPort;
       if (slot.everServed) write(`harp: ${name(slot)} is serving again\n`);
       slot.everServed = true;
       // Stopping: a worker that was still starting then got SIGTERM, not the message.
@@ -86,6 +93,8 @@ export function runWorkers(config: HarpConfig, env: NodeJS.ProcessEnv, write: Pr
       if (alive().length === 0) finish();
       return;
     }
+    // Only a worker that served had its port to itself; a start that failed may have found it taken.
+    slot.reusePort = slot.servingSince !== undefined;
     const served = slot.servingSince === undefined ? 0 : Date.now() - slot.servingSince;
     slot.deathsInARow = served >= STABLE_AFTER_MS ? 1 : slot.deathsInARow + 1;
     const delay = restartDelayMs(slot.deathsInARow);
