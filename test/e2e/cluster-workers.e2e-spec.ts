@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { Agent, request } from 'node:http';
 import type { RequestListener } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { AgentProcess } from '../helpers/agent-process.js';
@@ -100,6 +101,32 @@ async function viewsOfBoth(url: string, ids: readonly string[]): Promise<Map<str
     `an answer from each of ${ids.join(', ')}`,
   );
   return views;
+}
+
+/** A keep-alive connection (an agent of one socket) that the worker `nodeId` took. */
+async function connectionTo(url: string, nodeId: string): Promise<Agent> {
+  for (let tries = 0; tries < 20; tries++) {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const res = await sendOn(agent, `${url}/_harp/api/nodes`);
+    const self = (JSON.parse(res.body.toString()) as NodesBody).nodes.find((n) => n.self)!.id;
+    if (self === nodeId) return agent;
+    agent.destroy();
+  }
+  throw new Error(`no connection reached ${nodeId}`);
+}
+
+/** A GET on `agent`'s connection, its body collected. */
+function sendOn(agent: Agent, url: string): Promise<{ status: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    request(url, { agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    })
+      .on('error', reject)
+      .end();
+  });
 }
 
 /** `count` GETs of `/w/<i>` on fresh connections, `parallel` at a time; the statuses that were not 200. */
@@ -203,12 +230,16 @@ describeRedis('harp serve --workers 2', () => {
     const serve = await startWorkers();
     let arrived!: () => void;
     const inUpstream = new Promise<void>((resolve) => (arrived = resolve));
-    await agentOn(serve, (req, res) => {
+    const holder = await agentOn(serve, (req, res) => {
       if (req.url !== '/slow') return void res.end(`served ${req.url}`);
       arrived();
       setTimeout(() => res.end('slow and whole'), 1500);
     });
-    const slow = send(`${serve.url}/slow`);
+    // On a connection the agent's worker took: a node that stops does not wait yet for requests
+    // other nodes forwarded to it (docs/cluster.md, "Not built yet"), which is not what this pins.
+    const connection = await connectionTo(serve.url, holder);
+    h.defer(() => connection.destroy());
+    const slow = sendOn(connection, `${serve.url}/slow`);
     await inUpstream;
     // Each worker gets the terminal's SIGINT and the primary's stop: one shutdown, not two signals.
     serve.signalGroup('SIGINT');
@@ -223,7 +254,7 @@ describeRedis('harp serve --workers 2', () => {
     const serve = await startWorkers();
     const holder = await agentOn(serve);
     const victim = IDS.find((id) => id !== holder)!;
-    const before = (await nodes(serve.url)).find((n) => n.id === victim)!.startedAt;
+    const { startedAt: before, url: address } = (await nodes(serve.url)).find((n) => n.id === victim)!;
     const pid = serve.workerPids().get(victim)!;
 
     process.kill(pid, 'SIGKILL');
@@ -232,13 +263,14 @@ describeRedis('harp serve --workers 2', () => {
     await eventually(() => again.test(serve.err), 30_000, 'the new worker to serve');
     expect(Number(again.exec(serve.err)![1])).not.toBe(pid);
 
-    // The new worker has its own record, and knows where the agent is.
+    // The new worker took its slot's address back, so its record replaced the dead one's (a
+    // record at another address would wait for the dead one's to expire); it knows the agent.
     await eventually(
       async () => {
         const views = await viewsOfBoth(serve.url, IDS);
-        const self = views.get(victim)!.find((n) => n.self)!;
+        const seen = views.get(holder)!.find((n) => n.id === victim)!;
         const knowsHolder = views.get(victim)!.some((n) => n.id === holder && n.routes.length === 1);
-        return self.startedAt > before && knowsHolder;
+        return seen.startedAt > before && seen.url === address && knowsHolder;
       },
       10_000,
       'the new worker in the directory',
