@@ -8,6 +8,8 @@ export interface WorkerReady {
   readonly harp: 'ready';
   /** The public port (the same for every worker). */
   readonly port: number;
+  /** The HTTPS port, with TLS (the same for every worker). */
+  readonly tlsPort?: number;
   /** The port its internal listener bound, which a worker started again in its slot takes back. */
   readonly clusterPort?: number;
 }
@@ -21,7 +23,8 @@ export const STOP: WorkerStop = { harp: 'stop' };
 
 export function isWorkerReady(message: unknown): message is WorkerReady {
   const ready = message as Partial<WorkerReady> | null;
-  return ready?.harp === 'ready' && typeof ready.port === 'number' && (ready.clusterPort === undefined || typeof ready.clusterPort === 'number');
+  const optionalPort = (value: unknown): boolean => value === undefined || typeof value === 'number';
+  return ready?.harp === 'ready' && typeof ready.port === 'number' && optionalPort(ready.tlsPort) && optionalPort(ready.clusterPort);
 }
 
 function isWorkerStop(message: unknown): message is WorkerStop {

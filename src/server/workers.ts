@@ -20,6 +20,8 @@ interface Slot extends WorkerSlot {
   restartTimer?: NodeJS.Timeout;
   /** How the last worker of this slot ended, for the primary's own exit status. */
   lastExit?: { code: number | null; signal: string | null };
+  /** This slot's worker was still starting at the stop, and got SIGTERM rather than the message. */
+  killedStarting?: boolean;
   /** The internal port its last serving worker bound, and whether the next start takes it back. */
   clusterPort?: number;
   reusePort: boolean;
@@ -33,9 +35,10 @@ export type PrimaryOutput = (line: string) => void;
  * same entry point (node:cluster re-runs it, and `launch.ts` sends a worker to the proxy), which
  * share the public port; each is a full cluster node. The primary itself serves nothing and loads
  * no Nest: it prints the banner once all serve, starts a worker that died again (with backoff),
- * and on SIGTERM or SIGINT asks each for its graceful shutdown and exits once all have ended: 0
- * when every one stopped cleanly, 1 otherwise. A second signal is passed on as is, which makes
- * the workers cut what is in flight, and the primary exits with 130 or 143 once they are gone.
+ * passes SIGHUP (reload the certificates) on to each, and on SIGTERM or SIGINT asks each for its
+ * graceful shutdown and exits once all have ended: 0 when every one stopped cleanly, 1
+ * otherwise. A second signal is passed on as is, which makes the workers cut what is in flight,
+ * and the primary exits with 130 or 143 once they are gone.
  *
  * Never resolves: the primary ends the process itself.
  */
@@ -65,7 +68,7 @@ export function runWorkers(config: HarpConfig, env: NodeJS.ProcessEnv, write: Pr
       // Stopping: a worker that was still starting then got SIGTERM, not the message.
       if (!stopping && starting && slots.every((s) => s.everServed)) {
         starting = false;
-        process.stdout.write(bannerText(config, message.port) + workersLine(slots));
+        process.stdout.write(bannerText(config, message.port, message.tlsPort) + workersLine(slots));
       }
     });
     // A stop sent just as the worker died fails on its closed channel; 'exit' handles the death.
@@ -79,7 +82,7 @@ export function runWorkers(config: HarpConfig, env: NodeJS.ProcessEnv, write: Pr
     slot.lastExit = { code, signal };
     const how = signal ? `died of ${signal}` : `exited with status ${code}`;
     if (stopping) {
-      write(`harp: ${name(slot, worker)} ${code === 0 ? 'stopped' : how}\n`);
+      write(`harp: ${name(slot, worker)} ${code === 0 || slot.killedStarting ? 'stopped' : how}\n`);
       if (alive().length === 0) finish();
       return;
     }
@@ -117,19 +120,27 @@ export function runWorkers(config: HarpConfig, env: NodeJS.ProcessEnv, write: Pr
     if (running.length === 0) return finish();
     for (const slot of running) {
       // One still starting has no handler for the message yet, and nothing in flight either.
-      if (slot.servingSince === undefined) slot.worker!.process.kill('SIGTERM');
-      else slot.worker!.send(STOP);
+      if (slot.servingSince === undefined) {
+        slot.killedStarting = true;
+        slot.worker!.process.kill('SIGTERM');
+      } else slot.worker!.send(STOP);
     }
   };
 
   const finish = (): never => {
     if (forced) process.exit(FORCED_EXIT_STATUS[forced]);
-    const clean = !failed && slots.every((s) => s.lastExit === undefined || s.lastExit.code === 0);
+    const stoppedCleanly = (s: Slot): boolean => s.lastExit?.code === 0 || (s.killedStarting === true && s.lastExit?.signal === 'SIGTERM');
+    const clean = !failed && slots.every(stoppedCleanly);
     write(clean ? 'harp: all workers stopped\n' : 'harp: all workers ended, not every one cleanly\n');
     process.exit(clean ? 0 : 1);
   };
 
   for (const signal of Object.keys(FORCED_EXIT_STATUS) as StopSignal[]) process.on(signal, () => stop(signal));
+  // SIGHUP asks for renewed certificates (certbot's deploy hook signals the pid it knows, the
+  // primary's): each worker reloads its own. Unhandled, it would end the primary.
+  process.on('SIGHUP', () => {
+    for (const slot of alive()) slot.worker!.process.kill('SIGHUP');
+  });
   for (const slot of slots) start(slot);
   return new Promise<never>(() => undefined);
 }

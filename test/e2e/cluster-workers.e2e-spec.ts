@@ -217,11 +217,18 @@ describeRedis('harp serve --workers 2', () => {
     }, 10_000, 'the inspector of each worker');
     expect(seenBy.get(other)).toBeGreaterThan(0);
 
+    // SIGHUP (certificates renewed) goes to every worker, and ends none of them.
+    serve.child.kill('SIGHUP');
+    await viewsOfBoth(serve.url, IDS);
+    expect(await failures(serve.url, 20)).toEqual([]);
+
     serve.child.kill('SIGTERM');
     expect(await serve.exited).toEqual({ code: 0, signal: null });
     // Each worker ran its own graceful shutdown, and left the directory as a clean stop does.
     expect(serve.messages().filter((m) => m === 'shutdown drained: nothing left in flight')).toHaveLength(2);
-    for (const id of IDS) expect(serve.err).toMatch(new RegExp(`harp: worker \\d \\(${id}, pid \\d+\\) stopped\\n`));
+    // The workers that stopped are the first ones: none ended early (on SIGHUP) and came back.
+    for (const [id, pid] of serve.workerPids()) expect(serve.err).toMatch(new RegExp(`harp: worker \\d \\(${id}, pid ${pid}\\) stopped\\n`));
+    expect(serve.err).not.toContain('starting it again');
     expect(serve.err).toContain('harp: all workers stopped\n');
     expect(await scratch.raw.keys(`${scratch.prefix}node:*`)).toEqual([]);
   }, 90_000);
