@@ -110,7 +110,12 @@ export function runWorkers(config: HarpConfig, env: NodeJS.ProcessEnv, write: Pr
       if (forced) return;
       forced = signal;
       write(`harp: ${signal} during shutdown; passing it on, the workers cut what is in flight\n`);
-      for (const slot of alive()) slot.worker!.process.kill(signal);
+      // A message, not the signal: a worker the first stop reached by message has counted no
+      // signal yet, and would take this one for its first.
+      for (const slot of alive()) {
+        if (slot.servingSince === undefined) slot.worker!.process.kill('SIGKILL');
+        else slot.worker!.send({ ...STOP, now: signal });
+      }
       return;
     }
     stopping = signal;
