@@ -60,11 +60,15 @@ export async function startProxy(
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   );
+  // This proxy's own output: `proxyOutput` holds every proxy's, so the banner of one started
+  // before would name the wrong port.
+  let own = '';
   const port = await withTimeout(
     new Promise<number>((resolve) => {
       const onData = (chunk: Buffer): void => {
         proxyOutput = (proxyOutput + chunk.toString()).slice(-8000);
-        const m = /listening on http:\/\/[^\s:]+:(\d+)/.exec(proxyOutput);
+        own = (own + chunk.toString()).slice(-8000);
+        const m = /listening on http:\/\/[^\s:]+:(\d+)/.exec(own);
         if (m) resolve(Number(m[1]));
       };
       child.stdout!.on('data', onData);

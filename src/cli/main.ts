@@ -39,7 +39,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'serve': {
         // Dynamic: the agent's path must not load Nest (or pay for it at start-up).
         const { runServe } = await import('./serve-command.js');
-        return await runServe(io);
+        return await runServe(command, io);
       }
     }
   } catch (err) {

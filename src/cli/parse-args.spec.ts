@@ -25,6 +25,9 @@ describe('parseCliArgs', () => {
       [['-v'], { command: 'version' }],
       [['serve'], { command: 'serve' }],
       [['serve', '--help'], { command: 'help', topic: 'serve' }],
+      [['serve', '--workers', '4'], { command: 'serve', workers: 4 }],
+      [['serve', '--workers=1'], { command: 'serve', workers: 1 }],
+      [['serve', '--workers', 'x', '-h'], { command: 'help', topic: 'serve' }],
     ])('%j → %j', (argv, expected) => {
       expect(parseCliArgs(argv, {})).toEqual(expected);
     });
@@ -37,6 +40,10 @@ describe('parseCliArgs', () => {
       [['help', 'nope'], 'unknown command "nope"', 'harp'],
       [['serve', '--port', '80'], 'unknown option --port', 'serve'],
       [['serve', 'now'], 'unexpected argument "now"', 'serve'],
+      [['serve', '--workers'], '--workers needs a value', 'serve'],
+      [['serve', '--workers', '0'], '--workers must be a whole number of 1 or more, got "0"', 'serve'],
+      [['serve', '--workers', '2.5'], '--workers must be a whole number of 1 or more, got "2.5"', 'serve'],
+      [['serve', '--workers', '-2'], '--workers must be a whole number of 1 or more, got "-2"', 'serve'],
     ])('%j is a usage error: %s', (argv, message, topic) => {
       expect(usageError(argv)).toMatchObject({ message, topic, code: 'usage' });
     });

@@ -38,17 +38,25 @@ export interface HashPasswordCommand {
   readonly token: boolean;
 }
 
+/** `harp serve`: the proxy, configured from the environment. */
+export interface ServeCommand {
+  readonly command: 'serve';
+  /** `--workers N`: stands for `HARP_WORKERS=N` (and wins over it); range-checked with the rest of the configuration. */
+  readonly workers?: number;
+}
+
 /** What the command line asks for. */
 export type CliCommand =
   | { readonly command: 'help'; readonly topic: HelpTopic }
   | { readonly command: 'version' }
-  | { readonly command: 'serve' }
+  | ServeCommand
   | HashPasswordCommand
   | HttpCommand;
 
 export const DEFAULT_SERVER = 'ws://127.0.0.1:8080';
 
 const HELP = { help: { type: 'boolean', short: 'h' } } as const;
+const SERVE_OPTIONS = { ...HELP, workers: { type: 'string' } } as const;
 const HTTP_OPTIONS = {
   ...HELP,
   server: { type: 'string', multiple: true },
@@ -74,9 +82,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
     case 'http':
       return parseHttp(rest, env);
     case 'serve':
-      if (wantsHelp(rest)) return { command: 'help', topic: 'serve' };
-      guard('serve', () => parseArgs({ args: rest, options: HELP, strict: true, allowPositionals: false }));
-      return { command: 'serve' };
+      return parseServe(rest);
     case 'hash-password': {
       if (wantsHelp(rest)) return { command: 'help', topic: 'hash-password' };
       const options = { ...HELP, token: { type: 'boolean' } } as const;
@@ -106,6 +112,18 @@ function parseHelp(rest: readonly string[]): CliCommand {
   if (topic === undefined) return { command: 'help', topic: 'harp' };
   if (topic === 'http' || topic === 'serve' || topic === 'hash-password') return { command: 'help', topic };
   throw new UsageError(`unknown command "${topic}"`, 'harp');
+}
+
+function parseServe(rest: readonly string[]): CliCommand {
+  const args = joinOptionValues(rest, SERVE_OPTIONS);
+  if (wantsHelp(args)) return { command: 'help', topic: 'serve' };
+  const { values } = guard('serve', () => parseArgs({ args, options: SERVE_OPTIONS, strict: true, allowPositionals: false }));
+  if (values.workers === undefined) return { command: 'serve' };
+  // The upper bound is the configuration's (HARP_WORKERS), checked where the proxy starts.
+  if (!/^\d{1,9}$/.test(values.workers) || Number(values.workers) < 1) {
+    throw new UsageError(`--workers must be a whole number of 1 or more, got "${values.workers}"`, 'serve');
+  }
+  return { command: 'serve', workers: Number(values.workers) };
 }
 
 function parseHttp(rest: readonly string[], env: NodeJS.ProcessEnv): CliCommand {

@@ -73,7 +73,7 @@ Example:
   printf '%s' 'correct horse battery staple' | harp hash-password
 `;
 
-const SERVE = `Usage: harp serve
+const SERVE = `Usage: harp serve [--workers N]
 
 Start a HARP proxy, as "npm start" does. It is configured from the environment:
   HARP_PORT (default 8080), HARP_HOST (default 0.0.0.0), HARP_KEY, HARP_ADMIN_TOKEN,
@@ -84,7 +84,14 @@ Without a key, the proxy makes one for the run and prints it with the "harp http
 that uses it.
 
 Options:
+  --workers N     Run N proxy processes on the same port, to use N cores (default:
+                  $HARP_WORKERS, else 1). Above 1 needs cluster mode (HARP_CLUSTER_SECRET
+                  and HARP_REDIS_URL): each worker is a node of the cluster, with the id
+                  <node id>-w<i>. A worker that dies is started again.
   -h, --help      Show this help
+
+SIGTERM or Ctrl-C stops the proxy gracefully (with workers, every one of them) and exits 0;
+a second one cuts what is still in flight. Exit status 1: the configuration cannot start.
 `;
 
 /** The help text of `topic`, ending in a newline. */

@@ -37,11 +37,15 @@ export class ClusterListener {
     this.#server.keepAliveTimeout = HOP_LISTENER_KEEP_ALIVE_MS;
   }
 
-  /** Binds and resolves with the port bound. */
+  /**
+   * Binds and resolves with the port bound. Exclusive: in a worker of `harp serve --workers N`,
+   * node:cluster would otherwise hand every worker the primary's one shared socket (even for
+   * port 0), and a request meant for this node could reach another.
+   */
   listen(port: number, host: string): Promise<number> {
     return new Promise((resolve, reject) => {
       this.#server.once('error', reject);
-      this.#server.listen(port, host, () => {
+      this.#server.listen({ port, host, exclusive: true }, () => {
         this.#server.off('error', reject);
         resolve((this.#server.address() as AddressInfo).port);
       });

@@ -123,7 +123,8 @@ export abstract class HarpConfig {
   abstract readonly clusterHost: string;
 
   /**
-   * TCP port of the internal listener of cluster mode (0 picks a free port).
+   * TCP port of the internal listener of cluster mode (0 picks a free port). With several
+   * {@link workers}, worker i listens on this port + i − 1.
    * @default 0
    */
   abstract readonly clusterPort: number;
@@ -143,8 +144,8 @@ export abstract class HarpConfig {
   abstract readonly clusterHeartbeatMs: number;
 
   /**
-   * Processes serving this proxy's port; more than 1 needs cluster mode. (The launcher of
-   * several workers is not built yet: docs/cluster.md.)
+   * Proxy processes serving this proxy's port (`harp serve --workers N`); more than 1 needs
+   * cluster mode: each worker is a node with the id `<nodeId>-w<i>` (docs/cluster.md, "Workers").
    * @default 1
    */
   abstract readonly workers: number;

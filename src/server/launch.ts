@@ -1,0 +1,37 @@
+import cluster from 'node:cluster';
+import { ConfigError } from '../config/config.error.js';
+import { loadHarpConfig } from '../config/config.loader.js';
+
+/**
+ * Starts the standalone proxy as `npm start` and `harp serve` do: one process, or with
+ * `workers` above 1 a primary that forks that many (`workers.ts`). node:cluster starts each
+ * worker as this same entry point, so this is also where a worker becomes a proxy.
+ *
+ * Nest is loaded only where a proxy runs: the primary reads the configuration and forks, no more.
+ * Resolves once the proxy serves; in the primary it never resolves.
+ */
+export async function launchProxy(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  if (cluster.isWorker) {
+    const { runWorker } = await import('./worker-process.js');
+    return runWorker(env);
+  }
+  const config = orExit(() => loadHarpConfig({ env }));
+  if (config.workers > 1) {
+    const { runWorkers } = await import('./workers.js');
+    return orExit(() => runWorkers(config, env));
+  }
+  const { runProxy } = await import('./run-proxy.js');
+  await runProxy({ env });
+}
+
+/** A configuration that cannot start: one line, status 1, as `runProxy` does. */
+function orExit<T>(use: () => T): T {
+  try {
+    return use();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`harp: ${err.message}\n`);
+    process.exit(1);
+  }
+}
+
