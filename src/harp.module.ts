@@ -42,10 +42,13 @@ export class HarpModule implements OnModuleInit, OnModuleDestroy {
    * Wired here because the proxy sits above the cluster module (docs/architecture.md).
    */
   onModuleInit(): void {
-    this.cluster?.serveForwarded(
+    if (!this.cluster) return;
+    this.cluster.serveForwarded(
       (req, res, origin) => this.proxy.handle(req, res, origin),
       (req, socket, head, origin) => this.proxy.handleUpgrade(req, socket, head, origin),
     );
+    // What other nodes forwarded here is waited for like this node's own public requests.
+    this.shutdown.watch(this.cluster.internalServer);
   }
 
   onModuleDestroy(): Promise<void> {

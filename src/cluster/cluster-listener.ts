@@ -52,12 +52,19 @@ export class ClusterListener {
     });
   }
 
+  /**
+   * The node:http server, for the shutdown to drain with the public ones: requests other nodes
+   * forwarded here are in flight on this node as much as its own (docs/cluster.md, "Failure modes").
+   */
+  get server(): Server {
+    return this.#server;
+  }
+
+  /** Closes the listener and whatever connections are left (the drain has waited for them). */
   close(): Promise<void> {
+    this.#server.closeAllConnections();
     if (!this.#server.listening) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.#server.closeAllConnections();
-      this.#server.close(() => resolve());
-    });
+    return new Promise((resolve) => this.#server.close(() => resolve()));
   }
 
   protected handle(req: IncomingMessage, res: ServerResponse): void {

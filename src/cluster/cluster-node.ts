@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { Logger } from '@nestjs/common';
 import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { HarpConfig } from '../config/index.js';
@@ -51,6 +52,11 @@ export class ClusterNode implements OnModuleInit, OnModuleDestroy {
   /** Whether the directory is reachable and this node's state written (see ClusterDirectory). */
   get healthy(): boolean {
     return this.#directory?.healthy ?? false;
+  }
+
+  /** The internal listener's server: the shutdown drains it with the public listeners. */
+  get internalServer(): Server {
+    return this.#listener.server;
   }
 
   /** The url of another running node with this node's id, while there is one. */

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startAgent } from '../../src/agent/connect.js';
 import type { HarpConfigInput } from '../../src/config/index.js';
 import type { HarpServer } from '../../src/server/harp-server.js';
-import { eventually } from '../helpers/eventually.js';
+import { eventually, sleep } from '../helpers/eventually.js';
 import { Harness } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
 import { redisAvailableOrFail, redisScratch, TEST_REDIS_URL } from '../helpers/redis.js';
@@ -85,6 +85,32 @@ describeRedis('cluster mode: forwarding between nodes', () => {
     // The hop's own fields never reach the backend.
     expect(Object.keys(get!.headers).filter((name) => name.startsWith('x-harp-'))).toEqual([]);
     expect(post!.body.equals(body)).toBe(true);
+  });
+
+  // Regression: a stopping node drained its public listener only, so a request another node had
+  // forwarded to it was cut when the drain ended, and the client at the first node got an error.
+  it('a node that stops finishes the requests other nodes forwarded to it', async () => {
+    const a = await node('node-a');
+    const b = await node('node-b', { shutdownTimeoutMs: 10_000 });
+    let answer: (() => void) | undefined;
+    const arrived = new Promise<void>((resolve) => {
+      void agentOn(b, 'slow.test', (_req, res) => {
+        answer = () => res.end('finished on b');
+        resolve();
+      });
+    });
+    await internalUrl(b, a);
+    const response = send(`${a.url}/x`, { headers: { host: 'slow.test' } });
+    await arrived;
+    const stopped = b.close();
+    // Answered after the drain would have ended without waiting for it: past the wait for agents'
+    // connections to close (2.5 s), which held this request by chance.
+    await sleep(3500);
+    answer!();
+    const res = await response;
+    expect(res.status).toBe(200);
+    expect(res.body.toString()).toBe('finished on b');
+    await stopped;
   });
 
   it('refuses a request to the internal listener without the secret, or with a wrong one', async () => {
