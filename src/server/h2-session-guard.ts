@@ -1,0 +1,75 @@
+import { Logger } from '@nestjs/common';
+import { constants } from 'node:http2';
+import type { Http2SecureServer, ServerHttp2Session, ServerHttp2Stream } from 'node:http2';
+import { RateBudget } from '../http/rate-budget.js';
+import { HTTP2_LIMITS } from './h2-limits.js';
+
+/**
+ * Watches every HTTP/2 session of the TLS port: closes it with GOAWAY ENHANCE_YOUR_CALM when
+ * the client floods it with stream resets, SETTINGS or PINGs past their budgets
+ * ({@link HTTP2_LIMITS}), and with a plain GOAWAY when it has had no open stream for
+ * `idleMs`. Knows the sessions, so that the shutdown can close them (see {@link closeSessions}).
+ */
+export class Http2SessionGuard {
+  private readonly log = new Logger('HTTP/2');
+  readonly sessions = new Set<ServerHttp2Session>();
+
+  constructor(
+    server: Http2SecureServer,
+    private readonly idleMs: number,
+  ) {
+    server.on('session', (session: ServerHttp2Session) => this.watch(session));
+  }
+
+  /**
+   * Graceful (`destroy` false): GOAWAY, no new stream, the open ones finish. Else every
+   * session is ended at once.
+   */
+  closeSessions(destroy: boolean): void {
+    for (const session of this.sessions) {
+      if (destroy) session.destroy();
+      else session.close();
+    }
+  }
+
+  private watch(session: ServerHttp2Session): void {
+    this.sessions.add(session);
+    const limits = HTTP2_LIMITS;
+    const resets = new RateBudget(limits.resetBurst, limits.resetsPerSecond);
+    const settings = new RateBudget(limits.settingsBurst, limits.settingsPerSecond);
+    const pings = new RateBudget(limits.pingBurst, limits.pingsPerSecond);
+    const calm = (what: string): void => {
+      if (session.destroyed) return;
+      this.log.warn(`session from ${session.socket?.remoteAddress ?? '?'} closed: ${what} past its limit`);
+      session.destroy(undefined, constants.NGHTTP2_ENHANCE_YOUR_CALM);
+    };
+    let open = 0;
+    // Unref'd: an idle client must not keep a stopping process alive.
+    const idle = setTimeout(() => session.close(), this.idleMs).unref();
+    const aborted = (): void => {
+      if (!resets.take()) calm('stream resets');
+    };
+    session.on('stream', (stream: ServerHttp2Stream) => {
+      // The idle timer counts only while no stream is open (a cleared timer is re-armed by refresh).
+      if (open++ === 0) clearTimeout(idle);
+      // A HEADERS and its RST_STREAM read together close the stream before this event.
+      if (stream.aborted) aborted();
+      else stream.once('aborted', aborted);
+      stream.once('close', () => {
+        if (--open === 0 && !session.closed) idle.refresh();
+      });
+    });
+    session.on('remoteSettings', () => {
+      if (!settings.take()) calm('SETTINGS frames');
+    });
+    session.on('ping', () => {
+      if (!pings.take()) calm('PING frames');
+    });
+    // A session error is the client's; the session is destroyed by Node, nothing to rethrow.
+    session.on('error', () => undefined);
+    session.once('close', () => {
+      clearTimeout(idle);
+      this.sessions.delete(session);
+    });
+  }
+}

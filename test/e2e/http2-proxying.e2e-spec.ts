@@ -1,0 +1,166 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { ClientHttp2Session } from 'node:http2';
+import type { HarpServer } from '../../src/server/harp-server.js';
+import { TestCa } from '../helpers/certificates.js';
+import type { IssuedCertificate } from '../helpers/certificates.js';
+import { Harness } from '../helpers/harness.js';
+import { recordingUpstream } from '../helpers/recording-upstream.js';
+import { h2Request, h2Session } from '../helpers/h2-client.js';
+import { request as httpsRequest } from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import { collectReports } from '../helpers/exchange-reports.js';
+import { eventually } from '../helpers/eventually.js';
+import { sendTls } from '../helpers/tls-client.js';
+
+const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+describe('HTTP/2 from clients on the TLS port', () => {
+  const h = new Harness();
+  let ca: TestCa;
+  let leaf: IssuedCertificate;
+  const sessions: ClientHttp2Session[] = [];
+
+  beforeAll(() => {
+    ca = TestCa.create();
+    leaf = ca.issue(['localhost', '127.0.0.1']);
+  });
+  afterAll(() => ca.remove());
+  afterEach(async () => {
+    for (const session of sessions.splice(0)) session.destroy();
+    await h.closeAll();
+  });
+
+  const tlsProxy = (): Promise<HarpServer> => h.proxy({ tlsCert: leaf.certFile, tlsKey: leaf.keyFile, tlsPort: 0 });
+  const session = async (proxy: HarpServer): Promise<ClientHttp2Session> => {
+    const s = await h2Session(proxy.tlsUrl!, ca.cert);
+    sessions.push(s);
+    return s;
+  };
+
+  it('negotiates h2 by ALPN, and http/1.1 for clients that ask only for it', async () => {
+    const proxy = await tlsProxy();
+    const s = await session(proxy);
+    expect(s.alpnProtocol).toBe('h2');
+    const answer = await new Promise<{ status: number; alpn: string | false; version: string }>((resolve, reject) => {
+      const req = httpsRequest(`${proxy.tlsUrl}/_harp/healthz`, { ca: ca.cert, servername: 'localhost', ALPNProtocols: ['http/1.1'], agent: false }, (res) => {
+        res.resume();
+        res.once('end', () => resolve({ status: res.statusCode!, alpn: (res.socket as TLSSocket).alpnProtocol, version: res.httpVersion }));
+      });
+      req.once('error', reject);
+      req.end();
+    });
+    expect(answer).toEqual({ status: 200, alpn: 'http/1.1', version: '1.1' });
+  });
+
+  it('carries a 3 MiB GET and a 5 MiB POST byte for byte, the download streamed in parts', async () => {
+    const proxy = await tlsProxy();
+    const download = randomBytes(3 * 1024 * 1024 + 17);
+    const upstream = await h.upstream((req, res) => {
+      if (req.method === 'GET') return void res.end(download);
+      const hash = createHash('sha256');
+      let length = 0;
+      req.on('data', (chunk: Buffer) => {
+        hash.update(chunk);
+        length += chunk.length;
+      });
+      req.on('end', () => res.end(`${length} ${hash.digest('hex')} ${req.headers['content-length'] ?? 'none'}`));
+    });
+    await h.agent(proxy, upstream.url);
+    const s = await session(proxy);
+
+    const got = await h2Request(s, { ':path': '/file', ':authority': 'localhost' });
+    expect(got.status).toBe(200);
+    expect(got.body.length).toBe(download.length);
+    expect(sha256(got.body)).toBe(sha256(download));
+    expect(got.chunks).toBeGreaterThan(1);
+
+    const upload = randomBytes(5 * 1024 * 1024 + 3);
+    const chunks = Array.from({ length: 80 }, (_, i) => upload.subarray((i * upload.length) / 80, ((i + 1) * upload.length) / 80));
+    // No content-length: the body is framed by DATA frames alone, and chunked on the backend's hop.
+    const posted = await h2Request(s, { ':method': 'POST', ':path': '/upload', ':authority': 'localhost' }, Readable.from(chunks));
+    expect(posted.body.toString()).toBe(`${upload.length} ${sha256(upload)} none`);
+  });
+
+  it('streams a response as the backend produces it', async () => {
+    const proxy = await tlsProxy();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const upstream = await h.upstream((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.write('first ');
+      void released.then(() => res.end('second'));
+    });
+    await h.agent(proxy, upstream.url);
+    const s = await session(proxy);
+    let seen = '';
+    const got = await h2Request(s, { ':path': '/stream', ':authority': 'localhost' }, undefined, (chunk) => {
+      seen += chunk.toString();
+      if (seen === 'first ') release(); // the backend waits for the client to have the first part
+    });
+    expect(got.body.toString()).toBe('first second');
+  });
+
+  it('routes on :authority, and the backend gets a valid HTTP/1.1 request with Host = :authority', async () => {
+    const proxy = await tlsProxy();
+    const upstream = await recordingUpstream(h, (_req, res) => {
+      res.writeHead(200, [['Set-Cookie', 'a=1'], ['Set-Cookie', 'b=2'], ['Connection', 'keep-alive'], ['Keep-Alive', 'timeout=5']].flat());
+      res.end('api');
+    });
+    const other = await recordingUpstream(h);
+    await h.agent(proxy, upstream.url, { routes: [{ host: 'api.test', path: '/' }] });
+    await h.agent(proxy, other.url, { routes: [{ host: 'www.test', path: '/' }] });
+    const s = await session(proxy);
+    const reports = collectReports(h, proxy);
+
+    const got = await h2Request(s, { ':path': '/x?y=1', ':authority': 'api.test', cookie: ['c=1', 'd=2'] });
+    expect(got.status).toBe(200);
+    expect(got.body.toString()).toBe('api');
+    expect(got.headers['set-cookie']).toEqual(['a=1', 'b=2']);
+    expect(got.headers.connection).toBeUndefined();
+    expect(got.headers['keep-alive']).toBeUndefined();
+    const [seen] = await upstream.settled(1);
+    expect(seen.url).toBe('/x?y=1');
+    expect(seen.headers.host).toBe('api.test');
+    // Pseudo-header fields are HTTP/2's; the split cookie is one field on HTTP/1.1 (RFC 9113 §8.2.3).
+    expect(seen.rawHeaders.filter((_, i) => i % 2 === 0).some((name) => name.startsWith(':'))).toBe(false);
+    expect(seen.headers.cookie).toBe('c=1; d=2');
+    expect(seen.headers['x-forwarded-proto']).toBe('https');
+    expect(other.received).toHaveLength(0);
+    // The record says which version the client spoke, and holds the head it was sent.
+    await eventually(() => reports.length === 1);
+    expect(reports[0]!.httpVersion).toBe('2.0');
+    expect(reports[0]!.host).toBe('api.test');
+    expect(reports[0]!.responseHead).toMatch(/^HTTP\/2 200\r\n/);
+    expect(reports[0]!.requestFields.slice(0, 2)).toEqual(['Host', 'api.test']);
+  });
+
+  it('answers its own errors over HTTP/2 with their codes: no route, a refused CONNECT', async () => {
+    const proxy = await tlsProxy();
+    const s = await session(proxy);
+    const missing = await h2Request(s, { ':path': '/', ':authority': 'nowhere.test' });
+    expect(missing.status).toBe(404);
+    expect(missing.headers['x-harp-error']).toBe('no_route');
+    const connect = await h2Request(s, { ':method': 'CONNECT', ':authority': 'elsewhere.test:443' });
+    expect(connect.status).toBe(501);
+    expect(connect.headers['x-harp-error']).toBe('connect_not_supported');
+  });
+
+  it('serves /_harp/* over HTTP/2 too', async () => {
+    const proxy = await tlsProxy();
+    const s = await session(proxy);
+    const health = await h2Request(s, { ':path': '/_harp/healthz', ':authority': 'localhost' });
+    expect(health.status).toBe(200);
+  });
+
+  it('keeps serving HTTP/1.1 clients on the same port', async () => {
+    const proxy = await tlsProxy();
+    const upstream = await recordingUpstream(h);
+    await h.agent(proxy, upstream.url);
+    const got = await sendTls(`${proxy.tlsUrl}/one`, { ca: ca.cert, servername: 'localhost' });
+    expect(got.status).toBe(200);
+    expect(got.socket.alpnProtocol).toBe(false);
+    const [seen] = await upstream.settled(1);
+    expect(seen.url).toBe('/one');
+  });
+});
