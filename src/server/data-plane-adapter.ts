@@ -131,7 +131,7 @@ export class DataPlaneAdapter extends ExpressAdapter {
    */
   private serveHttp2(h2req: IncomingMessage, h2res: ServerResponse, held: boolean): void {
     const stream = { req: h2req as unknown as Http2ServerRequest, res: h2res as unknown as Http2ServerResponse };
-    const refused = adaptHttp2(stream.req, stream.res);
+    const refused = adaptHttp2(stream.req, stream.res, this.config.maxHeaderBytes);
     if (refused) return refuseHttp2(stream.req, stream.res, refused);
     const { req, res } = asHttp1(stream.req, stream.res);
     if (isReservedUrl(req.url) || !this.dataPlane) {

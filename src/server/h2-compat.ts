@@ -21,8 +21,11 @@ import { requestIdFor } from '../http/request-id.js';
  *
  * @returns the refusal to answer when the request cannot be served at all, else undefined
  */
-export function adaptHttp2(req: Http2ServerRequest, res: Http2ServerResponse): ProxyError | undefined {
+export function adaptHttp2(req: Http2ServerRequest, res: Http2ServerResponse, maxHeaderBytes: number): ProxyError | undefined {
   adaptResponse(res);
+  // The bound of an HTTP/1.1 head, counted as its lines would be (`name: value` and CRLF).
+  // SETTINGS_MAX_HEADER_LIST_SIZE announces it; Node does not hold clients to it.
+  if (headBytes(req.rawHeaders) > maxHeaderBytes) return new ProxyError('headers_too_large', `more than ${maxHeaderBytes} bytes`);
   // A CONNECT (extended CONNECT too: WebSockets over HTTP/2 are not offered, RFC 8441) has no
   // :path; clients open WebSockets over HTTP/1.1 instead.
   if (req.method === 'CONNECT') return new ProxyError('connect_not_supported');
@@ -63,6 +66,12 @@ function adaptResponse(res: Http2ServerResponse): void {
     },
   });
   Object.defineProperty(res, 'destroyed', { configurable: true, get: () => res.stream.destroyed });
+}
+
+function headBytes(raw: readonly string[]): number {
+  let bytes = 0;
+  for (let i = 0; i < raw.length; i += 2) bytes += raw[i]!.length + raw[i + 1]!.length + 4;
+  return bytes;
 }
 
 function rawOf(fields: string[] | OutgoingHttpHeaders): string[] {

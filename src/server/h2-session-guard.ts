@@ -4,6 +4,9 @@ import type { Http2SecureServer, ServerHttp2Session, ServerHttp2Stream } from 'n
 import { RateBudget } from '../http/rate-budget.js';
 import { HTTP2_LIMITS } from './h2-limits.js';
 
+/** How long a session told to calm down (GOAWAY) has before its connection is closed. */
+const CALM_CLOSE_DELAY_MS = 250;
+
 /**
  * Watches every HTTP/2 session of the TLS port: closes it with GOAWAY ENHANCE_YOUR_CALM when
  * the client floods it with stream resets, SETTINGS or PINGs past their budgets
@@ -38,24 +41,31 @@ export class Http2SessionGuard {
     const resets = new RateBudget(limits.resetBurst, limits.resetsPerSecond);
     const settings = new RateBudget(limits.settingsBurst, limits.settingsPerSecond);
     const pings = new RateBudget(limits.pingBurst, limits.pingsPerSecond);
+    let calmed = false;
     const calm = (what: string): void => {
-      if (session.destroyed) return;
+      if (calmed || session.destroyed) return;
+      calmed = true;
       this.log.warn(`session from ${session.socket?.remoteAddress ?? '?'} closed: ${what} past its limit`);
-      session.destroy(undefined, constants.NGHTTP2_ENHANCE_YOUR_CALM);
+      // GOAWAY first, the connection closed a moment later: closing a socket with the flood
+      // still unread makes the kernel reset it and drop the GOAWAY unsent. Meanwhile no new
+      // stream is taken (RFC 9113 §6.8) and the frames read are discarded.
+      session.goaway(constants.NGHTTP2_ENHANCE_YOUR_CALM);
+      // Node takes the code alone (its types do not know that form): `destroy(undefined, code)`
+      // would send NO_ERROR, its default first argument.
+      const destroy = session.destroy.bind(session) as unknown as (code: number) => void;
+      setTimeout(() => destroy(constants.NGHTTP2_ENHANCE_YOUR_CALM), CALM_CLOSE_DELAY_MS).unref();
     };
     let open = 0;
     // Unref'd: an idle client must not keep a stopping process alive.
     const idle = setTimeout(() => session.close(), this.idleMs).unref();
-    const aborted = (): void => {
-      if (!resets.take()) calm('stream resets');
-    };
     session.on('stream', (stream: ServerHttp2Stream) => {
       // The idle timer counts only while no stream is open (a cleared timer is re-armed by refresh).
       if (open++ === 0) clearTimeout(idle);
-      // A HEADERS and its RST_STREAM read together close the stream before this event.
-      if (stream.aborted) aborted();
-      else stream.once('aborted', aborted);
       stream.once('close', () => {
+        // Reset (by either side: Node does not say which), or closed before the answer ended.
+        // A HEADERS and its RST_STREAM read together close the stream before the proxy sees it;
+        // the rapid reset's cost is the streams opened, whatever the code it resets them with.
+        if ((stream.rstCode !== constants.NGHTTP2_NO_ERROR || !stream.writableEnded) && !resets.take()) calm('stream resets');
         if (--open === 0 && !session.closed) idle.refresh();
       });
     });

@@ -42,8 +42,9 @@ describe('HTTP/2 from clients on the TLS port', () => {
     const proxy = await tlsProxy();
     const s = await session(proxy);
     expect(s.alpnProtocol).toBe('h2');
-    const answer = await new Promise<{ status: number; alpn: string | false; version: string }>((resolve, reject) => {
-      const req = httpsRequest(`${proxy.tlsUrl}/_harp/healthz`, { ca: ca.cert, servername: 'localhost', ALPNProtocols: ['http/1.1'], agent: false }, (res) => {
+    const answer = await new Promise<{ status: number; alpn: string | false | null; version: string }>((resolve, reject) => {
+      const options = { ca: ca.cert, servername: 'localhost', ALPNProtocols: ['http/1.1'], agent: false };
+      const req = httpsRequest(`${proxy.tlsUrl}/_harp/healthz`, options, (res) => {
         res.resume();
         res.once('end', () => resolve({ status: res.statusCode!, alpn: (res.socket as TLSSocket).alpnProtocol, version: res.httpVersion }));
       });
