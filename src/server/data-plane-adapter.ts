@@ -199,6 +199,8 @@ const CLIENT_ERRORS: Record<string, HttpErrorCode> = {
   HPE_HEADER_OVERFLOW: 'headers_too_large',
   HPE_CHUNK_EXTENSIONS_OVERFLOW: 'body_too_large',
   ERR_HTTP_REQUEST_TIMEOUT: 'request_timeout',
+  // The HTTP/2 connection preface (h2c with prior knowledge): not served on the plain port.
+  HPE_PAUSED_H2_UPGRADE: 'version_not_supported',
 };
 
 /**

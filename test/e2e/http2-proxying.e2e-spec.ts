@@ -8,6 +8,7 @@ import { Harness } from '../helpers/harness.js';
 import { recordingUpstream } from '../helpers/recording-upstream.js';
 import { h2Request, h2Session } from '../helpers/h2-client.js';
 import { request as httpsRequest } from 'node:https';
+import { connect } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { collectReports } from '../helpers/exchange-reports.js';
 import { eventually } from '../helpers/eventually.js';
@@ -152,6 +153,18 @@ describe('HTTP/2 from clients on the TLS port', () => {
     const s = await session(proxy);
     const health = await h2Request(s, { ':path': '/_harp/healthz', ':authority': 'localhost' });
     expect(health.status).toBe(200);
+  });
+
+  it('answers the HTTP/2 connection preface on the plain port with 505: no h2c there', async () => {
+    const proxy = await h.proxy();
+    const answer = await new Promise<string>((resolve) => {
+      const socket = connect(proxy.port, '127.0.0.1', () => socket.write('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'));
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      socket.once('close', () => resolve(text));
+      socket.on('error', () => undefined);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 505 [^]*X-Harp-Error: version_not_supported\r\n/);
   });
 
   it('keeps serving HTTP/1.1 clients on the same port', async () => {
