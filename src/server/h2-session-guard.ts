@@ -56,17 +56,20 @@ export class Http2SessionGuard {
       setTimeout(() => destroy(constants.NGHTTP2_ENHANCE_YOUR_CALM), CALM_CLOSE_DELAY_MS).unref();
     };
     let open = 0;
-    // Unref'd: an idle client must not keep a stopping process alive.
-    const idle = setTimeout(() => session.close(), this.idleMs).unref();
+    // Unref'd: an idle client must not keep a stopping process alive. A new timer each time:
+    // refresh() does not re-arm a cleared one.
+    let idle: NodeJS.Timeout | undefined;
+    const arm = (): void => void (idle = setTimeout(() => session.close(), this.idleMs).unref());
+    arm();
     session.on('stream', (stream: ServerHttp2Stream) => {
-      // The idle timer counts only while no stream is open (a cleared timer is re-armed by refresh).
+      // The idle timer counts only while no stream is open.
       if (open++ === 0) clearTimeout(idle);
       stream.once('close', () => {
         // Reset (by either side: Node does not say which), or closed before the answer ended.
         // A HEADERS and its RST_STREAM read together close the stream before the proxy sees it;
         // the rapid reset's cost is the streams opened, whatever the code it resets them with.
         if ((stream.rstCode !== constants.NGHTTP2_NO_ERROR || !stream.writableEnded) && !resets.take()) calm('stream resets');
-        if (--open === 0 && !session.closed) idle.refresh();
+        if (--open === 0 && !session.closed) arm();
       });
     });
     session.on('remoteSettings', () => {

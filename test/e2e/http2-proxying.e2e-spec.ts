@@ -155,6 +155,75 @@ describe('HTTP/2 from clients on the TLS port', () => {
     expect(health.status).toBe(200);
   });
 
+  it('sends 100 Continue only once the request is routed, and refuses an upload too large at once', async () => {
+    const proxy = await h.proxy({ tlsCert: leaf.certFile, tlsKey: leaf.keyFile, tlsPort: 0, maxBodyBytes: 1000 });
+    const upstream = await h.upstream((req, res) => {
+      let length = 0;
+      req.on('data', (chunk: Buffer) => (length += chunk.length));
+      req.on('end', () => res.end(`got ${length}`));
+    });
+    await h.agent(proxy, upstream.url);
+    const s = await session(proxy);
+    const continued = await new Promise<{ informational: boolean; body: string }>((resolve, reject) => {
+      const stream = s.request({ ':method': 'POST', ':path': '/up', ':authority': 'localhost', expect: '100-continue' });
+      let informational = false;
+      let body = '';
+      stream.once('continue', () => {
+        informational = true;
+        stream.end('x'.repeat(500));
+      });
+      stream.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      stream.once('end', () => resolve({ informational, body }));
+      stream.once('error', reject);
+    });
+    expect(continued).toEqual({ informational: true, body: 'got 500' });
+    // Declared too large: 413 before any body byte is asked for; the stream is then ended,
+    // not the connection, which goes on serving.
+    const refused = await new Promise<{ status: number; informational: boolean }>((resolve, reject) => {
+      const stream = s.request({ ':method': 'POST', ':path': '/up', ':authority': 'localhost', 'content-length': '5000', expect: '100-continue' });
+      let informational = false;
+      stream.once('continue', () => (informational = true));
+      stream.once('response', (headers) => {
+        stream.resume();
+        resolve({ status: Number(headers[':status']), informational });
+      });
+      stream.once('error', reject);
+    });
+    expect(refused).toEqual({ status: 413, informational: false });
+    const after = await h2Request(s, { ':method': 'POST', ':path': '/up', ':authority': 'localhost' }, 'abc');
+    expect(after.body.toString()).toBe('got 3');
+  });
+
+  it('finishes a request in flight at shutdown, then closes the session', async () => {
+    const proxy = await tlsProxy();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let arrived!: () => void;
+    const inFlight = new Promise<void>((resolve) => (arrived = resolve));
+    const upstream = await h.upstream((_req, res) => {
+      arrived();
+      void released.then(() => res.end('finished'));
+    });
+    await h.agent(proxy, upstream.url);
+    const s = await session(proxy);
+    const closed = new Promise<void>((resolve) => s.once('close', resolve));
+    const answer = h2Request(s, { ':path': '/slow', ':authority': 'localhost' });
+    await inFlight;
+    const stopping = proxy.close();
+    release();
+    expect((await answer).body.toString()).toBe('finished');
+    await stopping;
+    await closed;
+  });
+
+  it('closes a session that has no open stream for the keep-alive timeout, with GOAWAY NO_ERROR', async () => {
+    const proxy = await tlsProxy();
+    const s = await session(proxy);
+    const goaway = new Promise<number>((resolve) => s.once('goaway', (code: number) => resolve(code)));
+    expect((await h2Request(s, { ':path': '/_harp/healthz', ':authority': 'localhost' })).status).toBe(200);
+    expect(await goaway).toBe(0);
+  });
+
   it('answers the HTTP/2 connection preface on the plain port with 505: no h2c there', async () => {
     const proxy = await h.proxy();
     const answer = await new Promise<string>((resolve) => {
