@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { constants } from 'node:http2';
 import type { ClientHttp2Session } from 'node:http2';
 import type { HarpServer } from '../../src/server/harp-server.js';
 import { TestCa } from '../helpers/certificates.js';
@@ -103,6 +104,23 @@ describe('HTTP/2 from clients on the TLS port', () => {
     expect(got.body.toString()).toBe('first second');
   });
 
+  it('carries a client reset mid-download to the backend, and the session goes on', async () => {
+    const proxy = await tlsProxy();
+    let backendClosed!: () => void;
+    const closedAtBackend = new Promise<void>((resolve) => (backendClosed = resolve));
+    const upstream = await h.upstream((req, res) => {
+      if (req.url !== '/endless') return void res.end('ok');
+      res.on('close', () => backendClosed());
+      res.write(Buffer.alloc(64 * 1024));
+    });
+    await h.agent(proxy, upstream.url);
+    const s = await session(proxy);
+    const stream = s.request({ ':path': '/endless', ':authority': 'localhost' }, { endStream: true });
+    stream.once('data', () => stream.close(constants.NGHTTP2_CANCEL));
+    await closedAtBackend;
+    expect((await h2Request(s, { ':path': '/next', ':authority': 'localhost' })).body.toString()).toBe('ok');
+  });
+
   it('routes on :authority, and the backend gets a valid HTTP/1.1 request with Host = :authority', async () => {
     const proxy = await tlsProxy();
     const upstream = await recordingUpstream(h, (_req, res) => {
@@ -148,11 +166,22 @@ describe('HTTP/2 from clients on the TLS port', () => {
     expect(connect.headers['x-harp-error']).toBe('connect_not_supported');
   });
 
-  it('serves /_harp/* over HTTP/2 too', async () => {
+  it('serves /_harp/* over HTTP/2 too, the admin API judging the real client', async () => {
     const proxy = await tlsProxy();
     const s = await session(proxy);
     const health = await h2Request(s, { ':path': '/_harp/healthz', ':authority': 'localhost' });
     expect(health.status).toBe(200);
+    // No admin token: loopback only. The client is on loopback, and the in-process hop to
+    // Express says so; a hop that lost the address would be refused (403).
+    const agents = await h2Request(s, { ':path': '/_harp/api/agents', ':authority': 'localhost' });
+    expect(agents.status).toBe(200);
+    expect(agents.headers.connection).toBeUndefined();
+
+    const guarded = await h.proxy({ tlsCert: leaf.certFile, tlsKey: leaf.keyFile, tlsPort: 0, adminToken: 'admin-token-0123456789' });
+    const g = await session(guarded);
+    expect((await h2Request(g, { ':path': '/_harp/api/agents', ':authority': 'localhost' })).status).toBe(401);
+    const bearer = { ':path': '/_harp/api/agents', ':authority': 'localhost', authorization: 'Bearer admin-token-0123456789' };
+    expect((await h2Request(g, bearer)).status).toBe(200);
   });
 
   it('sends 100 Continue only once the request is routed, and refuses an upload too large at once', async () => {
@@ -245,5 +274,8 @@ describe('HTTP/2 from clients on the TLS port', () => {
     expect(got.socket.alpnProtocol).toBe(false);
     const [seen] = await upstream.settled(1);
     expect(seen.url).toBe('/one');
+    // node:http's limits hold on this port as on the plain one.
+    const big = await sendTls(`${proxy.tlsUrl}/big`, { ca: ca.cert, servername: 'localhost', headers: { 'x-big': 'x'.repeat(20_000) } });
+    expect(big.status).toBe(431);
   });
 });
