@@ -132,8 +132,12 @@ export class DataPlaneAdapter extends ExpressAdapter {
   private serveHttp2(h2req: IncomingMessage, h2res: ServerResponse, held: boolean): void {
     const stream = { req: h2req as unknown as Http2ServerRequest, res: h2res as unknown as Http2ServerResponse };
     const refused = adaptHttp2(stream.req, stream.res, this.config.maxHeaderBytes);
-    if (refused) return refuseHttp2(stream.req, stream.res, refused);
     const { req, res } = asHttp1(stream.req, stream.res);
+    if (refused) {
+      // A body that may follow is not read: the stream is ended after the answer (RST_STREAM NO_ERROR).
+      closeAfterResponse(req, res, lingerLimits(this.config));
+      return refuseHttp2(stream.req, stream.res, refused);
+    }
     if (isReservedUrl(req.url) || !this.dataPlane) {
       if (held) res.writeContinue();
       this.reservedOverHttp2 ??= new ReservedOverHttp2(this.getInstance() as RequestHandler);

@@ -155,7 +155,7 @@ describe('HTTP/2 from clients on the TLS port', () => {
     expect(reports[0]!.requestFields.slice(0, 2)).toEqual(['Host', 'api.test']);
   });
 
-  it('answers its own errors over HTTP/2 with their codes: no route, a refused CONNECT', async () => {
+  it('answers its own errors over HTTP/2 with their codes: no route, a refused CONNECT, a conflicting Host', async () => {
     const proxy = await tlsProxy();
     const s = await session(proxy);
     const missing = await h2Request(s, { ':path': '/', ':authority': 'nowhere.test' });
@@ -164,6 +164,13 @@ describe('HTTP/2 from clients on the TLS port', () => {
     const connect = await h2Request(s, { ':method': 'CONNECT', ':authority': 'elsewhere.test:443' });
     expect(connect.status).toBe(501);
     expect(connect.headers['x-harp-error']).toBe('connect_not_supported');
+    // Refused while its body is still coming: answered, then the stream (not the session) ends.
+    const endless = new Readable({ read() {} });
+    endless.push(Buffer.alloc(1000));
+    const conflicting = await h2Request(s, { ':method': 'POST', ':path': '/', ':authority': 'a.test', host: 'b.test' }, endless);
+    expect(conflicting.status).toBe(400);
+    expect(conflicting.body.toString()).toMatch(/Host and :authority name different hosts/);
+    expect((await h2Request(s, { ':path': '/', ':authority': 'nowhere.test' })).status).toBe(404);
   });
 
   it('serves /_harp/* over HTTP/2 too, the admin API judging the real client', async () => {
