@@ -19,6 +19,7 @@ export const ERROR_CATALOGUE = {
     status: 501,
     message: 'only WebSocket upgrades (GET with Upgrade: websocket) are tunnelled',
   },
+  connect_not_supported: { status: 501, message: 'CONNECT is not served; WebSockets use HTTP/1.1' },
   agent_gone: { status: 502, message: 'the backend disconnected before answering' },
   upstream_error: { status: 502, message: 'the backend could not reach its upstream' },
   bad_response: { status: 502, message: 'the backend sent a response that cannot be relayed' },

@@ -39,6 +39,7 @@ describe('access log', () => {
       method: 'GET',
       host: 'app.example',
       target: '/api/x?q=1',
+      httpVersion: '1.1',
       status: 200,
       route: '*.example/api',
       agent: 'a1b2c3',

@@ -17,6 +17,8 @@ export interface AccessRecord {
   readonly method: string;
   readonly host: string | undefined;
   readonly target: string;
+  /** `1.1`, `1.0` or `2.0`: what the client spoke. */
+  readonly httpVersion: string;
   readonly status: number;
   readonly route: string | undefined;
   readonly agent: string | undefined;
@@ -35,6 +37,7 @@ export function accessRecord(report: ExchangeReport, scrubber?: SecretScrubber):
     method: report.method,
     host: report.host,
     target: scrubber ? scrubber.scrub(report.target) : report.target,
+    httpVersion: report.httpVersion,
     status: report.status,
     route: report.route && routeName(report.route),
     agent: report.agentId,

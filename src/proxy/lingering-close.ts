@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { constants as h2 } from 'node:http2';
+import type { ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
+import { isHttp2Request } from '../http/http2-fields.js';
 
 /**
  * Limits of one lingering close; whichever is reached first closes the connection. The proxy
@@ -67,6 +70,7 @@ export function closeAfterResponse(req: IncomingMessage, res: ServerResponse, li
  * already arrived whole, the response has ended, or the connection is already armed.
  */
 export function lingerOnClose(req: IncomingMessage, res: ServerResponse, limits: LingerOptions): void {
+  if (isHttp2Request(req)) return stopStreamAfter(req, res);
   const socket = req.socket as Socket | null;
   if (req.complete || res.writableFinished || !socket || socket.destroyed || armed.has(socket)) return;
   armed.add(socket);
@@ -90,6 +94,20 @@ export function lingerOnClose(req: IncomingMessage, res: ServerResponse, limits:
   };
   socket.destroySoon = destroySoon;
   res.once('close', disarm);
+}
+
+/**
+ * HTTP/2's lingering close: the connection is the session's, shared with other streams, and
+ * stays; only this stream stops. Once the response is complete the client is asked to stop
+ * sending without error, RST_STREAM NO_ERROR (RFC 9113 §8.1), and flow control bounds what it
+ * had in flight.
+ */
+function stopStreamAfter(req: IncomingMessage, res: ServerResponse): void {
+  const stream = (req as unknown as { stream: ServerHttp2Stream }).stream;
+  if (req.complete || stream.closed) return;
+  res.once('finish', () => {
+    if (!stream.closed) stream.close(h2.NGHTTP2_NO_ERROR);
+  });
 }
 
 /** The FIN, then the client's bytes read and dropped until one of `limits` closes the socket. */

@@ -9,6 +9,7 @@ import { normalizeRequestHost } from '../routing/route-pattern.js';
 import { RoutingService, type Resolution } from '../routing/routing.service.js';
 import type { TunnelBackend } from '../registration/tunnel-backend.js';
 import { fieldValues } from '../http/raw-fields.js';
+import { http2HasBody, isHttp2Request } from '../http/http2-fields.js';
 import { BodyCapture } from '../exchange/index.js';
 import { CachingProxy } from './caching-proxy.js';
 import { ExchangeEvents, ExchangeReport } from '../exchange/index.js';
@@ -449,7 +450,7 @@ function responseOn(req: IncomingMessage, socket: Duplex): ServerResponse {
  * backend could read differently than the proxy did.
  */
 function refusalOf(req: IncomingMessage, settings: ProxySettings): ProxyError | undefined {
-  if (req.httpVersionMajor !== 1) return new ProxyError('version_not_supported', `HTTP/${req.httpVersion}`);
+  if (req.httpVersionMajor !== 1 && !isHttp2Request(req)) return new ProxyError('version_not_supported', `HTTP/${req.httpVersion}`);
   const fields = req.rawHeaders.length / 2;
   if (fields > settings.maxHeaderFields) {
     return new ProxyError('headers_too_large', `more than ${settings.maxHeaderFields} fields`);
@@ -500,5 +501,5 @@ function adoptTargetHost(req: IncomingMessage, host: string): void {
 function hasBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
   if (length !== undefined) return length !== '0';
-  return req.headers['transfer-encoding'] !== undefined;
+  return http2HasBody(req) ?? req.headers['transfer-encoding'] !== undefined;
 }

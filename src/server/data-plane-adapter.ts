@@ -10,6 +10,10 @@ import { closeAfterResponse, endLingering } from '../proxy/lingering-close.js';
 import type { LingerOptions } from '../proxy/lingering-close.js';
 import { continueHeldBack } from '../proxy/proxy.service.js';
 import { httpsLocation } from './https-redirect.js';
+import { isHttp2Request } from '../http/http2-fields.js';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import { adaptHttp2, asHttp1, refuseHttp2 } from './h2-compat.js';
+import { ReservedOverHttp2 } from './h2-reserved-bridge.js';
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -26,6 +30,8 @@ export class DataPlaneAdapter extends ExpressAdapter {
   private readonly others = new Set<HttpServer>();
   /** Set with `httpRedirect`, once the HTTPS port is bound. */
   private redirectPort?: number;
+  /** `/_harp/*` over HTTP/2, made with the first such request. */
+  private reservedOverHttp2?: ReservedOverHttp2;
 
   constructor(private readonly config: HarpConfig) {
     super();
@@ -87,6 +93,7 @@ export class DataPlaneAdapter extends ExpressAdapter {
   private serve(server: HttpServer, redirectPort: () => number | undefined): void {
     const express = this.getInstance() as RequestHandler;
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      if (isHttp2Request(req)) return this.serveHttp2(req, res, false);
       track(res);
       if (this.redirected(req, res, redirectPort())) return;
       if (isReservedUrl(req.url) || !this.dataPlane) express(req, res);
@@ -98,6 +105,7 @@ export class DataPlaneAdapter extends ExpressAdapter {
     // Without this listener Node answers `Expect: 100-continue` itself, before the proxy could
     // refuse the upload (413) or find no route for it.
     server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+      if (isHttp2Request(req)) return this.serveHttp2(req, res, true);
       track(res);
       if (this.redirected(req, res, redirectPort())) return; // the body is never asked for
       if (isReservedUrl(req.url) || !this.dataPlane) {
@@ -109,6 +117,34 @@ export class DataPlaneAdapter extends ExpressAdapter {
       }
     });
     server.on('clientError', answerClientError);
+    // HTTP/2's CONNECT is refused with a code (h2-compat.ts) rather than Node's bare 405; an
+    // HTTP/1.1 one has its connection closed, as Node does when no one listens.
+    server.on('connect', (req: IncomingMessage, resOrSocket: ServerResponse | Duplex) => {
+      if (isHttp2Request(req)) this.serveHttp2(req, resOrSocket as ServerResponse, false);
+      else (resOrSocket as Duplex).destroy();
+    });
+  }
+
+  /**
+   * A request on an HTTP/2 stream (the TLS port), adapted to look like HTTP/1.1 to the proxy
+   * (h2-compat.ts). No redirect (it came over TLS), no lingering close, no parser errors.
+   */
+  private serveHttp2(h2req: IncomingMessage, h2res: ServerResponse, held: boolean): void {
+    const stream = { req: h2req as unknown as Http2ServerRequest, res: h2res as unknown as Http2ServerResponse };
+    const refused = adaptHttp2(stream.req, stream.res, this.config.maxHeaderBytes);
+    const { req, res } = asHttp1(stream.req, stream.res);
+    if (refused) {
+      // A body that may follow is not read: the stream is ended after the answer (RST_STREAM NO_ERROR).
+      closeAfterResponse(req, res, lingerLimits(this.config));
+      return refuseHttp2(stream.req, stream.res, refused);
+    }
+    if (isReservedUrl(req.url) || !this.dataPlane) {
+      if (held) res.writeContinue();
+      this.reservedOverHttp2 ??= new ReservedOverHttp2(this.getInstance() as RequestHandler);
+      return this.reservedOverHttp2.serve(stream.req, stream.res);
+    }
+    if (held) continueHeldBack.add(req);
+    this.dataPlane(req, res);
   }
 
   private redirected(req: IncomingMessage, res: ServerResponse, port: number | undefined): boolean {
@@ -167,6 +203,8 @@ const CLIENT_ERRORS: Record<string, HttpErrorCode> = {
   HPE_HEADER_OVERFLOW: 'headers_too_large',
   HPE_CHUNK_EXTENSIONS_OVERFLOW: 'body_too_large',
   ERR_HTTP_REQUEST_TIMEOUT: 'request_timeout',
+  // The HTTP/2 connection preface (h2c with prior knowledge): not served on the plain port.
+  HPE_PAUSED_H2_UPGRADE: 'version_not_supported',
 };
 
 /**

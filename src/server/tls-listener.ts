@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { createServer } from 'node:https';
+import { createSecureServer as createHttp2SecureServer } from 'node:http2';
+import type { Http2SecureServer } from 'node:http2';
 import type { Server as HttpsServer, ServerOptions } from 'node:https';
 import type { SecureContext } from 'node:tls';
 import { ConfigError } from '../config/index.js';
@@ -7,14 +8,53 @@ import type { HarpConfig } from '../config/index.js';
 import { watchDirectories } from './certificate-watcher.js';
 import { certificatePairs, loadCertificates } from './tls-certificates.js';
 import type { CertificateSet } from './tls-certificates.js';
+import { http2ServerOptions } from './h2-limits.js';
+import { Http2SessionGuard } from './h2-session-guard.js';
 
 /**
- * The one place the HTTPS server is made. HTTP/2 will be `http2.createSecureServer({ ...options,
- * allowHTTP1: true })` here, with ALPN; everything else (certificates, reload, what is attached
- * to the server) stays as it is.
+ * The one place the HTTPS server is made: HTTP/2 and HTTP/1.1 on one port, chosen by ALPN
+ * (`h2`, `http/1.1`; a client that offers neither gets HTTP/1.1). HTTP/1.1 connections are
+ * node:http's own (`IncomingMessage`, `ServerResponse`, the same events and limits as the plain
+ * port); HTTP/2 streams come as Node's compatibility objects, adapted in `h2-compat.ts`.
+ *
+ * Typed as an HTTPS server, which is what everything attached to it uses: `request`,
+ * `checkContinue`, `upgrade`, `clientError`, and the connection methods the shutdown calls,
+ * which this function makes cover HTTP/2 sessions too.
  */
-export function createSecureServer(options: ServerOptions): HttpsServer {
-  return createServer(options);
+export function createSecureServer(config: HarpConfig, options: ServerOptions): HttpsServer {
+  const server = createHttp2SecureServer({ ...options, ...http2ServerOptions(config) });
+  // With allowHTTP1, node:http's parser reads these from the server, not from the options.
+  Object.assign(server, {
+    maxHeaderSize: options.maxHeaderSize,
+    headersTimeout: options.headersTimeout,
+    requestTimeout: options.requestTimeout,
+    keepAliveTimeout: options.keepAliveTimeout,
+    connectionsCheckingInterval: options.connectionsCheckingInterval,
+  });
+  const guard = new Http2SessionGuard(server, options.keepAliveTimeout ?? 5000);
+  closingSessionsToo(server, guard);
+  return server as unknown as HttpsServer;
+}
+
+/**
+ * Node's HTTP/2 server closes HTTP/1.1 connections only, and has no `closeAllConnections`: the
+ * shutdown's calls also send every session GOAWAY (idle ones: its open streams finish), or end
+ * them (all).
+ */
+function closingSessionsToo(server: Http2SecureServer, guard: Http2SessionGuard): void {
+  // Present at run time with allowHTTP1 (node:http's own), absent from the types.
+  const http1 = server as unknown as { closeIdleConnections(): void };
+  const closeIdle = http1.closeIdleConnections.bind(server);
+  Object.assign(server, {
+    closeIdleConnections: () => {
+      closeIdle();
+      guard.closeSessions(false);
+    },
+    closeAllConnections: () => {
+      closeIdle();
+      guard.closeSessions(true);
+    },
+  });
 }
 
 /** The HTTPS listener's server and its certificates, reloaded when their files change. */
@@ -35,7 +75,7 @@ export class TlsListener {
     serverOptions: ServerOptions,
   ) {
     this.current = certificates;
-    this.server = createSecureServer({
+    this.server = createSecureServer(config, {
       ...serverOptions,
       ...certificates.defaultOptions,
       // The slowloris guard of the headers starts once the handshake is done: this one is before.
