@@ -233,18 +233,23 @@ describeRedis('harp serve --workers 2', () => {
     expect(await scratch.raw.keys(`${scratch.prefix}node:*`)).toEqual([]);
   }, 90_000);
 
-  it('lets a request in flight finish when Ctrl-C reaches the primary and its workers at once', async () => {
+  // On the agent's worker, and on the other one, which forwards it: a worker that stops waits
+  // for what other workers forwarded to it as for its own.
+  it.each([
+    ['the worker holding the agent', true],
+    ['the worker without the agent', false],
+  ])('lets a request in flight on %s finish when Ctrl-C reaches the primary and its workers at once', async (_where, onHolder) => {
     const serve = await startWorkers();
     let arrived!: () => void;
     const inUpstream = new Promise<void>((resolve) => (arrived = resolve));
     const holder = await agentOn(serve, (req, res) => {
       if (req.url !== '/slow') return void res.end(`served ${req.url}`);
       arrived();
-      setTimeout(() => res.end('slow and whole'), 1500);
+      // Longer than the drain's wait for agents' connections to close (2.5 s), which would
+      // otherwise hold a forwarded request by chance.
+      setTimeout(() => res.end('slow and whole'), 3500);
     });
-    // On a connection the agent's worker took: a node that stops does not wait yet for requests
-    // other nodes forwarded to it (docs/cluster.md, "Not built yet"), which is not what this pins.
-    const connection = await connectionTo(serve.url, holder);
+    const connection = await connectionTo(serve.url, onHolder ? holder : IDS.find((id) => id !== holder)!);
     h.defer(() => connection.destroy());
     const slow = sendOn(connection, `${serve.url}/slow`);
     await inUpstream;
