@@ -1,19 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ExchangeReport } from '../exchange/index.js';
 import type { RemoteMatch } from '../routing/remote-routes.js';
 import type { RoutingService } from '../routing/routing.service.js';
-import type { NodeRelay } from './node-relay.js';
-
-/** A public request routing sent to the cluster. */
-export interface ClusterRequest {
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
-  readonly requestId: string;
-  readonly report: ExchangeReport;
-  /** The request target, origin-form. */
-  readonly target: string;
-  readonly hasBody: boolean;
-}
+import type { ClusterRequest, NodeRelay } from './node-relay.js';
 
 /** What the proxy does with a request when the cluster cannot take it as it stands. */
 export interface ClusterOutcomes {

@@ -31,8 +31,8 @@ const DROPPED_FROM_ANSWER: ReadonlySet<string> = new Set([NO_MEMBER_HEADER]);
 /** What a failure on a kept-alive connection says: the node closed an idle socket, not that it is down. */
 const STALE_SOCKET_ERRORS: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE']);
 
-/** One public request to carry to another node. */
-export interface RelayedRequest {
+/** A public request routing sent to the cluster. */
+export interface ClusterRequest {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly requestId: string;
@@ -40,6 +40,10 @@ export interface RelayedRequest {
   /** The request target, origin-form. */
   readonly target: string;
   readonly hasBody: boolean;
+}
+
+/** One public request to carry to another node: where it is matched and which nodes to try. */
+export interface RelayedRequest extends ClusterRequest {
   /** The route the request was matched to in the directory. */
   readonly route: Route;
   /** The nodes holding members of the route, in the order to try them. */
