@@ -1,14 +1,6 @@
 import { Agent, request, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
-import type { TLSSocket } from 'node:tls';
-import {
-  CLUSTER_HOP_FIELDS,
-  CLUSTER_SECRET_HEADER,
-  HOP_IDLE_SOCKET_MS,
-  FORWARDED_PEER_HEADER,
-  FORWARDED_PROTO_HEADER,
-  NO_MEMBER_HEADER,
-} from '../http/cluster-hop.js';
+import { CLUSTER_HOP_FIELDS, HOP_IDLE_SOCKET_MS, hopFieldsOf, NO_MEMBER_HEADER } from '../http/cluster-hop.js';
 import { endToEnd } from '../http/hop-by-hop.js';
 import type { ExchangeReport } from '../exchange/index.js';
 import type { RemoteNode } from '../routing/remote-routes.js';
@@ -207,12 +199,7 @@ export class NodeRelay {
   }
 
   #hopFields({ req, requestId, hasBody }: RelayedRequest): string[] {
-    const fields = [
-      CLUSTER_SECRET_HEADER, this.secret,
-      FORWARDED_PEER_HEADER, req.socket.remoteAddress ?? '',
-      FORWARDED_PROTO_HEADER, (req.socket as Partial<TLSSocket>).encrypted ? 'https' : 'http',
-      'X-Request-ID', requestId,
-    ];
+    const fields = hopFieldsOf(this.secret, req, requestId);
     // Transfer-Encoding is hop-by-hop: a body of unknown length is framed again for this hop.
     if (hasBody && req.headers['content-length'] === undefined) fields.push('Transfer-Encoding', 'chunked');
     return fields;
