@@ -75,7 +75,9 @@ describe('cluster configuration', () => {
   it.each([
     ['a node id with a colon', { nodeId: 'a:b' }, 'nodeId (overrides): expected 1 to 64 letters'],
     ['a node id starting with a dash', { nodeId: '-a' }, 'nodeId (overrides)'],
-    ['a cluster URL that is not HTTP', { clusterUrl: 'ftp://x' }, 'clusterUrl (overrides): expected an http:// or https:// URL'],
+    ['a cluster URL that is not HTTP', { clusterUrl: 'ftp://x' }, 'clusterUrl (overrides): expected an http:// URL'],
+    // The hop between nodes is plain HTTP: an https:// URL would be spoken to in the clear.
+    ['a cluster URL with https', { clusterUrl: 'https://node-a.internal:7070' }, 'clusterUrl (overrides): expected an http:// URL'],
     ['a prefix with a space', { redisPrefix: 'a b' }, 'redisPrefix (overrides)'],
     ['a port out of range', { clusterPort: 70000 }, 'clusterPort (overrides)'],
   ])('refuses %s', (_what, overrides, expected) => {

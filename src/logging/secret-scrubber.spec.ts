@@ -7,6 +7,7 @@ describe('SecretScrubber', () => {
     keys: [{ id: 'web', key: 'web-team-secret', hosts: ['.*'], paths: ['.*'] }],
     adminToken: 'admin-token-abc',
     redisUrl: 'redis://user:p%40ss-word@redis.internal:6379',
+    clusterSecret: 'cluster-secret-0123456789',
   };
 
   it('replaces every configured secret, every time it appears', () => {
@@ -15,6 +16,7 @@ describe('SecretScrubber', () => {
     expect(scrubber.scrub('Bearer admin-token-abc')).toBe(`Bearer ${REDACTED.logText}`);
     expect(scrubber.scrub('rule web: web-team-secret')).toBe(`rule web: ${REDACTED.logText}`);
     expect(scrubber.scrub('AUTH failed for p@ss-word')).toBe(`AUTH failed for ${REDACTED.logText}`);
+    expect(scrubber.scrub('x-harp-cluster-secret: cluster-secret-0123456789')).toBe(`x-harp-cluster-secret: ${REDACTED.logText}`);
   });
 
   it('leaves text without secrets as it is (key ids included)', () => {

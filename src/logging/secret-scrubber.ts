@@ -17,8 +17,9 @@ export class SecretScrubber {
   }
 
   /** The secrets of `config`. */
-  static of(config: Pick<HarpConfig, 'key' | 'keys' | 'adminToken' | 'redisUrl'>): SecretScrubber {
-    return new SecretScrubber([config.key, ...config.keys.map((rule) => rule.key), config.adminToken, redisPassword(config.redisUrl)]);
+  static of(config: Pick<HarpConfig, 'key' | 'keys' | 'adminToken' | 'redisUrl'> & Partial<Pick<HarpConfig, 'clusterSecret'>>): SecretScrubber {
+    const { key, keys, adminToken, redisUrl, clusterSecret } = config;
+    return new SecretScrubber([key, ...keys.map((rule) => rule.key), adminToken, redisPassword(redisUrl), clusterSecret]);
   }
 
   get isEmpty(): boolean {
