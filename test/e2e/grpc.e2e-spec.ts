@@ -1,8 +1,12 @@
 import * as grpc from '@grpc/grpc-js';
+import { constants, createSecureServer, createServer } from 'node:http2';
+import type { ClientHttp2Session, IncomingHttpHeaders } from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import type { HarpServer } from '../../src/server/harp-server.js';
 import { AgentProcess } from '../helpers/agent-process.js';
 import { TestCa } from '../helpers/certificates.js';
 import type { IssuedCertificate } from '../helpers/certificates.js';
+import { h2Request, h2Session } from '../helpers/h2-client.js';
 import { Harness, TEST_KEY } from '../helpers/harness.js';
 
 // gRPC end to end: a @grpc/grpc-js client over TLS and HTTP/2 to the proxy's TLS port, the
@@ -193,5 +197,138 @@ describe('gRPC through the proxy', () => {
     const outcome = await unary(client(proxy), 'echo', 'from the cli');
     expect([outcome.error, outcome.response]).toEqual([null, { text: 'echo: from the cli' }]);
     expect(outcome.status?.metadata.get('x-trailing')).toEqual(['late-c1']);
+  });
+});
+
+describe('HTTP/2 clients and HTTP/2 upstreams, field by field', () => {
+  const h = new Harness();
+  let ca: TestCa;
+  let leaf: IssuedCertificate;
+  const sessions: ClientHttp2Session[] = [];
+
+  beforeAll(() => {
+    ca = TestCa.create();
+    leaf = ca.issue(['localhost', '127.0.0.1']);
+  });
+  afterAll(() => ca.remove());
+  afterEach(async () => {
+    for (const s of sessions.splice(0)) s.destroy();
+    await h.closeAll();
+  });
+
+  interface Seen {
+    headers: IncomingHttpHeaders;
+    trailers?: IncomingHttpHeaders;
+  }
+
+  /** A node:http2 server (h2c, or TLS with `secure`): `/only` answers with a head alone, others with a body and trailers. */
+  async function h2Backend(secure = false): Promise<{ url: string; seen: Seen[] }> {
+    const seen: Seen[] = [];
+    const server = secure ? createSecureServer({ cert: leaf.cert, key: leaf.key }) : createServer();
+    server.on('stream', (stream, headers) => {
+      const record: Seen = { headers };
+      seen.push(record);
+      stream.on('trailers', (t: IncomingHttpHeaders) => (record.trailers = t));
+      stream.resume();
+      stream.on('end', () => {
+        if (headers[':path'] === '/only') return stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '5' }, { endStream: true });
+        stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+        stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0', 'x-checksum': 'abc' }));
+        stream.end('body');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    h.defer(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    return { url: `${secure ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+  }
+
+  interface Answer {
+    headers: IncomingHttpHeaders;
+    headEnded: boolean;
+    body: string;
+    trailers?: IncomingHttpHeaders;
+  }
+
+  /** A POST from an HTTP/2 client to the proxy's TLS port, with `x-sum` as a request trailer. */
+  async function post(proxy: HarpServer, path: string): Promise<Answer> {
+    const s = await h2Session(proxy.tlsUrl!, ca.cert);
+    sessions.push(s);
+    return new Promise((resolve, reject) => {
+      const req = s.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers' }, { waitForTrailers: true });
+      req.on('wantTrailers', () => req.sendTrailers({ 'x-sum': 'req-42' }));
+      let answer: Answer | undefined;
+      const chunks: Buffer[] = [];
+      req.on('response', (headers, flags) => (answer = { headers, headEnded: (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0, body: '' }));
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('trailers', (trailers: IncomingHttpHeaders) => answer && (answer.trailers = trailers));
+      req.on('error', reject);
+      req.on('close', () => (answer ? resolve({ ...answer, body: Buffer.concat(chunks).toString() }) : reject(new Error(`no answer (${req.rstCode})`))));
+      req.end('hi');
+    });
+  }
+
+  const tlsProxy = (): Promise<HarpServer> => h.proxy({ tlsCert: leaf.certFile, tlsKey: leaf.keyFile, tlsPort: 0 });
+
+  it('passes the client’s request trailers up and the backend’s response trailers down, by name', async () => {
+    const backend = await h2Backend();
+    const proxy = await tlsProxy();
+    await h.agent(proxy, backend.url, { h2: true });
+    const answer = await post(proxy, '/full');
+    expect([answer.headers[':status'], answer.headEnded, answer.body]).toEqual([200, false, 'body']);
+    expect(answer.trailers).toMatchObject({ 'grpc-status': '0', 'x-checksum': 'abc' });
+    expect(backend.seen[0]!.headers).toMatchObject({ ':method': 'POST', ':authority': expect.stringMatching(/^localhost:/), te: 'trailers' });
+    expect(backend.seen[0]!.trailers).toMatchObject({ 'x-sum': 'req-42' });
+  });
+
+  it('ends the response with its head when the backend’s head ended the stream (trailers-only)', async () => {
+    const backend = await h2Backend();
+    const proxy = await tlsProxy();
+    await h.agent(proxy, backend.url, { h2: true });
+    const answer = await post(proxy, '/only');
+    expect([answer.headEnded, answer.headers['grpc-status'], answer.body, answer.trailers]).toEqual([true, '5', '', undefined]);
+  });
+
+  it('gives an HTTP/2 client an HTTP/1.1 backend’s trailers by name', async () => {
+    const proxy = await tlsProxy();
+    const upstream = await h.upstream((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain', Trailer: 'X-Checksum' });
+      res.write('body');
+      res.addTrailers({ 'X-Checksum': 'abc' });
+      res.end();
+    });
+    await h.agent(proxy, upstream.url);
+    const answer = await post(proxy, '/h1');
+    expect([answer.body, answer.trailers?.['x-checksum'], Object.keys(answer.trailers ?? {}).includes('0')]).toEqual(['body', 'abc', false]);
+  });
+
+  it('reaches an https:// backend over TLS, h2 chosen by ALPN (`harp http URL --h2`)', async () => {
+    const backend = await h2Backend(true);
+    const proxy = await tlsProxy();
+    // The backend's certificate is the test CA's; the agent process trusts it as Node lets any process.
+    process.env.NODE_EXTRA_CA_CERTS = ca.certFile;
+    const agent = await AgentProcess.start(backend.url, proxy.url, TEST_KEY, ['--h2']).finally(() => delete process.env.NODE_EXTRA_CA_CERTS);
+    h.defer(() => agent.stop());
+    const answer = await post(proxy, '/tls');
+    expect([answer.body, answer.trailers?.['grpc-status']]).toEqual(['body', '0']);
+    expect(backend.seen[0]!.headers[':scheme']).toBe('https');
+  });
+
+  it('answers 502 when the HTTP/2 backend cannot be reached; a request no backend saw goes to another agent', async () => {
+    const backend = await h2Backend();
+    const down = backend.url.replace(/:\d+$/, ':1');
+    const proxy = await tlsProxy();
+    await h.agent(proxy, down, { h2: true });
+    const answer = await post(proxy, '/down');
+    expect([answer.headers[':status'], answer.headers['x-harp-error']]).toEqual([502, 'upstream_error']);
+
+    // The unreachable agent says so (upstream_unreachable): a GET it got is served by the other.
+    await h.agent(proxy, backend.url, { h2: true });
+    const s = await h2Session(proxy.tlsUrl!, ca.cert);
+    sessions.push(s);
+    for (let i = 0; i < 2; i++) {
+      const got = await h2Request(s, { ':path': `/get-${i}`, ':authority': 'localhost' });
+      expect([got.status, got.body.toString()]).toEqual([200, 'body']);
+    }
+    expect(backend.seen.map((r) => r.headers[':path'])).toEqual(['/get-0', '/get-1']);
   });
 });
