@@ -22,6 +22,12 @@ const CONNECTION_FIELDS: ReadonlySet<string> = new Set([
 
 const NO_BODY_STATUS = new Set([204, 304]);
 
+/** The upstream's HTTP/2 session, and whether it ever connected (then a request may have arrived). */
+interface UpstreamSession {
+  readonly session: ClientHttp2Session;
+  connected(): boolean;
+}
+
 /**
  * An upstream spoken to over HTTP/2: prior knowledge (h2c) for `http://`, TLS with ALPN `h2`
  * for `https://`. gRPC needs it: its status travels in trailers, which HTTP/1.1 upstreams
@@ -34,28 +40,26 @@ export function h2Upstream(base: string): OwnedUpstream {
     throw new TypeError(`upstream must be an http:// or https:// URL, got ${base}`);
   }
   const origin = url.origin;
-  let session: ClientHttp2Session | undefined;
-  let connected = false;
-  const current = (): { session: ClientHttp2Session; connected: () => boolean } => {
-    if (!session || session.closed || session.destroyed) {
-      const opened = h2Connect(origin);
-      session = opened;
-      connected = false;
-      opened.once('connect', () => (connected = opened === session));
-      // A session's failure reaches each of its streams as theirs; here it only must not throw.
-      opened.on('error', () => undefined);
-      opened.once('close', () => {
-        if (session === opened) session = undefined;
-      });
-    }
-    const mine = session;
-    return { session: mine, connected: () => mine === session && connected };
+  let current: UpstreamSession | undefined;
+  const session = (): UpstreamSession => {
+    if (current && !current.session.closed && !current.session.destroyed) return current;
+    const opened = h2Connect(origin);
+    let connected = false;
+    const made: UpstreamSession = { session: opened, connected: () => connected };
+    current = made;
+    opened.once('connect', () => (connected = true));
+    // A session's failure reaches each of its streams as theirs; here it only must not throw.
+    opened.on('error', () => undefined);
+    opened.once('close', () => {
+      if (current === made) current = undefined;
+    });
+    return made;
   };
   return {
-    relay: (tunnel, stream, head, onDone) => relayOverH2(tunnel, stream, head, url.protocol.slice(0, -1), current, onDone),
+    relay: (tunnel, stream, head, onDone) => relayOverH2(tunnel, stream, head, url.protocol.slice(0, -1), session(), onDone),
     close: async () => {
-      const open = session;
-      session = undefined;
+      const open = current?.session;
+      current = undefined;
       if (!open || open.destroyed) return;
       await new Promise<void>((resolve) => {
         open.close(() => resolve());
@@ -93,7 +97,7 @@ export function h2TrailerFields(fields: readonly HeaderField[]): OutgoingHttpHea
 }
 
 /** HTTP/2 response or trailer fields as the tunnel's pairs, pseudo-fields left out. */
-export function fieldsFromH2(headers: IncomingHttpHeaders): HeaderField[] {
+export function fieldsFromH2(headers: Readonly<Record<string, string | string[] | number | undefined>>): HeaderField[] {
   const out: HeaderField[] = [];
   for (const [name, value] of Object.entries(headers)) {
     if (name.startsWith(':') || value === undefined) continue;
@@ -120,7 +124,7 @@ function relayOverH2(
   stream: TunnelStream,
   head: RequestHead,
   scheme: string,
-  current: () => { session: ClientHttp2Session; connected: () => boolean },
+  { session, connected }: UpstreamSession,
   onDone: (record: ExchangeRecord) => void,
 ): void {
   const started = performance.now();
@@ -135,7 +139,6 @@ function relayOverH2(
     stream.reset(ResetCode.UpstreamError, 'an HTTP/2 upstream takes no HTTP/1.1 upgrade');
     return finish('upgrade refused');
   }
-  const { session, connected } = current();
   let req: ClientHttp2Stream;
   try {
     const endStream = stream.remoteEnded && stream.readableLength === 0;
@@ -148,8 +151,10 @@ function relayOverH2(
     if (!req.destroyed) req.close(constants.NGHTTP2_CANCEL);
     finish(err.message);
   });
+  let responseEnded = false;
   const fail = (message: string): void => {
-    if (stream.destroyed) return finish(message);
+    // After a whole response, a failure (the rest of a request body refused) changes nothing.
+    if (stream.destroyed || responseEnded) return finish(message);
     stream.reset(status === 0 && !connected() ? ResetCode.UpstreamUnreachable : ResetCode.UpstreamError, message);
     finish(message);
   };
@@ -186,6 +191,7 @@ function relayOverH2(
   req.on('trailers', (headers) => (trailers = fieldsFromH2(headers)));
   req.on('end', () => {
     if (status === 0) return;
+    responseEnded = true;
     if (!stream.writableEnded && !stream.destroyed) stream.endWithTrailers(trailers);
     finish();
   });
