@@ -17,7 +17,8 @@ import { requestIdFor } from '../http/request-id.js';
  * - `writeHead`: no reason phrase (HTTP/2 has none), no connection-specific fields (RFC 9113
  *   §8.2.2; Node would throw), and the head kept as text in `_header`, as Node's HTTP/1.1
  *   response has it, for the exchange report and the inspector.
- * - `destroyed`, which the proxy checks on a response and Node's compat object lacks.
+ * - `destroyed`, which the proxy checks on a response and Node's compat object lacks, and
+ *   `writableFinished` true only for a response the proxy ended (not one the client reset).
  * - `addTrailers` takes `[name, value]` pairs too, as HTTP/1.1's does (the compat one reads
  *   only an object, and would send a pair list's indexes as field names).
  * - `endWithHead` (see head-only-response.ts): the head and the end of the response as one
@@ -70,6 +71,10 @@ function adaptResponse(res: Http2ServerResponse): void {
     },
   });
   Object.defineProperty(res, 'destroyed', { configurable: true, get: () => res.stream.destroyed });
+  // Node's compat object reports its stream's writableFinished, which is true too when the client
+  // reset the stream mid-response: the proxy would take a cancelled call for a finished one and
+  // leave the backend's stream open. Finished means ended by the proxy, and sent.
+  Object.defineProperty(res, 'writableFinished', { configurable: true, get: () => res.writableEnded && res.stream.writableFinished });
   const addTrailers = res.addTrailers.bind(res);
   Object.defineProperty(res, 'addTrailers', {
     configurable: true,

@@ -6,6 +6,7 @@ import type { HarpServer } from '../../src/server/harp-server.js';
 import { AgentProcess } from '../helpers/agent-process.js';
 import { TestCa } from '../helpers/certificates.js';
 import type { IssuedCertificate } from '../helpers/certificates.js';
+import { eventually } from '../helpers/eventually.js';
 import { h2Request, h2Session } from '../helpers/h2-client.js';
 import { Harness, TEST_KEY } from '../helpers/harness.js';
 
@@ -31,6 +32,7 @@ const SERVICE: grpc.ServiceDefinition = {
   echo: method('Echo', false),
   count: method('Count', true),
   missing: method('Missing', false),
+  hold: method('Hold', true),
 };
 const EchoClient = grpc.makeGenericClientConstructor(SERVICE, 'Echo');
 
@@ -48,6 +50,7 @@ describe('gRPC through the proxy', () => {
   let firstSeen = gate();
   let sent = 0;
   let sentWhenFirstSeen = -1;
+  let cancelledAtServer = false;
 
   beforeAll(() => {
     ca = TestCa.create();
@@ -59,10 +62,11 @@ describe('gRPC through the proxy', () => {
     firstSeen = gate();
     sent = 0;
     sentWhenFirstSeen = -1;
+    cancelledAtServer = false;
   });
 
-  /** A gRPC server on 127.0.0.1 (plain h2c), with the three methods. */
-  async function grpcServer(): Promise<string> {
+  /** A gRPC server on 127.0.0.1 (plain h2c; on `port` if given), with its methods. */
+  async function grpcServer(port = 0): Promise<{ url: string; server: grpc.Server }> {
     const server = new grpc.Server();
     server.addService(SERVICE, {
       echo: (call: grpc.ServerUnaryCall<Message, Message>, callback: grpc.sendUnaryData<Message>) => {
@@ -91,12 +95,16 @@ describe('gRPC through the proxy', () => {
         metadata.set('x-reason', 'nothing-here');
         callback({ code: grpc.status.NOT_FOUND, details: 'no such thing', metadata });
       },
+      hold: (call: grpc.ServerWritableStream<Message, Message>) => {
+        call.write({ text: 'held' });
+        call.on('cancelled', () => (cancelledAtServer = true));
+      },
     });
-    const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
+    const bound = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
     );
-    h.defer(() => new Promise<void>((resolve) => server.tryShutdown(() => resolve())));
-    return `http://127.0.0.1:${port}`;
+    h.defer(() => server.forceShutdown());
+    return { url: `http://127.0.0.1:${bound}`, server };
   }
 
   const tlsProxy = (): Promise<HarpServer> => h.proxy({ tlsCert: leaf.certFile, tlsKey: leaf.keyFile, tlsPort: 0 });
@@ -145,7 +153,7 @@ describe('gRPC through the proxy', () => {
   }
 
   it('carries a unary call: its response, initial metadata and trailing metadata intact', async () => {
-    const upstream = await grpcServer();
+    const { url: upstream } = await grpcServer();
     const proxy = await tlsProxy();
     await h.agent(proxy, upstream, { h2: true });
     const outcome = await unary(client(proxy), 'echo', 'hello');
@@ -157,7 +165,7 @@ describe('gRPC through the proxy', () => {
   });
 
   it('carries a server-streaming call in order, each message as the server sends it', async () => {
-    const upstream = await grpcServer();
+    const { url: upstream } = await grpcServer();
     const proxy = await tlsProxy();
     await h.agent(proxy, upstream, { h2: true });
     const c = client(proxy);
@@ -180,7 +188,7 @@ describe('gRPC through the proxy', () => {
   });
 
   it('gives the client the status of a call the server fails before any message (trailers-only)', async () => {
-    const upstream = await grpcServer();
+    const { url: upstream } = await grpcServer();
     const proxy = await tlsProxy();
     await h.agent(proxy, upstream, { h2: true });
     const outcome = await unary(client(proxy), 'missing', 'x');
@@ -189,8 +197,30 @@ describe('gRPC through the proxy', () => {
     expect(outcome.status?.metadata.get('x-reason')).toEqual(['nothing-here']);
   });
 
+  it('cancels the call at the server when the client cancels it', async () => {
+    const { url: upstream } = await grpcServer();
+    const proxy = await tlsProxy();
+    await h.agent(proxy, upstream, { h2: true });
+    const call = (client(proxy) as unknown as { hold: (m: Message) => grpc.ClientReadableStream<Message> }).hold({ text: '' });
+    call.on('error', () => undefined); // CANCELLED, as asked
+    await new Promise<void>((resolve) => call.once('data', () => resolve()));
+    call.cancel();
+    await eventually(() => cancelledAtServer, 3000, 'the server to see the call cancelled');
+  });
+
+  it('opens a new session to a gRPC server that restarted', async () => {
+    const first = await grpcServer();
+    const proxy = await tlsProxy();
+    await h.agent(proxy, first.url, { h2: true });
+    const c = client(proxy);
+    expect((await unary(c, 'echo', 'before')).response).toEqual({ text: 'echo: before' });
+    first.server.forceShutdown();
+    await grpcServer(Number(new URL(first.url).port));
+    await eventually(async () => (await unary(c, 'echo', 'after')).response?.text === 'echo: after', 5000, 'a call to the restarted server');
+  });
+
   it('serves a unary call through `harp http PORT --h2`', async () => {
-    const upstream = await grpcServer();
+    const { url: upstream } = await grpcServer();
     const proxy = await tlsProxy();
     const agent = await AgentProcess.start(new URL(upstream).port, proxy.url, TEST_KEY, ['--h2']);
     h.defer(() => agent.stop());
