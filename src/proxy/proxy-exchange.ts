@@ -225,7 +225,8 @@ export class ProxyExchange {
     if (!req.complete) closeAfterResponse(req, res, this.settings.linger);
     // A head that ended the stream is the whole response (unless it declared a body it lacks,
     // which relayBody fails): it ends with the head, which gRPC's trailers-only answers need.
-    const headOnly = req.method === 'HEAD' || head.status === 204 || head.status === 304 || (endedWithHead && !expected);
+    const noBody = req.method === 'HEAD' || head.status === 204 || head.status === 304;
+    const headOnly = noBody || (endedWithHead && !expected);
     try {
       if (headOnly) writeHeadOnly(res, head.status, head.reason || undefined, fields);
       else res.writeHead(head.status, head.reason || undefined, fields);
@@ -234,7 +235,9 @@ export class ProxyExchange {
     }
     this.enter('response-started');
     if (headOnly) {
-      stream.destroy();
+      // A head that ended the stream leaves the stream to the rest of the request body, if any,
+      // as a response with a body does: the agent may still be reading it.
+      if (noBody) stream.destroy();
       this.enter('finished');
       return;
     }
