@@ -84,6 +84,13 @@ export interface ConnectOptions {
   access?: AgentAccess;
   /** Where requests go: the local server's base URL, e.g. `http://127.0.0.1:3000`. */
   upstream?: string;
+  /**
+   * Speak HTTP/2 to `upstream`: prior knowledge (h2c) for `http://`, TLS with ALPN `h2` for
+   * `https://`. For gRPC servers, whose status comes in trailers; HTTP/2 clients on the proxy's
+   * TLS port reach them end to end. WebSocket upgrades need an HTTP/1.1 upstream.
+   * @default false
+   */
+  h2?: boolean;
   /** Or an in-process Node request handler (Express, Nest's adapter, plain `node:http`). */
   handler?: (req: IncomingMessage, res: ServerResponse) => void;
   /**

@@ -3,6 +3,7 @@ import { parseRate, RATE_EXPECTED } from '../protocol/index.js';
 import type { ConnectOptions } from './agent-options.js';
 import { HarpAgent } from './harp-agent.js';
 import type { AgentReady } from './harp-agent.js';
+import { h2Upstream } from './h2-upstream.js';
 import { handlerUpstream, urlUpstream } from './local-upstream.js';
 
 /**
@@ -28,7 +29,12 @@ export async function startAgent(
   if (!options.upstream === !options.handler) throw new TypeError('give exactly one of upstream and handler');
   checkWeight(options.weight);
   checkRateLimits(options);
-  const upstream = options.handler ? await handlerUpstream(options.handler, options.upgrade) : urlUpstream(options.upstream!);
+  if (options.h2 && options.handler) throw new TypeError('h2 needs an upstream URL, not a handler');
+  const upstream = options.handler
+    ? await handlerUpstream(options.handler, options.upgrade)
+    : options.h2
+      ? h2Upstream(options.upstream!)
+      : urlUpstream(options.upstream!);
   const agent = new HarpAgent(options, upstream);
   const ready = new Promise<AgentReady>((resolve, reject) => {
     agent.once('ready', resolve);

@@ -6,12 +6,23 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'undici';
-import type { Upstream } from './upstream-relay.js';
+import { relayToUpstream } from './upstream-relay.js';
+import type { ExchangeRecord, Upstream } from './upstream-relay.js';
+import type { RequestHead } from '../protocol/index.js';
+import type { TunnelConnection } from '../tunnel/tunnel-connection.js';
+import type { TunnelStream } from '../tunnel/tunnel-stream.js';
 
-/** An upstream the agent can close when it stops. */
-export interface OwnedUpstream extends Upstream {
+/** Where the agent sends requests, and how: HTTP/1.1 through undici, or HTTP/2 (h2-upstream.ts). */
+export interface OwnedUpstream {
+  /** Serves one tunnel stream: its request to the upstream, the answer back. */
+  relay(tunnel: TunnelConnection, stream: TunnelStream, head: RequestHead, onDone: (record: ExchangeRecord) => void): void;
   /** Ends every upstream connection now; the agent calls it after its grace period. */
   close(): Promise<void>;
+}
+
+/** An undici upstream as an {@link OwnedUpstream}. */
+function owned(upstream: Upstream, close: () => Promise<void>): OwnedUpstream {
+  return { relay: (tunnel, stream, head, onDone) => relayToUpstream(tunnel, stream, head, upstream, onDone), close };
 }
 
 // The proxy enforces the request timeout; the agent must not cut a slow stream (SSE) short.
@@ -24,7 +35,7 @@ export function urlUpstream(base: string): OwnedUpstream {
     throw new TypeError(`upstream must be an http:// or https:// URL, got ${base}`);
   }
   const dispatcher = new Agent(UNDICI_OPTIONS);
-  return { dispatcher, origin: url.origin, close: () => dispatcher.destroy() };
+  return owned({ dispatcher, origin: url.origin }, () => dispatcher.destroy());
 }
 
 /**
@@ -45,14 +56,10 @@ export async function handlerUpstream(
     server.listen(socketPath, resolve);
   });
   const dispatcher = new Agent({ ...UNDICI_OPTIONS, connect: { socketPath } });
-  return {
-    dispatcher,
-    origin: 'http://localhost',
-    close: async () => {
-      await dispatcher.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      if (process.platform !== 'win32') await rm(socketPath, { force: true });
-    },
-  };
+  return owned({ dispatcher, origin: 'http://localhost' }, async () => {
+    await dispatcher.destroy();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (process.platform !== 'win32') await rm(socketPath, { force: true });
+  });
 }

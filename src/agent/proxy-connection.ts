@@ -15,7 +15,6 @@ import { backoffDelay } from './agent-options.js';
 import type { AgentAccess, AgentRoute, ConnectOptions } from './agent-options.js';
 import type { OwnedUpstream } from './local-upstream.js';
 import { BY_NAME, netLookup, pinnedLookup } from './node-addresses.js';
-import { relayToUpstream } from './upstream-relay.js';
 import type { ExchangeRecord } from './upstream-relay.js';
 
 /** What one proxy said when the agent's routes were registered there. */
@@ -144,7 +143,7 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
     socket.on('close', (code, reason) => this.onClose(socket, code, reason.toString()));
     tunnel.on('control', (message) => this.onControl(tunnel, message));
     tunnel.on('stream', (stream, head) =>
-      relayToUpstream(tunnel, stream, head, this.owner.upstream, (record) => this.emit('exchange', record)),
+      this.owner.upstream.relay(tunnel, stream, head, (record) => this.emit('exchange', record)),
     );
   }
 

@@ -61,6 +61,7 @@ export async function runHttp(command: HttpCommand, io: CliIo): Promise<ExitCode
     server: command.servers,
     key: command.key,
     upstream: command.upstream,
+    ...(command.h2 ? { h2: true } : {}),
     routes: [{ host: command.domain, path: command.path, ...(command.rateLimit ? { rateLimit: command.rateLimit } : {}) }],
     name: command.name,
     weight: command.weight,

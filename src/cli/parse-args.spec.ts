@@ -78,6 +78,11 @@ describe('parseCliArgs', () => {
       });
     });
 
+    it('takes --h2, for a local server that speaks HTTP/2 (gRPC), and leaves it out without it', () => {
+      expect(parseCliArgs(['http', '50051', '--h2'], KEY)).toMatchObject({ upstream: 'http://127.0.0.1:50051', h2: true });
+      expect(parseCliArgs(['http', '50051'], KEY)).not.toHaveProperty('h2');
+    });
+
     // Regression: the proxy prints `--key <generated key>`; base64url keys may start with "-",
     // which util.parseArgs alone refuses as a separate value.
     it('accepts a separate value that starts with "-"', () => {

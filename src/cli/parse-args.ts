@@ -30,6 +30,8 @@ export interface HttpCommand {
   readonly caFile?: string;
   /** Visitor access rules asked of the proxy (`--basic-auth`, `--allow-ip`, `--deny-ip`). */
   readonly access?: AgentAccess;
+  /** `--h2`: speak HTTP/2 to the local server (h2c for http://, ALPN h2 for https://), as gRPC needs. */
+  readonly h2?: boolean;
 }
 
 /** `harp hash-password`: the stored form of a password (or, `--token`, of a bearer token) read from stdin. */
@@ -70,6 +72,7 @@ const HTTP_OPTIONS = {
   'deny-ip': { type: 'string', multiple: true },
   'rate-limit': { type: 'string' },
   ca: { type: 'string' },
+  h2: { type: 'boolean' },
 } as const;
 
 /**
@@ -154,6 +157,7 @@ function parseHttp(rest: readonly string[], env: NodeJS.ProcessEnv): CliCommand 
     ...(values.weight !== undefined ? { weight: poolWeight(values.weight) } : {}),
     ...(values.ca !== undefined ? { caFile: nonEmpty('--ca', values.ca) } : {}),
     ...(values['rate-limit'] !== undefined ? { rateLimit: routeRate(values['rate-limit']) } : {}),
+    ...(values.h2 ? { h2: true } : {}),
     ...accessOf(values['basic-auth'] ?? [], values['allow-ip'] ?? [], values['deny-ip'] ?? []),
   };
 }

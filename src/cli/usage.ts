@@ -43,6 +43,8 @@ Options:
                   together: N/s, N/m or N/h, e.g. 10/s (the key's rule must allow it)
   --ca FILE       Trust the certificate authorities in this PEM file (instead of the public
                   ones) for wss:// proxies: for a proxy whose certificate a private CA signed
+  --h2            Speak HTTP/2 to the local server: h2c for http://, TLS with ALPN h2 for
+                  https://. For gRPC servers (clients reach them over HTTPS on the TLS port)
   -h, --help      Show this help
 
 A lost connection is retried with backoff, each proxy's on its own, so a route stays up while

@@ -22,6 +22,7 @@ import type { BodyTap, ExchangeObserver, ForwardOptions, RequestAdjustment } fro
 import { isOver } from './exchange-phase.js';
 import { writeInterim } from './interim-response.js';
 import { endRequestBody, passResponseTrailers } from './trailer-relay.js';
+import { writeHeadOnly } from './head-only-response.js';
 import type { ExchangePhase } from './exchange-phase.js';
 
 /** Other backends a request no backend read is offered to before the client gets an error. */
@@ -115,7 +116,7 @@ export class ProxyExchange {
     // The client is watched from the first forward on; one sent elsewhere keeps that listener.
     if (!this.stream) res.on('close', () => this.onClientClose());
     this.stream = stream;
-    stream.once('head', (h: ResponseHead) => this.onResponseHead(h));
+    stream.once('head', (h: ResponseHead, ended?: boolean) => this.onResponseHead(h, ended === true));
     // Interim responses go to the client as they come, never to the observer (the cache).
     stream.on('interim', (h: ResponseHead) => {
       if (!isOver(this.current) && !this.onUpgrade) writeInterim(this.req, res, h);
@@ -190,7 +191,7 @@ export class ProxyExchange {
     req.pipe(stream, { end: false });
   }
 
-  private onResponseHead(head: ResponseHead): void {
+  private onResponseHead(head: ResponseHead, endedWithHead: boolean): void {
     if (isOver(this.current)) return;
     this.report.backendMs = performance.now() - this.report.started;
     this.stopTimer();
@@ -222,15 +223,21 @@ export class ProxyExchange {
     // rather than a keep-alive socket with an unread body in it; the close lingers so that the
     // answer is not lost to a reset.
     if (!req.complete) closeAfterResponse(req, res, this.settings.linger);
+    // A head that ended the stream is the whole response (unless it declared a body it lacks,
+    // which relayBody fails): it ends with the head, which gRPC's trailers-only answers need.
+    const noBody = req.method === 'HEAD' || head.status === 204 || head.status === 304;
+    const headOnly = noBody || (endedWithHead && !expected);
     try {
-      res.writeHead(head.status, head.reason || undefined, fields);
+      if (headOnly) writeHeadOnly(res, head.status, head.reason || undefined, fields);
+      else res.writeHead(head.status, head.reason || undefined, fields);
     } catch (err) {
       return this.fail(new ProxyError('bad_response', (err as Error).message, { cause: err }));
     }
     this.enter('response-started');
-    if (req.method === 'HEAD' || head.status === 204 || head.status === 304) {
-      res.end();
-      stream.destroy();
+    if (headOnly) {
+      // A head that ended the stream leaves the stream to the rest of the request body, if any,
+      // as a response with a body does: the agent may still be reading it.
+      if (noBody) stream.destroy();
       this.enter('finished');
       return;
     }

@@ -17,7 +17,12 @@ import { requestIdFor } from '../http/request-id.js';
  * - `writeHead`: no reason phrase (HTTP/2 has none), no connection-specific fields (RFC 9113
  *   §8.2.2; Node would throw), and the head kept as text in `_header`, as Node's HTTP/1.1
  *   response has it, for the exchange report and the inspector.
- * - `destroyed`, which the proxy checks on a response and Node's compat object lacks.
+ * - `destroyed`, which the proxy checks on a response and Node's compat object lacks, and
+ *   `writableFinished` true only for a response the proxy ended (not one the client reset).
+ * - `addTrailers` takes `[name, value]` pairs too, as HTTP/1.1's does (the compat one reads
+ *   only an object, and would send a pair list's indexes as field names).
+ * - `endWithHead` (see head-only-response.ts): the head and the end of the response as one
+ *   HEADERS frame with END_STREAM; gRPC clients read a status there ("trailers-only") only then.
  *
  * @returns the refusal to answer when the request cannot be served at all, else undefined
  */
@@ -66,6 +71,45 @@ function adaptResponse(res: Http2ServerResponse): void {
     },
   });
   Object.defineProperty(res, 'destroyed', { configurable: true, get: () => res.stream.destroyed });
+  // Node's compat object reports its stream's writableFinished, which is true too when the client
+  // reset the stream mid-response: the proxy would take a cancelled call for a finished one and
+  // leave the backend's stream open. Finished means ended by the proxy, and sent.
+  Object.defineProperty(res, 'writableFinished', { configurable: true, get: () => res.writableEnded && res.stream.writableFinished });
+  const addTrailers = res.addTrailers.bind(res);
+  Object.defineProperty(res, 'addTrailers', {
+    configurable: true,
+    writable: true,
+    value(fields: OutgoingHttpHeaders | ReadonlyArray<readonly [string, string]>): void {
+      addTrailers(Array.isArray(fields) ? pairsObject(fields as ReadonlyArray<readonly [string, string]>) : (fields as OutgoingHttpHeaders));
+    },
+  });
+  Object.defineProperty(res, 'endWithHead', {
+    configurable: true,
+    writable: true,
+    // Node's compat end() sends a head not yet sent with END_STREAM; it writes that head through
+    // writeHead(statusCode) (the adapted one above), which gets the fields from here.
+    value(status: number, fields: string[]): void {
+      const adapted = res.writeHead as unknown as (code: number, raw: string[]) => Http2ServerResponse;
+      Object.defineProperty(res, 'writeHead', { configurable: true, writable: true, value: (code: number) => adapted.call(res, code, fields) });
+      res.statusCode = status;
+      try {
+        res.end();
+      } finally {
+        Object.defineProperty(res, 'writeHead', { configurable: true, writable: true, value: adapted });
+      }
+    },
+  });
+}
+
+/** Pairs as a field object, a repeated name's values as a list (Node sends each). */
+function pairsObject(fields: ReadonlyArray<readonly [string, string]>): OutgoingHttpHeaders {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of fields) {
+    const key = name.toLowerCase();
+    const had = out[key];
+    out[key] = had === undefined ? value : [...(Array.isArray(had) ? had : [had]), value];
+  }
+  return out;
 }
 
 function headBytes(raw: readonly string[]): number {

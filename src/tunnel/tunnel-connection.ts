@@ -314,7 +314,8 @@ export class TunnelConnection<R extends TunnelRole = TunnelRole>
       return;
     }
     stream.responseHead = head;
-    stream.emit('head', head);
+    // Whether the head ended the stream too: some answers are whole without a body.
+    stream.emit('head', head, endStream);
     if (endStream) stream.receiveEnd();
   }
 
