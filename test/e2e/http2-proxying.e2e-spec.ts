@@ -14,6 +14,7 @@ import { collectReports } from '../helpers/exchange-reports.js';
 import { eventually } from '../helpers/eventually.js';
 import { sendTls } from '../helpers/tls-client.js';
 import { tlsSuite } from '../helpers/tls-suite.js';
+import { twoPartUpstream } from '../helpers/two-part-upstream.js';
 
 describe('HTTP/2 from clients on the TLS port', () => {
   const h = new Harness();
@@ -68,14 +69,8 @@ describe('HTTP/2 from clients on the TLS port', () => {
 
   it('streams a response as the backend produces it', async () => {
     const proxy = await tls.proxy();
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const upstream = await h.upstream((_req, res) => {
-      res.writeHead(200, { 'Content-Type': 'text/plain' });
-      res.write('first ');
-      void released.then(() => res.end('second'));
-    });
-    await h.agent(proxy, upstream.url);
+    const { url, release } = await twoPartUpstream(h);
+    await h.agent(proxy, url);
     const s = await session(proxy);
     let seen = '';
     const got = await h2Request(s, { ':path': '/stream', ':authority': 'localhost' }, undefined, (chunk) => {

@@ -11,6 +11,7 @@ import { Harness, TEST_KEY } from '../helpers/harness.js';
 import { recordingUpstream } from '../helpers/recording-upstream.js';
 import { handshake, sendTls } from '../helpers/tls-client.js';
 import { tlsSuite } from '../helpers/tls-suite.js';
+import { twoPartUpstream } from '../helpers/two-part-upstream.js';
 
 describe('HTTPS and wss:// on the TLS port', () => {
   const h = new Harness();
@@ -38,14 +39,8 @@ describe('HTTPS and wss:// on the TLS port', () => {
 
   it('streams a response over HTTPS as the backend produces it', async () => {
     const proxy = await tls.proxy();
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const upstream = await h.upstream((_req, res) => {
-      res.writeHead(200, { 'Content-Type': 'text/plain' });
-      res.write('first ');
-      void released.then(() => res.end('second'));
-    });
-    await h.agent(proxy, upstream.url, { server: wssUrl(proxy), ca: tls.ca.cert });
+    const { url, release } = await twoPartUpstream(h);
+    await h.agent(proxy, url, { server: wssUrl(proxy), ca: tls.ca.cert });
     const received: string[] = [];
     const done = new Promise<void>((resolve, reject) => {
       httpsRequest(`${proxy.tlsUrl}/stream`, { ca: tls.ca.cert, agent: false }, (res) => {
