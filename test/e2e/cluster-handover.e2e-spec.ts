@@ -79,6 +79,16 @@ describeRedis('a node leaving while its agent moves to another through the load 
 
   const report = (load: SteadyLoad) => `${load.ok} ok, ${load.failures.length} failed: ${JSON.stringify(load.failures.slice(0, 5))}`;
 
+  /** Waits until the node at `url` (`name` in the message) no longer lists B. */
+  const bGoneFrom = (url: string, name: string): Promise<void> =>
+    eventually(async () => (await directory(url)).nodes.join() === 'node-a,node-c', 10_000, `B to leave ${name}'s directory`);
+
+  /** Every load ran on (more than 50 requests) and none of its requests failed. */
+  function expectEveryRequestServed(loads: readonly SteadyLoad[]): void {
+    for (const load of loads) expect(report(load)).toBe(`${load.ok} ok, 0 failed: []`);
+    for (const load of loads) expect(load.ok).toBeGreaterThan(50);
+  }
+
   it('kill -9 of B: the agent moves through the balancer, no request to A or C fails', async () => {
     const { a, b, c, loads } = await cluster();
     await sleep(500);
@@ -86,14 +96,13 @@ describeRedis('a node leaving while its agent moves to another through the load 
     const killedAt = performance.now();
     const holder = await healed([a.url, c.url]);
     const routeHealedMs = performance.now() - killedAt;
-    await eventually(async () => (await directory(a.url)).nodes.join() === 'node-a,node-c', 10_000, 'B to leave A\'s directory');
-    await eventually(async () => (await directory(c.url)).nodes.join() === 'node-a,node-c', 10_000, 'B to leave C\'s directory');
+    await bGoneFrom(a.url, 'A');
+    await bGoneFrom(c.url, 'C');
     const goneMs = performance.now() - killedAt;
     await sleep(500);
     await Promise.all(loads.map((load) => load.stop()));
 
-    for (const load of loads) expect(report(load)).toBe(`${load.ok} ok, 0 failed: []`);
-    for (const load of loads) expect(load.ok).toBeGreaterThan(50);
+    expectEveryRequestServed(loads);
     expect(['node-a', 'node-c']).toContain(holder);
     // The route: the agent's reconnect (its delay, then the balancer skips B) and one message.
     // B itself: three missed heartbeats and the pruning tick.
@@ -110,13 +119,12 @@ describeRedis('a node leaving while its agent moves to another through the load 
     const holder = await healed([a.url, c.url]);
     const routeHealedMs = performance.now() - stoppedAt;
     expect(await b.exited).toEqual({ code: 0, signal: null });
-    await eventually(async () => (await directory(a.url)).nodes.join() === 'node-a,node-c', 10_000, 'B to leave A\'s directory');
+    await bGoneFrom(a.url, 'A');
     const goneMs = performance.now() - stoppedAt;
     await sleep(500);
     await Promise.all(loads.map((load) => load.stop()));
 
-    for (const load of loads) expect(report(load)).toBe(`${load.ok} ok, 0 failed: []`);
-    for (const load of loads) expect(load.ok).toBeGreaterThan(50);
+    expectEveryRequestServed(loads);
     expect(['node-a', 'node-c']).toContain(holder);
     // goaway: the agent opens its new connection at once, without a reconnect delay.
     expect(routeHealedMs).toBeLessThan(HEARTBEAT_MS + SLACK_MS);
