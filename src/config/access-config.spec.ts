@@ -1,16 +1,10 @@
 import { hashPassword, tokenDigestText } from '../access/index.js';
 import { ConfigError } from './config.error.js';
 import { loadHarpConfig } from './config.loader.js';
+import { thrownBy } from '../../test/helpers/thrown.js';
 
-function failure(load: () => unknown): string {
-  try {
-    load();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).message;
-  }
-  throw new Error('expected a ConfigError');
-}
+/** The message of the ConfigError `load` throws. */
+const failure = (load: () => unknown): string => thrownBy(load, ConfigError).message;
 
 const HASH = hashPassword('pw', { N: 16, r: 1, p: 1 });
 

@@ -2,18 +2,12 @@ import { ConfigError } from './config.error.js';
 import { loadHarpConfig } from './config.loader.js';
 import { generateNodeId } from './node-id.js';
 import { NODE_ID_PATTERN } from './cluster.fields.js';
+import { thrownBy } from '../../test/helpers/thrown.js';
 
 const SECRET = 'cluster-secret-0123456789';
 
-function failure(load: () => unknown): string {
-  try {
-    load();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).message;
-  }
-  throw new Error('expected a ConfigError');
-}
+/** The message of the ConfigError `load` throws. */
+const failure = (load: () => unknown): string => thrownBy(load, ConfigError).message;
 
 describe('cluster configuration', () => {
   it('is off by default: one process, derived defaults filled in', () => {

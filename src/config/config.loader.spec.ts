@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from './config.error.js';
 import { loadHarpConfig } from './config.loader.js';
+import { thrownBy } from '../../test/helpers/thrown.js';
 
 let dir: string;
 beforeAll(() => {
@@ -19,14 +20,9 @@ function file(name: string, text: string): string {
 
 /** The ConfigError message of a load that must fail. */
 function failure(load: () => unknown): string {
-  try {
-    load();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).code).toBe('config_invalid');
-    return (error as ConfigError).message;
-  }
-  throw new Error('expected a ConfigError');
+  const error = thrownBy(load, ConfigError);
+  expect(error.code).toBe('config_invalid');
+  return error.message;
 }
 
 describe('loadHarpConfig', () => {

@@ -1,16 +1,9 @@
 import { ConfigError } from './config.error.js';
 import { loadHarpConfig } from './config.loader.js';
+import { thrownBy } from '../../test/helpers/thrown.js';
 
-/** The message of the ConfigError `load` throws; fails if it does not throw one. */
-function failure(load: () => unknown): string {
-  try {
-    load();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message;
-    throw error;
-  }
-  throw new Error('the configuration was accepted');
-}
+/** The message of the ConfigError `load` throws. */
+const failure = (load: () => unknown): string => thrownBy(load, ConfigError).message;
 
 describe('rate-limit configuration', () => {
   it('is off by default', () => {

@@ -1,15 +1,9 @@
 import { ConfigError } from './config.error.js';
 import { loadHarpConfig } from './config.loader.js';
+import { thrownBy } from '../../test/helpers/thrown.js';
 
-function failure(load: () => unknown): string {
-  try {
-    load();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).message;
-  }
-  throw new Error('expected a ConfigError');
-}
+/** The message of the ConfigError `load` throws. */
+const failure = (load: () => unknown): string => thrownBy(load, ConfigError).message;
 
 describe('TLS configuration', () => {
   it('is off by default, with the HTTPS port at 8443 and no redirect', () => {

@@ -4,10 +4,10 @@ import { startAgent } from '../../src/agent/connect.js';
 import type { AgentAccess } from '../../src/agent/agent-options.js';
 import type { HarpConfigInput } from '../../src/config/index.js';
 import type { HarpServer } from '../../src/server/harp-server.js';
-import { CLUSTER_SECRET, untilHolders } from '../helpers/cluster.js';
+import { clusterNodes, untilHolders } from '../helpers/cluster.js';
 import { Harness } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
-import { redisAvailableOrFail, redisScratch, TEST_REDIS_URL } from '../helpers/redis.js';
+import { redisAvailableOrFail, redisScratch } from '../helpers/redis.js';
 
 // Visitor access rules across two nodes (docs/cluster.md, "Access rules"): the operator's are
 // checked by the node a request reaches, before it forwards anything; the rules an agent asked
@@ -22,8 +22,7 @@ describeRedis('cluster mode: visitor access rules', () => {
   const scratch = redisScratch('cluster-access');
   afterEach(() => h.closeAll());
 
-  const node = (nodeId: string, overrides: Partial<HarpConfigInput> = {}) =>
-    h.proxy({ clusterSecret: CLUSTER_SECRET, redisUrl: TEST_REDIS_URL, redisPrefix: scratch.prefix, nodeId, clusterHeartbeatMs: 100, key: KEY, ...overrides });
+  const node = (nodeId: string, overrides: Partial<HarpConfigInput> = {}) => clusterNodes(h, scratch)(nodeId, { key: KEY, ...overrides });
 
   /** An agent on `proxy` for shop.example, asking for `access`; what its backend saw. */
   async function agentOn(proxy: HarpServer, access?: AgentAccess) {

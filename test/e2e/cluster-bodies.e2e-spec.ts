@@ -4,11 +4,19 @@ import { clusterEnv, clusterNodes, untilHolders } from '../helpers/cluster.js';
 import { eventually } from '../helpers/eventually.js';
 import { Harness } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
-import { MemoryProbe } from '../helpers/memory-probe.js';
 import { startProxyProcess, type ProxyProcess } from '../helpers/proxy-process.js';
 import { redisAvailableOrFail, redisScratch } from '../helpers/redis.js';
 import { note } from '../helpers/report.js';
-import { download, startTransferAgent, stopChild, upload, type TransferChild } from '../helpers/transfers.js';
+import {
+  download,
+  expectDownloadIntact,
+  expectUploadIntact,
+  startTransferAgent,
+  stopChild,
+  upload,
+  whileProbing,
+  type TransferChild,
+} from '../helpers/transfers.js';
 
 // docs/cluster.md, "Forwarding" and "Shared and per-node state": bodies cross the hop between
 // two nodes as streams, and the cache the nodes share answers on one node what another stored.
@@ -51,35 +59,20 @@ describeRedis('cluster mode: 200 MiB each way through the node without the agent
   afterEach(() => h.closeAll());
 
   it('uploads 200 MiB intact', async () => {
-    const probe = new MemoryProbe();
-    h.defer(() => probe.stop());
-    probe.start();
-    const started = performance.now();
-    const result = await upload(`${a.url}/upload`, SIZE, STALL_MS);
-    const seconds = (performance.now() - started) / 1000;
-    const { peakGrowth } = probe.stop();
+    const { result, memory, seconds } = await whileProbing(h, () => upload(`${a.url}/upload`, SIZE, STALL_MS));
+    const { peakGrowth } = memory;
 
-    expect(result.status).toBe(200);
-    expect(JSON.parse(result.answer)).toEqual(result.sent);
-    expect(result.sent.bytes).toBe(SIZE);
+    expectUploadIntact(result, SIZE);
     expect(peakGrowth).toBeLessThan(BOUND);
     report('upload', peakGrowth, seconds);
   }, TRANSFER_TIMEOUT_MS);
 
   it('downloads 200 MiB intact', async () => {
-    const probe = new MemoryProbe();
-    h.defer(() => probe.stop());
-    probe.start();
-    const started = performance.now();
-    const [result, sent] = await Promise.all([download(`${a.url}/download/${SIZE}`, STALL_MS), agent.next('sent')]);
-    const seconds = (performance.now() - started) / 1000;
-    const { peakGrowth } = probe.stop();
+    const bothEnds = () => Promise.all([download(`${a.url}/download/${SIZE}`, STALL_MS), agent.next('sent')]);
+    const { result: [result, sent], memory, seconds } = await whileProbing(h, bothEnds);
+    const { peakGrowth } = memory;
 
-    expect(sent.error).toBeUndefined();
-    expect(result.status).toBe(200);
-    expect(result.complete).toBe(true);
-    expect({ bytes: result.bytes, sha256: result.sha256 }).toEqual({ bytes: sent.bytes, sha256: sent.sha256 });
-    expect(result.bytes).toBe(SIZE);
+    expectDownloadIntact(result, sent, SIZE);
     expect(peakGrowth).toBeLessThan(BOUND);
     report('download', peakGrowth, seconds);
   }, TRANSFER_TIMEOUT_MS);

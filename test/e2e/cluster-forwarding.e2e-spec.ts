@@ -3,17 +3,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startAgent } from '../../src/agent/connect.js';
 import type { HarpConfigInput } from '../../src/config/index.js';
 import type { HarpServer } from '../../src/server/harp-server.js';
+import { CLUSTER_SECRET, clusterNodes, internalUrlOf, nodesSeenBy } from '../helpers/cluster.js';
 import { eventually, sleep } from '../helpers/eventually.js';
 import { Harness } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
-import { redisAvailableOrFail, redisScratch, TEST_REDIS_URL } from '../helpers/redis.js';
+import { redisAvailableOrFail, redisScratch } from '../helpers/redis.js';
 import { SseReader } from '../helpers/sse-reader.js';
 
 // Two proxies in one process, one Redis: a request to the node without the agent is served by
 // the node with it, over the internal listener (docs/cluster.md, "Forwarding").
 
 const describeRedis = (await redisAvailableOrFail()) ? describe : describe.skip;
-const SECRET = 'cluster-secret-for-tests-0123';
 const KEY = 'team-a-key-0123456789';
 
 describeRedis('cluster mode: forwarding between nodes', () => {
@@ -21,8 +21,7 @@ describeRedis('cluster mode: forwarding between nodes', () => {
   const scratch = redisScratch('cluster-forwarding');
   afterEach(() => h.closeAll());
 
-  const node = (nodeId: string, overrides: Partial<HarpConfigInput> = {}) =>
-    h.proxy({ clusterSecret: SECRET, redisUrl: TEST_REDIS_URL, redisPrefix: scratch.prefix, nodeId, clusterHeartbeatMs: 100, key: KEY, ...overrides });
+  const node = (nodeId: string, overrides: Partial<HarpConfigInput> = {}) => clusterNodes(h, scratch)(nodeId, { key: KEY, ...overrides });
 
   async function agentOn(proxy: HarpServer, host: string, handler: (req: IncomingMessage, res: ServerResponse) => void) {
     const { agent, ready } = await startAgent({ server: proxy.url, key: KEY, handler, routes: [{ host, path: '/' }], reconnect: false });
@@ -50,9 +49,7 @@ describeRedis('cluster mode: forwarding between nodes', () => {
   async function internalUrl(of: HarpServer, from: HarpServer): Promise<string> {
     let url: string | undefined;
     await eventually(async () => {
-      const res = await send(`${from.url}/_harp/api/nodes`);
-      const body = JSON.parse(res.body.toString()) as { nodes: Array<{ self: boolean; url: string | null; routes: unknown[] }> };
-      url = body.nodes.find((n) => !n.self && n.routes.length > 0)?.url ?? undefined;
+      url = (await nodesSeenBy(from.url)).find((n) => !n.self && n.routes.length > 0)?.url ?? undefined;
       return url !== undefined;
     }, 3000, 'the other node seen');
     void of;
@@ -124,7 +121,7 @@ describeRedis('cluster mode: forwarding between nodes', () => {
     expect((await send(`${internal}/`, { headers: { ...origin, 'x-harp-cluster-secret': 'cluster-secret-for-tests-XXXX' } })).status).toBe(401);
     expect(backend.seen).toEqual([]);
     // With it, the declared origin is what the backend is told.
-    const ok = await send(`${internal}/`, { headers: { ...origin, 'x-harp-cluster-secret': SECRET } });
+    const ok = await send(`${internal}/`, { headers: { ...origin, 'x-harp-cluster-secret': CLUSTER_SECRET } });
     expect(ok.status).toBe(200);
     expect(backend.seen[0]!.headers).toMatchObject({ 'x-forwarded-for': '10.9.8.7', 'x-forwarded-proto': 'https' });
   });
@@ -133,7 +130,7 @@ describeRedis('cluster mode: forwarding between nodes', () => {
     const a = await node('node-a');
     const backend = recorder();
     await agentOn(a, 'shop.example', backend.handler);
-    const res = await send(`${a.url}/`, { headers: { host: 'shop.example', 'x-harp-cluster-secret': SECRET, 'x-harp-forwarded-peer': '10.9.8.7' } });
+    const res = await send(`${a.url}/`, { headers: { host: 'shop.example', 'x-harp-cluster-secret': CLUSTER_SECRET, 'x-harp-forwarded-peer': '10.9.8.7' } });
     expect(res.status).toBe(200);
     expect(backend.seen[0]!.headers['x-forwarded-for']).toBe('127.0.0.1');
     expect(backend.seen[0]!.headers['x-harp-cluster-secret']).toBeUndefined();
@@ -146,10 +143,9 @@ describeRedis('cluster mode: forwarding between nodes', () => {
     await agentOn(a, 'shop.example', onA.handler);
     // B sees A's route, so B's public door would forward to A; its internal listener must not.
     await internalUrl(a, b);
-    const self = JSON.parse((await send(`${b.url}/_harp/api/nodes`)).body.toString()) as { nodes: Array<{ self: boolean; url: string }> };
-    const internal = self.nodes.find((n) => n.self)!.url;
+    const internal = await internalUrlOf(b);
     const res = await send(`${internal}/`, {
-      headers: { host: 'shop.example', 'x-harp-cluster-secret': SECRET, 'x-harp-forwarded-peer': '127.0.0.1', 'x-harp-forwarded-proto': 'http' },
+      headers: { host: 'shop.example', 'x-harp-cluster-secret': CLUSTER_SECRET, 'x-harp-forwarded-peer': '127.0.0.1', 'x-harp-forwarded-proto': 'http' },
     });
     expect(res.status).toBe(503);
     expect(res.headers['x-harp-error']).toBe('no_backend');
@@ -185,8 +181,7 @@ describeRedis('cluster mode: forwarding between nodes', () => {
   }
 
   async function seesGhost(proxy: HarpServer): Promise<boolean> {
-    const body = JSON.parse((await send(`${proxy.url}/_harp/api/nodes`)).body.toString()) as { nodes: Array<{ id: string }> };
-    return body.nodes.some((n) => n.id === 'ghost');
+    return (await nodesSeenBy(proxy.url)).some((n) => n.id === 'ghost');
   }
 
   it('tries another node when one fails before answering, then its own behaviour (503)', async () => {

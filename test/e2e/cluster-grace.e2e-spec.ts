@@ -4,17 +4,17 @@ import { startAgent } from '../../src/agent/connect.js';
 import type { HarpAgent } from '../../src/agent/harp-agent.js';
 import type { HarpConfigInput } from '../../src/config/index.js';
 import type { HarpServer } from '../../src/server/harp-server.js';
+import { clusterNodes, holdersSeenBy } from '../helpers/cluster.js';
 import { eventually, sleep } from '../helpers/eventually.js';
 import { Harness } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
-import { redisAvailableOrFail, redisScratch, TEST_REDIS_URL } from '../helpers/redis.js';
+import { redisAvailableOrFail, redisScratch } from '../helpers/redis.js';
 
 // docs/cluster.md, "Route grace across nodes": a route that vanished from every node is kept for
 // its grace on the node a request arrives at, and a node's own 503 no_backend is retried on the
 // next node. Two proxies in one process, one Redis, and a fake node announced by hand.
 
 const describeRedis = (await redisAvailableOrFail()) ? describe : describe.skip;
-const SECRET = 'cluster-secret-for-tests-0123';
 const KEY = 'team-a-key-0123456789';
 
 describeRedis('cluster mode: the route grace across nodes', () => {
@@ -22,8 +22,7 @@ describeRedis('cluster mode: the route grace across nodes', () => {
   const scratch = redisScratch('cluster-grace');
   afterEach(() => h.closeAll());
 
-  const node = (nodeId: string, overrides: Partial<HarpConfigInput> = {}) =>
-    h.proxy({ clusterSecret: SECRET, redisUrl: TEST_REDIS_URL, redisPrefix: scratch.prefix, nodeId, clusterHeartbeatMs: 100, key: KEY, ...overrides });
+  const node = (nodeId: string, overrides: Partial<HarpConfigInput> = {}) => clusterNodes(h, scratch)(nodeId, { key: KEY, ...overrides });
 
   async function agentOn(proxy: HarpServer, name: string): Promise<HarpAgent> {
     const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -37,12 +36,7 @@ describeRedis('cluster mode: the route grace across nodes', () => {
   }
 
   /** The ids of the nodes `proxy` lists serving shop.example. */
-  async function holders(proxy: HarpServer): Promise<string[]> {
-    const { nodes } = JSON.parse((await send(`${proxy.url}/_harp/api/nodes`)).body.toString()) as {
-      nodes: Array<{ id: string; routes: Array<{ host: string }> }>;
-    };
-    return nodes.filter((n) => n.routes.some((r) => r.host === 'shop.example')).map((n) => n.id).sort();
-  }
+  const holders = (proxy: HarpServer): Promise<string[]> => holdersSeenBy(proxy.url, 'shop.example', '/');
 
   /** A request to shop.example through `proxy`, and whether it has been answered yet. */
   function pending(proxy: HarpServer) {

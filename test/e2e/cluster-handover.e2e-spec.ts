@@ -1,9 +1,9 @@
 import { connect } from '../../src/agent/connect.js';
+import { clusterChildren, clusterNodes, holdersIn, nodesSeenBy } from '../helpers/cluster.js';
 import { eventually, sleep } from '../helpers/eventually.js';
 import { Harness, TEST_KEY } from '../helpers/harness.js';
-import { send } from '../helpers/http-client.js';
-import { startProxyProcess, type ProxyProcess } from '../helpers/proxy-process.js';
-import { redisAvailableOrFail, redisScratch, TEST_REDIS_URL } from '../helpers/redis.js';
+import type { ProxyProcess } from '../helpers/proxy-process.js';
+import { redisAvailableOrFail, redisScratch } from '../helpers/redis.js';
 import { SteadyLoad } from '../helpers/steady-load.js';
 import { note } from '../helpers/report.js';
 import { tcpBalancer } from '../helpers/tcp-balancer.js';
@@ -14,7 +14,6 @@ import { tcpBalancer } from '../helpers/tcp-balancer.js';
 // while A and C hold the requests that arrive meanwhile in the route's grace. No request fails.
 
 const describeRedis = (await redisAvailableOrFail()) ? describe : describe.skip;
-const SECRET = 'cluster-secret-for-tests-0123';
 const HEARTBEAT_MS = 300;
 /** The agent's reconnect backoff: its first retry comes within 1.5 × the initial delay. */
 const RECONNECT = { initialDelayMs: 100, maxDelayMs: 300 };
@@ -24,38 +23,24 @@ const SLACK_MS = 700;
 describeRedis('a node leaving while its agent moves to another through the load balancer', () => {
   const h = new Harness();
   const scratch = redisScratch('cluster-handover');
-  const children: ProxyProcess[] = [];
+  const children = clusterChildren(scratch, HEARTBEAT_MS);
   afterEach(async () => {
-    for (const child of children.splice(0)) child.child.kill('SIGKILL');
+    children.killAll();
     await h.closeAll();
   });
 
-  async function child(nodeId: string): Promise<ProxyProcess> {
-    const started = await startProxyProcess({
-      HARP_CLUSTER_SECRET: SECRET,
-      HARP_REDIS_URL: TEST_REDIS_URL,
-      HARP_REDIS_PREFIX: scratch.prefix,
-      HARP_NODE_ID: nodeId,
-      HARP_CLUSTER_HEARTBEAT_MS: String(HEARTBEAT_MS),
-      HARP_CLUSTER_HOST: '127.0.0.1',
-    });
-    children.push(started);
-    return started;
-  }
+  const child = (nodeId: string): Promise<ProxyProcess> => children.start(nodeId);
 
   /** The ids of the nodes that `url`'s directory shows, and of those serving `*` + `/`. */
   async function directory(url: string): Promise<{ nodes: string[]; holders: string[] }> {
-    const { nodes } = JSON.parse((await send(`${url}/_harp/api/nodes`)).body.toString()) as {
-      nodes: Array<{ id: string; routes: Array<{ host: string; path: string }> }>;
-    };
-    const holders = nodes.filter((n) => n.routes.some((r) => r.host === '*' && r.path === '/')).map((n) => n.id);
-    return { nodes: nodes.map((n) => n.id).sort(), holders: holders.sort() };
+    const nodes = await nodesSeenBy(url);
+    return { nodes: nodes.map((n) => n.id).sort(), holders: holdersIn(nodes, '*', '/') };
   }
 
   /** A, B, C, the balancer in front of their public ports (B first), and the agent on B. */
   async function cluster() {
     const [a, b, c] = await Promise.all([
-      h.proxy({ clusterSecret: SECRET, redisUrl: TEST_REDIS_URL, redisPrefix: scratch.prefix, nodeId: 'node-a', clusterHeartbeatMs: HEARTBEAT_MS }),
+      clusterNodes(h, scratch, HEARTBEAT_MS)('node-a'),
       child('node-b'),
       child('node-c'),
     ]);
@@ -94,6 +79,16 @@ describeRedis('a node leaving while its agent moves to another through the load 
 
   const report = (load: SteadyLoad) => `${load.ok} ok, ${load.failures.length} failed: ${JSON.stringify(load.failures.slice(0, 5))}`;
 
+  /** Waits until the node at `url` (`name` in the message) no longer lists B. */
+  const bGoneFrom = (url: string, name: string): Promise<void> =>
+    eventually(async () => (await directory(url)).nodes.join() === 'node-a,node-c', 10_000, `B to leave ${name}'s directory`);
+
+  /** Every load ran on (more than 50 requests) and none of its requests failed. */
+  function expectEveryRequestServed(loads: readonly SteadyLoad[]): void {
+    for (const load of loads) expect(report(load)).toBe(`${load.ok} ok, 0 failed: []`);
+    for (const load of loads) expect(load.ok).toBeGreaterThan(50);
+  }
+
   it('kill -9 of B: the agent moves through the balancer, no request to A or C fails', async () => {
     const { a, b, c, loads } = await cluster();
     await sleep(500);
@@ -101,14 +96,13 @@ describeRedis('a node leaving while its agent moves to another through the load 
     const killedAt = performance.now();
     const holder = await healed([a.url, c.url]);
     const routeHealedMs = performance.now() - killedAt;
-    await eventually(async () => (await directory(a.url)).nodes.join() === 'node-a,node-c', 10_000, 'B to leave A\'s directory');
-    await eventually(async () => (await directory(c.url)).nodes.join() === 'node-a,node-c', 10_000, 'B to leave C\'s directory');
+    await bGoneFrom(a.url, 'A');
+    await bGoneFrom(c.url, 'C');
     const goneMs = performance.now() - killedAt;
     await sleep(500);
     await Promise.all(loads.map((load) => load.stop()));
 
-    for (const load of loads) expect(report(load)).toBe(`${load.ok} ok, 0 failed: []`);
-    for (const load of loads) expect(load.ok).toBeGreaterThan(50);
+    expectEveryRequestServed(loads);
     expect(['node-a', 'node-c']).toContain(holder);
     // The route: the agent's reconnect (its delay, then the balancer skips B) and one message.
     // B itself: three missed heartbeats and the pruning tick.
@@ -125,13 +119,12 @@ describeRedis('a node leaving while its agent moves to another through the load 
     const holder = await healed([a.url, c.url]);
     const routeHealedMs = performance.now() - stoppedAt;
     expect(await b.exited).toEqual({ code: 0, signal: null });
-    await eventually(async () => (await directory(a.url)).nodes.join() === 'node-a,node-c', 10_000, 'B to leave A\'s directory');
+    await bGoneFrom(a.url, 'A');
     const goneMs = performance.now() - stoppedAt;
     await sleep(500);
     await Promise.all(loads.map((load) => load.stop()));
 
-    for (const load of loads) expect(report(load)).toBe(`${load.ok} ok, 0 failed: []`);
-    for (const load of loads) expect(load.ok).toBeGreaterThan(50);
+    expectEveryRequestServed(loads);
     expect(['node-a', 'node-c']).toContain(holder);
     // goaway: the agent opens its new connection at once, without a reconnect delay.
     expect(routeHealedMs).toBeLessThan(HEARTBEAT_MS + SLACK_MS);

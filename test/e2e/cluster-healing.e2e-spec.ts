@@ -1,9 +1,11 @@
 import { connect } from '../../src/agent/connect.js';
+import type { HarpServer } from '../../src/server/harp-server.js';
+import { clusterChildren, clusterNodes, holdersSeenBy } from '../helpers/cluster.js';
 import { eventually, sleep } from '../helpers/eventually.js';
 import { Harness, TEST_KEY } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
-import { startProxyProcess, type ProxyProcess } from '../helpers/proxy-process.js';
-import { redisAvailableOrFail, redisScratch, TEST_REDIS_URL } from '../helpers/redis.js';
+import type { ProxyProcess } from '../helpers/proxy-process.js';
+import { redisAvailableOrFail, redisScratch } from '../helpers/redis.js';
 import { SteadyLoad } from '../helpers/steady-load.js';
 
 // docs/cluster.md, "Failure modes and healing times": three nodes, an agent connected to B and
@@ -11,44 +13,22 @@ import { SteadyLoad } from '../helpers/steady-load.js';
 // route, skips the one that is gone, and no request fails.
 
 const describeRedis = (await redisAvailableOrFail()) ? describe : describe.skip;
-const SECRET = 'cluster-secret-for-tests-0123';
 const HEARTBEAT_MS = 200;
 
 describeRedis('a cluster node killed under load', () => {
   const h = new Harness();
   const scratch = redisScratch('cluster-healing');
-  const children: ProxyProcess[] = [];
+  const children = clusterChildren(scratch, HEARTBEAT_MS);
   afterEach(async () => {
-    for (const child of children.splice(0)) child.child.kill('SIGKILL');
+    children.killAll();
     await h.closeAll();
   });
 
-  const clusterEnv = (nodeId: string): Record<string, string> => ({
-    HARP_CLUSTER_SECRET: SECRET,
-    HARP_REDIS_URL: TEST_REDIS_URL,
-    HARP_REDIS_PREFIX: scratch.prefix,
-    HARP_NODE_ID: nodeId,
-    HARP_CLUSTER_HEARTBEAT_MS: String(HEARTBEAT_MS),
-    HARP_CLUSTER_HOST: '127.0.0.1',
-  });
-
-  async function child(nodeId: string): Promise<ProxyProcess> {
-    const started = await startProxyProcess(clusterEnv(nodeId));
-    children.push(started);
-    return started;
-  }
-
+  const child = (nodeId: string): Promise<ProxyProcess> => children.start(nodeId);
   /** Node A, in this process: the one clients talk to. */
-  const nodeA = () =>
-    h.proxy({ clusterSecret: SECRET, redisUrl: TEST_REDIS_URL, redisPrefix: scratch.prefix, nodeId: 'node-a', clusterHeartbeatMs: HEARTBEAT_MS });
-
+  const nodeA = (): Promise<HarpServer> => clusterNodes(h, scratch, HEARTBEAT_MS)('node-a');
   /** The nodes that A's directory shows serving `*` + `/`. */
-  async function holders(url: string): Promise<string[]> {
-    const { nodes } = JSON.parse((await send(`${url}/_harp/api/nodes`)).body.toString()) as {
-      nodes: Array<{ id: string; routes: Array<{ host: string; path: string }> }>;
-    };
-    return nodes.filter((n) => n.routes.some((r) => r.host === '*' && r.path === '/')).map((n) => n.id).sort();
-  }
+  const holders = (url: string): Promise<string[]> => holdersSeenBy(url, '*', '/');
 
   it('requests to A keep succeeding when B dies; B leaves the directory within three heartbeats', async () => {
     const a = await nodeA();

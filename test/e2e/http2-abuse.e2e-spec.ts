@@ -2,39 +2,29 @@ import type { ClientHttp2Session } from 'node:http2';
 import type { HarpServer } from '../../src/server/harp-server.js';
 import { HTTP2_LIMITS } from '../../src/server/h2-limits.js';
 import { MAX_REQUEST_HEADER_FIELDS } from '../../src/proxy/proxy-settings.js';
-import { TestCa } from '../helpers/certificates.js';
-import type { IssuedCertificate } from '../helpers/certificates.js';
 import { eventually } from '../helpers/eventually.js';
 import { Harness } from '../helpers/harness.js';
 import { h2Request, h2Session } from '../helpers/h2-client.js';
 import { CODE, getFrame, headersFrame, pingFrame, RawH2, rstFrame, settingsFrame } from '../helpers/h2-frames.js';
 import { sendTls } from '../helpers/tls-client.js';
+import { tlsSuite } from '../helpers/tls-suite.js';
 
 describe('HTTP/2 abuse on the TLS port', () => {
   const h = new Harness();
-  let ca: TestCa;
-  let leaf: IssuedCertificate;
+  const tls = tlsSuite(h);
   const closers: Array<{ destroy(): void }> = [];
-
-  beforeAll(() => {
-    ca = TestCa.create();
-    leaf = ca.issue(['localhost', '127.0.0.1']);
-  });
-  afterAll(() => ca.remove());
   afterEach(async () => {
     for (const c of closers.splice(0)) c.destroy();
     await h.closeAll();
   });
 
-  const tlsProxy = (maxHeaderBytes?: number): Promise<HarpServer> =>
-    h.proxy({ tlsCert: leaf.certFile, tlsKey: leaf.keyFile, tlsPort: 0, ...(maxHeaderBytes ? { maxHeaderBytes } : {}) });
   const raw = async (proxy: HarpServer): Promise<RawH2> => {
     const client = await RawH2.open(proxy.tlsPort!);
     closers.push(client);
     return client;
   };
   const session = async (proxy: HarpServer): Promise<ClientHttp2Session> => {
-    const s = await h2Session(proxy.tlsUrl!, ca.cert);
+    const s = await h2Session(proxy.tlsUrl!, tls.ca.cert);
     closers.push(s);
     return s;
   };
@@ -42,13 +32,13 @@ describe('HTTP/2 abuse on the TLS port', () => {
   const othersServed = async (proxy: HarpServer, others: ClientHttp2Session): Promise<void> => {
     const h2 = await h2Request(others, { ':path': '/other', ':authority': 'localhost' });
     expect(h2.body.toString()).toBe('ok /other');
-    const h1 = await sendTls(`${proxy.tlsUrl}/plain`, { ca: ca.cert, servername: 'localhost' });
+    const h1 = await sendTls(`${proxy.tlsUrl}/plain`, { ca: tls.ca.cert, servername: 'localhost' });
     expect(h1.body.toString()).toBe('ok /plain');
   };
   const echoUpstream = (): Promise<{ url: string }> => h.upstream((req, res) => res.end(`ok ${req.url}`));
 
   it('closes a session that opens and resets streams in a flood (rapid reset) with GOAWAY ENHANCE_YOUR_CALM', async () => {
-    const proxy = await tlsProxy();
+    const proxy = await tls.proxy();
     await h.agent(proxy, (await echoUpstream()).url);
     const others = await session(proxy);
     await othersServed(proxy, others);
@@ -62,7 +52,7 @@ describe('HTTP/2 abuse on the TLS port', () => {
   });
 
   it('refuses streams past maxConcurrentStreams with REFUSED_STREAM, and serves the rest and other clients', async () => {
-    const proxy = await tlsProxy();
+    const proxy = await tls.proxy();
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     let held = 0;
@@ -86,7 +76,7 @@ describe('HTTP/2 abuse on the TLS port', () => {
   });
 
   it('refuses a header list larger than maxHeaderBytes, and the session goes on', async () => {
-    const proxy = await tlsProxy(4096);
+    const proxy = await tls.proxy({ maxHeaderBytes: 4096 });
     await h.agent(proxy, (await echoUpstream()).url);
     const s = await session(proxy);
     const big = await h2Request(s, { ':path': '/big', ':authority': 'localhost', 'x-big': 'x'.repeat(6000) }).then(
@@ -99,7 +89,7 @@ describe('HTTP/2 abuse on the TLS port', () => {
   });
 
   it('refuses more header fields than the proxy takes with 431, and far more with a stream error', async () => {
-    const proxy = await tlsProxy();
+    const proxy = await tls.proxy();
     await h.agent(proxy, (await echoUpstream()).url);
     const s = await session(proxy);
     const ask = (count: number): Promise<string> => {
@@ -116,7 +106,7 @@ describe('HTTP/2 abuse on the TLS port', () => {
   });
 
   it('closes a session that floods SETTINGS, and one that floods PING, with GOAWAY ENHANCE_YOUR_CALM', async () => {
-    const proxy = await tlsProxy();
+    const proxy = await tls.proxy();
     await h.agent(proxy, (await echoUpstream()).url);
     const others = await session(proxy);
     for (const flood of [settingsFrame, pingFrame]) {
@@ -129,7 +119,7 @@ describe('HTTP/2 abuse on the TLS port', () => {
   });
 
   it('answers an honest raw client: the frames the tests write are valid HTTP/2', async () => {
-    const proxy = await tlsProxy();
+    const proxy = await tls.proxy();
     await h.agent(proxy, (await echoUpstream()).url);
     const client = await raw(proxy);
     client.write(headersFrame(1, [[':method', 'GET'], [':scheme', 'https'], [':authority', 'localhost'], [':path', '/hello']]));

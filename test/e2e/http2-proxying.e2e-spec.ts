@@ -1,51 +1,43 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { constants } from 'node:http2';
 import type { ClientHttp2Session } from 'node:http2';
 import type { HarpServer } from '../../src/server/harp-server.js';
-import { TestCa } from '../helpers/certificates.js';
-import type { IssuedCertificate } from '../helpers/certificates.js';
 import { Harness } from '../helpers/harness.js';
 import { recordingUpstream } from '../helpers/recording-upstream.js';
 import { h2Request, h2Session } from '../helpers/h2-client.js';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { digestingUpstream, inParts, sha256Hex } from '../helpers/digest-upstream.js';
 import { collectReports } from '../helpers/exchange-reports.js';
 import { eventually } from '../helpers/eventually.js';
 import { sendTls } from '../helpers/tls-client.js';
-
-const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+import { tlsSuite } from '../helpers/tls-suite.js';
+import { twoPartUpstream } from '../helpers/two-part-upstream.js';
 
 describe('HTTP/2 from clients on the TLS port', () => {
   const h = new Harness();
-  let ca: TestCa;
-  let leaf: IssuedCertificate;
+  const tls = tlsSuite(h);
   const sessions: ClientHttp2Session[] = [];
 
-  beforeAll(() => {
-    ca = TestCa.create();
-    leaf = ca.issue(['localhost', '127.0.0.1']);
-  });
-  afterAll(() => ca.remove());
   afterEach(async () => {
     for (const session of sessions.splice(0)) session.destroy();
     await h.closeAll();
   });
 
-  const tlsProxy = (): Promise<HarpServer> => h.proxy({ tlsCert: leaf.certFile, tlsKey: leaf.keyFile, tlsPort: 0 });
   const session = async (proxy: HarpServer): Promise<ClientHttp2Session> => {
-    const s = await h2Session(proxy.tlsUrl!, ca.cert);
+    const s = await h2Session(proxy.tlsUrl!, tls.ca.cert);
     sessions.push(s);
     return s;
   };
 
   it('negotiates h2 by ALPN, and http/1.1 for clients that ask only for it', async () => {
-    const proxy = await tlsProxy();
+    const proxy = await tls.proxy();
     const s = await session(proxy);
     expect(s.alpnProtocol).toBe('h2');
     const answer = await new Promise<{ status: number; alpn: string | false | null; version: string }>((resolve, reject) => {
-      const options = { ca: ca.cert, servername: 'localhost', ALPNProtocols: ['http/1.1'], agent: false };
+      const options = { ca: tls.ca.cert, servername: 'localhost', ALPNProtocols: ['http/1.1'], agent: false };
       const req = httpsRequest(`${proxy.tlsUrl}/_harp/healthz`, options, (res) => {
         res.resume();
         res.once('end', () => resolve({ status: res.statusCode!, alpn: (res.socket as TLSSocket).alpnProtocol, version: res.httpVersion }));
@@ -57,44 +49,28 @@ describe('HTTP/2 from clients on the TLS port', () => {
   });
 
   it('carries a 3 MiB GET and a 5 MiB POST byte for byte, the download streamed in parts', async () => {
-    const proxy = await tlsProxy();
+    const proxy = await tls.proxy();
     const download = randomBytes(3 * 1024 * 1024 + 17);
-    const upstream = await h.upstream((req, res) => {
-      if (req.method === 'GET') return void res.end(download);
-      const hash = createHash('sha256');
-      let length = 0;
-      req.on('data', (chunk: Buffer) => {
-        hash.update(chunk);
-        length += chunk.length;
-      });
-      req.on('end', () => res.end(`${length} ${hash.digest('hex')} ${req.headers['content-length'] ?? 'none'}`));
-    });
+    const upstream = await digestingUpstream(h, download, { reportContentLength: true });
     await h.agent(proxy, upstream.url);
     const s = await session(proxy);
 
     const got = await h2Request(s, { ':path': '/file', ':authority': 'localhost' });
     expect(got.status).toBe(200);
     expect(got.body.length).toBe(download.length);
-    expect(sha256(got.body)).toBe(sha256(download));
+    expect(sha256Hex(got.body)).toBe(sha256Hex(download));
     expect(got.chunks).toBeGreaterThan(1);
 
     const upload = randomBytes(5 * 1024 * 1024 + 3);
-    const chunks = Array.from({ length: 80 }, (_, i) => upload.subarray((i * upload.length) / 80, ((i + 1) * upload.length) / 80));
     // No content-length: the body is framed by DATA frames alone, and chunked on the backend's hop.
-    const posted = await h2Request(s, { ':method': 'POST', ':path': '/upload', ':authority': 'localhost' }, Readable.from(chunks));
-    expect(posted.body.toString()).toBe(`${upload.length} ${sha256(upload)} none`);
+    const posted = await h2Request(s, { ':method': 'POST', ':path': '/upload', ':authority': 'localhost' }, inParts(upload, 80));
+    expect(posted.body.toString()).toBe(`${upload.length} ${sha256Hex(upload)} none`);
   });
 
   it('streams a response as the backend produces it', async () => {
-    const proxy = await tlsProxy();
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const upstream = await h.upstream((_req, res) => {
-      res.writeHead(200, { 'Content-Type': 'text/plain' });
-      res.write('first ');
-      void released.then(() => res.end('second'));
-    });
-    await h.agent(proxy, upstream.url);
+    const proxy = await tls.proxy();
+    const { url, release } = await twoPartUpstream(h);
+    await h.agent(proxy, url);
     const s = await session(proxy);
     let seen = '';
     const got = await h2Request(s, { ':path': '/stream', ':authority': 'localhost' }, undefined, (chunk) => {
@@ -105,7 +81,7 @@ describe('HTTP/2 from clients on the TLS port', () => {
   });
 
   it('carries a client reset mid-download to the backend, and the session goes on', async () => {
-    const proxy = await tlsProxy();
+    const proxy = await tls.proxy();
     let backendClosed!: () => void;
     const closedAtBackend = new Promise<void>((resolve) => (backendClosed = resolve));
     const upstream = await h.upstream((req, res) => {
@@ -122,7 +98,7 @@ describe('HTTP/2 from clients on the TLS port', () => {
   });
 
   it('routes on :authority, and the backend gets a valid HTTP/1.1 request with Host = :authority', async () => {
-    const proxy = await tlsProxy();
+    const proxy = await tls.proxy();
     const upstream = await recordingUpstream(h, (_req, res) => {
       res.writeHead(200, [['Set-Cookie', 'a=1'], ['Set-Cookie', 'b=2'], ['Connection', 'keep-alive'], ['Keep-Alive', 'timeout=5']].flat());
       res.end('api');
@@ -156,7 +132,7 @@ describe('HTTP/2 from clients on the TLS port', () => {
   });
 
   it('answers its own errors over HTTP/2 with their codes: no route, a refused CONNECT, a conflicting Host', async () => {
-    const proxy = await tlsProxy();
+    const proxy = await tls.proxy();
     const s = await session(proxy);
     const missing = await h2Request(s, { ':path': '/', ':authority': 'nowhere.test' });
     expect(missing.status).toBe(404);
@@ -174,7 +150,7 @@ describe('HTTP/2 from clients on the TLS port', () => {
   });
 
   it('serves /_harp/* over HTTP/2 too, the admin API judging the real client', async () => {
-    const proxy = await tlsProxy();
+    const proxy = await tls.proxy();
     const s = await session(proxy);
     const health = await h2Request(s, { ':path': '/_harp/healthz', ':authority': 'localhost' });
     expect(health.status).toBe(200);
@@ -184,7 +160,7 @@ describe('HTTP/2 from clients on the TLS port', () => {
     expect(agents.status).toBe(200);
     expect(agents.headers.connection).toBeUndefined();
 
-    const guarded = await h.proxy({ tlsCert: leaf.certFile, tlsKey: leaf.keyFile, tlsPort: 0, adminToken: 'admin-token-0123456789' });
+    const guarded = await tls.proxy({ adminToken: 'admin-token-0123456789' });
     const g = await session(guarded);
     expect((await h2Request(g, { ':path': '/_harp/api/agents', ':authority': 'localhost' })).status).toBe(401);
     const bearer = { ':path': '/_harp/api/agents', ':authority': 'localhost', authorization: 'Bearer admin-token-0123456789' };
@@ -192,7 +168,7 @@ describe('HTTP/2 from clients on the TLS port', () => {
   });
 
   it('sends 100 Continue only once the request is routed, and refuses an upload too large at once', async () => {
-    const proxy = await h.proxy({ tlsCert: leaf.certFile, tlsKey: leaf.keyFile, tlsPort: 0, maxBodyBytes: 1000 });
+    const proxy = await tls.proxy({ maxBodyBytes: 1000 });
     const upstream = await h.upstream((req, res) => {
       let length = 0;
       req.on('data', (chunk: Buffer) => (length += chunk.length));
@@ -231,7 +207,7 @@ describe('HTTP/2 from clients on the TLS port', () => {
   });
 
   it('finishes a request in flight at shutdown, then closes the session', async () => {
-    const proxy = await tlsProxy();
+    const proxy = await tls.proxy();
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     let arrived!: () => void;
@@ -253,7 +229,7 @@ describe('HTTP/2 from clients on the TLS port', () => {
   });
 
   it('closes a session that has no open stream for the keep-alive timeout, with GOAWAY NO_ERROR', async () => {
-    const proxy = await tlsProxy();
+    const proxy = await tls.proxy();
     const s = await session(proxy);
     const goaway = new Promise<number>((resolve) => s.once('goaway', (code: number) => resolve(code)));
     expect((await h2Request(s, { ':path': '/_harp/healthz', ':authority': 'localhost' })).status).toBe(200);
@@ -273,16 +249,16 @@ describe('HTTP/2 from clients on the TLS port', () => {
   });
 
   it('keeps serving HTTP/1.1 clients on the same port', async () => {
-    const proxy = await tlsProxy();
+    const proxy = await tls.proxy();
     const upstream = await recordingUpstream(h);
     await h.agent(proxy, upstream.url);
-    const got = await sendTls(`${proxy.tlsUrl}/one`, { ca: ca.cert, servername: 'localhost' });
+    const got = await sendTls(`${proxy.tlsUrl}/one`, { ca: tls.ca.cert, servername: 'localhost' });
     expect(got.status).toBe(200);
     expect(got.socket.alpnProtocol).toBe(false);
     const [seen] = await upstream.settled(1);
     expect(seen.url).toBe('/one');
     // node:http's limits hold on this port as on the plain one.
-    const big = await sendTls(`${proxy.tlsUrl}/big`, { ca: ca.cert, servername: 'localhost', headers: { 'x-big': 'x'.repeat(20_000) } });
+    const big = await sendTls(`${proxy.tlsUrl}/big`, { ca: tls.ca.cert, servername: 'localhost', headers: { 'x-big': 'x'.repeat(20_000) } });
     expect(big.status).toBe(431);
   });
 });

@@ -1,8 +1,17 @@
 import type { HarpServer } from '../../src/server/harp-server.js';
 import { Harness } from '../helpers/harness.js';
-import { MemoryProbe } from '../helpers/memory-probe.js';
 import { note } from '../helpers/report.js';
-import { download as downloadWithin, startTransferAgent, stopChild, upload as uploadWithin, type TransferChild } from '../helpers/transfers.js';
+import {
+  download as downloadWithin,
+  expectDownloadIntact,
+  expectUploadIntact,
+  startTransferAgent,
+  stopChild,
+  upload as uploadWithin,
+  whileProbing,
+  type Probed,
+  type TransferChild,
+} from '../helpers/transfers.js';
 import { proxyOpenStreams } from '../helpers/tunnels.js';
 
 // docs/architecture.md property 1: "A 1 GiB upload or download costs the proxy a bounded amount of
@@ -43,43 +52,33 @@ describe('large bodies stream through with bounded proxy memory', () => {
   afterEach(() => h.closeAll());
 
   it('uploads 200 MiB intact', async () => {
-    const probe = new MemoryProbe();
-    h.defer(() => probe.stop());
-    probe.start();
-    const started = performance.now();
-    const result = await upload(`${proxy.url}/upload`, SIZE);
-    const seconds = (performance.now() - started) / 1000;
-    const { peakGrowth, collections, collectingMs } = probe.stop();
-    note(`forced GCs: ${collections}, ${collectingMs.toFixed(0)} ms, heap ${(process.memoryUsage().heapUsed / MIB).toFixed(0)} MiB`);
+    const { result, memory, seconds } = await whileProbing(h, () => upload(`${proxy.url}/upload`, SIZE));
+    const { peakGrowth } = memory;
+    noteCollections(memory);
 
-    expect(result.status).toBe(200);
-    expect(JSON.parse(result.answer)).toEqual(result.sent);
-    expect(result.sent.bytes).toBe(SIZE);
+    expectUploadIntact(result, SIZE);
     expect(peakGrowth).toBeLessThan(BOUND);
     expect(proxyOpenStreams(proxy)).toBe(0);
     report('upload', peakGrowth, seconds);
   }, TRANSFER_TIMEOUT_MS);
 
   it('downloads 200 MiB intact', async () => {
-    const probe = new MemoryProbe();
-    h.defer(() => probe.stop());
-    probe.start();
-    const started = performance.now();
-    const [result, sent] = await Promise.all([download(`${proxy.url}/download/${SIZE}`), agent.next('sent')]);
-    const seconds = (performance.now() - started) / 1000;
-    const { peakGrowth, collections, collectingMs } = probe.stop();
-    note(`forced GCs: ${collections}, ${collectingMs.toFixed(0)} ms, heap ${(process.memoryUsage().heapUsed / MIB).toFixed(0)} MiB`);
+    const bothEnds = () => Promise.all([download(`${proxy.url}/download/${SIZE}`), agent.next('sent')]);
+    const { result: [result, sent], memory, seconds } = await whileProbing(h, bothEnds);
+    const { peakGrowth } = memory;
+    noteCollections(memory);
 
-    expect(sent.error).toBeUndefined();
-    expect(result.status).toBe(200);
-    expect(result.complete).toBe(true);
-    expect({ bytes: result.bytes, sha256: result.sha256 }).toEqual({ bytes: sent.bytes, sha256: sent.sha256 });
-    expect(result.bytes).toBe(SIZE);
+    expectDownloadIntact(result, sent, SIZE);
     expect(peakGrowth).toBeLessThan(BOUND);
     expect(proxyOpenStreams(proxy)).toBe(0);
     report('download', peakGrowth, seconds);
   }, TRANSFER_TIMEOUT_MS);
 });
+
+/** The probe's forced collections, to tell a slow run from a run that collected often. */
+function noteCollections(memory: Probed<unknown>['memory']): void {
+  note(`forced GCs: ${memory.collections}, ${memory.collectingMs.toFixed(0)} ms, heap ${(process.memoryUsage().heapUsed / MIB).toFixed(0)} MiB`);
+}
 
 function report(what: string, growth: number, seconds: number): void {
   note(`${what}: 200 MiB in ${seconds.toFixed(1)} s, proxy memory growth ${(growth / MIB).toFixed(1)} MiB`);

@@ -1,75 +1,49 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { randomBytes } from 'node:crypto';
 import { request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { WebSocket, WebSocketServer } from 'ws';
 import { startAgent } from '../../src/agent/connect.js';
 import type { HarpServer } from '../../src/server/harp-server.js';
 import { AgentProcess } from '../helpers/agent-process.js';
-import { TestCa } from '../helpers/certificates.js';
-import type { IssuedCertificate } from '../helpers/certificates.js';
+import { digestingUpstream, inParts, sha256Hex } from '../helpers/digest-upstream.js';
 import { eventually } from '../helpers/eventually.js';
 import { Harness, TEST_KEY } from '../helpers/harness.js';
 import { recordingUpstream } from '../helpers/recording-upstream.js';
 import { handshake, sendTls } from '../helpers/tls-client.js';
-
-const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+import { tlsSuite } from '../helpers/tls-suite.js';
+import { twoPartUpstream } from '../helpers/two-part-upstream.js';
 
 describe('HTTPS and wss:// on the TLS port', () => {
   const h = new Harness();
-  let ca: TestCa;
-  let leaf: IssuedCertificate;
-
-  beforeAll(() => {
-    ca = TestCa.create();
-    leaf = ca.issue(['localhost', '127.0.0.1']);
-  });
-  afterAll(() => ca.remove());
+  const tls = tlsSuite(h);
   afterEach(() => h.closeAll());
 
-  const tlsProxy = (): Promise<HarpServer> => h.proxy({ tlsCert: leaf.certFile, tlsKey: leaf.keyFile, tlsPort: 0 });
   const wssUrl = (proxy: HarpServer): string => proxy.tlsUrl!.replace('https://', 'wss://');
 
   it('proxies GET and POST byte for byte through an agent connected over wss:// with its CA', async () => {
-    const proxy = await tlsProxy();
+    const proxy = await tls.proxy();
     const download = randomBytes(3 * 1024 * 1024 + 17);
-    const upstream = await h.upstream((req, res) => {
-      if (req.method === 'GET') return void res.end(download);
-      const hash = createHash('sha256');
-      let length = 0;
-      req.on('data', (chunk: Buffer) => {
-        hash.update(chunk);
-        length += chunk.length;
-      });
-      req.on('end', () => res.end(`${length} ${hash.digest('hex')}`));
-    });
-    await h.agent(proxy, upstream.url, { server: wssUrl(proxy), ca: ca.cert });
+    const upstream = await digestingUpstream(h, download);
+    await h.agent(proxy, upstream.url, { server: wssUrl(proxy), ca: tls.ca.cert });
 
-    const got = await sendTls(`${proxy.tlsUrl}/file`, { ca: ca.cert });
+    const got = await sendTls(`${proxy.tlsUrl}/file`, { ca: tls.ca.cert });
     expect(got.status).toBe(200);
-    expect(got.fingerprint).toBe(leaf.fingerprint);
+    expect(got.fingerprint).toBe(tls.leaf.fingerprint);
     expect(got.body.length).toBe(download.length);
-    expect(sha256(got.body)).toBe(sha256(download));
+    expect(sha256Hex(got.body)).toBe(sha256Hex(download));
 
     const upload = randomBytes(5 * 1024 * 1024 + 3);
-    const chunks = Array.from({ length: 80 }, (_, i) => upload.subarray((i * upload.length) / 80, ((i + 1) * upload.length) / 80));
-    const posted = await sendTls(`${proxy.tlsUrl}/upload`, { ca: ca.cert, method: 'POST', body: Readable.from(chunks) });
-    expect(posted.body.toString()).toBe(`${upload.length} ${sha256(upload)}`);
+    const posted = await sendTls(`${proxy.tlsUrl}/upload`, { ca: tls.ca.cert, method: 'POST', body: inParts(upload, 80) });
+    expect(posted.body.toString()).toBe(`${upload.length} ${sha256Hex(upload)}`);
   });
 
   it('streams a response over HTTPS as the backend produces it', async () => {
-    const proxy = await tlsProxy();
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const upstream = await h.upstream((_req, res) => {
-      res.writeHead(200, { 'Content-Type': 'text/plain' });
-      res.write('first ');
-      void released.then(() => res.end('second'));
-    });
-    await h.agent(proxy, upstream.url, { server: wssUrl(proxy), ca: ca.cert });
+    const proxy = await tls.proxy();
+    const { url, release } = await twoPartUpstream(h);
+    await h.agent(proxy, url, { server: wssUrl(proxy), ca: tls.ca.cert });
     const received: string[] = [];
     const done = new Promise<void>((resolve, reject) => {
-      httpsRequest(`${proxy.tlsUrl}/stream`, { ca: ca.cert, agent: false }, (res) => {
+      httpsRequest(`${proxy.tlsUrl}/stream`, { ca: tls.ca.cert, agent: false }, (res) => {
         res.on('data', (chunk: Buffer) => {
           received.push(chunk.toString());
           if (received.join('') === 'first ') release(); // the backend waits for the client to have it
@@ -85,10 +59,10 @@ describe('HTTPS and wss:// on the TLS port', () => {
   });
 
   it('tells the backend the request came over https (X-Forwarded-Proto, Forwarded proto=https)', async () => {
-    const proxy = await tlsProxy();
+    const proxy = await tls.proxy();
     const upstream = await recordingUpstream(h);
     await h.agent(proxy, upstream.url);
-    await sendTls(`${proxy.tlsUrl}/seen`, { ca: ca.cert, headers: { 'X-Forwarded-Proto': 'http' } });
+    await sendTls(`${proxy.tlsUrl}/seen`, { ca: tls.ca.cert, headers: { 'X-Forwarded-Proto': 'http' } });
     const [overTls] = await upstream.settled(1);
     expect(overTls!.headers['x-forwarded-proto']).toBe('https');
     expect(overTls!.headers.forwarded).toBe('for=127.0.0.1;host="127.0.0.1:' + proxy.tlsPort + '";proto=https');
@@ -100,14 +74,14 @@ describe('HTTPS and wss:// on the TLS port', () => {
   });
 
   it('lets an HTTPS request in flight finish when the proxy shuts down', async () => {
-    const proxy = await tlsProxy();
+    const proxy = await tls.proxy();
     let answer!: () => void;
     const upstream = await h.upstream((_req, res) => {
       res.write('started ');
       answer = () => res.end('and finished');
     });
-    await h.agent(proxy, upstream.url, { server: wssUrl(proxy), ca: ca.cert });
-    const inFlight = sendTls(`${proxy.tlsUrl}/slow`, { ca: ca.cert });
+    await h.agent(proxy, upstream.url, { server: wssUrl(proxy), ca: tls.ca.cert });
+    const inFlight = sendTls(`${proxy.tlsUrl}/slow`, { ca: tls.ca.cert });
     await eventually(() => answer !== undefined, 3000, 'the request to reach the backend');
     const closed = proxy.app.close();
     // The HTTPS listener stops taking connections while the request runs on.
@@ -121,21 +95,21 @@ describe('HTTPS and wss:// on the TLS port', () => {
   });
 
   it('serves /_harp/* over HTTPS too', async () => {
-    const proxy = await tlsProxy();
-    const health = await sendTls(`${proxy.tlsUrl}/_harp/healthz`, { ca: ca.cert });
+    const proxy = await tls.proxy();
+    const health = await sendTls(`${proxy.tlsUrl}/_harp/healthz`, { ca: tls.ca.cert });
     expect(health.status).toBe(200);
   });
 
   it('tunnels a public WebSocket over wss://', async () => {
-    const proxy = await tlsProxy();
+    const proxy = await tls.proxy();
     const wss = new WebSocketServer({ noServer: true });
     h.defer(() => wss.close());
     const upstream = await h.upstream((_req, res) => res.end('no'));
     upstream.server.on('upgrade', (req, socket, head) =>
       wss.handleUpgrade(req, socket, head, (ws) => ws.on('message', (data: Buffer) => ws.send(Buffer.concat([Buffer.from('echo '), data])))),
     );
-    await h.agent(proxy, upstream.url, { server: wssUrl(proxy), ca: ca.cert });
-    const client = new WebSocket(`${wssUrl(proxy)}/chat`, { ca: ca.cert });
+    await h.agent(proxy, upstream.url, { server: wssUrl(proxy), ca: tls.ca.cert });
+    const client = new WebSocket(`${wssUrl(proxy)}/chat`, { ca: tls.ca.cert });
     h.defer(() => client.terminate());
     const answer = await new Promise<string>((resolve, reject) => {
       client.once('open', () => client.send('hello'));
@@ -147,7 +121,7 @@ describe('HTTPS and wss:// on the TLS port', () => {
   });
 
   it('refuses TLS 1.1 and accepts TLS 1.2 and 1.3', async () => {
-    const proxy = await tlsProxy();
+    const proxy = await tls.proxy();
     // SECLEVEL=0 lets this client offer TLS 1.1 at all: the refusal is the server's.
     const old = handshake(proxy.tlsPort!, { minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' });
     await expect(old).rejects.toMatchObject({ code: expect.stringMatching(/PROTOCOL_VERSION|UNSUPPORTED_PROTOCOL/) });
@@ -156,7 +130,7 @@ describe('HTTPS and wss:// on the TLS port', () => {
   });
 
   it('lets an agent without the CA fail the handshake, not connect', async () => {
-    const proxy = await tlsProxy();
+    const proxy = await tls.proxy();
     const upstream = await h.upstream((_req, res) => res.end('x'));
     const { agent } = await startAgent({ server: wssUrl(proxy), key: TEST_KEY, upstream: upstream.url, reconnect: false });
     h.defer(() => agent.close(0));
@@ -167,11 +141,11 @@ describe('HTTPS and wss:// on the TLS port', () => {
   });
 
   it('connects `harp http --ca FILE` over wss://', async () => {
-    const proxy = await tlsProxy();
+    const proxy = await tls.proxy();
     const upstream = await h.upstream((req, res) => res.end(`from the CLI's upstream: ${req.url}`));
-    const agent = await AgentProcess.start(upstream.url, wssUrl(proxy), TEST_KEY, ['--ca', ca.certFile]);
+    const agent = await AgentProcess.start(upstream.url, wssUrl(proxy), TEST_KEY, ['--ca', tls.ca.certFile]);
     h.defer(() => agent.stop());
-    const got = await sendTls(`${proxy.tlsUrl}/via-cli`, { ca: ca.cert });
+    const got = await sendTls(`${proxy.tlsUrl}/via-cli`, { ca: tls.ca.cert });
     expect(got.body.toString()).toBe("from the CLI's upstream: /via-cli");
   });
 });

@@ -1,27 +1,19 @@
 import type { HarpServer } from '../../src/server/harp-server.js';
-import { TestCa } from '../helpers/certificates.js';
-import type { IssuedCertificate } from '../helpers/certificates.js';
 import { Harness } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
 import { rawExchange, requestText } from '../helpers/raw-http.js';
 import { recordingUpstream } from '../helpers/recording-upstream.js';
 import { sendTls } from '../helpers/tls-client.js';
+import { tlsSuite } from '../helpers/tls-suite.js';
 import { open } from '../helpers/websocket-client.js';
 
 describe('httpRedirect: the plain port sends clients to HTTPS', () => {
   const h = new Harness();
-  let ca: TestCa;
-  let leaf: IssuedCertificate;
-
-  beforeAll(() => {
-    ca = TestCa.create();
-    leaf = ca.issue(['localhost', '127.0.0.1']);
-  });
-  afterAll(() => ca.remove());
+  const tls = tlsSuite(h);
   afterEach(() => h.closeAll());
 
   async function setup(): Promise<{ proxy: HarpServer; upstream: Awaited<ReturnType<typeof recordingUpstream>> }> {
-    const proxy = await h.proxy({ tlsCert: leaf.certFile, tlsKey: leaf.keyFile, tlsPort: 0, httpRedirect: true });
+    const proxy = await tls.proxy({ httpRedirect: true });
     const upstream = await recordingUpstream(h);
     // Over ws:// on the plain port: the agents' WebSocket is served there as before.
     await h.agent(proxy, upstream.url);
@@ -40,7 +32,7 @@ describe('httpRedirect: the plain port sends clients to HTTPS', () => {
     expect((await send(`${proxy.url}/_harp/api/agents`)).status).toBe(308);
     expect(upstream.received).toHaveLength(0);
     // Following it works.
-    const followed = await sendTls(got.headers.location!.replace('app.example.test', '127.0.0.1'), { ca: ca.cert });
+    const followed = await sendTls(got.headers.location!.replace('app.example.test', '127.0.0.1'), { ca: tls.ca.cert });
     expect(followed.status).toBe(200);
   });
 
@@ -65,7 +57,7 @@ describe('httpRedirect: the plain port sends clients to HTTPS', () => {
   it('redirects public WebSockets on the plain port, and serves everything over TLS', async () => {
     const { proxy } = await setup();
     await expect(open(`ws://127.0.0.1:${proxy.port}/chat`)).rejects.toMatchObject({ status: 308 });
-    const overTls = await sendTls(`${proxy.tlsUrl}/a`, { ca: ca.cert });
+    const overTls = await sendTls(`${proxy.tlsUrl}/a`, { ca: tls.ca.cert });
     expect(overTls.status).toBe(200);
     expect(overTls.body.toString()).toBe('ok GET /a 0');
   });

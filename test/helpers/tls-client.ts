@@ -3,8 +3,8 @@ import type { Agent } from 'node:https';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { connect as tlsConnect } from 'node:tls';
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
-import type { Readable } from 'node:stream';
-import type { ClientResponse } from './http-client.js';
+import { collectResponse, writeBody } from './http-client.js';
+import type { ClientResponse, RequestBody } from './http-client.js';
 
 /** An HTTPS answer, with what the connection was. */
 export interface TlsResponse extends ClientResponse {
@@ -18,7 +18,7 @@ export interface TlsResponse extends ClientResponse {
 export interface TlsRequestOptions {
   method?: string;
   headers?: OutgoingHttpHeaders;
-  body?: Buffer | string | Readable;
+  body?: RequestBody;
   /** The CA to trust (PEM). */
   ca: string;
   /** SNI name and the name the certificate is checked against; default: the URL's host. */
@@ -40,29 +40,14 @@ export function sendTls(url: string, options: TlsRequestOptions): Promise<TlsRes
         agent: options.agent ?? false,
       },
       (res) => {
-        const chunks: Buffer[] = [];
+        // Read while the connection is open: a closed socket has no peer certificate left.
         const socket = res.socket as TLSSocket;
         const fingerprint = socket.getPeerCertificate().fingerprint256;
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode!,
-            headers: res.headers,
-            rawHeaders: res.rawHeaders,
-            body: Buffer.concat(chunks),
-            fingerprint,
-            reusedSocket: req.reusedSocket,
-            socket,
-          }),
-        );
-        res.on('error', reject);
+        collectResponse(res).then((got) => resolve({ ...got, fingerprint, reusedSocket: req.reusedSocket, socket }), reject);
       },
     );
     req.on('error', reject);
-    const body = options.body;
-    if (body === undefined) req.end();
-    else if (typeof body === 'string' || Buffer.isBuffer(body)) req.end(body);
-    else body.pipe(req);
+    writeBody(req, options.body);
   });
 }
 

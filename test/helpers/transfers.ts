@@ -5,6 +5,8 @@ import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { failWhenStalled, pseudoRandomStream, StreamDigest } from './byte-streams.js';
 import { TEST_KEY } from './harness.js';
+import type { Harness } from './harness.js';
+import { MemoryProbe } from './memory-probe.js';
 import { slowDownload } from './slow-download.js';
 
 // Large transfers through a proxy whose memory a test measures: the agent and its upstream in a
@@ -88,4 +90,45 @@ export async function download(url: string, stallMs: number): Promise<{ status: 
   const digest = new StreamDigest();
   const { status, complete } = await slowDownload(url, (chunk) => digest.update(chunk), stallMs);
   return { status, complete, ...digest.result() };
+}
+
+/** What a transfer measured by `whileProbing` gave: its result, the memory probe's figures and its duration. */
+export interface Probed<T> {
+  result: T;
+  memory: ReturnType<MemoryProbe['stop']>;
+  seconds: number;
+}
+
+/**
+ * Runs `transfer` with a MemoryProbe sampling this process from just before it starts until it
+ * ends (the probe is stopped by `h` too, should the transfer throw).
+ */
+export async function whileProbing<T>(h: Harness, transfer: () => Promise<T>): Promise<Probed<T>> {
+  const probe = new MemoryProbe();
+  h.defer(() => probe.stop());
+  probe.start();
+  const started = performance.now();
+  const result = await transfer();
+  const seconds = (performance.now() - started) / 1000;
+  return { result, memory: probe.stop(), seconds };
+}
+
+/** Expects the upload of `size` bytes to have reached the upstream whole: its answer is what was sent. */
+export function expectUploadIntact(result: Awaited<ReturnType<typeof upload>>, size: number): void {
+  expect(result.status).toBe(200);
+  expect(JSON.parse(result.answer)).toEqual(result.sent);
+  expect(result.sent.bytes).toBe(size);
+}
+
+/** Expects the download of `size` bytes to have arrived whole: the bytes and hash the agent reported sending. */
+export function expectDownloadIntact(
+  result: Awaited<ReturnType<typeof download>>,
+  sent: Record<string, unknown>,
+  size: number,
+): void {
+  expect(sent.error).toBeUndefined();
+  expect(result.status).toBe(200);
+  expect(result.complete).toBe(true);
+  expect({ bytes: result.bytes, sha256: result.sha256 }).toEqual({ bytes: sent.bytes, sha256: sent.sha256 });
+  expect(result.bytes).toBe(size);
 }
