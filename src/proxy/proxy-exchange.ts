@@ -18,6 +18,7 @@ import { closeAfterResponse } from './lingering-close.js';
 import type { ProxySettings } from './proxy-settings.js';
 import { declaredLength } from '../http/response-length.js';
 import { sendErrorPage } from './error-page.js';
+import { noMemberFields } from './no-member.js';
 import type { BodyTap, ExchangeObserver, ForwardOptions, RequestAdjustment } from './exchange-observer.js';
 import { isOver } from './exchange-phase.js';
 import { writeInterim } from './interim-response.js';
@@ -32,9 +33,9 @@ const MAX_UNREAD_RETRIES = 2;
 export interface MemberSource {
   /**
    * A member of `pool` for a request sent again: one that can take it now and is not among
-   * `tried`, or one that registers within the request's bounds; undefined if none.
+   * `tried`, or (when `wait`) one that registers within the request's bounds; undefined if none.
    */
-  nextMember(pool: Pool<RouteBackend>, tried: readonly TunnelBackend[], res: ServerResponse): Promise<TunnelBackend | undefined>;
+  nextMember(pool: Pool<RouteBackend>, tried: readonly TunnelBackend[], res: ServerResponse, wait: boolean): Promise<TunnelBackend | undefined>;
   /** An attempt on `backend` failed and the request goes elsewhere: no report will name it. */
   attemptFailed(pool: Pool<RouteBackend>, backend: TunnelBackend, err: Error): void;
 }
@@ -127,7 +128,7 @@ export class ProxyExchange {
   }
 
   /** Answers with an error page if nothing was sent yet, else aborts the client connection. */
-  fail(error: ProxyError): void {
+  fail(error: ProxyError, fields?: readonly string[]): void {
     // Acts even on an exchange that is over (a 101 the bridge could not use, a body that grew
     // too large after the answer): only the phase stays as it was.
     this.enter('failed');
@@ -140,7 +141,7 @@ export class ProxyExchange {
     // limits, so that a client still sending reads this page rather than a reset.
     if (!this.req.complete) closeAfterResponse(this.req, this.res, this.settings.linger);
     this.report.errorCode = error.code;
-    sendErrorPage(this.res, error, this.requestId, this.observer?.errorFields);
+    sendErrorPage(this.res, error, this.requestId, fields ?? this.observer?.errorFields);
   }
 
   /** The request as it goes to the backend: end-to-end fields, forwarding facts, request id. */
@@ -340,8 +341,12 @@ export class ProxyExchange {
     }
     this.stopTimer();
     members.attemptFailed(pool, backend, err);
-    void members.nextMember(pool, tried, this.res).then((next) => {
+    // A request another node forwarded does not wait here for a member: that node sees the
+    // whole cluster, and routes it again on this node's `no_backend` (docs/cluster.md).
+    const forwarded = this.origin?.localOnly === true;
+    void members.nextMember(pool, tried, this.res, !forwarded).then((next) => {
       if (isOver(this.current) || this.res.destroyed) return;
+      if (!next && forwarded) return this.fail(new ProxyError('no_backend', 'its member here was lost'), noMemberFields(this.req, this.origin, pool));
       if (!next) return this.fail(proxyErrorFor(err));
       this.report.agentId = next.id;
       this.report.retries++;

@@ -188,9 +188,9 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
    * tried, else, as for a new request, one that registers while the route has none (bounded by
    * the request timeout and the grace).
    */
-  nextMember(pool: Pool<RouteBackend>, tried: readonly TunnelBackend[], res: ServerResponse): Promise<TunnelBackend | undefined> {
+  nextMember(pool: Pool<RouteBackend>, tried: readonly TunnelBackend[], res: ServerResponse, wait: boolean): Promise<TunnelBackend | undefined> {
     const next = this.routing.pickOther(pool, tried) as TunnelBackend | undefined;
-    if (next) return Promise.resolve(next);
+    if (next || !wait) return Promise.resolve(next);
     return this.waitForMember(pool, res) ?? Promise.resolve(undefined);
   }
 

@@ -5,7 +5,8 @@ import type { HarpConfigInput } from '../../src/config/index.js';
 import type { HarpServer } from '../../src/server/harp-server.js';
 import { CLUSTER_SECRET, clusterNodes, internalUrlOf, nodesSeenBy } from '../helpers/cluster.js';
 import { eventually, sleep } from '../helpers/eventually.js';
-import { Harness } from '../helpers/harness.js';
+import { Harness, TEST_KEY } from '../helpers/harness.js';
+import { RawAgent } from '../helpers/raw-agent.js';
 import { send } from '../helpers/http-client.js';
 import { redisAvailableOrFail, redisScratch } from '../helpers/redis.js';
 import { SseReader } from '../helpers/sse-reader.js';
@@ -108,6 +109,26 @@ describeRedis('cluster mode: forwarding between nodes', () => {
     expect(res.status).toBe(200);
     expect(res.body.toString()).toBe('finished on b');
     await stopped;
+  });
+
+  // Regression: a node whose only member of a route was lost under a forwarded request waited
+  // in its own grace for a member to come back there, then answered 502; the sending node sees
+  // the whole cluster, so it is the one to route the request again (a handover under load).
+  it('a node whose member is lost under a forwarded request hands it back, and the sender routes it again', async () => {
+    const a = await node('node-a', { key: TEST_KEY });
+    const b = await node('node-b', { key: TEST_KEY, routeGraceMs: 20_000 });
+    const lost = await RawAgent.connect(b.url, [{ host: 'moving.test', path: '/' }]);
+    h.defer(() => lost.socket.terminate());
+    await internalUrl(b, a);
+    const response = send(`${a.url}/x`, { headers: { host: 'moving.test' } });
+    await lost.nextRequest();
+    // The route's new member is on A by now; then B loses its own before it answered.
+    const { agent, ready } = await startAgent({ server: a.url, key: TEST_KEY, handler: (_req, res) => res.end('served on a'), routes: [{ host: 'moving.test', path: '/' }], reconnect: false });
+    h.defer(() => agent.close(100));
+    await ready;
+    lost.socket.terminate();
+    const res = await response;
+    expect([res.status, res.body.toString()]).toEqual([200, 'served on a']);
   });
 
   it('refuses a request to the internal listener without the secret, or with a wrong one', async () => {
