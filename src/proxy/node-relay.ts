@@ -8,6 +8,7 @@ import type { Route } from '../routing/route.js';
 import { sendErrorPage } from './error-page.js';
 import { closeAfterResponse, type LingerOptions } from './lingering-close.js';
 import { ProxyError } from './proxy-errors.js';
+import { writeHeadOnly } from './head-only-response.js';
 import { writeInterim } from './interim-response.js';
 import { rawPairs, relayRequestTrailers, relayResponseTrailers } from './trailer-relay.js';
 
@@ -180,8 +181,15 @@ export class NodeRelay {
     if (res.destroyed) return void answer.destroy();
     report.agentId = `node:${node.nodeId}`;
     const fields = endToEnd(answer.rawHeaders, DROPPED_FROM_ANSWER);
+    const status = answer.statusCode ?? 502;
     try {
-      res.writeHead(answer.statusCode ?? 502, answer.statusMessage || undefined, fields);
+      // An answer with no body is its head alone: to an HTTP/2 client, one HEADERS frame that
+      // ends the stream, where gRPC reads a trailers-only status (head-only-response.ts).
+      if (hasNoBody(relayed.req.method, status, answer)) {
+        writeHeadOnly(res, status, answer.statusMessage || undefined, fields);
+        return void answer.resume();
+      }
+      res.writeHead(status, answer.statusMessage || undefined, fields);
     } catch (err) {
       answer.destroy();
       report.errorCode = 'bad_response';
@@ -210,4 +218,9 @@ export class NodeRelay {
     if (!agent) this.#agents.set(url, (agent = new Agent({ keepAlive: true, timeout: HOP_IDLE_SOCKET_MS })));
     return agent;
   }
+}
+
+/** Whether the node's answer has no body: by its method or status, or an empty length. */
+function hasNoBody(method: string | undefined, status: number, answer: IncomingMessage): boolean {
+  return method === 'HEAD' || status === 204 || status === 304 || answer.headers['content-length'] === '0';
 }

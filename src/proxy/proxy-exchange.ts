@@ -229,7 +229,9 @@ export class ProxyExchange {
     const noBody = req.method === 'HEAD' || head.status === 204 || head.status === 304;
     const headOnly = noBody || (endedWithHead && !expected);
     try {
-      if (headOnly) writeHeadOnly(res, head.status, head.reason || undefined, fields);
+      // Declared empty when it could have had a body, so that a node this answer goes back to
+      // over the cluster's HTTP/1.1 hop knows it for a head alone too (node-relay.ts).
+      if (headOnly) writeHeadOnly(res, head.status, head.reason || undefined, noBody || hasField(fields, 'content-length') ? fields : [...fields, 'Content-Length', '0']);
       else res.writeHead(head.status, head.reason || undefined, fields);
     } catch (err) {
       return this.fail(new ProxyError('bad_response', (err as Error).message, { cause: err }));

@@ -9,6 +9,8 @@ import type { IssuedCertificate } from '../helpers/certificates.js';
 import { eventually } from '../helpers/eventually.js';
 import { h2Request, h2Session } from '../helpers/h2-client.js';
 import { Harness, TEST_KEY } from '../helpers/harness.js';
+import { clusterNodes, untilHolders } from '../helpers/cluster.js';
+import { redisAvailableOrFail, redisScratch } from '../helpers/redis.js';
 
 // gRPC end to end: a @grpc/grpc-js client over TLS and HTTP/2 to the proxy's TLS port, the
 // tunnel, an agent speaking h2c to a @grpc/grpc-js server. The status travels in trailers (or,
@@ -35,6 +37,7 @@ const SERVICE: grpc.ServiceDefinition = {
   hold: method('Hold', true),
 };
 const EchoClient = grpc.makeGenericClientConstructor(SERVICE, 'Echo');
+const describeRedis = (await redisAvailableOrFail()) ? describe : describe.skip;
 
 /** A gate the test opens when the client got a message; the server waits on it. */
 function gate(): { opened: Promise<void>; open: () => void } {
@@ -227,6 +230,26 @@ describe('gRPC through the proxy', () => {
     const outcome = await unary(client(proxy), 'echo', 'from the cli');
     expect([outcome.error, outcome.response]).toEqual([null, { text: 'echo: from the cli' }]);
     expect(outcome.status?.metadata.get('x-trailing')).toEqual(['late-c1']);
+  });
+
+  // The client on node A's TLS port, the agent on node B: the call crosses the HTTP/1.1 hop.
+  describeRedis('across two nodes of a cluster', () => {
+    const scratch = redisScratch('grpc-cluster');
+
+    it('carries a unary call, and a trailers-only status, through the node without the agent', async () => {
+      const { url: upstream } = await grpcServer();
+      const node = clusterNodes(h, scratch);
+      const a = await node('node-a', { tlsCert: leaf.certFile, tlsKey: leaf.keyFile, tlsPort: 0 });
+      const b = await node('node-b');
+      await h.agent(b, upstream, { h2: true, routes: [{ host: 'app.test' }] });
+      await untilHolders(a.url, 'app.test', '/', ['node-b']);
+      const c = client(a);
+      const echoed = await unary(c, 'echo', 'across');
+      expect([echoed.error, echoed.response, echoed.status?.metadata.get('x-trailing')]).toEqual([null, { text: 'echo: across' }, ['late-c1']]);
+      const missing = await unary(c, 'missing', 'x');
+      expect([missing.error?.code, missing.error?.details]).toEqual([grpc.status.NOT_FOUND, 'no such thing']);
+      expect(missing.status?.metadata.get('x-reason')).toEqual(['nothing-here']);
+    });
   });
 });
 
