@@ -93,12 +93,18 @@ export function forwardingFields(
 /**
  * The address the proxy takes to be the client's, as {@link forwardingFields} reports it: the
  * peer, or from a trusted peer the last address of its `X-Forwarded-For` chain that is not a
- * trusted proxy. What visitor access rules check.
+ * trusted proxy. What visitor access rules and rate limits count.
  */
-export function clientAddressOf(peerAddress: string | undefined, forwardedFor: string | undefined, trusted: TrustedProxies): string {
+export function clientAddressOf(
+  peerAddress: string | undefined,
+  /** `X-Forwarded-For` as received: one field, or several (read as one list). */
+  forwardedFor: string | readonly string[] | undefined,
+  trusted: TrustedProxies,
+): string {
   const peer = plainAddress(peerAddress);
-  if (!trusted.has(peer) || !forwardedFor) return peer;
-  return clientFromChain(`${forwardedFor}, ${peer}`, trusted);
+  const chain = typeof forwardedFor === 'string' ? forwardedFor : forwardedFor?.join(', ');
+  if (!trusted.has(peer) || !chain) return peer;
+  return clientFromChain(`${chain}, ${peer}`, trusted);
 }
 
 /** The scheme the client used: a trusted proxy's `X-Forwarded-Proto`, else the socket's. */

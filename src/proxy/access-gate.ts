@@ -73,10 +73,8 @@ export class AccessGate {
 
   private decide(policies: readonly AccessPolicy[], req: IncomingMessage, origin: RequestOrigin | undefined): AccessDecision {
     if (policies.length === 0) return decideAccess(policies, { address: undefined, authorization: undefined }, this.check);
-    const chain = req.headers['x-forwarded-for'];
-    const forwardedFor = Array.isArray(chain) ? chain.join(', ') : chain;
     // Across the cluster hop, the peer the receiving node saw, as for the forwarding fields.
-    const address = clientAddressOf(origin?.peerAddress ?? req.socket.remoteAddress, forwardedFor, this.trusted);
+    const address = clientAddressOf(origin?.peerAddress ?? req.socket.remoteAddress, req.headers['x-forwarded-for'], this.trusted);
     return decideAccess(policies, { address, authorization: req.headers.authorization }, this.check);
   }
 }

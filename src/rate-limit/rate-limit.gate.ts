@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { HarpConfig } from '../config/index.js';
 import type { RequestOrigin } from '../http/cluster-hop.js';
-import { forwardingFields, TrustedProxies } from '../http/forwarding.js';
+import { clientAddressOf, TrustedProxies } from '../http/forwarding.js';
 import { normalizeRequestHost } from '../routing/route-pattern.js';
 import { RoutingService } from '../routing/routing.service.js';
 import { MemoryBuckets, RedisBuckets, type Buckets, type Take } from './buckets.js';
@@ -115,16 +115,7 @@ export class RateLimitGate implements OnModuleDestroy {
 
   /** The client's address as the forwarding fields name it: a trusted proxy's chain is believed. */
   private clientOf(req: IncomingMessage, origin: RequestOrigin | undefined): string {
-    const forwardedFor = req.headers['x-forwarded-for'];
-    return forwardingFields(
-      {
-        peerAddress: origin?.peerAddress ?? req.socket.remoteAddress,
-        protocol: 'http',
-        host: undefined,
-        forwardedFor: Array.isArray(forwardedFor) ? forwardedFor.join(', ') : forwardedFor,
-      },
-      this.trusted,
-    ).clientAddress;
+    return clientAddressOf(origin?.peerAddress ?? req.socket.remoteAddress, req.headers['x-forwarded-for'], this.trusted);
   }
 
   private count(charge: Charge): void {
