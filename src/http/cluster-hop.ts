@@ -36,6 +36,9 @@ export const HOP_LISTENER_KEEP_ALIVE_MS = 60_000;
 export const NO_MEMBER_HEADER = 'x-harp-no-member';
 export type NoMemberReason = 'vacant' | 'busy';
 
+/** The hop's own fields of a node's answer: for the sending node, never for its client. */
+export const HOP_ANSWER_FIELDS: ReadonlySet<string> = new Set([NO_MEMBER_HEADER]);
+
 /** Every field of the hop: removed from the request before anything else reads it. */
 export const CLUSTER_HOP_FIELDS: ReadonlySet<string> = new Set([CLUSTER_SECRET_HEADER, FORWARDED_PEER_HEADER, FORWARDED_PROTO_HEADER]);
 

@@ -91,3 +91,13 @@ export function http2HasBody(req: { readonly httpVersionMajor: number }): boolea
   if (!isHttp2Request(req)) return undefined;
   return !(req as { stream?: { endAfterHeaders?: boolean } }).stream!.endAfterHeaders;
 }
+
+/**
+ * Whether a request has a body, HTTP/1.1 or HTTP/2. Node's HTTP/1.1 parser has already rejected
+ * requests with both framing fields or malformed ones.
+ */
+export function requestHasBody(req: { readonly httpVersionMajor: number; readonly headers: Readonly<Record<string, string | string[] | undefined>> }): boolean {
+  const length = req.headers['content-length'];
+  if (length !== undefined) return length !== '0';
+  return http2HasBody(req) ?? req.headers['transfer-encoding'] !== undefined;
+}

@@ -1,6 +1,6 @@
 import { Agent, request, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
-import { CLUSTER_HOP_FIELDS, HOP_IDLE_SOCKET_MS, hopFieldsOf, NO_MEMBER_HEADER } from '../http/cluster-hop.js';
+import { CLUSTER_HOP_FIELDS, HOP_ANSWER_FIELDS, HOP_IDLE_SOCKET_MS, hopFieldsOf, NO_MEMBER_HEADER } from '../http/cluster-hop.js';
 import { endToEnd } from '../http/hop-by-hop.js';
 import type { ExchangeReport } from '../exchange/index.js';
 import type { RemoteNode } from '../routing/remote-routes.js';
@@ -18,8 +18,6 @@ const DROPPED: ReadonlySet<string> = new Set([...CLUSTER_HOP_FIELDS, 'x-request-
 /** Methods a node may be sent again after it may have acted on them (RFC 9110 §9.2.2). */
 const IDEMPOTENT_WITHOUT_EFFECT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** The hop's own fields of an answer: for this node, not for the client. */
-const DROPPED_FROM_ANSWER: ReadonlySet<string> = new Set([NO_MEMBER_HEADER]);
 
 /** What a failure on a kept-alive connection says: the node closed an idle socket, not that it is down. */
 const STALE_SOCKET_ERRORS: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE']);
@@ -180,7 +178,7 @@ export class NodeRelay {
     const { res, report } = relayed;
     if (res.destroyed) return void answer.destroy();
     report.agentId = `node:${node.nodeId}`;
-    const fields = endToEnd(answer.rawHeaders, DROPPED_FROM_ANSWER);
+    const fields = endToEnd(answer.rawHeaders, HOP_ANSWER_FIELDS);
     const status = answer.statusCode ?? 502;
     try {
       // An answer with no body is its head alone: to an HTTP/2 client, one HEADERS frame that

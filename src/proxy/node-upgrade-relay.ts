@@ -1,7 +1,7 @@
 import { request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { CLUSTER_HOP_FIELDS, hopFieldsOf } from '../http/cluster-hop.js';
+import { CLUSTER_HOP_FIELDS, HOP_ANSWER_FIELDS, hopFieldsOf } from '../http/cluster-hop.js';
 import { endToEnd } from '../http/hop-by-hop.js';
 import type { ExchangeReport } from '../exchange/index.js';
 import type { RemoteNode } from '../routing/remote-routes.js';
@@ -111,7 +111,7 @@ export class NodeUpgradeRelay {
     const { res, report } = relayed;
     report.agentId = `node:${node.nodeId}`;
     try {
-      res.writeHead(answer.statusCode ?? 502, answer.statusMessage || undefined, endToEnd(answer.rawHeaders));
+      res.writeHead(answer.statusCode ?? 502, answer.statusMessage || undefined, endToEnd(answer.rawHeaders, HOP_ANSWER_FIELDS));
     } catch (err) {
       answer.destroy();
       return this.#fail(relayed, new ProxyError('bad_response', (err as Error).message, { cause: err }));

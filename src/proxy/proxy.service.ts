@@ -9,7 +9,7 @@ import { normalizeRequestHost } from '../routing/route-pattern.js';
 import { RoutingService, type Resolution } from '../routing/routing.service.js';
 import type { TunnelBackend } from '../registration/tunnel-backend.js';
 import { fieldValues } from '../http/raw-fields.js';
-import { http2HasBody, isHttp2Request } from '../http/http2-fields.js';
+import { isHttp2Request, requestHasBody as hasBody } from '../http/http2-fields.js';
 import { BodyCapture } from '../exchange/index.js';
 import { CachingProxy } from './caching-proxy.js';
 import { ExchangeEvents, ExchangeReport } from '../exchange/index.js';
@@ -345,6 +345,7 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
       route(false);
     };
     // Rate limits come before routing and the cache: a refused request costs nothing downstream.
+    if (this.rateLimits.idle) return guarded();
     this.rateLimits.admit({ req, host: target.host, path: target.path, origin }, guarded, (over) =>
       refuse(new ProxyError('rate_limited', `policy "${over.policy}"`), false, over.fields));
   }
@@ -497,9 +498,3 @@ function adoptTargetHost(req: IncomingMessage, host: string): void {
   req.headers.host = host;
 }
 
-// Node's parser has already rejected requests with both or malformed framing fields.
-function hasBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  if (length !== undefined) return length !== '0';
-  return http2HasBody(req) ?? req.headers['transfer-encoding'] !== undefined;
-}

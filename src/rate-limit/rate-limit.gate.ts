@@ -93,6 +93,11 @@ export class RateLimitGate implements OnModuleDestroy {
       .catch((error: Error) => this.logger.error(`request failed after its rate limit check: ${error.stack ?? error.message}`));
   }
 
+  /** Nothing to count: no limit configured and no route asked for one (the usual case). */
+  get idle(): boolean {
+    return !this.plan.configured && !this.routing.routeLimitsAsked;
+  }
+
   /** Requests refused since start-up, by policy. */
   limitedTotals(): readonly LimitedTotal[] {
     return [...this.limited.values()];
@@ -103,8 +108,7 @@ export class RateLimitGate implements OnModuleDestroy {
   }
 
   private chargesOf({ req, host, path, origin }: GateRequest): Charge[] {
-    // Nothing configured and no route ever asked for a limit: the usual case costs nothing.
-    if (!this.plan.configured && !this.routing.routeLimitsAsked) return [];
+    if (this.idle) return [];
     const pool = this.routing.poolAt(host, path);
     const rateLimit = pool?.options.rateLimit;
     if (!this.plan.configured && rateLimit === undefined) return [];

@@ -10,7 +10,7 @@ import { closeAfterResponse, endLingering } from '../proxy/lingering-close.js';
 import type { LingerOptions } from '../proxy/lingering-close.js';
 import { continueHeldBack } from '../proxy/proxy.service.js';
 import { httpsLocation } from './https-redirect.js';
-import { isHttp2Request } from '../http/http2-fields.js';
+import { isHttp2Request, requestHasBody } from '../http/http2-fields.js';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { adaptHttp2, asHttp1, refuseHttp2 } from './h2-compat.js';
 import { ReservedOverHttp2 } from './h2-reserved-bridge.js';
@@ -151,7 +151,7 @@ export class DataPlaneAdapter extends ExpressAdapter {
     const location = port === undefined ? undefined : httpsLocation(req.url, req.headers.host, port);
     if (location === undefined) return false;
     // The body is not wanted: read and dropped, or the connection closed after the answer.
-    if (!req.complete && hasBody(req)) closeAfterResponse(req, res, lingerLimits(this.config));
+    if (!req.complete && requestHasBody(req)) closeAfterResponse(req, res, lingerLimits(this.config));
     const body = `308 Permanent Redirect: ${location}\n`;
     res.writeHead(308, { Location: location, 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
     res.end(req.method === 'HEAD' ? undefined : body);
@@ -179,10 +179,6 @@ export function dataPlaneServerOptions(config: HarpConfig): ServerOptions {
 
 function lingerLimits(config: HarpConfig): LingerOptions {
   return { idleMs: config.lingeringTimeoutMs, maxMs: config.lingeringTimeMs, maxBytes: config.lingeringMaxBytes };
-}
-
-function hasBody(req: IncomingMessage): boolean {
-  return req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
 }
 
 // Responses not yet done, per connection: a client error must not write into one of them.
