@@ -10,4 +10,3 @@ export type { OperatorRule } from './operator-rules.js';
 export { DEFAULT_SCRYPT, hashPassword, parsePasswordHash, parseTokenDigest, tokenDigestText, verifyPassword } from './password-hash.js';
 export { plainPolicy, storedPolicy } from './policy-builder.js';
 export type { PlainAccess, StoredAccess } from './policy-builder.js';
-export { accessPaths } from './request-path.js';

@@ -36,6 +36,13 @@ describe('RateLimitPlan', () => {
     expect(plan.charges(request({ host: 'api.example.com.evil.net', path: '/uploads' }))).toEqual([]);
   });
 
+  // As access rules do (src/http/path-forms.ts): a path a backend may read as `/login` is
+  // charged by a rule written for `/login`.
+  it.each(['//login', '/%6Cogin', '/x/../login', '/./login'])('charges a rule for /login on %s', (path) => {
+    const plan = new RateLimitPlan({ rateLimits: [rule({ id: 'login', paths: ['/login'] })] });
+    expect(plan.charges(request({ path })).map((charge) => charge.policy.name)).toEqual(['login']);
+  });
+
   it('compares paths case-sensitively and hosts without case', () => {
     const plan = new RateLimitPlan({ rateLimits: [rule({ hosts: ['Shop\\.example'], paths: ['/A'] })] });
     expect(plan.charges(request({ host: 'shop.example', path: '/A' }))).toHaveLength(1);

@@ -2,6 +2,7 @@ import { isIPv6 } from 'node:net';
 import type { RateLimitRule } from '../config/key-rule.js';
 import { compileRulePattern, HOST_PATTERN_FLAGS, PATH_PATTERN_FLAGS } from '../config/rule-pattern.js';
 import { parseRate, type Rate } from '../protocol/rate-limit.js';
+import { pathForms } from '../http/path-forms.js';
 
 /**
  * Which limits a request is counted against, decided from its host, path, client address and
@@ -74,9 +75,13 @@ export class RateLimitPlan {
   charges(request: LimitedRequest): Charge[] {
     const charges: Charge[] = [];
     const client = clientBucket(request.client);
+    let forms: string[] | undefined;
     if (this.perClient) charges.push({ policy: this.perClient, key: `ip:${rateKey(this.perClient.rate)}:${client}` });
     for (const { policy, hosts, paths } of this.rules) {
-      if (!hosts.some((host) => host.test(request.host)) || !paths.some((path) => path.test(request.path))) continue;
+      if (!hosts.some((host) => host.test(request.host))) continue;
+      // Every form a backend may read the path as (as access rules do), so `//login` is `/login`.
+      forms ??= pathForms(request.path);
+      if (!paths.some((path) => forms!.some((form) => path.test(form)))) continue;
       const subject = policy.scope === 'ip' ? client : '*';
       charges.push({ policy, key: `rule:${policy.name}:${rateKey(policy.rate)}:${subject}` });
     }

@@ -1,6 +1,6 @@
-import { accessPaths } from './request-path.js';
+import { pathForms } from './path-forms.js';
 
-describe('accessPaths', () => {
+describe('pathForms', () => {
   it.each([
     ['/', ['/']],
     ['/admin', ['/admin']],
@@ -13,6 +13,6 @@ describe('accessPaths', () => {
     ['/a%2fb', ['/a%2fb', '/a%2Fb']], // an encoded slash stays a character of its segment
     ['/caf%C3%A9', ['/caf%C3%A9']],
   ])('%s → %j', (raw, expected) => {
-    expect(accessPaths(raw)).toEqual(expected);
+    expect(pathForms(raw)).toEqual(expected);
   });
 });

@@ -2,13 +2,13 @@
 const UNRESERVED = /[A-Za-z0-9\-._~]/;
 
 /**
- * The paths an operator's `paths` expressions are tried on: the raw path, as routes see it, and,
- * when it differs, the path a backend may read it as: unreserved characters decoded
+ * The paths an operator's `paths` expressions (access rules, rate-limit rules) are tried on: the
+ * raw path, as routes see it, and, when it differs, the path a backend may read it as: unreserved characters decoded
  * (RFC 3986 §6.2.2.2), empty segments collapsed, `.` and `..` segments removed (§5.2.4). A rule
  * applies when any of them matches, so `/%61dmin`, `//admin` or `/x/../admin` cannot slip past a
  * rule written for `/admin`: matching more only ever adds demands.
  */
-export function accessPaths(raw: string): string[] {
+export function pathForms(raw: string): string[] {
   const decoded = raw.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
     const char = String.fromCharCode(parseInt(hex, 16));
     return UNRESERVED.test(char) ? char : escape.toUpperCase();
