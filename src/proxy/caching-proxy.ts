@@ -378,7 +378,7 @@ export class CachingProxy {
   private revalidateInBackground({ f, key, request, found, entry, conditional }: CacheRevalidation): void {
     if (this.revalidating.has(key)) return;
     this.revalidating.add(key);
-    const get: CacheRequest = { method: 'GET', headers: request.headers };
+    const get: CacheRequest = { method: 'GET', headers: wholeRequest(request).headers };
     const head = { ...f.exchange.requestHead(f.target, conditional), method: 'GET' };
     fetchFromBackend(f.backend, head, this.maxObjectBytes, this.requestTimeoutMs)
       .then(async (fetched) => {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { cacheRig, cacheStatus } from '../helpers/cache.js';
+import { eventually, sleep } from '../helpers/eventually.js';
 import { Harness } from '../helpers/harness.js';
 
 // Range requests (RFC 9110 §14) answered from a stored complete 200 (RFC 9111 §4, §3.3): the
@@ -125,6 +126,29 @@ describe('cache: Range requests', () => {
     expect(rig.hits('/file')).toBe(2);
   });
 
+  // Regression: the background refresh a ranged GET started asked the backend without Range but
+  // judged the answer as a response to a Range request, so the new response was never stored.
+  it('serves a part of a stale-while-revalidate entry and refreshes the whole response behind it', async () => {
+    let version = 1;
+    const rig = await cacheRig(h, (_req, res) => {
+      res.writeHead(200, { 'Cache-Control': 'max-age=1, stale-while-revalidate=60', ETag: `"v${version}"` });
+      res.end(`version ${version}`);
+    });
+    await rig.request('/file');
+    version = 2;
+    await sleep(1100);
+
+    const stale = await rig.request('/file', { headers: { range: 'bytes=0-6' } });
+    expect(stale.status).toBe(206);
+    expect(stale.body.toString()).toBe('version');
+    expect(cacheStatus(stale)).toMatch(/detail=stale-while-revalidate/);
+    await eventually(() => rig.hits('/file') === 2, 3000, 'the background refresh');
+    expect(rig.upstream.received[1]!.headers.range).toBeUndefined();
+
+    await eventually(async () => (await rig.request('/file', { headers: { range: 'bytes=-1' } })).body.toString() === '2', 3000, 'the refreshed entry');
+    expect(rig.hits('/file')).toBe(2);
+  });
+
   it('revalidates a stored response for a ranged GET whole, then cuts the part from it', async () => {
     const rig = await cacheRig(h, origin('no-cache'));
     await rig.request('/file');
@@ -137,5 +161,24 @@ describe('cache: Range requests', () => {
     const revalidation = rig.upstream.received[1]!;
     expect(revalidation.headers['if-none-match']).toBe('"v1"');
     expect(revalidation.headers.range).toBeUndefined();
+  });
+  it('sends the whole new response to a ranged GET whose revalidation found it changed, and stores it', async () => {
+    let version = 1;
+    const rig = await cacheRig(h, (req, res) => {
+      if (req.headers['if-none-match'] === `"v${version}"`) return void res.writeHead(304).end();
+      res.writeHead(200, { 'Cache-Control': 'no-cache', ETag: `"v${version}"` }).end(`version ${version}`);
+    });
+    await rig.request('/file');
+    version = 2;
+
+    const changed = await rig.request('/file', { headers: { range: 'bytes=0-0', 'if-range': '"v1"' } });
+    expect(changed.status).toBe(200);
+    expect(changed.body.toString()).toBe('version 2');
+    expect(cacheStatus(changed)).toMatch(/^HARP; fwd=(stale|request); stored/);
+    expect(rig.upstream.received[1]!.headers['if-range']).toBeUndefined();
+
+    const part = await rig.request('/file', { headers: { range: 'bytes=-1', 'if-range': '"v2"' } });
+    expect(part.status).toBe(206);
+    expect(part.body.toString()).toBe('2');
   });
 });
