@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { cacheRig, cacheStatus } from '../helpers/cache.js';
 import { eventually, sleep } from '../helpers/eventually.js';
 import { Harness } from '../helpers/harness.js';
+import { send } from '../helpers/http-client.js';
+import { RoutingService } from '../../src/routing/routing.service.js';
 
 // Range requests (RFC 9110 §14) answered from a stored complete 200 (RFC 9111 §4, §3.3): the
 // part is cut from the stored body; a miss is forwarded with its Range and nothing is stored.
@@ -180,5 +182,18 @@ describe('cache: Range requests', () => {
     const part = await rig.request('/file', { headers: { range: 'bytes=-1', 'if-range': '"v2"' } });
     expect(part.status).toBe(206);
     expect(part.body.toString()).toBe('2');
+  });
+  it('answers a range from the stored response when no backend can (RFC 9111 §4.2.4)', async () => {
+    const proxy = await h.proxy({ routeGraceMs: 0 });
+    const agent = await h.agent(proxy, origin('max-age=60'));
+    await send(`${proxy.url}/file`);
+    await agent.close(0);
+    await eventually(() => proxy.app.get(RoutingService).routeCount === 0, 2000, 'the route dropped');
+
+    const res = await send(`${proxy.url}/file`, { headers: { range: 'bytes=10-19' } });
+    expect(res.status).toBe(206);
+    expect(res.headers['content-range']).toBe('bytes 10-19/1000');
+    expect(res.body.equals(BODY.subarray(10, 20))).toBe(true);
+    expect(cacheStatus(res)).toMatch(/^HARP; hit/);
   });
 });
