@@ -43,6 +43,7 @@ export {
 export { applyRevalidation, staleIfError, type RevalidationOutcome } from './policy/revalidation.js';
 export { offlineVerdict, type OfflineOptions, type OfflineRefusal, type OfflineVerdict } from './policy/offline.js';
 export { clientHasCurrent, notModifiedFields } from './policy/conditional.js';
+export { ifRangeHolds, rangeAnswer, type RangeAnswer } from './policy/range-answer.js';
 export {
   createCachedResponse,
   currentAge,

@@ -4,6 +4,7 @@ import {
   cacheKey,
   clientHasCurrent,
   createCachedResponse,
+  currentAge,
   decide,
   formatCacheStatus,
   freshnessTtl,
@@ -16,12 +17,13 @@ import {
   MissCoalescer,
   notModifiedFields,
   offlineVerdict,
+  rangeAnswer,
   staleIfError,
   storageVerdict,
   storeVariant,
   UncacheableMemo,
 } from '../cache/index.js';
-import type { CachedResponse, CacheRequest, CacheStatus, ConditionalFields, NotStoredReason } from '../cache/index.js';
+import type { CachedResponse, CacheRequest, CacheStatus, ConditionalFields, ForwardReason, NotStoredReason } from '../cache/index.js';
 import { HarpConfig } from '../config/index.js';
 import { fetchFromBackend } from './background-fetch.js';
 import type { CacheFill, CacheMiss, CacheRevalidation, CachedForward, OfflineRequest } from './cache-lookup.js';
@@ -73,6 +75,22 @@ function plainRequest(request: CacheRequest): boolean {
   return h['cache-control'] === undefined && h.authorization === undefined && h.range === undefined && h.pragma === undefined;
 }
 
+/** A GET for a part of the resource (RFC 9110 §14.2): Range is honoured for GET only. */
+function rangedGet(request: CacheRequest): boolean {
+  return request.method === 'GET' && request.headers.range !== undefined;
+}
+
+/**
+ * The request as the cache makes it when it refreshes the stored response for a ranged GET: for
+ * the whole response (`conditionalFields` leaves Range and If-Range out of what is forwarded),
+ * so that the answer may be stored; the client's part is then cut from it.
+ */
+function wholeRequest(request: CacheRequest): CacheRequest {
+  if (request.headers.range === undefined) return request;
+  const { range: _range, 'if-range': _ifRange, ...headers } = request.headers;
+  return { method: request.method, headers };
+}
+
 /**
  * The proxy path through the shared cache (RFC 9111): hits answered without the backend, misses
  * collapsed and stored while they stream to the first client, stale entries revalidated (in the
@@ -122,6 +140,13 @@ export class CachingProxy {
 
     let found = await lookupVariant(this.store, key, request.headers);
     let decision = decide(request, found.entry, found.entry ? undefined : found.miss);
+    if (decision.kind === 'miss' && rangedGet(request)) {
+      // Only a part was asked for: the backend sends that part, and a 206 is not stored. Not
+      // fetched whole to fill the cache (the size is unknown, and may be far more than asked),
+      // nor collapsed: nothing this request fetches could answer another.
+      f.exchange.report.cache = decision.fwd;
+      return this.forwardUncached(f, request, key, decision.fwd);
+    }
     let release: (() => void) | undefined;
     let collapsed: boolean | undefined;
     if (decision.kind === 'miss') {
@@ -148,7 +173,10 @@ export class CachingProxy {
       case 'unsatisfiable':
         return sendErrorPage(f.res, new ProxyError('not_cached'), f.exchange.requestId, statusFields({ fwd: 'miss', detail: 'only-if-cached' }));
       case 'revalidate':
-        return this.forwardRevalidation({ ...lookup, entry: found.entry!, conditional: decision.conditional }, decision.fwd);
+        return this.forwardRevalidation(
+          { ...lookup, request: wholeRequest(request), entry: found.entry!, conditional: decision.conditional },
+          decision.fwd,
+        );
       case 'miss':
         return this.forwardMiss({ ...lookup, fwd: decision.fwd, release, collapsed });
     }
@@ -178,7 +206,10 @@ export class CachingProxy {
     return true;
   }
 
-  /** Answers from a stored response: 304 when the client already has it, else the response. */
+  /**
+   * Answers from a stored response: 304 when the client already has it, else the part its
+   * `Range` asks for (206, or 416 when there is none), else the response.
+   */
   private serve(f: Pick<CachedForward, 'req' | 'res' | 'exchange'>, entry: CachedResponse, status: CacheStatus): void {
     const { req, res } = f;
     const extra = [...statusFields(status), 'X-Request-ID', f.exchange.requestId];
@@ -186,16 +217,32 @@ export class CachingProxy {
       res.writeHead(304, [...notModifiedFields(entry), ...extra]);
       return void res.end();
     }
-    res.writeHead(entry.status, entry.reason || undefined, [...hitFields(entry), ...extra]);
-    if (req.method !== 'HEAD') {
-      f.exchange.report.bytesOut = entry.body.length;
-      f.exchange.report.responseBody?.push(entry.body);
+    const ranged = rangeAnswer(entry, req.method ?? 'GET', req.headers);
+    if (ranged.kind === 'unsatisfiable') {
+      res.writeHead(416, [...ranged.fields, ...extra]);
+      return void res.end();
     }
-    res.end(req.method === 'HEAD' ? undefined : entry.body);
+    if (ranged.kind === 'partial') {
+      res.writeHead(206, [...ranged.fields, 'Age', String(currentAge(entry)), ...extra]);
+      // A view of the stored bytes, not a copy.
+      return this.sendBody(f, entry.body.subarray(ranged.range.start, ranged.range.end + 1));
+    }
+    res.writeHead(entry.status, entry.reason || undefined, [...hitFields(entry), ...extra]);
+    if (req.method === 'HEAD') return void res.end();
+    this.sendBody(f, entry.body);
   }
 
-  /** No lookup (method, range, route or cache off); unsafe methods still invalidate. */
-  private forwardUncached(f: CachedForward, request: CacheRequest, key: string | undefined, fwd: 'bypass' | 'method'): void {
+  private sendBody(f: Pick<CachedForward, 'res' | 'exchange'>, body: Buffer): void {
+    f.exchange.report.bytesOut = body.length;
+    f.exchange.report.responseBody?.push(body);
+    f.res.end(body);
+  }
+
+  /**
+   * Forwards without storing: no lookup (method, route or cache off, `fwd` bypass or method),
+   * or a ranged GET that missed; unsafe methods still invalidate.
+   */
+  private forwardUncached(f: CachedForward, request: CacheRequest, key: string | undefined, fwd: ForwardReason): void {
     const fields = statusFields({ fwd });
     const observer: ExchangeObserver = {
       errorFields: fields,
@@ -331,7 +378,7 @@ export class CachingProxy {
   private revalidateInBackground({ f, key, request, found, entry, conditional }: CacheRevalidation): void {
     if (this.revalidating.has(key)) return;
     this.revalidating.add(key);
-    const get: CacheRequest = { method: 'GET', headers: request.headers };
+    const get: CacheRequest = { method: 'GET', headers: wholeRequest(request).headers };
     const head = { ...f.exchange.requestHead(f.target, conditional), method: 'GET' };
     fetchFromBackend(f.backend, head, this.maxObjectBytes, this.requestTimeoutMs)
       .then(async (fetched) => {

@@ -58,6 +58,32 @@ describe('cache: keys and variants', () => {
     expect(rig.hits('/greeting')).toBe(3);
   });
 
+  // RFC 9111 §4.1: equivalent selecting values (case, whitespace, an explicit q=1, the order of
+  // different weights) share one variant; a value that means something else does not.
+  it('shares one variant between equivalent Accept-Language values, and not with others', async () => {
+    const rig = await cacheRig(h, (req, res) => {
+      res.writeHead(200, { 'Cache-Control': 'max-age=60', Vary: 'Accept-Language' });
+      res.end(`lang ${req.headers['accept-language']}`);
+    });
+
+    const first = await rig.request('/greeting', { headers: { 'accept-language': 'en-US, de;q=0.5' } });
+    expect(cacheStatus(first)).toBe('HARP; fwd=uri-miss; stored; ttl=60');
+
+    for (const equivalent of ['EN-us,de;q=0.50', 'de;q=0.5 , en-US;q=1', 'en-us, de;Q=0.5, en-us']) {
+      const res = await rig.request('/greeting', { headers: { 'accept-language': equivalent } });
+      expect([equivalent, res.body.toString()]).toEqual([equivalent, 'lang en-US, de;q=0.5']);
+      expect(cacheStatus(res)).toMatch(/^HARP; hit/);
+    }
+    expect(rig.hits('/greeting')).toBe(1);
+
+    for (const different of ['de, en-US;q=0.5', 'en-US, de;q=0', 'en-US']) {
+      const res = await rig.request('/greeting', { headers: { 'accept-language': different } });
+      expect([different, res.body.toString()]).toEqual([different, `lang ${different}`]);
+      expect(cacheStatus(res)).toBe('HARP; fwd=vary-miss; stored; ttl=60');
+    }
+    expect(rig.hits('/greeting')).toBe(4);
+  });
+
   // Regression: Vary was matched on the client's fields without the forwarding fields the proxy
   // sets, so a response that varied on X-Forwarded-For (geo-IP, per-client rate limits) was
   // served from the cache to every other client.

@@ -192,11 +192,27 @@ describe('lookupBypass (RFC 9211 §2.2)', () => {
     ['an unknown method is forwarded for its method', request({}, 'PURGE'), {}, true, { fwd: 'method' }],
     ['the cache switched off is a bypass', request(), {}, false, { fwd: 'bypass' }],
     ['a route that opted out is a bypass', request(), { enabled: false }, true, { fwd: 'bypass' }],
-    ['a Range request is a bypass', request({ range: 'bytes=0-1' }), {}, true, { fwd: 'bypass', detail: 'range' }],
+    ['a Range request is looked up (a stored 200 answers it)', request({ range: 'bytes=0-1' }), {}, true, undefined],
     ['a GET with a body is a bypass', request({ 'content-length': '6' }), {}, true, { fwd: 'bypass', detail: 'request-body' }],
     ['a GET with a chunked body is a bypass', request({ 'transfer-encoding': 'chunked' }), {}, true, { fwd: 'bypass', detail: 'request-body' }],
     ['a GET with Content-Length: 0 is looked up', request({ 'content-length': '0' }), {}, true, undefined],
   ])('%s', (_title, req, route, enabled, expected) => {
     expect(lookupBypass(req, route, enabled)).toEqual(expected);
+  });
+});
+
+describe('decide for a Range request (RFC 9111 §4, RFC 9110 §14.2)', () => {
+  const entry = stored(['Cache-Control', 'max-age=60', 'ETag', '"v1"']);
+  const ranged = request({ range: 'bytes=0-1', 'if-range': '"v1"' });
+
+  it('is a hit like any GET while the stored response is fresh (the part is cut from it)', () => {
+    expect(after(10, entry, ranged)).toBe('hit age=10 ttl=50');
+  });
+
+  it('revalidates the whole stored response: Range and If-Range are not forwarded', () => {
+    const decision = decide(ranged, entry, 'uri-miss', T0 + 70_000);
+    if (decision.kind !== 'revalidate') throw new Error(`expected revalidate, got ${decision.kind}`);
+    expect([...decision.conditional.remove]).toEqual(expect.arrayContaining(['range', 'if-range']));
+    expect(decision.conditional.add).toEqual([['if-none-match', '"v1"']]);
   });
 });

@@ -48,11 +48,11 @@ const LOOKUP_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 
 /**
  * Whether to skip the cache for a request before looking anything up: `bypass` when the cache
- * or the route is off, for a `Range` request (HARP stores and serves whole responses only), or
- * for a GET or HEAD with content (a "fat GET": the body is forwarded but is not part of the key,
+ * or the route is off, or for a GET or HEAD with content (a "fat GET": the body is forwarded but is not part of the key,
  * so a backend that reads parameters from it would let one client choose the stored response,
  * RFC 9110 §9.3.1); `method` for methods other than GET and HEAD (RFC 9211 §2.2). Unsafe methods
- * still invalidate (`invalidation.ts`).
+ * still invalidate (`invalidation.ts`). A `Range` request is looked up: a stored complete
+ * response answers it (`range-answer.ts`).
  */
 export function lookupBypass(
   request: CacheRequest,
@@ -61,7 +61,6 @@ export function lookupBypass(
 ): LookupBypass | undefined {
   if (!cacheEnabled || route.enabled === false) return { fwd: 'bypass' };
   if (!LOOKUP_METHODS.has(request.method)) return { fwd: 'method' };
-  if (request.headers.range !== undefined) return { fwd: 'bypass', detail: 'range' };
   if (hasContent(request.headers)) return { fwd: 'bypass', detail: 'request-body' };
   return undefined;
 }
@@ -131,7 +130,9 @@ function conditionalFields(policy: CachePolicy, request: CacheRequest): Conditio
   return { remove: CONDITIONAL_FIELDS, add };
 }
 
-const CONDITIONAL_FIELDS: ReadonlySet<string> = new Set(['if-none-match', 'if-modified-since', 'if-range']);
+// `Range` too: the cache revalidates (and refreshes) the whole stored response, and cuts the
+// client's part from it; If-Range is evaluated against what it then holds.
+const CONDITIONAL_FIELDS: ReadonlySet<string> = new Set(['if-none-match', 'if-modified-since', 'if-range', 'range']);
 
 /** The `fwd` reason of a decision that forwards, for `Cache-Status`. */
 export function forwardReason(decision: CacheDecision): ForwardReason | undefined {

@@ -9,8 +9,8 @@ export const CACHE_NAME = 'HARP';
 /**
  * Why the request went forward (§2.2). "The most specific reason known to the cache SHOULD be
  * used."
- * - `bypass`: the cache was configured not to handle it (cache off, route opted out, a range
- *   request HARP does not serve from cache);
+ * - `bypass`: the cache was configured not to handle it (cache off, route opted out, a GET
+ *   with content);
  * - `method`: the method's semantics require forwarding (anything but GET and HEAD);
  * - `uri-miss`: nothing stored for the URI; `vary-miss`: something stored, but not for this
  *   request's `Vary` fields; `miss`: either, when the two cannot be told apart;

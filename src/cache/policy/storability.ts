@@ -100,7 +100,8 @@ export const PER_CLIENT_FIELDS: ReadonlySet<string> = new Set(['forwarded', 'x-f
  * status cacheable by default, RFC 9111 §3 and §4.2.2 for heuristics), HARP refuses:
  * - methods other than GET (a HEAD response has no body to serve a GET with; POST responses are
  *   not reused for other requests, §9.3.3 of RFC 9110);
- * - requests with `Range`: their 206 is a fragment, HARP stores and serves whole responses;
+ * - requests with `Range`: their 206 is a fragment, HARP stores whole responses only (a stored
+ *   one answers later ranges, `range-answer.ts`);
  * - bodies over `maxObjectBytes`, when known: call again with the final size at the end, or
  *   with `undefined` while it is still unknown (chunked);
  * - `Set-Cookie`: RFC 9111 §7.3 notes that it "does not inhibit caching" and that such responses

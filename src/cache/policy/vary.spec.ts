@@ -33,6 +33,7 @@ describe('varySelector and secondaryKey (RFC 9111 §4.1)', () => {
       { 'accept-encoding': 'gzip, br' },
     ],
     ['fields Vary does not name are ignored', { 'accept-encoding': 'gzip', cookie: 'a=1' }, { 'accept-encoding': 'gzip' }],
+    ['equivalent values are normalised first (vary-values.ts)', { 'accept-language': 'EN-us, de;q=1.0' }, { 'accept-language': 'en-US,de' }],
   ])('same key: %s', (_why, a, b) => {
     expect(key(a)).toBe(key(b));
   });
@@ -40,7 +41,7 @@ describe('varySelector and secondaryKey (RFC 9111 §4.1)', () => {
   it.each<[string, IncomingHttpHeaders, IncomingHttpHeaders]>([
     ['absent is not the empty string', {}, { 'accept-encoding': '' }],
     ['different values', { 'accept-encoding': 'gzip' }, { 'accept-encoding': 'br' }],
-    ['inner whitespace and order matter', { 'accept-encoding': 'gzip,br' }, { 'accept-encoding': 'br,gzip' }],
+    ['order of equally weighted codings matters', { 'accept-encoding': 'gzip,br' }, { 'accept-encoding': 'br,gzip' }],
     ['a value cannot pose as another field', { 'accept-encoding': 'x","accept-language' }, { 'accept-encoding': 'x' }],
     ['which field holds the value matters', { 'accept-encoding': 'x' }, { 'accept-language': 'x' }],
   ])('different keys: %s', (_why, a, b) => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { normalizedFieldValue } from './vary-values.js';
 
 /**
  * `Vary` (RFC 9110 §12.5.5, RFC 9111 §4.1): which request fields a stored response was selected
@@ -24,14 +25,16 @@ export function parseVary(values: string | readonly string[] | undefined): VaryN
 /**
  * The request's values of the named fields, as an unambiguous string: a value is trimmed
  * (leading and trailing whitespace is never part of a field value, RFC 9110 §5.5), repeated
- * fields are joined with `, ` (§5.3), and an absent field is distinguished from an empty one
- * (`null` versus `""`), because a backend may answer them differently.
+ * fields are joined with `, ` (§5.3), `Accept`, `Accept-Encoding` and `Accept-Language` are
+ * normalised so that equivalent values select the same response (`vary-values.ts`, RFC 9111
+ * §4.1), and an absent field is distinguished from an empty one (`null` versus `""`), because
+ * a backend may answer them differently.
  *
  * Pass the request fields as they are forwarded to the backend (after the proxy replaced the
  * forwarding fields), since those are what the backend chose the response by.
  */
 export function varySelector(names: readonly string[], headers: IncomingHttpHeaders): string {
-  return JSON.stringify(names.map((name) => [name, requestValue(headers[name])]));
+  return JSON.stringify(names.map((name) => [name, normalizedFieldValue(name, headers[name])]));
 }
 
 /**
@@ -41,9 +44,4 @@ export function varySelector(names: readonly string[], headers: IncomingHttpHead
  */
 export function secondaryKey(names: readonly string[], headers: IncomingHttpHeaders): string {
   return createHash('sha256').update(varySelector(names, headers)).digest('base64url');
-}
-
-function requestValue(value: string | string[] | undefined): string | null {
-  if (value === undefined) return null;
-  return typeof value === 'string' ? value.trim() : value.map((one) => one.trim()).join(', ');
 }
