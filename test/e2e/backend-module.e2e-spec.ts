@@ -54,3 +54,18 @@ describe.each<AdapterKind>(['express', 'fastify'])('HarpBackendModule on %s', (k
     expect(res.headers['x-harp-error']).toBeUndefined();
   });
 });
+
+describe.each<AdapterKind>(['express', 'fastify'])('HarpBackendModule on %s that listens too', (kind) => {
+  const h = new Harness();
+  afterEach(() => h.closeAll());
+
+  it('is served on its own port and through the proxy', async () => {
+    const proxy = await h.proxy();
+    const app = await startThroughHarp(h, kind, proxy);
+    await app.listen(0, '127.0.0.1');
+    const { port } = app.getHttpServer().address() as { port: number };
+
+    expect((await send(`http://127.0.0.1:${port}/hello`)).status).toBe(200);
+    expect((await send(`${proxy.url}/hello`)).status).toBe(200);
+  });
+});
