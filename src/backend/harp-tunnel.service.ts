@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
@@ -16,9 +17,10 @@ import type { TunnelStatus } from './tunnel-status.js';
  * routes and gateways are in place by then), serves the application's own HTTP server through
  * them, and drains on shutdown. Inject it to read {@link status} or the {@link agent} itself.
  *
- * Shutdown drains in `onModuleDestroy`, the first hook `app.close()` runs (and the one a signal
- * runs with `app.enableShutdownHooks()`): the proxies stop sending new requests while the
- * application's services are all still there for those in flight.
+ * Shutdown drains in `onModuleDestroy`, the earliest kind of hook `app.close()` runs (a signal
+ * runs it with `app.enableShutdownHooks()`), before any `beforeApplicationShutdown` and before
+ * the adapter closes the HTTP server: the proxies stop sending new requests while the
+ * application still serves those in flight.
  */
 @Injectable()
 export class HarpTunnel implements OnApplicationBootstrap, OnModuleDestroy {
@@ -58,7 +60,8 @@ export class HarpTunnel implements OnApplicationBootstrap, OnModuleDestroy {
     const { agent, ready } = await startAgent({ ...connectOptions, handler: door.handler, upgrade: door.upgrade });
     this.#agent = agent;
     this.follow(agent);
-    if (awaitRegistration) await ready;
+    // A shutdown while no proxy answers ends the wait (app.close() before start-up finished).
+    if (awaitRegistration) await Promise.race([ready, once(agent, 'closed')]);
   }
 
   /** Drains: no new requests from any proxy, those in flight finish (within the timeout), then closes. */

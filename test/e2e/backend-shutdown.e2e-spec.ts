@@ -1,7 +1,10 @@
-import { SlowGate, startThroughHarp } from '../helpers/backend-app.js';
+import { NestFactory } from '@nestjs/core';
+import { WsAdapter } from '@nestjs/platform-ws';
+import { HarpBackendModule, HarpTunnel } from '../../src/backend/index.js';
+import { fixtureModule, SlowGate, startThroughHarp } from '../helpers/backend-app.js';
 import type { AdapterKind } from '../helpers/backend-app.js';
 import { eventually, sleep } from '../helpers/eventually.js';
-import { Harness } from '../helpers/harness.js';
+import { Harness, TEST_KEY } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
 
 // app.close() (what a signal runs with app.enableShutdownHooks()) drains the tunnel: the proxy
@@ -36,5 +39,28 @@ describe.each<AdapterKind>(['express', 'fastify'])('HarpBackendModule shutting d
     const after = await send(`${proxy.url}/hello`);
     expect(after.status).toBe(404);
     expect(after.headers['x-harp-error']).toBe('no_route');
+  });
+});
+
+describe('HarpBackendModule shutting down before any proxy answered', () => {
+  const h = new Harness();
+  afterEach(() => h.closeAll());
+
+  it('ends the start-up that was waiting for a registration', async () => {
+    // A port nothing listens on: the agent keeps reconnecting, start-up keeps waiting.
+    const nowhere = await h.upstream(() => undefined);
+    await new Promise<void>((resolve) => nowhere.server.close(() => resolve()));
+    const root = fixtureModule(HarpBackendModule.forRoot({ server: nowhere.url, key: TEST_KEY, reconnect: { initialDelayMs: 20, maxDelayMs: 20 } }));
+    const app = await NestFactory.create(root, { logger: false });
+    app.useWebSocketAdapter(new WsAdapter(app));
+    let started = false;
+    const starting = app.init().then(() => (started = true));
+    await sleep(200);
+    expect(started).toBe(false);
+
+    await app.close();
+
+    await starting;
+    expect(app.get(HarpTunnel).status().state).toBe('closed');
   });
 });
