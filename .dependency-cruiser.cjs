@@ -67,10 +67,13 @@ const NEST_ALLOWED = {
 };
 
 // Layers with a list narrower than "the pure layers": the tunnel is shared by the proxy and the
-// agent, and the agent could become a package of its own.
+// agent, and the agent could become a package of its own. The backend module (`harp-proxy/backend`)
+// is the agent inside a Nest application: it builds on the agent and nothing of the proxy, and
+// nothing but the entry points imports it.
 const NARROW_ALLOWED = {
   tunnel: [dir('protocol'), dir('errors')],
   agent: [dir('protocol'), dir('tunnel'), dir('http'), dir('errors')],
+  backend: [dir('agent'), dir('protocol'), dir('errors')],
 };
 
 // The composition root may import anything: the server, the root module and the package's

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import * as harp from './index.js';
 
 // What an application that embeds HARP imports: every module, and the services it may inject.
@@ -22,5 +24,32 @@ describe('the package entry point', () => {
     'startHarpServer',
   ])('exports %s', (name) => {
     expect(typeof (harp as Record<string, unknown>)[name]).toBe('function');
+  });
+});
+
+// package.json's `exports` are the names other code imports (DESIGN.md, "Contracts"): each
+// subpath points at the build of one entry file of src/, and that file exports what is promised.
+describe("package.json's exports", () => {
+  const root = new URL('..', import.meta.url);
+  const exports = (JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { exports: Record<string, { types: string; default: string }> })
+    .exports;
+  const promised: Record<string, string[]> = {
+    '.': ['HarpModule', 'startHarpServer'],
+    './agent': ['connect', 'startAgent', 'HarpAgent', 'AgentRejectedError'],
+    './backend': ['HarpBackendModule', 'HarpTunnel', 'HarpTunnelHealthIndicator'],
+  };
+
+  it('are the entry points promised, no more', () => {
+    expect(Object.keys(exports).sort()).toEqual(Object.keys(promised).sort());
+  });
+
+  it.each(Object.entries(promised))('%s is built from a file of src/ that exports %j', async (subpath, names) => {
+    const { types, default: built } = exports[subpath]!;
+    expect(built).toMatch(/^\.\/dist\/.+\.js$/);
+    expect(types).toBe(built.replace(/\.js$/, '.d.ts'));
+    const source = built.replace(/^\.\/dist\//, './').replace(/\.js$/, '.ts');
+    expect(existsSync(fileURLToPath(new URL(source, import.meta.url)))).toBe(true);
+    const entry = (await import(source.replace(/\.ts$/, '.js'))) as Record<string, unknown>;
+    for (const name of names) expect(typeof entry[name]).toBe('function');
   });
 });

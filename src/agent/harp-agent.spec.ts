@@ -135,6 +135,20 @@ describe('HarpAgent with several proxies', () => {
     }
   };
 
+  it('is registered while any proxy has its routes', async () => {
+    const [a, b] = await proxies('node-a', 'node-b');
+    const { agent } = await agentOn([a!, b!]);
+    expect(agent.registered).toBe(false);
+    await until(() => a!.registers === 1 && b!.registers === 1);
+    await until(() => agent.registered);
+
+    await a!.close();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(agent.registered).toBe(true);
+    await b!.close();
+    await until(() => !agent.registered);
+  });
+
   it('registers on every proxy node', async () => {
     const [a, b] = await proxies('node-a', 'node-b');
     await agentOn([a!, b!]);

@@ -95,6 +95,11 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
     return this.nodes.every((n) => n.rejected);
   }
 
+  /** Whether some connection is up with the routes registered on its proxy: the agent serves now. */
+  get registered(): boolean {
+    return this.connections.some((c) => c.registered);
+  }
+
   /** Every connection now, across servers (one per address of a name with several). */
   private get connections(): ProxyConnection[] {
     return this.nodes.flatMap((n) => n.connections);

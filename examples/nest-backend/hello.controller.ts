@@ -1,0 +1,9 @@
+import { Controller, Get, Query } from '@nestjs/common';
+
+@Controller()
+export class HelloController {
+  @Get()
+  hello(@Query('name') name = 'world'): { hello: string } {
+    return { hello: name };
+  }
+}
