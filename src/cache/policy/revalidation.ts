@@ -42,7 +42,7 @@ export function applyRevalidation(
   }
   if (response.status !== 304) return { kind: 'modified' };
 
-  const { matches } = policy.revalidatedPolicy(libraryRequest, policyResponse(304, response.headers));
+  const { matches } = policy.revalidatedPolicy(libraryRequest, policyResponse(304, response.headers, {}, now));
   if (!matches) {
     if (hasClientValidators(request)) return { kind: 'not-modified-unmatched' };
     // Only the stored response's validators were sent, so the 304 is about it, and a client that
@@ -53,7 +53,7 @@ export function applyRevalidation(
   }
   const headers = updatedFields(entry.headers, response.headers);
   // The merged fields are judged afresh: the 304 may bring new Cache-Control, Date or ETag.
-  const fresh = newPolicy(libraryRequest, policyResponse(entry.status, headers, options), now);
+  const fresh = newPolicy(libraryRequest, policyResponse(entry.status, headers, options, now), now);
   const ttlMs = fresh.storable() ? storageTtlMs(fresh, headers, options.revalidationWindowMs) : 0;
   return { kind: 'not-modified', entry: { ...entry, headers, policy: fresh.toObject(), storedAt: now }, ttlMs };
 }
