@@ -197,7 +197,7 @@ function namesItself(raw: readonly string[], targetKey: string | undefined): boo
 }
 
 /** `max-age`, `s-maxage` or `Expires` (RFC 9111 §4.2.1), after RFC 9213's targeted field. */
-function hasExplicitFreshness(raw: readonly string[]): boolean {
+export function hasExplicitFreshness(raw: readonly string[]): boolean {
   const { directives, legacyFieldsApply } = responseDirectives(raw);
   return directives.has('max-age') || directives.has('s-maxage') || (legacyFieldsApply && hasField(raw, 'expires'));
 }
