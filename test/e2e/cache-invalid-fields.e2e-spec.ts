@@ -1,5 +1,6 @@
 import { cacheRig, cacheStatus } from '../helpers/cache.js';
 import type { CacheRig } from '../helpers/cache.js';
+import { sleep } from '../helpers/eventually.js';
 import { Harness } from '../helpers/harness.js';
 
 // RFC 9111 §5.3: an Expires that is not one valid HTTP-date (RFC 9110 §5.6.7) means "already
@@ -87,5 +88,28 @@ describe('cache: Expires, Age and Date read strictly', () => {
     const first = await r.request('/x');
     expect(cacheStatus(first)).toMatch(/^HARP; fwd=uri-miss; stored; ttl=(359[5-9]|3600)$/);
     expect(await reused(r)).toBe(true);
+  });
+
+  it('dates a stored response that had no Date with its receipt time, not with each hit\'s', async () => {
+    const r = await cacheRig(h, (_req, res) => {
+      res.sendDate = false;
+      res.writeHead(200, { 'Cache-Control': 'max-age=60' }).end('body');
+    });
+    const first = await r.request('/x');
+    await sleep(1100);
+    const hit = await r.request('/x');
+    expect(cacheStatus(hit)).toMatch(/^HARP; hit/);
+    expect(hit.rawHeaders.filter((name) => name.toLowerCase() === 'date')).toHaveLength(1);
+    expect(Date.parse(hit.headers.date!)).toBeLessThanOrEqual(Date.parse(first.headers.date!));
+    expect(Number(hit.headers.age)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('serves a stored response whose Date was invalid with the receipt time as its Date', async () => {
+    const r = await rig({ 'Cache-Control': 'max-age=60', Date: 'yesterday' });
+    const before = Math.floor(Date.now() / 1000) * 1000;
+    await r.request('/x');
+    const hit = await r.request('/x');
+    expect(cacheStatus(hit)).toMatch(/^HARP; hit/);
+    expect(Date.parse(hit.headers.date!)).toBeGreaterThanOrEqual(before);
   });
 });
