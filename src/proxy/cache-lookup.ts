@@ -65,3 +65,16 @@ export interface CacheFill {
   /** Runs once storing is over, or when it does not start. */
   readonly done: () => void;
 }
+
+/** A POST's response head, which may be stored for later GETs of its target URI. */
+export interface PostResponse {
+  readonly f: CachedForward;
+  /** The POST's target URI as a cache key. */
+  readonly key: string;
+  readonly request: CacheRequest;
+  readonly head: ResponseHead;
+  /** The response's end-to-end fields, in Node's raw form. */
+  readonly raw: readonly string[];
+  /** Settles once the POST's invalidations (RFC 9111 §4.4) are done. */
+  readonly invalidated: Promise<void>;
+}

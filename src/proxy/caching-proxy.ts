@@ -26,7 +26,7 @@ import {
 import type { CachedResponse, CacheRequest, CacheStatus, ConditionalFields, ForwardReason, NotStoredReason } from '../cache/index.js';
 import { HarpConfig } from '../config/index.js';
 import { fetchFromBackend } from './background-fetch.js';
-import type { CacheFill, CacheMiss, CacheRevalidation, CachedForward, OfflineRequest } from './cache-lookup.js';
+import type { CacheFill, CacheMiss, CacheRevalidation, CachedForward, OfflineRequest, PostResponse } from './cache-lookup.js';
 import { FillTap } from './fill-tap.js';
 import { ProxyError, type ProxyErrorCode } from './proxy-errors.js';
 import { sendErrorPage } from './error-page.js';
@@ -240,21 +240,57 @@ export class CachingProxy {
 
   /**
    * Forwards without storing: no lookup (method, route or cache off, `fwd` bypass or method),
-   * or a ranged GET that missed; unsafe methods still invalidate.
+   * or a ranged GET that missed; unsafe methods still invalidate, and a POST response may be
+   * stored for later GETs ({@link storeForGet}).
    */
   private forwardUncached(f: CachedForward, request: CacheRequest, key: string | undefined, fwd: ForwardReason): void {
     const fields = statusFields({ fwd });
     const observer: ExchangeObserver = {
       errorFields: fields,
       onHead: (head, raw) => {
+        let invalidated: Promise<void> = Promise.resolve();
         if (key !== undefined && this.store.enabled) {
           const stale = invalidatedKeys(request.method, head.status, key, raw);
-          if (stale.length > 0) void invalidate(this.store, stale);
+          if (stale.length > 0) invalidated = invalidate(this.store, stale);
+        }
+        if (key !== undefined && fwd === 'method' && request.method === 'POST') {
+          return this.storeForGet({ f, key, request, head, raw, invalidated });
         }
         return { answered: false, addFields: fields };
       },
     };
     f.exchange.forward(f.backend, f.target, f.hasBody, { observer });
+  }
+
+  /**
+   * A POST response with explicit freshness and a `Content-Location` naming the POST's target
+   * URI answers later GETs for that URI (RFC 9110 §9.3.3, RFC 9111 §4): it is stored under the
+   * target's key as it streams, like a GET miss. The POST's own invalidation of that key
+   * (§4.4) is awaited first, so it cannot delete the response that replaced what it invalidated.
+   */
+  private storeForGet(post: PostResponse): HeadDirective {
+    const { f, key, request, head, raw, invalidated } = post;
+    const response = { status: head.status, reason: head.reason, headers: [...raw] };
+    const length = declaredLength(response.headers) ?? undefined;
+    const now = Date.now();
+    const options = { maxObjectBytes: this.maxObjectBytes, ...f.route, now, targetKey: key };
+    const verdict = head.status === 206 ? undefined : storageVerdict(request, response, length, options);
+    if (!verdict?.store) return { answered: false, addFields: statusFields({ fwd: 'method' }) };
+    this.uncacheable.forget(key);
+    const tap = new FillTap(
+      this.maxObjectBytes,
+      (body) => {
+        const entry = createCachedResponse(response, body, verdict.policy);
+        const { vary, ttlMs } = verdict;
+        invalidated
+          .catch(() => undefined)
+          .then(() => storeVariant(this.store, { primaryKey: key, headers: request.headers, entry, vary, ttlMs }))
+          .catch((err: Error) => this.logger.warn(`storing ${key} failed: ${err.message}`));
+      },
+      () => undefined,
+    );
+    const ttl = freshnessTtl(verdict.policy, now);
+    return { answered: false, addFields: statusFields({ fwd: 'method', stored: true, ttl }), tap };
   }
 
   /** Nothing usable stored: fetch it for this client and store it on the way through. */

@@ -84,4 +84,41 @@ describe('cache: HEAD and client conditionals from a stored GET', () => {
     expect(second.status).toBe(304);
     expect(r.hits('/thing')).toBe(1);
   });
+
+  describe('If-Modified-Since on a stored response without Last-Modified (RFC 9111 §4.3.2)', () => {
+    async function undated(sendDate: boolean): Promise<CacheRig> {
+      return cacheRig(h, (_req, res) => {
+        res.sendDate = sendDate;
+        res.writeHead(200, { 'Cache-Control': 'max-age=60', 'Content-Type': 'text/plain' });
+        res.end(BODY);
+      });
+    }
+
+    it.each([
+      ['the stored Date', true],
+      // Regression: the receipt time, in milliseconds, was later than the Date the client saw.
+      ['the time it was received, when it had no Date', false],
+    ])('answers 304 when %s is not after the client\'s date', async (_name, sendDate) => {
+      const r = await undated(sendDate);
+      const first = await r.request('/undated');
+      const date = first.headers.date!;
+      expect(date).toBeDefined();
+
+      const notModified = await r.request('/undated', { headers: { 'if-modified-since': date } });
+      expect(notModified.status).toBe(304);
+      expect(cacheStatus(notModified)).toMatch(/^HARP; hit/);
+
+      const earlier = new Date(Date.parse(date) - 1000).toUTCString();
+      expect((await r.request('/undated', { headers: { 'if-modified-since': earlier } })).status).toBe(200);
+      expect(r.hits('/undated')).toBe(1);
+    });
+
+    it('ignores an If-Modified-Since that is not an HTTP-date (RFC 9110 §13.1.3)', async () => {
+      const r = await undated(true);
+      const date = (await r.request('/undated')).headers.date!;
+      const res = await r.request('/undated', { headers: { 'if-modified-since': date.replace('GMT', 'UTC') } });
+      expect(res.status).toBe(200);
+      expect(res.body.toString()).toBe(BODY);
+    });
+  });
 });

@@ -184,6 +184,26 @@ describe('decide (RFC 9111 §4)', () => {
   });
 });
 
+describe('decide: stored responses with statuses not heuristically cacheable (RFC 9111 §3, §4.2.4)', () => {
+  it.each<[string, string[], number, IncomingHttpHeaders, string]>([
+    ['fresh within max-age', ['Cache-Control', 'max-age=60'], 10, {}, 'hit age=10 ttl=50'],
+    ['stale after max-age', ['Cache-Control', 'max-age=60'], 70, {}, 'revalidate fwd=stale'],
+    ['a client max-stale may use it stale', ['Cache-Control', 'max-age=60'], 70, { 'cache-control': 'max-stale' }, 'hit age=70 ttl=-10 stale'],
+    ['§5.2.2.2 must-revalidate overrides max-stale', ['Cache-Control', 'max-age=60, must-revalidate'], 70, { 'cache-control': 'max-stale' }, 'revalidate fwd=stale'],
+    ['§5.2.2.2 must-revalidate does not affect it while fresh', ['Cache-Control', 'max-age=60, must-revalidate'], 10, {}, 'hit age=10 ttl=50'],
+    ['§5.2.2.8 proxy-revalidate overrides max-stale', ['Cache-Control', 'max-age=60, proxy-revalidate'], 70, { 'cache-control': 'max-stale' }, 'revalidate fwd=stale'],
+    ['§5.2.2.8 proxy-revalidate does not affect it while fresh', ['Cache-Control', 'max-age=60, proxy-revalidate'], 10, {}, 'hit age=10 ttl=50'],
+    ['§5.2.2.4 no-cache always revalidates', ['Cache-Control', 'max-age=60, no-cache', 'ETag', '"e"'], 10, {}, 'revalidate fwd=stale if-none-match="e"'],
+    ['§5.2.2.10 s-maxage wins over max-age', ['Cache-Control', 'max-age=600, s-maxage=30'], 40, {}, 'revalidate fwd=stale'],
+    ['§5.2.2.10 s-maxage implies proxy-revalidate', ['Cache-Control', 's-maxage=30'], 40, { 'cache-control': 'max-stale' }, 'revalidate fwd=stale'],
+    ['§5.3 Expires', ['Expires', new Date(T0 + 60_000).toUTCString()], 10, {}, 'hit age=10 ttl=50'],
+  ])('%s', (title, fields, seconds, headers, expected) => {
+    for (const status of [299, 400, 499, 500, 502, 503, 504, 599]) {
+      expect([status, title, after(seconds, stored(fields, {}, status), request(headers))]).toEqual([status, title, expected]);
+    }
+  });
+});
+
 describe('lookupBypass (RFC 9211 §2.2)', () => {
   it.each<[string, CacheRequest, { enabled?: boolean }, boolean, unknown]>([
     ['GET is looked up', request(), {}, true, undefined],

@@ -70,3 +70,18 @@ export function keyOrigin(key: string): string {
   const slash = key.indexOf('/', start);
   return slash === -1 ? key : key.slice(0, slash);
 }
+
+/**
+ * The key of a URI reference (`Location`, `Content-Location`) resolved against the key of the
+ * request it came with (RFC 3986 §5), or undefined when it does not resolve to an http(s) URI.
+ */
+export function resolvedKey(reference: string, baseKey: string): string | undefined {
+  if (reference === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(reference, baseKey);
+  } catch {
+    return undefined;
+  }
+  return cacheKey(url.protocol.slice(0, -1), url.host, `${url.pathname}${url.search}`);
+}

@@ -30,11 +30,31 @@ describe('hitFields and currentAge (RFC 9111 §5.1)', () => {
 
   it('appends one Age: upstream age plus time resident here, whole seconds', () => {
     expect(currentAge(entry, T0 + 2_900)).toBe(9);
-    expect(hitFields(entry, T0 + 3_000)).toEqual(['Cache-Control', 'max-age=60', 'X', '1', 'Age', '10']);
+    expect(hitFields(entry, T0 + 3_000)).toEqual(['Cache-Control', 'max-age=60', 'X', '1', 'Date', 'Sun, 01 Mar 2026 12:00:00 GMT', 'Age', '10']);
   });
 
   it('keeps the reason phrase and status', () => {
     expect(entry).toMatchObject({ status: 200, reason: '', storedAt: T0 });
+  });
+});
+
+describe('createCachedResponse: every entry carries one valid Date (RFC 9110 §6.6.1)', () => {
+  const T0 = Date.parse('2026-03-01T12:00:00Z');
+  const RECEIVED = 'Sun, 01 Mar 2026 12:00:00 GMT';
+  function fields(raw: string[]): string[] {
+    const head = { status: 200, headers: ['Cache-Control', 'max-age=60', ...raw] };
+    const verdict = storageVerdict({ method: 'GET', headers: {} }, head, 1, { maxObjectBytes: 10, now: T0 + 400 });
+    if (!verdict.store) throw new Error(verdict.reason);
+    return createCachedResponse(head, Buffer.from('b'), verdict.policy, T0 + 1_500).headers.slice(2);
+  }
+
+  it.each<[string, string[], string[]]>([
+    ['keeps a valid one as sent', ['Date', 'Sun Mar  1 11:59:00 2026', 'X', '1'], ['Date', 'Sun Mar  1 11:59:00 2026', 'X', '1']],
+    ['appends the time the head arrived when there is none', ['X', '1'], ['X', '1', 'Date', RECEIVED]],
+    ['replaces an invalid one in place', ['Date', 'yesterday', 'X', '1'], ['Date', RECEIVED, 'X', '1']],
+    ['replaces several by one', ['date', RECEIVED, 'X', '1', 'Date', RECEIVED], ['date', RECEIVED, 'X', '1']],
+  ])('%s', (_title, raw, expected) => {
+    expect(fields(raw)).toEqual(expected);
   });
 });
 

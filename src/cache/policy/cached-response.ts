@@ -1,7 +1,8 @@
 import { endToEnd } from '../../http/hop-by-hop.js';
 import type { CachedResponse, PolicyObject } from './cache-entry.js';
 import { revivePolicy } from './policy-input.js';
-import { withoutFields } from '../../http/raw-fields.js';
+import { fieldValues, withoutFields } from '../../http/raw-fields.js';
+import { formatHttpDate, singleHttpDate } from '../../http/http-date.js';
 
 /**
  * Fields never kept in an entry, besides hop-by-hop ones (RFC 9110 §7.6.1):
@@ -50,8 +51,29 @@ export function createCachedResponse(
   policy: PolicyObject,
   now = Date.now(),
 ): CachedResponse {
-  const headers = storedFields(head.headers);
+  const headers = dated(storedFields(head.headers), policy.t ?? now);
   return { status: head.status, reason: head.reason ?? '', headers, policy, body, storedAt: now };
+}
+
+/**
+ * RFC 9110 §6.6.1: "A recipient with a clock that receives a response message without a Date
+ * header field MUST record the time it was received and append a corresponding Date header
+ * field to the message's header section if it is cached", and one with an invalid Date "MAY
+ * replace that value with the time that response was received". Every entry then carries one
+ * valid `Date`, the one its freshness was computed from, rather than each hit getting the time
+ * of that hit.
+ */
+function dated(fields: string[], receivedAt: number): string[] {
+  const dates = fieldValues(fields, 'date');
+  if (singleHttpDate(dates) !== undefined) return fields;
+  const date = formatHttpDate(receivedAt);
+  if (dates.length === 0) return [...fields, 'Date', date];
+  const out: string[] = [];
+  for (let i = 0; i < fields.length; i += 2) {
+    if (fields[i]!.toLowerCase() !== 'date') out.push(fields[i]!, fields[i + 1]!);
+    else if (!out.some((name, j) => j % 2 === 0 && name.toLowerCase() === 'date')) out.push(fields[i]!, date);
+  }
+  return out;
 }
 
 /** The entry's current age in whole seconds (RFC 9111 §4.2.3), including upstream `Age`. */

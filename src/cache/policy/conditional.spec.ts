@@ -32,6 +32,40 @@ describe('clientHasCurrent (RFC 9111 §4.3.2)', () => {
   });
 });
 
+describe('clientHasCurrent: If-Modified-Since without Last-Modified (RFC 9111 §4.3.2)', () => {
+  const DATE = 'Sun, 01 Mar 2026 12:00:00 GMT';
+  const at = (headers: string[], storedAt: number, receivedAt?: number): CachedResponse => ({
+    ...entry(headers),
+    storedAt,
+    policy: { t: receivedAt } as CachedResponse['policy'],
+  });
+  const ims = (value: string): IncomingHttpHeaders => ({ 'if-modified-since': value });
+
+  it.each<[string, CachedResponse, IncomingHttpHeaders, boolean]>([
+    ['the stored Date equal to the client\'s date', at(['Date', DATE], STORED_AT), ims(DATE), true],
+    ['the stored Date after it', at(['Date', DATE], STORED_AT), ims('Sun, 01 Mar 2026 11:59:59 GMT'), false],
+    ['an invalid Last-Modified falls back to Date', at(['Last-Modified', 'today', 'Date', DATE], STORED_AT), ims(DATE), true],
+    ['an obsolete asctime If-Modified-Since is read (RFC 9110 §5.6.7)', at(['Date', DATE], STORED_AT), ims('Sun Mar  1 12:00:00 2026'), true],
+    ['an If-Modified-Since that is no HTTP-date is ignored (RFC 9110 §13.1.3)', at(['Date', DATE], STORED_AT), ims('Sun, 01 Mar 2026 12:00:00 UTC'), false],
+    ['two dates as a list are ignored', at(['Date', DATE], STORED_AT), ims(`${DATE}, ${DATE}`), false],
+    [
+      'regression: without Date, the receipt time counts in whole seconds',
+      at([], STORED_AT + 700),
+      ims(DATE),
+      true,
+    ],
+    [
+      'without Date, the time the head arrived counts, not when the body ended',
+      at([], STORED_AT + 1_200, STORED_AT + 900),
+      ims(DATE),
+      true,
+    ],
+    ['without Date, a client date before receipt is not current', at([], STORED_AT + 700), ims('Sun, 01 Mar 2026 11:59:59 GMT'), false],
+  ])('%s', (_title, stored, headers, expected) => {
+    expect(clientHasCurrent(stored, headers)).toBe(expected);
+  });
+});
+
 describe('notModifiedFields (RFC 9110 §15.4.5)', () => {
   it('keeps only what a 304 carries, in stored order and spelling', () => {
     const stored = entry([

@@ -1,4 +1,4 @@
-import { cacheKey, keyOrigin } from './cache-key.js';
+import { keyOrigin, resolvedKey } from './cache-key.js';
 import { fieldValues } from '../../http/raw-fields.js';
 
 /** Safe methods (RFC 9110 §9.2.1); every other method, known or not, may change state. */
@@ -36,15 +36,4 @@ export function invalidatedKeys(
     }
   }
   return [...keys];
-}
-
-function resolvedKey(reference: string, base: string): string | undefined {
-  if (reference === '') return undefined;
-  let url: URL;
-  try {
-    url = new URL(reference, base);
-  } catch {
-    return undefined;
-  }
-  return cacheKey(url.protocol.slice(0, -1), url.host, `${url.pathname}${url.search}`);
 }

@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import CachePolicy from 'http-cache-semantics';
 import type { PolicyObject } from './cache-entry.js';
-import { combinedValue, fieldValues } from '../../http/raw-fields.js';
+import { combinedValue } from '../../http/raw-fields.js';
+import { freshnessFields, libraryStatus } from './freshness-fields.js';
 import { freshnessControl } from './targeted-cache-control.js';
 
 /**
@@ -31,9 +32,6 @@ export const NO_STALE = 'harp-no-stale';
 export const HEURISTICALLY_CACHEABLE: ReadonlySet<number> = new Set([
   200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501,
 ]);
-
-/** Response fields the library reads, apart from the cache-control ones. */
-const SINGLE_VALUED = ['date', 'age', 'last-modified', 'etag'];
 
 /** Per-route freshness settings. */
 export interface FreshnessOptions {
@@ -68,20 +66,18 @@ export function responseDirectives(raw: readonly string[]): ResponseDirectives {
   return { directives: parseDirectives(control.cacheControl), legacyFieldsApply: control.legacyFieldsApply };
 }
 
-/** The response as the library sees it. */
+/**
+ * The response as the library sees it: dates, `Age` and the status judged first
+ * (`freshness-fields.ts`). `now` reads two-digit RFC 850 years (RFC 9110 §5.6.7).
+ */
 export function policyResponse(
   status: number,
   raw: readonly string[],
   options: FreshnessOptions = {},
+  now = Date.now(),
 ): CachePolicy.Response {
   const { directives, legacyFieldsApply } = responseDirectives(raw);
-  const headers: CachePolicy.Headers = {};
-  for (const name of SINGLE_VALUED) {
-    const first = fieldValues(raw, name)[0];
-    if (first !== undefined) headers[name] = first;
-  }
-  const expires = legacyFieldsApply ? fieldValues(raw, 'expires')[0] : undefined;
-  if (expires !== undefined) headers.expires = expires;
+  const headers = freshnessFields(raw, legacyFieldsApply, now);
   const pragma = legacyFieldsApply ? combinedValue(raw, 'pragma') : undefined;
   if (pragma !== undefined) headers.pragma = pragma;
 
@@ -89,19 +85,19 @@ export function policyResponse(
   const mustRevalidate = library.delete('must-revalidate');
   const proxyRevalidate = library.delete('proxy-revalidate');
   if (mustRevalidate || proxyRevalidate) library.set(NO_STALE, true);
+  const explicit = library.has('max-age') || library.has('s-maxage') || headers.expires !== undefined;
   const defaultSeconds = Math.floor((options.defaultTtlMs ?? 0) / 1000);
-  if (defaultSeconds > 0 && HEURISTICALLY_CACHEABLE.has(status) && takesDefaultTtl(directives, expires)) {
+  if (defaultSeconds > 0 && HEURISTICALLY_CACHEABLE.has(status) && !explicit && takesDefaultTtl(directives)) {
     library.set('max-age', String(defaultSeconds));
   }
   const text = formatDirectives(library);
   if (text !== undefined) headers['cache-control'] = text;
-  return { status, headers };
+  return { status: libraryStatus(status, explicit), headers };
 }
 
-/** No explicit freshness, and nothing that forbids storing or reusing without validation. */
-function takesDefaultTtl(directives: ReadonlyMap<string, string | true>, expires: string | undefined): boolean {
-  const blocking = ['max-age', 's-maxage', 'no-store', 'no-cache', 'private'];
-  return expires === undefined && !blocking.some((name) => directives.has(name));
+/** Nothing that forbids storing or reusing without validation. */
+function takesDefaultTtl(directives: ReadonlyMap<string, string | true>): boolean {
+  return !['no-store', 'no-cache', 'private'].some((name) => directives.has(name));
 }
 
 /** A new policy whose response time is `now` (the library reads the clock itself otherwise). */

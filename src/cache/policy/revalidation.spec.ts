@@ -104,6 +104,20 @@ describe('applyRevalidation (RFC 9111 §4.3.3, §4.3.4)', () => {
   ])('%s', (_title, fields, status, expected) => {
     expect(applyRevalidation(GET, stored(fields), { status, headers: [] }, { now: AT }).kind).toBe(expected);
   });
+
+  it.each<[string, string[], string[], string]>([
+    ['§4.3.3 a 5xx without freshness to a fresh entry: served from the cache', ['Cache-Control', 'max-age=600'], [], 'stale-if-error'],
+    ['§4.3.3 a 5xx with max-age replaces a fresh entry', ['Cache-Control', 'max-age=600'], ['Cache-Control', 'max-age=60'], 'modified'],
+    ['§4.3.3 a 5xx with Expires replaces a fresh entry', ['Cache-Control', 'max-age=600'], ['Expires', new Date(AT + 60_000).toUTCString()], 'modified'],
+    [
+      'RFC 5861 §4 stale-if-error still masks a 5xx with max-age',
+      ['Cache-Control', 'max-age=60, stale-if-error=300'],
+      ['Cache-Control', 'max-age=60'],
+      'stale-if-error',
+    ],
+  ])('%s', (_title, fields, answer, expected) => {
+    expect(applyRevalidation(GET, stored(fields), { status: 503, headers: answer }, { now: AT }).kind).toBe(expected);
+  });
 });
 
 describe('staleIfError (RFC 5861 §4)', () => {

@@ -2,7 +2,7 @@ import type { CachedResponse } from './cache-entry.js';
 import { updatedFields, type ResponseHead } from './cached-response.js';
 import { NO_STALE, newPolicy, policyRequest, policyResponse, revivePolicy } from './policy-input.js';
 import { hasField } from '../../http/raw-fields.js';
-import { storageTtlMs, type CacheRequest, type StorageOptions } from './storability.js';
+import { hasExplicitFreshness, storageTtlMs, type CacheRequest, type StorageOptions } from './storability.js';
 
 /** What the answer to a revalidation request means (RFC 9111 §4.3.3). */
 export type RevalidationOutcome =
@@ -38,11 +38,11 @@ export function applyRevalidation(
   const policy = revivePolicy(entry.policy, now);
   const libraryRequest = policyRequest(request.method, request.headers);
   if (response.status >= 500) {
-    return staleIfError(request, entry, now) ? { kind: 'stale-if-error' } : { kind: 'modified' };
+    return masksError(entry, response) && staleIfError(request, entry, now) ? { kind: 'stale-if-error' } : { kind: 'modified' };
   }
   if (response.status !== 304) return { kind: 'modified' };
 
-  const { matches } = policy.revalidatedPolicy(libraryRequest, policyResponse(304, response.headers));
+  const { matches } = policy.revalidatedPolicy(libraryRequest, policyResponse(304, response.headers, {}, now));
   if (!matches) {
     if (hasClientValidators(request)) return { kind: 'not-modified-unmatched' };
     // Only the stored response's validators were sent, so the 304 is about it, and a client that
@@ -53,7 +53,7 @@ export function applyRevalidation(
   }
   const headers = updatedFields(entry.headers, response.headers);
   // The merged fields are judged afresh: the 304 may bring new Cache-Control, Date or ETag.
-  const fresh = newPolicy(libraryRequest, policyResponse(entry.status, headers, options), now);
+  const fresh = newPolicy(libraryRequest, policyResponse(entry.status, headers, options, now), now);
   const ttlMs = fresh.storable() ? storageTtlMs(fresh, headers, options.revalidationWindowMs) : 0;
   return { kind: 'not-modified', entry: { ...entry, headers, policy: fresh.toObject(), storedAt: now }, ttlMs };
 }
@@ -69,6 +69,17 @@ export function staleIfError(request: CacheRequest, entry: CachedResponse, now =
   // The library answers an error with the very same policy when stale-if-error allows it.
   const result = policy.revalidatedPolicy(policyRequest(request.method, request.headers), { status: 504, headers: {} });
   return result.policy === policy && !result.modified;
+}
+
+/**
+ * RFC 9111 §4.3.3: given a 5xx while validating, a cache "can either forward this response to the
+ * requesting client or act as if the server failed to respond", serving what it stored. A 5xx
+ * with explicit freshness is the origin saying the error is the current response for that long:
+ * it is passed on and replaces the entry (§4.3.3, like any full response) — unless the stored
+ * response allows `stale-if-error`, which exists to mask errors (RFC 5861 §4).
+ */
+function masksError(entry: CachedResponse, response: ResponseHead): boolean {
+  return 'stale-if-error' in entry.policy.rescc || !hasExplicitFreshness(response.headers);
 }
 
 /** Whether the client sent validators of its own (merged into the revalidation request). */

@@ -37,7 +37,7 @@ describe('storageVerdict (RFC 9111 §3)', () => {
     ['a body of exactly the limit', ['Cache-Control', 'max-age=60'], { size: 100 }, 'store 60000ms'],
     ['the route opted out', ['Cache-Control', 'max-age=60'], { options: { enabled: false } }, 'disabled'],
     ['HEAD responses have no body to store', ['Cache-Control', 'max-age=60'], { method: 'HEAD' }, 'method'],
-    ['§3 POST responses are not stored', ['Cache-Control', 'max-age=60'], { method: 'POST' }, 'method'],
+    ['§3 POST responses without Content-Location are not stored', ['Cache-Control', 'max-age=60'], { method: 'POST' }, 'method'],
     ['responses to Range requests are not stored', ['Cache-Control', 'max-age=60'], { headers: { range: 'bytes=0-1' } }, 'range'],
     ['a body over the object limit', ['Cache-Control', 'max-age=60'], { size: 101 }, 'too-large'],
     ['§7.3 Set-Cookie is never stored', ['Cache-Control', 'public, max-age=60', 'Set-Cookie', 'sid=1'], {}, 'set-cookie'],
@@ -59,7 +59,7 @@ describe('storageVerdict (RFC 9111 §3)', () => {
       'store 60000ms',
     ],
     ['§3 a 302 without explicit freshness', ['Location', '/x'], { status: 302 }, 'not-cacheable'],
-    ['§3 a 500 is not understood as cacheable', ['Cache-Control', 'max-age=60'], { status: 500 }, 'not-cacheable'],
+    ['§3 a 500 without explicit freshness is not stored', ['Last-Modified', 'Sat, 28 Feb 2026 12:00:00 GMT'], { status: 500 }, 'not-cacheable'],
     ['§3 a 206 is not stored', ['Cache-Control', 'max-age=60'], { status: 206 }, 'not-cacheable'],
     ['nothing reusable: max-age=0 without validator', ['Cache-Control', 'max-age=0'], {}, 'no-freshness'],
     ['nothing reusable: no freshness information at all', [], {}, 'no-freshness'],
@@ -94,5 +94,105 @@ describe('storageVerdict (RFC 9111 §3)', () => {
     const req: CacheRequest = { method: 'GET', headers: {} };
     expect(isStorable(req, { status: 200, headers: ['Cache-Control', 'max-age=1'] }, 1, OPTIONS)).toBe(true);
     expect(isStorable(req, { status: 200, headers: ['Cache-Control', 'no-store'] }, 1, OPTIONS)).toBe(false);
+  });
+});
+
+describe('storageVerdict: explicit freshness on any final status (RFC 9111 §3)', () => {
+  const EXPIRES = new Date(T0 + 60_000).toUTCString();
+  it.each([299, 400, 499, 500, 502, 503, 504, 599])('stores a %i with max-age, s-maxage or Expires', (status) => {
+    expect(verdict(['Cache-Control', 'max-age=60'], { status })).toBe('store 60000ms');
+    expect(verdict(['Cache-Control', 's-maxage=30'], { status })).toBe('store 30000ms');
+    expect(verdict(['Expires', EXPIRES], { status })).toBe('store 60000ms');
+  });
+
+  it.each<[string, string[], Parameters<typeof verdict>[1], string]>([
+    ['public alone gives a 503 no lifetime (no heuristic)', ['Cache-Control', 'public'], { status: 503 }, 'not-cacheable'],
+    ['a route default TTL does not apply to a 503', [], { status: 503, options: { defaultTtlMs: 30_000 } }, 'not-cacheable'],
+    ['an invalid Expires on a 500 is explicit but expired', ['Expires', 'soon'], { status: 500 }, 'no-freshness'],
+    ['§7.3 Set-Cookie on a 500 is not stored', ['Cache-Control', 'public, max-age=60', 'Set-Cookie', 's=1'], { status: 500 }, 'set-cookie'],
+    ['§3.5 a 500 to Authorization without permission', ['Cache-Control', 'max-age=60'], { status: 500, headers: { authorization: 'Basic x' } }, 'authorization'],
+    ['§3.5 a 500 to Authorization with s-maxage', ['Cache-Control', 's-maxage=60'], { status: 500, headers: { authorization: 'Basic x' } }, 'store 60000ms'],
+    ['no-store on a 503', ['Cache-Control', 'max-age=60, no-store'], { status: 503 }, 'no-store'],
+    ['private on a 400', ['Cache-Control', 'max-age=60, private'], { status: 400 }, 'private'],
+    ['a 304 is never stored as a response', ['Cache-Control', 'max-age=60'], { status: 304 }, 'not-cacheable'],
+    ['a 1xx is not final', ['Cache-Control', 'max-age=60'], { status: 103 }, 'not-cacheable'],
+  ])('%s', (_title, fields, options, expected) => {
+    expect(verdict(fields, options)).toBe(expected);
+  });
+
+  it('keeps the real status in the entry while the policy judges it as a stored response', () => {
+    const result = storageVerdict({ method: 'GET', headers: {} }, { status: 503, headers: ['Cache-Control', 'max-age=60'] }, 1, OPTIONS);
+    if (!result.store) throw new Error(result.reason);
+    expect(result.ttlMs).toBe(60_000);
+  });
+});
+
+describe('storageVerdict: Expires, Date and Age as RFC 9111 reads them', () => {
+  const IN_A_MINUTE = new Date(T0 + 60_000).toUTCString(); // Sun, 01 Mar 2026 12:01:00 GMT
+  it.each<[string, string[], string]>([
+    ['§5.3 IMF-fixdate', ['Expires', IN_A_MINUTE], 'store 60000ms'],
+    ['RFC 9110 §5.6.7 obsolete RFC 850 date', ['Expires', 'Sunday, 01-Mar-26 12:01:00 GMT'], 'store 60000ms'],
+    ['RFC 9110 §5.6.7 obsolete asctime date', ['Expires', 'Sun Mar  1 12:01:00 2026'], 'store 60000ms'],
+    ['§5.3 invalid: a one-digit hour', ['Expires', 'Thu, 01 Jan 2099 1:00:00 GMT'], 'no-freshness'],
+    ['§5.3 invalid: no comma', ['Expires', 'Thu 01 Jan 2099 01:00:00 GMT'], 'no-freshness'],
+    ['§5.3 invalid: dashes', ['Expires', 'Thu, 01-Jan-2099 01:00:00 GMT'], 'no-freshness'],
+    ['§5.3 invalid: several spaces', ['Expires', 'Thu,  01 Jan 2099 01:00:00 GMT'], 'no-freshness'],
+    ['§5.3 invalid: a zone other than GMT', ['Expires', 'Thu, 01 Jan 2099 01:00:00 UTC'], 'no-freshness'],
+    ['§5.3 invalid: 0', ['Expires', '0'], 'no-freshness'],
+    ['§4.2.1 two Expires lines are taken as stale', ['Expires', 'Thu, 01 Jan 2099 01:00:00 GMT', 'Expires', 'Thu, 01 Jan 2099 01:00:00 GMT'], 'no-freshness'],
+    ['§5.3 an invalid Expires with a validator is kept to revalidate', ['Expires', 'never', 'ETag', '"v"'], 'store 300000ms'],
+    ['§5.3 max-age wins over an invalid Expires', ['Cache-Control', 'max-age=60', 'Expires', 'never'], 'store 60000ms'],
+    ['§5.1 Age 1.5 is ignored', ['Cache-Control', 'max-age=60', 'Age', '1.5'], 'store 60000ms'],
+    ['§5.1 Age -1 is ignored', ['Cache-Control', 'max-age=60', 'Age', '-1'], 'store 60000ms'],
+    ['§5.1 Age abc is ignored', ['Cache-Control', 'max-age=60', 'Age', 'abc'], 'store 60000ms'],
+    ['§5.1 a list-based Age uses its first member', ['Cache-Control', 'max-age=60', 'Age', '5, 6'], 'store 55000ms'],
+    ['§5.1 two Age lines use the first', ['Cache-Control', 'max-age=60', 'Age', '5', 'Age', '6'], 'store 55000ms'],
+    ['§5.1 an invalid first member is ignored whole', ['Cache-Control', 'max-age=60', 'Age', 'x, 6'], 'store 60000ms'],
+    ['§1.2.2 a huge Age makes it stale: kept only to revalidate', ['Cache-Control', 'max-age=60', 'Age', '99999999999999999999999', 'ETag', '"v"'], 'store 300000ms'],
+  ])('%s', (_title, fields, expected) => {
+    expect(verdict(fields)).toBe(expected);
+  });
+
+  it('RFC 9110 §6.6.1: an invalid Date is replaced by the time of receipt', () => {
+    const request: CacheRequest = { method: 'GET', headers: {} };
+    // Date.parse reads this as an hour before T0, which would add an hour of freshness.
+    const head = { status: 200, headers: ['Date', 'Sun, 01 Mar 2026 11:00:00 UTC', 'Expires', IN_A_MINUTE] };
+    const result = storageVerdict(request, head, 1, OPTIONS);
+    expect(result.store && result.ttlMs).toBe(60_000);
+  });
+});
+
+describe('storageVerdict: a POST response for a later GET (RFC 9110 §9.3.3)', () => {
+  const targetKey = 'https://shop.example/orders/7?v=1';
+  const post = (fields: string[], options: Partial<StorageOptions> = { targetKey }): string =>
+    verdict(fields, { method: 'POST', options });
+  it.each<[string, string[], Partial<StorageOptions> | undefined, string]>([
+    ['a path naming the target', ['Cache-Control', 'max-age=60', 'Content-Location', '/orders/7?v=1'], undefined, 'store 60000ms'],
+    ['the absolute target URI', ['Cache-Control', 'max-age=60', 'Content-Location', 'https://shop.example/orders/7?v=1'], undefined, 'store 60000ms'],
+    ['a relative reference resolving to it', ['Cache-Control', 'max-age=60', 'Content-Location', '7?v=1'], undefined, 'store 60000ms'],
+    ['Expires is explicit freshness too', ['Expires', new Date(T0 + 60_000).toUTCString(), 'Content-Location', '/orders/7?v=1'], undefined, 'store 60000ms'],
+    ['another path', ['Cache-Control', 'max-age=60', 'Content-Location', '/orders/8'], undefined, 'method'],
+    ['another query', ['Cache-Control', 'max-age=60', 'Content-Location', '/orders/7'], undefined, 'method'],
+    ['another origin', ['Cache-Control', 'max-age=60', 'Content-Location', 'https://evil.example/orders/7?v=1'], undefined, 'method'],
+    ['another scheme', ['Cache-Control', 'max-age=60', 'Content-Location', 'http://shop.example/orders/7?v=1'], undefined, 'method'],
+    ['two Content-Location lines', ['Cache-Control', 'max-age=60', 'Content-Location', '/orders/7?v=1', 'Content-Location', '/orders/7?v=1'], undefined, 'method'],
+    ['no target key given', ['Cache-Control', 'max-age=60', 'Content-Location', '/orders/7?v=1'], {}, 'method'],
+    ['heuristic freshness is not enough', ['Last-Modified', 'Sat, 28 Feb 2026 12:00:00 GMT', 'Content-Location', '/orders/7?v=1'], undefined, 'no-freshness'],
+    ['nor a route default', ['Content-Location', '/orders/7?v=1'], { targetKey, defaultTtlMs: 60_000 }, 'no-freshness'],
+    ['no-store still refuses', ['Cache-Control', 'max-age=60, no-store', 'Content-Location', '/orders/7?v=1'], undefined, 'no-store'],
+    ['Set-Cookie still refuses', ['Cache-Control', 'max-age=60', 'Set-Cookie', 'a=b', 'Content-Location', '/orders/7?v=1'], undefined, 'set-cookie'],
+  ])('%s', (_title, fields, options, expected) => {
+    expect(post(fields, options)).toBe(expected);
+  });
+
+  it('stores a policy that answers a GET', () => {
+    const result = storageVerdict(
+      { method: 'POST', headers: { 'content-type': 'text/plain' } },
+      { status: 200, headers: ['Cache-Control', 'max-age=60', 'Content-Location', '/orders/7?v=1'] },
+      1,
+      { ...OPTIONS, targetKey },
+    );
+    if (!result.store) throw new Error(result.reason);
+    expect(result.policy.m).toBe('GET');
   });
 });

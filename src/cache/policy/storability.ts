@@ -12,6 +12,7 @@ import {
 } from './policy-input.js';
 import { fieldValues, hasField } from '../../http/raw-fields.js';
 import { parseVary } from './vary.js';
+import { resolvedKey } from './cache-key.js';
 
 /** A request as the cache sees it. */
 export interface CacheRequest {
@@ -45,6 +46,12 @@ export interface StorageOptions extends RouteCacheOptions {
   readonly revalidationWindowMs?: number;
   /** The clock, for tests. @default Date.now() */
   readonly now?: number;
+  /**
+   * The request's `cacheKey`. A POST response is judged only with it: RFC 9110 §9.3.3 lets
+   * one answer a later GET when it has explicit freshness and a `Content-Location` naming the
+   * POST's target URI.
+   */
+  readonly targetKey?: string;
 }
 
 /** Why a response is not stored. */
@@ -98,8 +105,9 @@ export const PER_CLIENT_FIELDS: ReadonlySet<string> = new Set(['forwarded', 'x-f
  *
  * Beyond the library's checks (understood status, `no-store`, `private`, explicit freshness or a
  * status cacheable by default, RFC 9111 §3 and §4.2.2 for heuristics), HARP refuses:
- * - methods other than GET (a HEAD response has no body to serve a GET with; POST responses are
- *   not reused for other requests, §9.3.3 of RFC 9110);
+ * - methods other than GET (a HEAD response has no body to serve a GET with), except a POST
+ *   response with explicit freshness and a `Content-Location` that resolves to the target URI
+ *   (RFC 9110 §9.3.3, RFC 9111 §4): it is judged as the GET response it will be reused as;
  * - requests with `Range`: their 206 is a fragment, HARP stores whole responses only (a stored
  *   one answers later ranges, `range-answer.ts`);
  * - bodies over `maxObjectBytes`, when known: call again with the final size at the end, or
@@ -123,7 +131,10 @@ export function storageVerdict(
 ): StorageVerdict {
   const refuse = (reason: NotStoredReason): StorageVerdict => ({ store: false, reason });
   if (options.enabled === false) return refuse('disabled');
-  if (request.method !== 'GET') return refuse('method');
+  if (request.method === 'POST') {
+    if (!namesItself(response.headers, options.targetKey)) return refuse('method');
+    if (!hasExplicitFreshness(response.headers)) return refuse('no-freshness');
+  } else if (request.method !== 'GET') return refuse('method');
   if (request.headers.range !== undefined) return refuse('range');
   if (bodyBytes !== undefined && bodyBytes > options.maxObjectBytes) return refuse('too-large');
   const raw = response.headers;
@@ -145,8 +156,9 @@ export function storageVerdict(
     return refuse(HEURISTICALLY_CACHEABLE.has(response.status) ? 'no-freshness' : 'not-cacheable');
   }
   const now = options.now ?? Date.now();
-  const libraryRequest = policyRequest(request.method, request.headers);
-  const policy = newPolicy(libraryRequest, policyResponse(response.status, raw, options), now);
+  // A POST that gets this far is stored as the GET response it answers for.
+  const libraryRequest = policyRequest('GET', request.headers);
+  const policy = newPolicy(libraryRequest, policyResponse(response.status, raw, options, now), now);
   if (!policy.storable()) return refuse('not-cacheable');
   const ttlMs = storageTtlMs(policy, raw, options.revalidationWindowMs);
   if (ttlMs <= 0) return refuse('no-freshness');
@@ -176,6 +188,19 @@ export function storageTtlMs(
   const usable = Math.max(0, Math.ceil(policy.timeToLive()));
   const validator = hasField(raw, 'etag') || hasField(raw, 'last-modified');
   return validator ? usable + revalidationWindowMs : usable;
+}
+
+/** RFC 9110 §9.3.3: a `Content-Location` with "the same value as the POST's target URI". */
+function namesItself(raw: readonly string[], targetKey: string | undefined): boolean {
+  const lines = fieldValues(raw, 'content-location');
+  if (targetKey === undefined || lines.length !== 1) return false;
+  return resolvedKey(lines[0]!.trim(), targetKey) === targetKey;
+}
+
+/** `max-age`, `s-maxage` or `Expires` (RFC 9111 §4.2.1), after RFC 9213's targeted field. */
+export function hasExplicitFreshness(raw: readonly string[]): boolean {
+  const { directives, legacyFieldsApply } = responseDirectives(raw);
+  return directives.has('max-age') || directives.has('s-maxage') || (legacyFieldsApply && hasField(raw, 'expires'));
 }
 
 /** RFC 9111 §3.5: "must-revalidate, public, and s-maxage" let a shared cache store such a response. */
