@@ -98,7 +98,9 @@ const labelOf = (server: string, address?: string): string => (address === undef
 
 /** Feeds the agent's events to the state (and the JSON log). */
 function listen(agent: HarpAgent, state: ConsoleState, emit: (event: JsonEvent) => void, changed: () => void): void {
-  // The last socket error of each connection: a close that follows has no reason of its own.
+  // A proxy that goes away says why; a connection that fails after it fails for that reason. Else
+  // the last socket error: a close that follows it has no reason of its own (as harp http's lines).
+  const goneAway = new Map<string, string>();
   const lastError = new Map<string, string>();
   const where = (server: string, address?: string) => (address === undefined ? { server } : { server, address });
   const set = (server: string, address: string | undefined, connection: ConnectionState, json = true): void => {
@@ -119,6 +121,7 @@ function listen(agent: HarpAgent, state: ConsoleState, emit: (event: JsonEvent) 
   agent.on('registered', ({ server, address, accepted, rejected }) => {
     const label = labelOf(server, address);
     lastError.delete(label);
+    goneAway.delete(label);
     const byName = address === undefined ? undefined : server;
     state.registered(label, server, accepted, byName);
     const routes = state.forwardingOf(label).map((f, i) => ({ ...f, host: accepted[i]!.host, path: accepted[i]!.path }));
@@ -140,9 +143,13 @@ function listen(agent: HarpAgent, state: ConsoleState, emit: (event: JsonEvent) 
     lastError.set(labelOf(server, address), err.message);
     emit({ event: 'error', ...where(server, address), message: err.message });
   });
+  agent.on('goaway', (reason, server, address) => goneAway.set(labelOf(server, address), reason));
   agent.on('drain', (reason, server, address) => set(server, address, { state: 'draining', ...(reason ? { reason } : {}) }));
   agent.on('disconnected', ({ server, address, reason, delayMs }) => {
-    const why = reason || lastError.get(labelOf(server, address));
+    const label = labelOf(server, address);
+    const why = reason || goneAway.get(label) || lastError.get(label);
+    goneAway.delete(label);
+    lastError.delete(label);
     const because = why ? { reason: why } : {};
     if (delayMs === undefined) return set(server, address, { state: 'offline', ...because });
     set(server, address, { state: 'reconnecting', retryAt: now() + delayMs, ...because }, false);

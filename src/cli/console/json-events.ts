@@ -25,6 +25,17 @@ export type JsonEvent =
   | { readonly event: 'stopping'; readonly inFlight: number }
   | { readonly event: 'stopped'; readonly exitCode: number };
 
+/** Every `event` name, in the order docs/agent-console.md lists them (a spec holds the two together). */
+export const JSON_EVENT_NAMES = Object.keys({
+  connection: 1,
+  routes: 1,
+  withdrawn: 1,
+  request: 1,
+  error: 1,
+  stopping: 1,
+  stopped: 1,
+} satisfies Record<JsonEvent['event'], 1>);
+
 /** One line of the JSON log, newline included. */
 export function jsonLine(event: JsonEvent, time: Date): string {
   return `${JSON.stringify({ time: time.toISOString(), ...fields(event) })}\n`;
