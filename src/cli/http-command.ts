@@ -9,7 +9,6 @@ import {
   alsoRegisteredLine,
   disconnectedLine,
   drainLine,
-  exchangeLine,
   forwardingLines,
   keyRejectedLine,
   reconnectedLine,
@@ -132,7 +131,7 @@ export async function runHttp(command: HttpCommand, io: CliIo): Promise<ExitCode
     agent.on('withdrawn', (info) => {
       for (const route of info.routes) out.stderr.write(routeWithdrawnLine(route, named(info.server, info.address)));
     });
-    agent.on('exchange', (record) => out.stdout.write(exchangeLine(record)));
+    agent.on('exchange', (record) => out.request(record));
     agent.on('rejected', (info) => {
       out.stderr.write(keyRejectedLine(info, named(info.server, info.address)));
       proxy(info.server, info.address).refused = true;

@@ -43,6 +43,7 @@ describe('harp http on a terminal', () => {
     expect(terminal.text.indexOf('GET /again 200')).toBeLessThan(terminal.text.lastIndexOf('Requests'));
     // Colour by default; the cursor hidden while the block lives.
     expect(terminal.out).toContain('\x1b[32monline\x1b[39m');
+    expect(terminal.out).toContain('GET /missing \x1b[33m404\x1b[39m');
     expect(terminal.out).toContain('\x1b[?25l');
 
     terminal.type('\x03');
@@ -96,7 +97,9 @@ describe('harp http on a terminal', () => {
     for (const line of lines) expect([...line].length).toBeLessThanOrEqual(31);
     expect(lines.find((l) => l.startsWith('Forwarding'))).toMatch(/^Forwarding {2}http:\/\/a-rather-.*…$/);
     expect(lines.find((l) => l.startsWith('Server'))).toMatch(/… {2}online$/);
-    for (const colour of ['31', '32', '33']) expect(terminal.out).not.toContain(`\x1b[${colour}m`);
+    await send(`${proxy.url}/`, { headers: { host: 'a-rather-long-host-name.example.test' } });
+    await eventually(() => terminal.text.includes('GET / 200'), 5000, 'a request line');
+    for (const colour of ['31', '32', '33', '36']) expect(terminal.out).not.toContain(`\x1b[${colour}m`);
     terminal.type('\x03');
     expect((await terminal.exited).code).toBe(0);
   }, 40_000);

@@ -1,5 +1,7 @@
 import type { HarpAgent } from '../../agent/harp-agent.js';
+import type { ExchangeRecord } from '../../agent/upstream-relay.js';
 import type { CliIo, CliOutput } from '../cli-io.js';
+import { exchangeLine } from '../output.js';
 import { ConsoleState } from './console-state.js';
 import type { ConnectionState, ConsoleService } from './console-state.js';
 import { jsonLine } from './json-events.js';
@@ -7,6 +9,7 @@ import type { JsonEvent } from './json-events.js';
 import { LiveBlock } from './live-block.js';
 import type { LogFormat } from './log-format.js';
 import type { TerminalOutput } from './live-block.js';
+import { terminalExchangeLine } from './request-line.js';
 import { renderStatusBlock } from './status-block.js';
 
 
@@ -30,6 +33,8 @@ export interface AgentConsole {
    */
   readonly stdout: CliOutput;
   readonly stderr: CliOutput;
+  /** One line of the request log: as harp http has always printed it; its status coloured on a terminal; none with `json`. */
+  request(record: ExchangeRecord): void;
   /** The first Ctrl-C: the agent takes no new requests and waits for those in flight. Says so. */
   stopping(): void;
   /** The agent has stopped and the command ends with `exitCode`: the block's last drawing, or a last event. */
@@ -48,7 +53,9 @@ export function openConsole(agent: HarpAgent, options: ConsoleOptions): AgentCon
   const { io, format, title, servers, services } = options;
   const state = new ConsoleState(title, services, servers, now());
   const json = format === 'json';
-  const block = !json && isTerminal(io.stdout, io.env) ? liveBlock(io, state) : undefined;
+  // https://no-color.org: present and not empty.
+  const color = !io.env.NO_COLOR;
+  const block = !json && isTerminal(io.stdout, io.env) ? liveBlock(io.stdout, state, color) : undefined;
   const emit = (event: JsonEvent): void => void (json && io.stdout.write(jsonLine(event, new Date())));
   const changed = (): void => block?.changed();
   let closed = false;
@@ -60,6 +67,10 @@ export function openConsole(agent: HarpAgent, options: ConsoleOptions): AgentCon
   return {
     stdout: json ? silent : block ? { write: (text: string) => block.print(text) } : io.stdout,
     stderr: json ? silent : stderr,
+    request(record) {
+      if (block) block.print(terminalExchangeLine(record, color));
+      else if (!json) io.stdout.write(exchangeLine(record));
+    },
     stopping() {
       state.stop();
       const inFlight = state.inFlight(now());
@@ -87,10 +98,8 @@ function isTerminal(output: CliOutput, env: NodeJS.ProcessEnv): output is Termin
   return (output as TerminalOutput).isTTY === true && env.TERM !== 'dumb';
 }
 
-function liveBlock(io: CliIo, state: ConsoleState): LiveBlock {
-  // https://no-color.org: present and not empty.
-  const color = !io.env.NO_COLOR;
-  return new LiveBlock(io.stdout as TerminalOutput, (width) => renderStatusBlock(state.view(now()), width, color));
+function liveBlock(terminal: TerminalOutput, state: ConsoleState, color: boolean): LiveBlock {
+  return new LiveBlock(terminal, (width) => renderStatusBlock(state.view(now()), width, color));
 }
 
 // Labels as harp http's lines name connections: the server, and its address when a name has several.
