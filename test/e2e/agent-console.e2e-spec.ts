@@ -52,6 +52,7 @@ describe('harp http on a terminal', () => {
     // Left clean: the cursor shown again after the last drawing, which says the agent stopped.
     expect(terminal.out.endsWith('\x1b[?25h')).toBe(true);
     expect(lastBlock(terminal)).toContain(`Server      ${proxy.url}  offline (stopped)`);
+    expect(lastBlock(terminal)).toContain('harp http  stopped');
     expect((await send(`${proxy.url}/hello`)).headers['x-harp-error']).toMatch(/^(no_route|no_backend)$/);
   }, 40_000);
 

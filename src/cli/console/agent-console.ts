@@ -81,7 +81,7 @@ export function openConsole(agent: HarpAgent, options: ConsoleOptions): AgentCon
     close(exitCode) {
       if (closed) return;
       closed = true;
-      state.allDown({ state: 'offline', reason: 'stopped' });
+      state.end();
       block?.close();
       emit({ event: 'stopped', exitCode });
     },

@@ -39,6 +39,8 @@ export interface StatusView {
   readonly requests: RequestNumbers;
   /** Set after the first Ctrl-C: the agent takes no new requests and waits for these. */
   readonly stopping?: boolean;
+  /** Set once the agent has stopped: the last drawing, left on the screen. */
+  readonly stopped?: boolean;
 }
 
 /** The upstream of an accepted route: the service that asked for it (else the first one). */
@@ -53,6 +55,7 @@ export class ConsoleState {
   private readonly routes = new Map<string, Forwarding[]>();
   private readonly stats: RequestStats;
   private stopping = false;
+  private stopped = false;
 
   constructor(
     private readonly title: string,
@@ -116,6 +119,12 @@ export class ConsoleState {
     this.stopping = true;
   }
 
+  /** The agent has stopped: every connection is down. */
+  end(): void {
+    this.stopped = true;
+    this.allDown({ state: 'offline', reason: 'stopped' });
+  }
+
   inFlight(now: number): number {
     return this.stats.numbers(now).inFlight;
   }
@@ -130,6 +139,7 @@ export class ConsoleState {
       forwarding: [...forwarding.values()],
       requests: this.stats.numbers(now),
       ...(this.stopping ? { stopping: true } : {}),
+      ...(this.stopped ? { stopped: true } : {}),
     };
   }
 }

@@ -80,6 +80,10 @@ describe('renderStatusBlock', () => {
     expect(renderStatusBlock(idle, 100, false)[1]).toBe('harp http  stopping: no request in flight (Ctrl-C again to quit now)');
   });
 
+  it('says it stopped in the last drawing, which stays on the screen', () => {
+    expect(renderStatusBlock({ ...online, stopping: true, stopped: true }, 100, false)[1]).toBe('harp http  stopped');
+  });
+
   it.each([40, 20, 8, 1])('cuts every line to a terminal %d columns wide, ending a cut one in …', (width) => {
     const lines = renderStatusBlock(online, width, false);
     for (const line of lines) expect(visibleWidth(line)).toBeLessThanOrEqual(width);
@@ -145,5 +149,7 @@ describe('ConsoleState', () => {
     state.stop();
     expect(state.inFlight(100)).toBe(1);
     expect(state.view(100)).toMatchObject({ stopping: true, requests: { total: 1, inFlight: 1, p50: 4, p90: 4 } });
+    state.end();
+    expect(state.view(100)).toMatchObject({ stopped: true, connections: [{ connection: { state: 'offline', reason: 'stopped' } }] });
   });
 });

@@ -42,6 +42,7 @@ export function renderStatusBlock(view: StatusView, width: number, color: boolea
 }
 
 function titleLine(view: StatusView): Piece[] {
+  if (view.stopped) return [{ text: view.title, tone: 'bold' }, { text: '  stopped', tone: 'dim' }];
   if (!view.stopping) return [{ text: view.title, tone: 'bold' }, { text: '  (Ctrl-C to stop)', tone: 'dim' }];
   const n = view.requests.inFlight;
   const waiting = n === 0 ? 'no request in flight' : `finishing ${n} request${n === 1 ? '' : 's'} in flight`;
