@@ -82,6 +82,8 @@ describe('renderStatusBlock', () => {
 
   it('says it stopped in the last drawing, which stays on the screen', () => {
     expect(renderStatusBlock({ ...online, stopping: true, stopped: true }, 100, false)[1]).toBe('harp http  stopped');
+    const gone = { ...online, stopped: true, forwarding: [] };
+    expect(renderStatusBlock(gone, 100, false)[3]).toBe('Forwarding  none');
   });
 
   it.each([40, 20, 8, 1])('cuts every line to a terminal %d columns wide, ending a cut one in …', (width) => {

@@ -50,7 +50,7 @@ function titleLine(view: StatusView): Piece[] {
 }
 
 function forwardingLines(view: StatusView): Piece[][] {
-  if (view.forwarding.length === 0) return [[labelPiece('Forwarding'), { text: 'waiting for the proxy', tone: 'dim' }]];
+  if (view.forwarding.length === 0) return [[labelPiece('Forwarding'), { text: view.stopped ? 'none' : 'waiting for the proxy', tone: 'dim' }]];
   return view.forwarding.map((f) => [labelPiece('Forwarding'), { text: `${f.url} -> ${f.upstream}` }]);
 }
 
