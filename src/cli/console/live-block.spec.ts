@@ -20,6 +20,9 @@ class FakeTerminal extends EventEmitter {
   }
 }
 
+/** Long enough for the next drawing to come at once. */
+const pause = (): Promise<void> => sleep(MIN_REDRAW_MS + 50);
+
 describe('LiveBlock', () => {
   const blocks: LiveBlock[] = [];
   afterEach(() => blocks.splice(0).forEach((b) => b.close()));
@@ -38,18 +41,33 @@ describe('LiveBlock', () => {
     expect(widths).toEqual([39]);
   });
 
-  it('prints a line above the block: back up over the block, erase it, the line, the block again', () => {
+  it('prints a line above the block: back up over the block, erase it, the line, the block again', async () => {
     const { terminal, block } = start(40, () => ['x', 'y', 'z']);
     terminal.take();
+    await pause();
     block.print('GET / 200 1.0ms\n');
     expect(terminal.take()).toBe('\r\x1b[3A\x1b[JGET / 200 1.0ms\nx\ny\nz\n');
+    await pause();
     block.print('no newline');
     expect(terminal.take()).toBe('\r\x1b[3A\x1b[Jno newline\nx\ny\nz\n');
   });
 
-  it('prints another stream\'s line (stderr) between erasing the block and drawing it again', () => {
+  it('prints the lines that come within a few hundred milliseconds with one drawing, in order', async () => {
+    const { terminal, block } = start(40, () => ['x']);
+    await pause();
+    terminal.take();
+    block.print('a\n');
+    block.print('b\n');
+    block.print('c\n');
+    expect(terminal.take()).toBe('\r\x1b[1A\x1b[Ja\nx\n');
+    await pause();
+    expect(terminal.take()).toBe('\r\x1b[1A\x1b[Jb\nc\nx\n');
+  });
+
+  it('prints another stream\'s line (stderr) between erasing the block and drawing it again', async () => {
     const { terminal, block } = start(40, () => ['x']);
     terminal.take();
+    await pause();
     const order: string[] = [];
     const stderr = { write: (t: string) => order.push(`err:${t}`) };
     const write = terminal.write.bind(terminal);
@@ -85,13 +103,14 @@ describe('LiveBlock', () => {
     expect(terminal.take()).toBe('\r\x1b[1A\x1b[Jn=2\n');
   });
 
-  it('on close, draws the last state, leaves it, shows the cursor, and prints plainly after', () => {
+  it('on close, prints what waits, draws the last state, leaves it, shows the cursor, and prints plainly after', () => {
     let state = 'online';
     const { terminal, block } = start(40, () => [state]);
     terminal.take();
+    block.print('GET / 200 1.0ms\n');
     state = 'offline';
     block.close();
-    expect(terminal.take()).toBe('\r\x1b[1A\x1b[Joffline\n\x1b[?25h');
+    expect(terminal.take()).toBe('\r\x1b[1A\x1b[JGET / 200 1.0ms\noffline\n\x1b[?25h');
     block.print('late line\n');
     expect(terminal.take()).toBe('late line\n');
     terminal.emit('resize');

@@ -19,10 +19,19 @@ export const MIN_REDRAW_MS = 250;
 /** Redrawn this often even when nothing happened: req/s decays, "reconnecting in Ns" counts down. */
 const TICK_MS = 1000;
 
+/** A line waiting to be printed above the block, and where. */
+interface Pending {
+  readonly text: string;
+  readonly output: CliOutput;
+}
+
 /**
  * A block of lines kept at the bottom of a terminal, under the lines printed above it: to print
- * a line, the block is erased, the line written, the block drawn again. The cursor is hidden
- * meanwhile and shown again by {@link close} (also when the process exits without it).
+ * lines, the block is erased, the lines written, the block drawn again. That happens at most
+ * every {@link MIN_REDRAW_MS}: a line that comes sooner waits for the next drawing, with every
+ * other one that came meanwhile, so a busy agent's log costs a few drawings a second, not one
+ * per request. The cursor is hidden meanwhile and shown again by {@link close} (also when the
+ * process exits without it).
  */
 export class LiveBlock {
   /** Lines of the block now on the screen (the cursor is on the line under them). */
@@ -30,6 +39,7 @@ export class LiveBlock {
   /** What the block on the screen shows, so that a drawing that would change nothing is skipped. */
   private shown = '';
   private drawnWidth = 0;
+  private pending: Pending[] = [];
   private lastDraw = 0;
   private timer?: NodeJS.Timeout;
   private readonly ticker: NodeJS.Timeout;
@@ -53,18 +63,8 @@ export class LiveBlock {
   /** `text` (whole lines) printed above the block, on `output` (the terminal's own, or stderr). */
   print(text: string, output: CliOutput = this.terminal): void {
     if (this.closed) return void output.write(text);
-    const line = text.endsWith('\n') ? text : `${text}\n`;
-    const erase = this.erase();
-    const block = this.show(this.width());
-    if (output === this.terminal) {
-      this.terminal.write(`${erase}${line}${block}`);
-    } else {
-      // Another stream to the same screen (stderr): the block goes, the line comes, the block is back.
-      this.terminal.write(erase);
-      output.write(line);
-      this.terminal.write(block);
-    }
-    this.lastDraw = Date.now();
+    this.pending.push({ text: text.endsWith('\n') ? text : `${text}\n`, output });
+    this.changed();
   }
 
   /** Something changed: redraw, at most every {@link MIN_REDRAW_MS}. */
@@ -76,7 +76,7 @@ export class LiveBlock {
     this.timer.unref();
   }
 
-  /** Draws the block a last time and leaves it on the screen, with the cursor under it, shown. */
+  /** Prints what waits, draws the block a last time and leaves it, with the cursor under it, shown. */
   close(): void {
     if (this.closed) return;
     this.draw();
@@ -93,9 +93,21 @@ export class LiveBlock {
     clearTimeout(this.timer);
     this.timer = undefined;
     const width = this.width();
-    if (width === this.drawnWidth && this.text(width) === this.shown) return;
-    const erase = this.erase();
-    this.terminal.write(`${erase}${this.show(width)}`);
+    const lines = this.pending;
+    if (lines.length === 0 && width === this.drawnWidth && this.text(width) === this.shown) return;
+    this.pending = [];
+    let out = this.erase();
+    for (const { text, output } of lines) {
+      if (output === this.terminal) {
+        out += text;
+        continue;
+      }
+      // Another stream to the same screen (stderr): what the terminal has so far goes first.
+      this.terminal.write(out);
+      out = '';
+      output.write(text);
+    }
+    this.terminal.write(`${out}${this.show(width)}`);
     this.lastDraw = Date.now();
   }
 
