@@ -1,3 +1,5 @@
+import { createServer as createH2cServer } from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import type { ExchangeRecord, RequestStart } from '../../src/agent/upstream-relay.js';
 import { eventually } from '../helpers/eventually.js';
 import { Harness } from '../helpers/harness.js';
@@ -52,5 +54,19 @@ describe('the agent\'s request events', () => {
     expect(started).toBe(1);
     expect(ends[0]).toMatchObject({ status: 0, bytes: 0 });
     expect(ends[0]!.error).toBeTruthy();
+  });
+
+  it('counts the response bytes of an HTTP/2 upstream too', async () => {
+    const h2c = createH2cServer((_req, res) => res.end('over h2!'));
+    await new Promise<void>((resolve) => h2c.listen(0, '127.0.0.1', resolve));
+    h.defer(() => new Promise<void>((resolve) => h2c.close(() => resolve())));
+    const proxy = await h.proxy();
+    const agent = await h.agent(proxy, `http://127.0.0.1:${(h2c.address() as AddressInfo).port}`, { h2: true });
+    const ends: ExchangeRecord[] = [];
+    agent.on('exchange', (record) => ends.push(record));
+    expect((await send(`${proxy.url}/h2`)).body.toString()).toBe('over h2!');
+    await eventually(() => ends.length === 1, 5000, 'the request to end');
+    expect(ends[0]).toMatchObject({ target: '/h2', status: 200, bytes: 8 });
+    expect(ends[0]!.requestId).toEqual(expect.any(String));
   });
 });
