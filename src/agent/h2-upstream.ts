@@ -129,11 +129,12 @@ function relayOverH2(
 ): void {
   const started = performance.now();
   let status = 0;
+  let bytes = 0;
   let finished = false;
   const finish = (error?: string): void => {
     if (finished) return;
     finished = true;
-    onDone({ method: head.method, target: head.target, status, ms: performance.now() - started, error });
+    onDone({ method: head.method, target: head.target, status, ms: performance.now() - started, error, bytes });
   };
   if (head.headers.some(([name]) => name.toLowerCase() === 'upgrade')) {
     stream.reset(ResetCode.UpstreamError, 'an HTTP/2 upstream takes no HTTP/1.1 upgrade');
@@ -184,6 +185,7 @@ function relayOverH2(
     }
     stream.on('drain', () => req.resume());
     req.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
       if (!stream.write(chunk)) req.pause();
     });
   });

@@ -9,7 +9,7 @@ import type { Lookup } from './node-addresses.js';
 import { ProxyConnection } from './proxy-connection.js';
 import type { Registration } from './proxy-connection.js';
 import { ServerNodes } from './server-nodes.js';
-import type { ExchangeRecord } from './upstream-relay.js';
+import type { ExchangeRecord, RequestStart } from './upstream-relay.js';
 
 /** What one proxy said when the agent's routes were registered there. */
 export interface AgentReady extends Registration {
@@ -47,7 +47,12 @@ interface AgentEvents {
    * (docs/protocol.md §7.2). That connection serves them no more; the others are unaffected.
    */
   withdrawn: [info: { routes: RouteRejection[] } & Where];
-  /** One request went through; for the request log. */
+  /**
+   * A request arrived (on any connection) and goes to the upstream. Exactly one `exchange`
+   * follows it, so that the requests in flight are the `request`s not yet ended.
+   */
+  request: [start: RequestStart];
+  /** One request ended, answered or failed: status, time, bytes; for the request log. */
   exchange: [record: ExchangeRecord];
   /** A connection is gone; it reconnects in `delayMs` unless stopped. */
   disconnected: [info: { code: number; reason: string; delayMs?: number } & Where];
@@ -141,6 +146,7 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
     });
     connection.on('withdrawn', (routes) => this.emit('withdrawn', { routes, ...where }));
     connection.on('rejected', (info) => this.emit('rejected', { ...info, ...where }));
+    connection.on('request', (start) => this.emit('request', start));
     connection.on('exchange', (record) => this.emit('exchange', record));
     connection.on('disconnected', (info) => this.emit('disconnected', { ...info, ...where }));
     connection.on('drain', (reason) => this.emit('drain', reason, server, where.address));

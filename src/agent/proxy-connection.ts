@@ -9,13 +9,15 @@ import {
   SUBPROTOCOL,
   welcomedFeatures,
 } from '../protocol/index.js';
-import type { ProxyControl, RouteAccess, RouteClaim, RouteRejection } from '../protocol/index.js';
+import type { ProxyControl, RequestHead, RouteAccess, RouteClaim, RouteRejection } from '../protocol/index.js';
 import { TunnelConnection } from '../tunnel/tunnel-connection.js';
+import type { TunnelStream } from '../tunnel/tunnel-stream.js';
 import { backoffDelay } from './agent-options.js';
 import type { AgentAccess, AgentRoute, ConnectOptions } from './agent-options.js';
 import type { OwnedUpstream } from './local-upstream.js';
 import { BY_NAME, netLookup, pinnedLookup } from './node-addresses.js';
-import type { ExchangeRecord } from './upstream-relay.js';
+import { requestIdOf } from './upstream-relay.js';
+import type { ExchangeRecord, RequestStart } from './upstream-relay.js';
 
 /** What one proxy said when the agent's routes were registered there. */
 export interface Registration {
@@ -34,6 +36,7 @@ export interface ProxyConnectionEvents {
   withdrawn: [routes: RouteRejection[]];
   /** This proxy refused the key: the connection stops and never retries (docs/protocol.md §7.1). */
   rejected: [info: { code: string; reason: string }];
+  request: [start: RequestStart];
   exchange: [record: ExchangeRecord];
   disconnected: [info: { code: number; reason: string; delayMs?: number }];
   drain: [reason: string | undefined];
@@ -142,9 +145,15 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
     socket.on('error', (err) => this.emit('connectionError', err));
     socket.on('close', (code, reason) => this.onClose(socket, code, reason.toString()));
     tunnel.on('control', (message) => this.onControl(tunnel, message));
-    tunnel.on('stream', (stream, head) =>
-      this.owner.upstream.relay(tunnel, stream, head, (record) => this.emit('exchange', record)),
-    );
+    tunnel.on('stream', (stream, head) => this.relay(tunnel, stream, head));
+  }
+
+  // Every `request` is followed by exactly one `exchange` (the relays report each stream once).
+  private relay(tunnel: TunnelConnection<'agent'>, stream: TunnelStream, head: RequestHead): void {
+    const requestId = requestIdOf(head);
+    const id = requestId === undefined ? {} : { requestId };
+    this.emit('request', { method: head.method, target: head.target, ...id });
+    this.owner.upstream.relay(tunnel, stream, head, (record) => this.emit('exchange', { ...record, ...id }));
   }
 
   /**

@@ -6,14 +6,27 @@ import type { RequestHead } from '../protocol/index.js';
 import type { TunnelConnection } from '../tunnel/tunnel-connection.js';
 import type { TunnelStream } from '../tunnel/tunnel-stream.js';
 
-/** One line of the agent's request log. */
+/** A request that reached the agent and is on its way to the upstream; its {@link ExchangeRecord} follows once it ends. */
+export interface RequestStart {
+  readonly method: string;
+  readonly target: string;
+  /** The proxy's `X-Request-ID` for it, when the request carries one. */
+  readonly requestId?: string;
+}
+
+/** One line of the agent's request log: a request that ended, answered or not. */
 export interface ExchangeRecord {
   readonly method: string;
   readonly target: string;
   /** The upstream's status, or 0 when it failed before answering. */
   readonly status: number;
+  /** From the request's arrival to its end (the whole response body sent, or the failure). */
   readonly ms: number;
   readonly error?: string;
+  /** Response body bytes the upstream sent (after a `101`, what it sent over the new protocol is not counted). */
+  readonly bytes?: number;
+  /** The proxy's `X-Request-ID` for it, when the request carries one. */
+  readonly requestId?: string;
 }
 
 /** Where the agent sends requests: an undici dispatcher and the origin to address. */
@@ -39,12 +52,13 @@ export function relayToUpstream(
 ): void {
   const started = performance.now();
   let status = 0;
+  let bytes = 0;
   let abort: ((err?: Error) => void) | undefined;
   let finished = false;
   const finish = (error?: string): void => {
     if (finished) return;
     finished = true;
-    onDone({ method: head.method, target: head.target, status, ms: performance.now() - started, error });
+    onDone({ method: head.method, target: head.target, status, ms: performance.now() - started, error, bytes });
   };
   stream.on('error', (err) => {
     abort?.(err);
@@ -90,7 +104,10 @@ export function relayToUpstream(
       tunnel.sendResponseHead(stream, { status: statusCode, reason: 'Switching Protocols', headers: fieldPairs(rawHeaders ?? []) }, false);
       bridgeSocket(stream, socket, finish);
     },
-    onData: (chunk) => stream.write(chunk),
+    onData: (chunk) => {
+      bytes += chunk.length;
+      return stream.write(chunk);
+    },
     onComplete: (trailers) => {
       // The upstream's trailers end the response when the connection negotiated `trailers`.
       stream.endWithTrailers(trailers ? fieldPairs(trailers) : []);
@@ -123,6 +140,11 @@ export function relayToUpstream(
 }
 
 const UPGRADE_FIELDS = new Set(['connection', 'upgrade']);
+
+/** The request's `X-Request-ID` (the proxy sets one on every request it forwards). */
+export function requestIdOf(head: RequestHead): string | undefined {
+  return head.headers.find(([name]) => name.length === 12 && name.toLowerCase() === 'x-request-id')?.[1];
+}
 
 /** The proxy forwards only WebSocket upgrades, marked with `Upgrade: websocket`. */
 function isWebSocketUpgrade(head: RequestHead): boolean {

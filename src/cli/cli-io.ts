@@ -31,20 +31,25 @@ export const ExitCode = {
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /**
- * An AbortSignal that fires on the first SIGINT or SIGTERM. The listeners go after that one
- * signal (or `dispose()`), so a second Ctrl-C during the graceful close kills the process as usual.
+ * An AbortSignal that fires on the first SIGINT or SIGTERM: the graceful stop. A second one,
+ * until `dispose()`, ends the process at once with 130 (SIGINT) or 143 (SIGTERM), 128 + the
+ * signal's number as a shell reports a process the signal killed; `exit` listeners still run,
+ * so that a terminal is left clean.
  */
 export function processStopSignal(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
-  const dispose = (): void => {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+  const quit = (signal: NodeJS.Signals): never => process.exit(signal === 'SIGINT' ? 130 : 143);
+  const listen = (listener: (signal: NodeJS.Signals) => void, on: boolean): void => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      if (on) process.on(signal, listener);
+      else process.off(signal, listener);
+    }
   };
   const stop = (): void => {
-    dispose();
+    listen(stop, false);
+    listen(quit, true);
     controller.abort();
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  return { signal: controller.signal, dispose };
+  listen(stop, true);
+  return { signal: controller.signal, dispose: () => (listen(stop, false), listen(quit, false)) };
 }

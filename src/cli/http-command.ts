@@ -4,11 +4,11 @@ import { startAgent } from '../agent/connect.js';
 import type { AgentReady } from '../agent/harp-agent.js';
 import { ExitCode, processStopSignal } from './cli-io.js';
 import type { CliIo } from './cli-io.js';
+import { openConsole } from './console/agent-console.js';
 import {
   alsoRegisteredLine,
   disconnectedLine,
   drainLine,
-  exchangeLine,
   forwardingLines,
   keyRejectedLine,
   reconnectedLine,
@@ -34,7 +34,7 @@ function readCa(file: string): Buffer {
   return pem;
 }
 
-/** Time requests in flight get to finish after Ctrl-C. */
+/** Time requests in flight get to finish after the first Ctrl-C (a second one quits at once). */
 const CLOSE_GRACE_MS = 5000;
 
 /** What the command remembers of one proxy, for its diagnostics. */
@@ -52,7 +52,8 @@ interface ProxyState {
 /**
  * `harp http`: runs an agent on every `--server` until it is stopped (Ctrl-C, SIGTERM or
  * `io.exit`), every proxy rejected its key or refused every route, or every proxy drained it.
- * Resolves with the exit status.
+ * Resolves with the exit status. What it prints goes through the agent console: these lines,
+ * with a live status block under them on a terminal, or JSON events (`--log-format json`).
  */
 export async function runHttp(command: HttpCommand, io: CliIo): Promise<ExitCode> {
   const ca = command.caFile === undefined ? undefined : readCa(command.caFile);
@@ -66,6 +67,13 @@ export async function runHttp(command: HttpCommand, io: CliIo): Promise<ExitCode
     name: command.name,
     weight: command.weight,
     access: command.access,
+  });
+  const out = openConsole(agent, {
+    io,
+    format: command.logFormat ?? 'text',
+    title: 'harp http',
+    servers: command.servers,
+    services: [{ upstream: command.upstream, routes: [{ host: command.domain, path: command.path }] }],
   });
   const fresh = (): ProxyState => ({ registered: false, everRegistered: false, refused: false });
   // One state per connection: a server by name, or each address of a name that has several.
@@ -93,31 +101,39 @@ export async function runHttp(command: HttpCommand, io: CliIo): Promise<ExitCode
     const finish = (code: ExitCode, graceMs: number): void => {
       if (done) return;
       done = true;
-      stop.dispose();
       stop.signal.removeEventListener('abort', onStop);
-      void agent.close(graceMs).then(() => resolve(code));
+      // A second Ctrl-C while requests finish still quits at once: the signals are let go after.
+      void agent.close(graceMs).then(() => {
+        stop.dispose();
+        out.close(code);
+        resolve(code);
+      });
     };
-    const onStop = (): void => finish(ExitCode.Ok, CLOSE_GRACE_MS);
+    // A person (or a supervisor's SIGTERM) is told what the wait is for; a caller's io.exit is not.
+    const onStop = (): void => {
+      if (!io.exit && !done) out.stopping();
+      finish(ExitCode.Ok, CLOSE_GRACE_MS);
+    };
     if (stop.signal.aborted) return onStop();
     stop.signal.addEventListener('abort', onStop, { once: true });
 
     agent.on('registered', (info: AgentReady) => {
       const state = proxy(info.server, info.address);
-      for (const rejection of info.rejected) io.stderr.write(routeRejectedLine(rejection, named(info.server, info.address)));
+      for (const rejection of info.rejected) out.stderr.write(routeRejectedLine(rejection, named(info.server, info.address)));
       state.refused = info.accepted.length === 0;
       if (state.refused) return everyProxyRefused() ? finish(ExitCode.Refused, 0) : undefined;
-      if (state.everRegistered) io.stderr.write(reconnectedLine(label(info.server, info.address)));
-      else if (forwarding) io.stderr.write(alsoRegisteredLine(label(info.server, info.address)));
-      else io.stdout.write(forwardingLines(info.server, command.upstream, info.accepted));
+      if (state.everRegistered) out.stderr.write(reconnectedLine(label(info.server, info.address)));
+      else if (forwarding) out.stderr.write(alsoRegisteredLine(label(info.server, info.address)));
+      else out.stdout.write(forwardingLines(info.server, command.upstream, info.accepted));
       forwarding = state.registered = state.everRegistered = true;
       state.goneAway = undefined;
     });
     agent.on('withdrawn', (info) => {
-      for (const route of info.routes) io.stderr.write(routeWithdrawnLine(route, named(info.server, info.address)));
+      for (const route of info.routes) out.stderr.write(routeWithdrawnLine(route, named(info.server, info.address)));
     });
-    agent.on('exchange', (record) => io.stdout.write(exchangeLine(record)));
+    agent.on('exchange', (record) => out.request(record));
     agent.on('rejected', (info) => {
-      io.stderr.write(keyRejectedLine(info, named(info.server, info.address)));
+      out.stderr.write(keyRejectedLine(info, named(info.server, info.address)));
       proxy(info.server, info.address).refused = true;
       if (everyProxyRefused()) finish(ExitCode.Refused, 0);
     });
@@ -127,13 +143,13 @@ export async function runHttp(command: HttpCommand, io: CliIo): Promise<ExitCode
       if (done || delayMs === undefined) return;
       const state = proxy(server, address);
       const why = reason || (state.goneAway ?? '');
-      io.stderr.write(
+      out.stderr.write(
         disconnectedLine({ server: label(server, address), connected: state.registered, code, reason: why, error: state.lastError, delayMs }),
       );
       state.registered = false;
       state.lastError = state.goneAway = undefined;
     });
-    agent.on('drain', (reason, server, address) => io.stderr.write(drainLine(reason, named(server, address))));
+    agent.on('drain', (reason, server, address) => out.stderr.write(drainLine(reason, named(server, address))));
     // Only drains end the agent without this command asking; finish() handles every other end.
     agent.on('closed', () => finish(ExitCode.Failed, 0));
   });

@@ -83,6 +83,13 @@ describe('parseCliArgs', () => {
       expect(parseCliArgs(['http', '50051'], KEY)).not.toHaveProperty('h2');
     });
 
+    it('takes --log-format text or json, leaves it out without it, and refuses any other', () => {
+      expect(parseCliArgs(['http', '3000', '--log-format', 'json'], KEY)).toMatchObject({ logFormat: 'json' });
+      expect(parseCliArgs(['http', '3000', '--log-format=text'], KEY)).toMatchObject({ logFormat: 'text' });
+      expect(parseCliArgs(['http', '3000'], KEY)).not.toHaveProperty('logFormat');
+      expect(() => parseCliArgs(['http', '3000', '--log-format', 'yaml'], KEY)).toThrow('--log-format must be text or json, got "yaml"');
+    });
+
     // Regression: the proxy prints `--key <generated key>`; base64url keys may start with "-",
     // which util.parseArgs alone refuses as a separate value.
     it('accepts a separate value that starts with "-"', () => {

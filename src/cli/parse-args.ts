@@ -3,6 +3,8 @@ import { agentUrl } from '../agent/agent-options.js';
 import type { AgentAccess } from '../agent/agent-options.js';
 import { isIpOrCidr } from '../access/index.js';
 import { parseRate, RATE_EXPECTED } from '../protocol/index.js';
+import { isLogFormat, LOG_FORMATS } from './console/log-format.js';
+import type { LogFormat } from './console/log-format.js';
 import { UsageError } from './usage-error.js';
 import type { HelpTopic } from './usage-error.js';
 
@@ -32,6 +34,8 @@ export interface HttpCommand {
   readonly access?: AgentAccess;
   /** `--h2`: speak HTTP/2 to the local server (h2c for http://, ALPN h2 for https://), as gRPC needs. */
   readonly h2?: boolean;
+  /** `--log-format`: how the agent's events are printed (default `text`). */
+  readonly logFormat?: LogFormat;
 }
 
 /** `harp hash-password`: the stored form of a password (or, `--token`, of a bearer token) read from stdin. */
@@ -73,6 +77,7 @@ const HTTP_OPTIONS = {
   'rate-limit': { type: 'string' },
   ca: { type: 'string' },
   h2: { type: 'boolean' },
+  'log-format': { type: 'string' },
 } as const;
 
 /**
@@ -158,6 +163,7 @@ function parseHttp(rest: readonly string[], env: NodeJS.ProcessEnv): CliCommand 
     ...(values.ca !== undefined ? { caFile: nonEmpty('--ca', values.ca) } : {}),
     ...(values['rate-limit'] !== undefined ? { rateLimit: routeRate(values['rate-limit']) } : {}),
     ...(values.h2 ? { h2: true } : {}),
+    ...(values['log-format'] !== undefined ? { logFormat: logFormat(values['log-format']) } : {}),
     ...accessOf(values['basic-auth'] ?? [], values['allow-ip'] ?? [], values['deny-ip'] ?? []),
   };
 }
@@ -186,6 +192,11 @@ function accessOf(basic: readonly string[], allow: readonly string[], deny: read
 /** `--rate-limit`: a rate as the protocol's route carries it. */
 function routeRate(raw: string): string {
   if (parseRate(raw) === undefined) throw new UsageError(`--rate-limit must be ${RATE_EXPECTED}, got "${raw}"`, 'http');
+  return raw;
+}
+
+function logFormat(raw: string): LogFormat {
+  if (!isLogFormat(raw)) throw new UsageError(`--log-format must be ${LOG_FORMATS.join(' or ')}, got "${raw}"`, 'http');
   return raw;
 }
 

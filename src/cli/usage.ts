@@ -22,7 +22,9 @@ const HTTP = `Usage: harp http <port|url> [options]
 
 Expose a local HTTP server through a HARP proxy. A port such as 3000 means
 http://127.0.0.1:3000; a URL such as http://localhost:5173 is used as is. Prints the public
-URL, then one line per request: method, path, status, time.
+URL, then one line per request: method, path, status, time. On a terminal, a status block
+under those lines shows each proxy's connection (connecting, online, reconnecting in Ns,
+offline), the public URLs, requests in flight, req/s and p50/p90 latency.
 
 Options:
   --server URL[,URL...]
@@ -45,19 +47,26 @@ Options:
                   ones) for wss:// proxies: for a proxy whose certificate a private CA signed
   --h2            Speak HTTP/2 to the local server: h2c for http://, TLS with ALPN h2 for
                   https://. For gRPC servers (clients reach them over HTTPS on the TLS port)
+  --log-format F  text: lines for people, and the status block on a terminal (default);
+                  json: one JSON object per line per event (requests, connection states,
+                  routes and their URLs, errors) on stdout, and no status block
   -h, --help      Show this help
 
 A lost connection is retried with backoff, each proxy's on its own, so a route stays up while
-any proxy has it. Ctrl-C lets requests in flight finish, then exits.
+any proxy has it. The first Ctrl-C (or SIGTERM) drains: the proxies send no new requests, those
+in flight get 5 s to finish, then harp exits. A second Ctrl-C quits at once.
+NO_COLOR (set, not empty) turns colour off.
 
-Exit status: 0 after Ctrl-C or SIGTERM; 1 when the proxy (every proxy) drains this agent; 2 on
-a usage error, a missing key, or when every proxy rejects the key or refuses every route.
+Exit status: 0 after Ctrl-C or SIGTERM; 130 after a second Ctrl-C (143 after a second SIGTERM);
+1 when the proxy (every proxy) drains this agent; 2 on a usage error, a missing key, or when
+every proxy rejects the key or refuses every route.
 
 Examples:
   harp http 3000 --key "$KEY"
   harp http http://localhost:5173 --server wss://proxy.example.com --domain app.example.com
   harp http 3000 --server wss://p1.example.com,wss://p2.example.com --domain app.example.com
   harp http 3000 --basic-auth "demo:$PASSWORD" --allow-ip 203.0.113.0/24
+  harp http 3000 --log-format json | jq 'select(.event == "request")'
 `;
 
 const HASH_PASSWORD = `Usage: harp hash-password [--token] < secret
