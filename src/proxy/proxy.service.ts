@@ -35,6 +35,7 @@ import { NodeUpgradeRelay } from './node-upgrade-relay.js';
 import { ClusterForwarding, spread } from './cluster-forwarding.js';
 import { noMemberFields } from './no-member.js';
 import { AccessGate } from './access-gate.js';
+import { continueSender } from './expect-continue.js';
 import { RateLimitGate } from '../rate-limit/index.js';
 
 /**
@@ -244,8 +245,19 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
   private assign(admitted: Admitted, backend: TunnelBackend): Forwardable {
     admitted.backend = backend;
     admitted.report.agentId = backend.id;
-    if (continueHeldBack.has(admitted.req)) admitted.res.writeContinue();
+    if (continueHeldBack.has(admitted.req)) this.inviteBody(admitted, backend);
     return admitted as Forwardable;
+  }
+
+  /**
+   * A routed request whose client waits for `100 Continue`: the backend answers it through a
+   * tunnel that can carry its answer (expect-continue.ts), the proxy otherwise, now.
+   */
+  private inviteBody({ req, res, exchange }: Admitted, backend: TunnelBackend): void {
+    const http11 = req.httpVersion === '1.1' && !isHttp2Request(req);
+    const sender = continueSender({ held: true, http11, hasBody: hasBody(req), features: backend.features });
+    if (sender === 'backend') exchange.awaitContinue();
+    else res.writeContinue();
   }
 
   private refuse(admitted: Admitted, error: ProxyError, fields: readonly string[] = []): void {
