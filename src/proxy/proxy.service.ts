@@ -40,7 +40,8 @@ import { RateLimitGate } from '../rate-limit/index.js';
 
 /**
  * Requests whose `100 Continue` the server held back (it has a `checkContinue` listener): the
- * proxy sends it only once the request is routed, so that a refused upload is never invited.
+ * proxy sends it only once the request is routed, so that a refused upload is never invited,
+ * or leaves it to the backend (expect-continue.ts).
  */
 export const continueHeldBack = new WeakSet<IncomingMessage>();
 

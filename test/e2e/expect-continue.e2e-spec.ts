@@ -5,6 +5,9 @@ import { redisAvailableOrFail, redisScratch } from '../helpers/redis.js';
 import { sleep } from '../helpers/eventually.js';
 import { RawConnection, rawExchange, requestText } from '../helpers/raw-http.js';
 import type { HarpServer } from '../../src/server/harp-server.js';
+import { encodeData, encodeResponseHeadFrame, FrameType, ResetCode } from '../../src/protocol/index.js';
+import type { Frame, RequestHead } from '../../src/protocol/index.js';
+import { RawAgent } from '../helpers/raw-agent.js';
 
 // `Expect: 100-continue` through the tunnel (docs/protocol.md §5.4, the `continue` feature):
 // the backend's own 100 reaches the client before the client sends its body, a backend that
@@ -195,6 +198,71 @@ describe('Expect: 100-continue through an agent with the continue feature', () =
     const third = await rawExchange(proxy.port, [requestText('GET /page HTTP/1.1', ['Host: app.test', 'Connection: close'])], { responses: 1 });
     expect([third.responses.map((r) => r.status), third.responses[0]!.headers['cache-status']]).toEqual([[200], expect.stringMatching(/hit/)]);
     expect(hits).toBe(2);
+  });
+});
+
+describe('the continue feature on the wire (docs/protocol.md §5.4.1)', () => {
+  const h = new Harness();
+  afterEach(() => h.closeAll());
+
+  async function rawAgent(proxy: HarpServer, features: string): Promise<RawAgent> {
+    const agent = await RawAgent.connect(proxy.url, [{ host: '*', path: '/' }], { 'Harp-Features': features });
+    h.defer(() => agent.terminate());
+    return agent;
+  }
+
+  const fieldOf = (head: RequestHead, name: string): string[] =>
+    head.headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
+
+  it('sends Expect: 100-continue in the head, writes the agent’s interim 100 once, then forwards the body', async () => {
+    const proxy = await h.proxy();
+    const agent = await rawAgent(proxy, 'interim, continue');
+    expect(agent.welcome?.features).toEqual(['interim', 'continue']);
+    const client = await open(h, proxy);
+    client.write(uploadHead('/wire', 5));
+    const head = await agent.nextRequest();
+    expect([head.flags & 1, fieldOf(head.head, 'expect')]).toEqual([0, ['100-continue']]);
+    await sleep(100); // a window in which the proxy must not invite the body itself
+    expect(client.raw.length).toBe(0);
+    agent.send(encodeResponseHeadFrame(head.streamId, { status: 100, reason: 'Continue', headers: [['X-Interim', 'a']] }, false));
+    agent.send(encodeResponseHeadFrame(head.streamId, { status: 100, reason: 'Continue', headers: [] }, false));
+    await client.until(hasContinue, 'the 100');
+    client.write('hello');
+    const body: Buffer[] = [];
+    await agent.next((f: Frame) => {
+      if (f.type === FrameType.Data) body.push(f.payload);
+      return f.type === FrameType.Data && (f.flags & 1) === 1;
+    });
+    expect(Buffer.concat(body).toString()).toBe('hello');
+    agent.send(encodeResponseHeadFrame(head.streamId, { status: 201, reason: 'Created', headers: [['Content-Length', '2']] }, false));
+    agent.send(encodeData(head.streamId, Buffer.from('ok'), true));
+    await client.until((c) => finalOf(c) !== undefined, 'the final response');
+    expect(client.responses.map((r) => r.status)).toEqual([100, 201]); // the second 100 dropped
+    expect([finalOf(client)!.headers['x-interim'], finalOf(client)!.body.toString()]).toEqual([undefined, 'ok']);
+  });
+
+  it('after a final answer before any 100, closes the client’s connection and resets the stream', async () => {
+    const proxy = await h.proxy();
+    const agent = await rawAgent(proxy, 'interim, trailers, continue');
+    const client = await open(h, proxy);
+    client.write(uploadHead('/refused', 5));
+    const head = await agent.nextRequest();
+    agent.send(encodeResponseHeadFrame(head.streamId, { status: 417, reason: 'Expectation Failed', headers: [] }, true));
+    await client.until((c) => finalOf(c) !== undefined && c.closed, 'the 417 and the close');
+    expect(client.responses.map((r) => r.status)).toEqual([417]);
+    const reset = await agent.next((f: Frame) => f.type === FrameType.Reset && f.streamId === head.streamId);
+    expect(reset.type === FrameType.Reset ? reset.code : undefined).toBe(ResetCode.Cancel);
+  });
+
+  it('uses neither half when an agent offers continue without interim: the proxy answers the 100', async () => {
+    const proxy = await h.proxy();
+    const agent = await rawAgent(proxy, 'continue');
+    expect(agent.welcome?.features).toEqual([]);
+    const client = await open(h, proxy);
+    client.write(uploadHead('/half', 2));
+    await client.until(hasContinue, 'the proxy’s 100');
+    const head = await agent.nextRequest();
+    expect(fieldOf(head.head, 'expect')).toEqual([]);
   });
 });
 
