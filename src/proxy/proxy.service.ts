@@ -255,8 +255,7 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
    * tunnel that can carry its answer (expect-continue.ts), the proxy otherwise, now.
    */
   private inviteBody({ req, res, exchange }: Admitted, backend: TunnelBackend): void {
-    const http11 = req.httpVersion === '1.1' && !isHttp2Request(req);
-    const sender = continueSender({ held: true, http11, hasBody: hasBody(req), features: backend.features });
+    const sender = continueSender({ held: true, hasBody: hasBody(req), features: backend.features });
     if (sender === 'backend') exchange.awaitContinue();
     else res.writeContinue();
   }

@@ -2,7 +2,10 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { clusterNodes, untilHolders } from '../helpers/cluster.js';
 import { Harness } from '../helpers/harness.js';
 import { redisAvailableOrFail, redisScratch } from '../helpers/redis.js';
-import { sleep } from '../helpers/eventually.js';
+import { eventually, sleep } from '../helpers/eventually.js';
+import type { ClientHttp2Session, ClientHttp2Stream } from 'node:http2';
+import { h2Session } from '../helpers/h2-client.js';
+import { tlsSuite } from '../helpers/tls-suite.js';
 import { RawConnection, rawExchange, requestText } from '../helpers/raw-http.js';
 import type { HarpServer } from '../../src/server/harp-server.js';
 import { encodeData, encodeResponseHeadFrame, FrameType, ResetCode } from '../../src/protocol/index.js';
@@ -198,6 +201,77 @@ describe('Expect: 100-continue through an agent with the continue feature', () =
     const third = await rawExchange(proxy.port, [requestText('GET /page HTTP/1.1', ['Host: app.test', 'Connection: close'])], { responses: 1 });
     expect([third.responses.map((r) => r.status), third.responses[0]!.headers['cache-status']]).toEqual([[200], expect.stringMatching(/hit/)]);
     expect(hits).toBe(2);
+  });
+});
+
+describe('Expect: 100-continue from an HTTP/2 client', () => {
+  const h = new Harness();
+  const tls = tlsSuite(h);
+  const sessions: ClientHttp2Session[] = [];
+  afterEach(async () => {
+    for (const session of sessions.splice(0)) session.destroy();
+    await h.closeAll();
+  });
+
+  /** An upload that waits for its 100; `answer` resolves with the final status and body. */
+  async function upload(proxy: HarpServer, path: string, length: number) {
+    const session = await h2Session(proxy.tlsUrl!, tls.ca.cert);
+    sessions.push(session);
+    const stream: ClientHttp2Stream = session.request({ ':method': 'POST', ':path': path, ':authority': 'localhost', expect: '100-continue', 'content-length': String(length) });
+    let continued = false;
+    stream.on('continue', () => (continued = true));
+    const answer = new Promise<{ status: number; body: string; closed: boolean }>((resolve, reject) => {
+      let status = 0;
+      let body = '';
+      stream.once('response', (headers) => (status = Number(headers[':status'])));
+      stream.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      stream.once('error', reject);
+      stream.once('close', () => resolve({ status, body, closed: true }));
+    });
+    return { stream, answer, continued: () => continued };
+  }
+
+  it('gets the backend’s own 100, only once the backend sent it, and the body then reaches it whole', async () => {
+    const proxy = await tls.proxy();
+    let invite: (() => void) | undefined;
+    const upstream = await backend(h, (_req, res, echo) => {
+      invite = () => {
+        res.writeContinue();
+        echo();
+      };
+    });
+    await h.agent(proxy, upstream.url);
+    const client = await upload(proxy, '/h2-upload', 5);
+    await eventually(() => invite !== undefined, 3000, 'the backend being asked');
+    await sleep(150); // a window in which the proxy must not invite the body itself
+    expect(client.continued()).toBe(false);
+    invite!();
+    await eventually(client.continued, 3000, 'the 100');
+    client.stream.end('hello');
+    expect(await client.answer).toEqual({ status: 200, body: 'echo:hello', closed: true });
+    expect(upstream.seen).toEqual([{ expect: '100-continue', body: 'hello' }]);
+  });
+
+  it('gets a 417 the backend answers before any 100; the body is never sent, the session serves on', async () => {
+    const proxy = await tls.proxy();
+    let bodyBytes = 0;
+    const upstream = await backend(h, (req, res, echo) => {
+      if (req.url !== '/refused') {
+        res.writeContinue();
+        return echo();
+      }
+      req.on('data', (chunk: Buffer) => (bodyBytes += chunk.length));
+      res.writeHead(417);
+      res.end('no');
+    });
+    await h.agent(proxy, upstream.url);
+    const client = await upload(proxy, '/refused', 5);
+    expect(await client.answer).toEqual({ status: 417, body: 'no', closed: true });
+    expect([client.continued(), bodyBytes]).toEqual([false, 0]);
+    const next = await upload(proxy, '/next', 2);
+    await eventually(next.continued, 3000, 'the next 100');
+    next.stream.end('ok');
+    expect(await next.answer).toEqual({ status: 200, body: 'echo:ok', closed: true });
   });
 });
 
