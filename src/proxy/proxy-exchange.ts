@@ -138,8 +138,9 @@ export class ProxyExchange {
    * The backend, not the proxy, answers the client's `Expect: 100-continue` (the tunnel's
    * `continue` feature, docs/protocol.md §5.4): the request head carries the expectation, and
    * the backend's `100` is written to the client when it comes. Call before {@link forward}.
-   * A final answer that comes first closes the connection after it unless the body arrived
-   * whole (see onResponseHead), so an unsent body is never waited for nor read as a request.
+   * A final answer that comes first closes the connection (HTTP/2: the stream) after it unless
+   * the body arrived whole (see onResponseHead), so an unsent body is never waited for nor read
+   * as a request.
    */
   awaitContinue(): void {
     this.continuing = 'awaited';
