@@ -118,9 +118,9 @@ export interface ConnectOptions {
   /**
    * The optional protocol features offered to the proxy (docs/protocol.md §3.5): `interim`
    * relays the upstream's 1xx responses, `trailers` its trailer fields, `continue` lets the
-   * upstream answer a client's `Expect: 100-continue` (it needs `interim`; never offered with
-   * `h2`). An empty list speaks plain version 1, as an agent that predates them does.
-   * @default ['interim', 'trailers', 'continue'] (without `continue` when `h2` is set)
+   * upstream answer a client's `Expect: 100-continue` (it needs `interim`). An empty list
+   * speaks plain version 1, as an agent that predates them does.
+   * @default ['interim', 'trailers', 'continue']
    */
   features?: TunnelFeature[];
 }

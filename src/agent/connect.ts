@@ -1,5 +1,5 @@
 import { HarpError } from '../errors/index.js';
-import { parseRate, RATE_EXPECTED, TUNNEL_FEATURES } from '../protocol/index.js';
+import { parseRate, RATE_EXPECTED } from '../protocol/index.js';
 import type { ConnectOptions } from './agent-options.js';
 import { HarpAgent } from './harp-agent.js';
 import type { AgentReady } from './harp-agent.js';
@@ -35,7 +35,7 @@ export async function startAgent(
     : options.h2
       ? h2Upstream(options.upstream!)
       : urlUpstream(options.upstream!);
-  const agent = new HarpAgent(options.h2 ? withoutContinue(options) : options, upstream);
+  const agent = new HarpAgent(options, upstream);
   const ready = new Promise<AgentReady>((resolve, reject) => {
     agent.once('ready', resolve);
     // One proxy's refusal is not the agent's: it stops (and this rejects) once all refused,
@@ -47,12 +47,6 @@ export async function startAgent(
   ready.catch(() => undefined); // callers that only want the agent must not see an unhandled rejection
   agent.start();
   return { agent, ready };
-}
-
-// An HTTP/2 upstream is reached without `Expect` (h2-upstream.ts), so the agent does not offer
-// `continue` and the proxy answers 100-continue itself, as it does for agents that predate it.
-function withoutContinue(options: ConnectOptions): ConnectOptions {
-  return { ...options, features: (options.features ?? TUNNEL_FEATURES).filter((feature) => feature !== 'continue') };
 }
 
 // The proxy would refuse a hello with another weight as a protocol error; say why here instead.
