@@ -117,9 +117,10 @@ export interface ConnectOptions {
   reconnect?: { initialDelayMs?: number; maxDelayMs?: number } | false;
   /**
    * The optional protocol features offered to the proxy (docs/protocol.md §3.5): `interim`
-   * relays the upstream's 1xx responses, `trailers` its trailer fields. An empty list speaks
-   * plain version 1, as an agent that predates them does.
-   * @default ['interim', 'trailers']
+   * relays the upstream's 1xx responses, `trailers` its trailer fields, `continue` lets the
+   * upstream answer a client's `Expect: 100-continue` (it needs `interim`). An empty list
+   * speaks plain version 1, as an agent that predates them does.
+   * @default ['interim', 'trailers', 'continue']
    */
   features?: TunnelFeature[];
 }

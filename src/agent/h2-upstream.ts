@@ -6,6 +6,7 @@ import type { TunnelConnection } from '../tunnel/tunnel-connection.js';
 import type { TunnelStream } from '../tunnel/tunnel-stream.js';
 import type { OwnedUpstream } from './local-upstream.js';
 import type { ExchangeRecord } from './upstream-relay.js';
+import { expectsContinue } from './continue-relay.js';
 
 // Fields that describe one HTTP/1.1 connection: an HTTP/2 request must not carry them
 // (RFC 9113 §8.2.2). `Host` becomes `:authority`; `TE` is this hop's own (added below).
@@ -165,15 +166,26 @@ function relayOverH2(
     const fields = h2TrailerFields(stream.trailers ?? []);
     req.sendTrailers(fields);
   });
+  // The body goes up as the client sends it, also while a 100 is awaited: the client, not the
+  // agent, waits for it (docs/protocol.md §5.4.1).
   if (!req.writableEnded) stream.pipe(req);
 
+  const expecting = expectsContinue(head);
+  let continued = false;
   req.on('headers', (headers: IncomingHttpHeaders & IncomingHttpStatusHeader) => {
     const code = Number(headers[':status']);
-    // docs/protocol.md §5.4; a 100 speaks of this hop only, as on HTTP/1.1.
-    if (code > 100 && code < 200) tunnel.sendInterimHead(stream, { status: code, reason: '', headers: fieldsFromH2(headers) });
+    // docs/protocol.md §5.4; a 100 answers only a request that expected one (§5.4.1).
+    if (code === 100) continued = true;
+    if (code === 100 && !expecting) return;
+    if (code >= 100 && code < 200) tunnel.sendInterimHead(stream, { status: code, reason: '', headers: fieldsFromH2(headers) });
   });
   req.on('response', (headers, flags) => {
     status = Number(headers[':status']);
+    // Refused before it was invited: what the client still sends is dropped, never sent up.
+    if (expecting && !continued && !req.writableEnded) {
+      stream.unpipe(req);
+      stream.resume();
+    }
     // END_STREAM on the head: nothing follows, not even trailers (gRPC's "trailers-only").
     const ended = (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0;
     const bodiless = ended || head.method === 'HEAD' || NO_BODY_STATUS.has(status);

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'undici';
 import { relayToUpstream } from './upstream-relay.js';
+import { expectsContinue, nodeUpstream, relayWithContinue } from './continue-relay.js';
+import type { NodeUpstream } from './continue-relay.js';
 import type { ExchangeRecord, Upstream } from './upstream-relay.js';
 import type { RequestHead } from '../protocol/index.js';
 import type { TunnelConnection } from '../tunnel/tunnel-connection.js';
@@ -20,9 +22,19 @@ export interface OwnedUpstream {
   close(): Promise<void>;
 }
 
-/** An undici upstream as an {@link OwnedUpstream}. */
-function owned(upstream: Upstream, close: () => Promise<void>): OwnedUpstream {
-  return { relay: (tunnel, stream, head, onDone) => relayToUpstream(tunnel, stream, head, upstream, onDone), close };
+/**
+ * An undici upstream as an {@link OwnedUpstream}, with node:http beside it for the requests
+ * that expect 100-continue, which undici cannot send (continue-relay.ts).
+ */
+function owned(upstream: Upstream, direct: NodeUpstream, close: () => Promise<void>): OwnedUpstream {
+  return {
+    relay: (tunnel, stream, head, onDone) =>
+      expectsContinue(head) ? relayWithContinue(tunnel, stream, head, direct, onDone) : relayToUpstream(tunnel, stream, head, upstream, onDone),
+    close: async () => {
+      direct.close();
+      await close();
+    },
+  };
 }
 
 // The proxy enforces the request timeout; the agent must not cut a slow stream (SSE) short.
@@ -35,7 +47,7 @@ export function urlUpstream(base: string): OwnedUpstream {
     throw new TypeError(`upstream must be an http:// or https:// URL, got ${base}`);
   }
   const dispatcher = new Agent(UNDICI_OPTIONS);
-  return owned({ dispatcher, origin: url.origin }, () => dispatcher.destroy());
+  return owned({ dispatcher, origin: url.origin }, nodeUpstream(url), () => dispatcher.destroy());
 }
 
 /**
@@ -56,7 +68,7 @@ export async function handlerUpstream(
     server.listen(socketPath, resolve);
   });
   const dispatcher = new Agent({ ...UNDICI_OPTIONS, connect: { socketPath } });
-  return owned({ dispatcher, origin: 'http://localhost' }, async () => {
+  return owned({ dispatcher, origin: 'http://localhost' }, nodeUpstream({ socketPath }), async () => {
     await dispatcher.destroy();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -81,8 +81,8 @@ export function relayToUpstream(
     onHeaders: (statusCode, rawHeaders, resume, statusText) => {
       if (statusCode < 200) {
         // docs/protocol.md §5.4: relayed when the connection negotiated `interim`. A 100 is not:
-        // the proxy removes `Expect` and answers it itself, so a 100 speaks of this hop only.
-        // (undici's HTTP/1.1 client fails a response that starts with a 100 before this.)
+        // requests that expect one go through node:http (continue-relay.ts), so here it would
+        // answer nothing the client asked. (undici fails a response that starts with a 100.)
         const interim = { status: statusCode, reason: statusText ?? '', headers: fieldPairs(rawHeaders) };
         if (statusCode !== 100) tunnel.sendInterimHead(stream, interim);
         return true;
@@ -153,7 +153,8 @@ function isWebSocketUpgrade(head: RequestHead): boolean {
 
 const text = (field: Buffer | string): string => (typeof field === 'string' ? field : field.toString('latin1'));
 
-function fieldPairs(rawHeaders: ReadonlyArray<Buffer | string>): Array<[string, string]> {
+/** Raw header lists (undici's Buffers, node:http's strings) as the tunnel's pairs. */
+export function fieldPairs(rawHeaders: ReadonlyArray<Buffer | string>): Array<[string, string]> {
   const fields: Array<[string, string]> = [];
   for (let i = 0; i < rawHeaders.length; i += 2) fields.push([text(rawHeaders[i]!), text(rawHeaders[i + 1]!)]);
   return fields;

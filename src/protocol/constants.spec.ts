@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import {
   CloseCode,
   CONNECT_PATH,
+  FEATURE_NEEDS,
   FEATURES_HEADER,
   FRAME_HEADER_BYTES,
   FrameFlag,
@@ -35,6 +36,7 @@ describe('wire constants', () => {
       MAX_HEAD_FIELDS,
       FEATURES_HEADER,
       TUNNEL_FEATURES,
+      FEATURE_NEEDS,
     }).toEqual({
       PROTOCOL_VERSION: 1,
       FRAME_HEADER_BYTES: 8,
@@ -44,7 +46,8 @@ describe('wire constants', () => {
       MAX_HEAD_STRING_BYTES: 65535,
       MAX_HEAD_FIELDS: 65535,
       FEATURES_HEADER: 'Harp-Features',
-      TUNNEL_FEATURES: ['interim', 'trailers'],
+      TUNNEL_FEATURES: ['interim', 'trailers', 'continue'],
+      FEATURE_NEEDS: { continue: 'interim' },
     });
   });
 

@@ -100,8 +100,14 @@ export const MAX_HEAD_FIELDS = 0xffff;
 export const FEATURES_HEADER = 'Harp-Features';
 
 /** Optional features of version 1, negotiated per connection (§3.5). */
-export const TUNNEL_FEATURES = ['interim', 'trailers'] as const;
+export const TUNNEL_FEATURES = ['interim', 'trailers', 'continue'] as const;
 export type TunnelFeature = (typeof TUNNEL_FEATURES)[number];
+
+/**
+ * "A feature that builds on another is used only when the connection uses that one too" (§3.5):
+ * `continue` sends the backend's `100 Continue` as an interim head, so it needs `interim`.
+ */
+export const FEATURE_NEEDS: Readonly<Partial<Record<TunnelFeature, TunnelFeature>>> = { continue: 'interim' };
 
 /**
  * "A RESPONSE_HEAD whose status is 1xx other than 101 is an interim response": zero or more

@@ -1,4 +1,4 @@
-import { TUNNEL_FEATURES } from './constants.js';
+import { FEATURE_NEEDS, TUNNEL_FEATURES } from './constants.js';
 import type { TunnelFeature } from './constants.js';
 
 // docs/protocol.md §3.5. Features are offered in a handshake header, not in `hello`, because
@@ -24,7 +24,7 @@ export function acceptedFeatures(header: string | string[] | undefined): TunnelF
       .map((name) => name.trim().toLowerCase())
       .filter((name) => name !== ''),
   );
-  return TUNNEL_FEATURES.filter((feature) => offered.has(feature));
+  return usable(TUNNEL_FEATURES.filter((feature) => offered.has(feature)));
 }
 
 /**
@@ -37,5 +37,13 @@ export function welcomedFeatures(
   offered: readonly TunnelFeature[] = TUNNEL_FEATURES,
 ): Set<TunnelFeature> {
   const listedSet = new Set(listed ?? []);
-  return new Set(offered.filter((feature) => listedSet.has(feature)));
+  return new Set(usable(offered.filter((feature) => listedSet.has(feature))));
+}
+
+/** `features` without those whose prerequisite ({@link FEATURE_NEEDS}) is not among them. */
+function usable(features: TunnelFeature[]): TunnelFeature[] {
+  return features.filter((feature) => {
+    const needed = FEATURE_NEEDS[feature];
+    return needed === undefined || features.includes(needed);
+  });
 }

@@ -13,8 +13,9 @@ const HOP_FIELDS: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'pr
  * - `103 Early Hints` (RFC 8297) goes out with its fields. Node writes a 103 only with a `Link`
  *   field, so one without is dropped.
  * - `102 Processing` goes out without fields (Node's `writeProcessing`), on HTTP/1.1 only.
- * - `100 Continue` is dropped: the proxy removes `Expect` and answers it itself once the request
- *   is routed, so the client gets at most one 100, and a backend's 100 speaks of the hop behind.
+ * - `100 Continue` is not written here: it answers the client's `Expect`, which the proxy
+ *   answers itself or, through a tunnel with the `continue` feature, passes on; then the
+ *   exchange writes the backend's first 100 (proxy-exchange.ts). Any other 100 is dropped.
  * - Other 1xx codes (unassigned) are dropped: Node offers no way to write them.
  * - Nothing goes to an HTTP/1.0 client: "a server MUST NOT send a 1xx response to an HTTP/1.0
  *   client" (RFC 9110 §15.2).

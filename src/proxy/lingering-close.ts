@@ -70,7 +70,7 @@ export function closeAfterResponse(req: IncomingMessage, res: ServerResponse, li
  * already arrived whole, the response has ended, or the connection is already armed.
  */
 export function lingerOnClose(req: IncomingMessage, res: ServerResponse, limits: LingerOptions): void {
-  if (isHttp2Request(req)) return stopStreamAfter(req, res);
+  if (isHttp2Request(req)) return stopStreamAfter(req);
   const socket = req.socket as Socket | null;
   if (req.complete || res.writableFinished || !socket || socket.destroyed || armed.has(socket)) return;
   armed.add(socket);
@@ -102,12 +102,20 @@ export function lingerOnClose(req: IncomingMessage, res: ServerResponse, limits:
  * sending without error, RST_STREAM NO_ERROR (RFC 9113 §8.1), and flow control bounds what it
  * had in flight.
  */
-function stopStreamAfter(req: IncomingMessage, res: ServerResponse): void {
+function stopStreamAfter(req: IncomingMessage): void {
   const stream = (req as unknown as { stream: ServerHttp2Stream }).stream;
-  if (req.complete || stream.closed) return;
-  res.once('finish', () => {
-    if (!stream.closed) stream.close(h2.NGHTTP2_NO_ERROR);
-  });
+  // The client's END_STREAM, whether or not the proxy read up to it (`complete` needs that).
+  const clientDone = (): boolean => req.complete || stream.endAfterHeaders || stream.state.remoteClose === 1;
+  if (stream.closed || clientDone()) return;
+  // The stream's own writable side says when the answer is out. The compatibility response's
+  // 'finish' comes only with the stream's close, which a client still sending never brings; and
+  // Node closes such a stream by itself only when nobody began reading its body, while the
+  // proxy has (piping it to a backend). After a turn, as Node's own close does.
+  stream.once('finish', () =>
+    setImmediate(() => {
+      if (!stream.closed && !clientDone()) stream.close(h2.NGHTTP2_NO_ERROR);
+    }),
+  );
 }
 
 /** The FIN, then the client's bytes read and dropped until one of `limits` closes the socket. */

@@ -82,6 +82,11 @@ export class ProxyExchange {
   private tried?: TunnelBackend[];
   /** Whether the one retry an idempotent request gets after a failure before its head is used. */
   private retriedIdempotent = false;
+  /**
+   * Set by {@link awaitContinue}: the client's `Expect: 100-continue` goes to the backend, whose
+   * `100` is passed on (`awaited`) once (`relayed`). Unset, a 100 from the backend is dropped.
+   */
+  private continuing?: 'awaited' | 'relayed';
   /** The route's pool, where a request that may be sent again finds its next member... */
   pool?: Pool<RouteBackend>;
   /** ...through this (shared by every exchange: nothing is allocated per request for it). */
@@ -120,11 +125,33 @@ export class ProxyExchange {
     stream.once('head', (h: ResponseHead, ended?: boolean) => this.onResponseHead(h, ended === true));
     // Interim responses go to the client as they come, never to the observer (the cache).
     stream.on('interim', (h: ResponseHead) => {
-      if (!isOver(this.current) && !this.onUpgrade) writeInterim(this.req, res, h);
+      if (isOver(this.current) || this.onUpgrade) return;
+      if (h.status === 100) this.passContinue();
+      else writeInterim(this.req, res, h);
     });
     stream.on('error', (err) => this.onStreamError(err));
     this.timer = setTimeout(() => this.fail(new ProxyError('timeout')), this.settings.requestTimeoutMs);
     if (hasBody) this.sendBody(stream);
+  }
+
+  /**
+   * The backend, not the proxy, answers the client's `Expect: 100-continue` (the tunnel's
+   * `continue` feature, docs/protocol.md §5.4): the request head carries the expectation, and
+   * the backend's `100` is written to the client when it comes. Call before {@link forward}.
+   * A final answer that comes first closes the connection (HTTP/2: the stream) after it unless
+   * the body arrived whole (see onResponseHead), so an unsent body is never waited for nor read
+   * as a request.
+   */
+  awaitContinue(): void {
+    this.continuing = 'awaited';
+  }
+
+  /** The backend's `100 Continue`: the client may now send its body (once; later ones dropped). */
+  private passContinue(): void {
+    const { res } = this;
+    if (this.continuing !== 'awaited' || res.headersSent || res.writableEnded || res.destroyed) return;
+    this.continuing = 'relayed';
+    res.writeContinue();
   }
 
   /** Answers with an error page if nothing was sent yet, else aborts the client connection. */
@@ -148,6 +175,8 @@ export class ProxyExchange {
   requestHead(target: string, adjust?: RequestAdjustment): RequestHead {
     const method = this.req.method ?? 'GET';
     const fields = this.requestFields(method);
+    // Removed with the other fields the proxy answers for; put back when the backend answers it.
+    if (this.continuing !== undefined) fields.push(['Expect', '100-continue']);
     if (!adjust) return { method, target, headers: fields };
     const kept = fields.filter(([name]) => !adjust.remove.has(name.toLowerCase()));
     return { method, target, headers: [...kept, ...adjust.add.map(([n, v]) => [n, v] as [string, string])] };

@@ -12,9 +12,11 @@ import type { LingerOptions } from './lingering-close.js';
  */
 export const MAX_REQUEST_HEADER_FIELDS = 256;
 
-// `Expect: 100-continue` is answered by the proxy itself; passing it on would make the agent's
-// client wait for a second 100. The cluster hop's fields are for the internal listener alone,
-// which removes them; a client that sends them gets them dropped here.
+// `Expect` as received is never passed on: the proxy answers `100-continue` itself, or, through
+// a tunnel with the `continue` feature, the exchange puts back exactly `Expect: 100-continue`
+// for the backend to answer (expect-continue.ts); Node refuses any other expectation with 417.
+// The cluster hop's fields are for the internal listener alone, which removes them; a client
+// that sends them gets them dropped here.
 const DROPPED_ALWAYS = [...FORWARDING_FIELDS, ...CLUSTER_HOP_FIELDS, 'x-request-id', 'expect'];
 const DROPPED_OTHER: ReadonlySet<string> = new Set([...DROPPED_ALWAYS, ...unkeyedRequestFields('POST')]);
 const DROPPED_CACHEABLE: ReadonlySet<string> = new Set([...DROPPED_ALWAYS, ...unkeyedRequestFields('GET')]);

@@ -35,11 +35,13 @@ import { NodeUpgradeRelay } from './node-upgrade-relay.js';
 import { ClusterForwarding, spread } from './cluster-forwarding.js';
 import { noMemberFields } from './no-member.js';
 import { AccessGate } from './access-gate.js';
+import { continueSender } from './expect-continue.js';
 import { RateLimitGate } from '../rate-limit/index.js';
 
 /**
  * Requests whose `100 Continue` the server held back (it has a `checkContinue` listener): the
- * proxy sends it only once the request is routed, so that a refused upload is never invited.
+ * proxy sends it only once the request is routed, so that a refused upload is never invited,
+ * or leaves it to the backend (expect-continue.ts).
  */
 export const continueHeldBack = new WeakSet<IncomingMessage>();
 
@@ -244,8 +246,18 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
   private assign(admitted: Admitted, backend: TunnelBackend): Forwardable {
     admitted.backend = backend;
     admitted.report.agentId = backend.id;
-    if (continueHeldBack.has(admitted.req)) admitted.res.writeContinue();
+    if (continueHeldBack.has(admitted.req)) this.inviteBody(admitted, backend);
     return admitted as Forwardable;
+  }
+
+  /**
+   * A routed request whose client waits for `100 Continue`: the backend answers it through a
+   * tunnel that can carry its answer (expect-continue.ts), the proxy otherwise, now.
+   */
+  private inviteBody({ req, res, exchange }: Admitted, backend: TunnelBackend): void {
+    const sender = continueSender({ held: true, hasBody: hasBody(req), features: backend.features });
+    if (sender === 'backend') exchange.awaitContinue();
+    else res.writeContinue();
   }
 
   private refuse(admitted: Admitted, error: ProxyError, fields: readonly string[] = []): void {

@@ -97,6 +97,32 @@ describe('HTTP/2 from clients on the TLS port', () => {
     expect((await h2Request(s, { ':path': '/next', ':authority': 'localhost' })).body.toString()).toBe('ok');
   });
 
+  // Regression: the proxy stopped such a stream on the compatibility response's 'finish', which
+  // Node emits only once the stream has closed: a client still uploading was never told to stop.
+  it('ends the stream of an upload the backend answered before reading it, and the session goes on', async () => {
+    const proxy = await tls.proxy();
+    const upstream = await h.upstream((req, res) => {
+      if (req.url === '/early') return void res.writeHead(413, { 'Content-Type': 'text/plain' }).end('too much');
+      req.resume();
+      req.on('end', () => res.end('ok'));
+    });
+    await h.agent(proxy, upstream.url);
+    const s = await session(proxy);
+    const answered = await new Promise<{ status: number; body: string; rstCode: number | undefined }>((resolve, reject) => {
+      const stream = s.request({ ':method': 'POST', ':path': '/early', ':authority': 'localhost', 'content-length': '100000' });
+      stream.write(Buffer.alloc(1000));
+      let status = 0;
+      let body = '';
+      stream.once('response', (headers) => (status = Number(headers[':status'])));
+      stream.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      stream.once('close', () => resolve({ status, body, rstCode: stream.rstCode }));
+      stream.once('error', reject);
+    });
+    expect(answered).toEqual({ status: 413, body: 'too much', rstCode: constants.NGHTTP2_NO_ERROR });
+    const next = await h2Request(s, { ':method': 'POST', ':path': '/next', ':authority': 'localhost' }, 'abc');
+    expect(next.body.toString()).toBe('ok');
+  });
+
   it('routes on :authority, and the backend gets a valid HTTP/1.1 request with Host = :authority', async () => {
     const proxy = await tls.proxy();
     const upstream = await recordingUpstream(h, (_req, res) => {

@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
+import { eventually } from './eventually.js';
 
 /** A pause between two parts of a raw request (slow clients, pipelining after an answer). */
 export interface Pause {
@@ -162,4 +163,57 @@ function statusOf(line: string): number {
 /** A request head (and optional body) as one latin1 string, CRLF line ends. */
 export function requestText(startLine: string, fields: ReadonlyArray<string>, body = ''): string {
   return `${startLine}\r\n${fields.map((f) => `${f}\r\n`).join('')}\r\n${body}`;
+}
+
+/**
+ * A raw connection driven step by step, for exchanges whose next bytes depend on what came
+ * back (a body sent only after a `100 Continue`). Close it in `afterEach` (`h.defer`).
+ */
+export class RawConnection {
+  private readonly chunks: Buffer[] = [];
+  private ended = false;
+
+  private constructor(private readonly socket: Socket) {
+    socket.on('data', (chunk: Buffer) => this.chunks.push(chunk));
+    socket.on('error', () => undefined); // a reset is one way for the server to refuse
+    socket.on('close', () => (this.ended = true));
+  }
+
+  static open(port: number): Promise<RawConnection> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => resolve(new RawConnection(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  /** Every byte the server sent so far. */
+  get raw(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+
+  /** The responses so far, parsed (see {@link parseResponses}). */
+  get responses(): ParsedResponse[] {
+    return parseResponses(this.raw);
+  }
+
+  /** True once the server closed (or reset) the connection. */
+  get closed(): boolean {
+    return this.ended;
+  }
+
+  write(data: string | Buffer): void {
+    this.socket.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
+  }
+
+  /** Resolves once `check` holds for what arrived; rejects after `ms` naming `what`. */
+  async until(check: (connection: RawConnection) => boolean, what: string, ms = 3000): Promise<void> {
+    await eventually(() => check(this), ms, what).catch((err: Error) => {
+      throw new Error(`${err.message}; the server sent ${JSON.stringify(this.raw.toString('latin1'))}`);
+    });
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
 }
