@@ -81,6 +81,7 @@ export function relayWithContinue(
 ): void {
   const started = performance.now();
   let status = 0;
+  let bytes = 0;
   let finished = false;
   /** A connection to the upstream was made: something of the request may have reached it. */
   let reached = false;
@@ -89,7 +90,7 @@ export function relayWithContinue(
   const finish = (error?: string): void => {
     if (finished) return;
     finished = true;
-    onDone({ method: head.method, target: head.target, status, ms: performance.now() - started, error });
+    onDone({ method: head.method, target: head.target, status, ms: performance.now() - started, error, bytes });
   };
   const bodyless = stream.remoteEnded && stream.readableLength === 0;
   let req: ClientRequest;
@@ -136,6 +137,7 @@ export function relayWithContinue(
     tunnel.sendResponseHead(stream, { status, reason: res.statusMessage ?? '', headers: fieldPairs(res.rawHeaders) }, bodiless);
     stream.on('drain', () => res.resume());
     res.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
       if (!stream.write(chunk)) res.pause();
     });
     res.on('error', fail);

@@ -69,4 +69,19 @@ describe('the agent\'s request events', () => {
     expect(ends[0]).toMatchObject({ target: '/h2', status: 200, bytes: 8 });
     expect(ends[0]!.requestId).toEqual(expect.any(String));
   });
+
+  it('counts the response bytes of a request that expects 100-continue too', async () => {
+    const proxy = await h.proxy();
+    const upstream = await h.upstream((req, res) => {
+      req.resume();
+      req.on('end', () => res.end('continued'));
+    });
+    const agent = await h.agent(proxy, upstream.url);
+    const ends: ExchangeRecord[] = [];
+    agent.on('exchange', (record) => ends.push(record));
+    const answer = await send(`${proxy.url}/expect`, { method: 'POST', body: 'up', headers: { expect: '100-continue' } });
+    expect(answer.body.toString()).toBe('continued');
+    await eventually(() => ends.length === 1, 5000, 'the request to end');
+    expect(ends[0]).toMatchObject({ target: '/expect', status: 200, bytes: 9 });
+  });
 });
