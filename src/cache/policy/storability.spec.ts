@@ -148,6 +148,9 @@ describe('storageVerdict: Expires, Date and Age as RFC 9111 reads them', () => {
     ['§5.1 a list-based Age uses its first member', ['Cache-Control', 'max-age=60', 'Age', '5, 6'], 'store 55000ms'],
     ['§5.1 two Age lines use the first', ['Cache-Control', 'max-age=60', 'Age', '5', 'Age', '6'], 'store 55000ms'],
     ['§5.1 an invalid first member is ignored whole', ['Cache-Control', 'max-age=60', 'Age', 'x, 6'], 'store 60000ms'],
+    ['RFC 9110 §8.8.2 an invalid Last-Modified is no validator to revalidate with', ['Expires', 'never', 'Last-Modified', 'yesterday'], 'no-freshness'],
+    ['§1.2.2 a huge max-age is taken as 2^31 seconds', ['Cache-Control', 'max-age=99999999999999'], 'store 2147483648000ms'],
+    ['§1.2.2 a huge s-maxage is taken as 2^31 seconds', ['Cache-Control', 's-maxage=99999999999999'], 'store 2147483648000ms'],
     ['§1.2.2 a huge Age makes it stale: kept only to revalidate', ['Cache-Control', 'max-age=60', 'Age', '99999999999999999999999', 'ETag', '"v"'], 'store 300000ms'],
   ])('%s', (_title, fields, expected) => {
     expect(verdict(fields)).toBe(expected);

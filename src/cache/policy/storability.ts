@@ -11,8 +11,10 @@ import {
   type FreshnessOptions,
 } from './policy-input.js';
 import { fieldValues, hasField } from '../../http/raw-fields.js';
+import { singleHttpDate } from '../../http/http-date.js';
 import { parseVary } from './vary.js';
 import { resolvedKey } from './cache-key.js';
+import { DELTA_SECONDS_MAX } from './freshness-fields.js';
 
 /** A request as the cache sees it. */
 export interface CacheRequest {
@@ -185,8 +187,10 @@ export function storageTtlMs(
   raw: readonly string[],
   revalidationWindowMs = DEFAULT_REVALIDATION_WINDOW_MS,
 ): number {
-  const usable = Math.max(0, Math.ceil(policy.timeToLive()));
-  const validator = hasField(raw, 'etag') || hasField(raw, 'last-modified');
+  // A lifetime beyond 2^31 seconds is taken as 2^31 (RFC 9111 §1.2.2): nearly 68 years.
+  const usable = Math.min(Math.max(0, Math.ceil(policy.timeToLive())), DELTA_SECONDS_MAX * 1000);
+  // An invalid Last-Modified is not sent back in If-Modified-Since, so it validates nothing.
+  const validator = hasField(raw, 'etag') || singleHttpDate(fieldValues(raw, 'last-modified')) !== undefined;
   return validator ? usable + revalidationWindowMs : usable;
 }
 
