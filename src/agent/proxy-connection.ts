@@ -16,12 +16,16 @@ import type { AgentAccess, AgentRoute, ConnectOptions } from './agent-options.js
 import type { OwnedUpstream } from './local-upstream.js';
 import { BY_NAME, netLookup, pinnedLookup } from './node-addresses.js';
 import type { ExchangeRecord } from './upstream-relay.js';
+import { chooseRoute, routeOutcomes, servedRoutes, targetPath } from './route-choice.js';
+import type { RouteOutcome, ServedRoute } from './route-choice.js';
 
 /** What one proxy said when the agent's routes were registered there. */
 export interface Registration {
   agentId: string;
   accepted: RouteClaim[];
   rejected: RouteRejection[];
+  /** The same answers, one per route of `ConnectOptions.routes`, in its order. */
+  routes: RouteOutcome[];
 }
 
 /** What a {@link ProxyConnection} reports to the agent that owns it. */
@@ -80,6 +84,8 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
   private agentId = '';
   private isRegistered = false;
   private node?: string;
+  /** The routes each socket's proxy accepted (a goaway leaves two sockets serving for a while). */
+  private readonly served = new WeakMap<TunnelConnection<'agent'>, ServedRoute[]>();
 
   constructor(
     /** The proxy as the agent was given it (for reports). */
@@ -142,9 +148,11 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
     socket.on('error', (err) => this.emit('connectionError', err));
     socket.on('close', (code, reason) => this.onClose(socket, code, reason.toString()));
     tunnel.on('control', (message) => this.onControl(tunnel, message));
-    tunnel.on('stream', (stream, head) =>
-      this.owner.upstream.relay(tunnel, stream, head, (record) => this.emit('exchange', record)),
-    );
+    tunnel.on('stream', (stream, head) => {
+      const host = head.headers.find(([name]) => name.length === 4 && name.toLowerCase() === 'host')?.[1];
+      const route = chooseRoute(this.served.get(tunnel) ?? [], host, targetPath(head.target));
+      this.owner.upstream.relay(tunnel, stream, head, (record) => this.emit('exchange', record), route);
+    });
   }
 
   /**
@@ -189,14 +197,20 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
     switch (message.type) {
       case 'welcome':
         return this.welcomed(tunnel, message);
-      case 'registered':
+      case 'registered': {
         this.attempt = 0;
         this.isRegistered = tunnel === this.tunnel;
-        this.emit('registered', { agentId: this.agentId, accepted: message.accepted, rejected: message.rejected });
+        const routes = routeOutcomes(this.routes(), message);
+        this.served.set(tunnel, servedRoutes(routes));
+        this.emit('registered', { agentId: this.agentId, accepted: message.accepted, rejected: message.rejected, routes });
         return;
-      case 'withdrawn':
+      }
+      case 'withdrawn': {
+        const gone = (r: ServedRoute): boolean => message.routes.some((w) => w.host.toLowerCase() === r.host && w.path === r.path);
+        this.served.set(tunnel, (this.served.get(tunnel) ?? []).filter((r) => !gone(r)));
         this.emit('withdrawn', message.routes);
         return;
+      }
       case 'rejected':
         this.stopped = true;
         this.rejectedKey = true;
