@@ -34,6 +34,13 @@ export interface HttpCommand {
   readonly h2?: boolean;
 }
 
+/** `harp start [FILE]`: the services of an agent file (read and checked when the command runs). */
+export interface StartCommand {
+  readonly command: 'start';
+  /** The file as given, or `harp.yml` (in the working directory). */
+  readonly file: string;
+}
+
 /** `harp hash-password`: the stored form of a password (or, `--token`, of a bearer token) read from stdin. */
 export interface HashPasswordCommand {
   readonly command: 'hash-password';
@@ -53,7 +60,8 @@ export type CliCommand =
   | { readonly command: 'version' }
   | ServeCommand
   | HashPasswordCommand
-  | HttpCommand;
+  | HttpCommand
+  | StartCommand;
 
 export const DEFAULT_SERVER = 'ws://127.0.0.1:8080';
 
@@ -84,6 +92,8 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
   switch (first) {
     case 'http':
       return parseHttp(rest, env);
+    case 'start':
+      return parseStart(rest);
     case 'serve':
       return parseServe(rest);
     case 'hash-password': {
@@ -113,7 +123,7 @@ function parseHelp(rest: readonly string[]): CliCommand {
   const [topic, extra] = rest;
   if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`, 'harp');
   if (topic === undefined) return { command: 'help', topic: 'harp' };
-  if (topic === 'http' || topic === 'serve' || topic === 'hash-password') return { command: 'help', topic };
+  if (topic === 'http' || topic === 'start' || topic === 'serve' || topic === 'hash-password') return { command: 'help', topic };
   throw new UsageError(`unknown command "${topic}"`, 'harp');
 }
 
@@ -127,6 +137,17 @@ function parseServe(rest: readonly string[]): CliCommand {
     throw new UsageError(`--workers must be a whole number of 1 or more, got "${values.workers}"`, 'serve');
   }
   return { command: 'serve', workers: Number(values.workers) };
+}
+
+export const DEFAULT_AGENT_FILE = 'harp.yml';
+
+function parseStart(rest: readonly string[]): CliCommand {
+  if (wantsHelp(rest)) return { command: 'help', topic: 'start' };
+  const { positionals } = guard('start', () => parseArgs({ args: [...rest], options: HELP, strict: true, allowPositionals: true }));
+  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`, 'start');
+  const file = positionals[0] ?? DEFAULT_AGENT_FILE;
+  if (file === '') throw new UsageError('the file name is empty', 'start');
+  return { command: 'start', file };
 }
 
 function parseHttp(rest: readonly string[], env: NodeJS.ProcessEnv): CliCommand {

@@ -1,0 +1,109 @@
+import { startAgent } from '../agent/connect.js';
+import type { ConnectOptions } from '../agent/agent-options.js';
+import type { AgentReady } from '../agent/harp-agent.js';
+import { ExitCode, processStopSignal } from './cli-io.js';
+import type { CliIo } from './cli-io.js';
+import { alsoRegisteredLine, disconnectedLine, drainLine, exchangeLine, keyRejectedLine, reconnectedLine, routeWithdrawnLine } from './output.js';
+
+/** Time requests in flight get to finish after Ctrl-C. */
+const CLOSE_GRACE_MS = 5000;
+
+/** What the command remembers of one proxy, for its diagnostics. */
+interface ProxyState {
+  /** Whether the current connection registered; if not, a disconnect means it never got through. */
+  registered: boolean;
+  everRegistered: boolean;
+  /** The key was rejected, or the last registration accepted no route. */
+  refused: boolean;
+  lastError?: string;
+  // A proxy that goes away says why; if the new connection then fails, that is the reason.
+  goneAway?: string;
+}
+
+/** What a command that runs an agent prints about its routes; the rest is the same for all. */
+export interface AgentRunView {
+  /** stdout, once: the first registration's public URLs. */
+  forwarding(info: AgentReady): string;
+  /** stderr: what a proxy refused of a registration; `server` is given when there are several. */
+  refused(info: AgentReady, server: string | undefined): string;
+}
+
+/**
+ * Runs an agent on every server until it is stopped (Ctrl-C, SIGTERM or `io.exit`), every
+ * proxy rejected its key or refused every route, or every proxy drained it. Resolves with the
+ * exit status. `harp http` and `harp start` differ only in their options and `view`.
+ */
+export async function runAgent(options: ConnectOptions, io: CliIo, view: AgentRunView): Promise<ExitCode> {
+  const { agent } = await startAgent(options);
+  const servers = typeof options.server === 'string' ? [options.server] : options.server;
+  const fresh = (): ProxyState => ({ registered: false, everRegistered: false, refused: false });
+  // One state per connection: a server by name, or each address of a name that has several.
+  const label = (server: string, address?: string): string => (address === undefined ? server : `${server} (${address})`);
+  const proxies = new Map<string, ProxyState>(servers.map((s) => [s, fresh()]));
+  const proxy = (server: string, address?: string): ProxyState => {
+    const key = label(server, address);
+    let state = proxies.get(key);
+    if (state === undefined) {
+      // The name resolved to several addresses: their connections stand for the one by name.
+      if (address !== undefined && proxies.get(server)?.everRegistered === false) proxies.delete(server);
+      state = fresh();
+      proxies.set(key, state);
+    }
+    return state;
+  };
+  // Lines name their proxy only when there is more than one: one proxy's output is unchanged.
+  const named = (server: string, address?: string): string | undefined =>
+    proxies.size > 1 || address !== undefined ? label(server, address) : undefined;
+  const everyProxyRefused = (): boolean => [...proxies.values()].every((p) => p.refused);
+  const stop = io.exit ? { signal: io.exit, dispose: () => undefined } : processStopSignal();
+  return new Promise<ExitCode>((resolve) => {
+    let done = false;
+    let forwarding = false;
+    const finish = (code: ExitCode, graceMs: number): void => {
+      if (done) return;
+      done = true;
+      stop.dispose();
+      stop.signal.removeEventListener('abort', onStop);
+      void agent.close(graceMs).then(() => resolve(code));
+    };
+    const onStop = (): void => finish(ExitCode.Ok, CLOSE_GRACE_MS);
+    if (stop.signal.aborted) return onStop();
+    stop.signal.addEventListener('abort', onStop, { once: true });
+
+    agent.on('registered', (info: AgentReady) => {
+      const state = proxy(info.server, info.address);
+      io.stderr.write(view.refused(info, named(info.server, info.address)));
+      state.refused = info.accepted.length === 0;
+      if (state.refused) return everyProxyRefused() ? finish(ExitCode.Refused, 0) : undefined;
+      if (state.everRegistered) io.stderr.write(reconnectedLine(label(info.server, info.address)));
+      else if (forwarding) io.stderr.write(alsoRegisteredLine(label(info.server, info.address)));
+      else io.stdout.write(view.forwarding(info));
+      forwarding = state.registered = state.everRegistered = true;
+      state.goneAway = undefined;
+    });
+    agent.on('withdrawn', (info) => {
+      for (const route of info.routes) io.stderr.write(routeWithdrawnLine(route, named(info.server, info.address)));
+    });
+    agent.on('exchange', (record) => io.stdout.write(exchangeLine(record)));
+    agent.on('rejected', (info) => {
+      io.stderr.write(keyRejectedLine(info, named(info.server, info.address)));
+      proxy(info.server, info.address).refused = true;
+      if (everyProxyRefused()) finish(ExitCode.Refused, 0);
+    });
+    agent.on('connectionError', (err, server, address) => (proxy(server, address).lastError = err.message));
+    agent.on('goaway', (reason, server, address) => (proxy(server, address).goneAway = reason));
+    agent.on('disconnected', ({ code, reason, delayMs, server, address }) => {
+      if (done || delayMs === undefined) return;
+      const state = proxy(server, address);
+      const why = reason || (state.goneAway ?? '');
+      io.stderr.write(
+        disconnectedLine({ server: label(server, address), connected: state.registered, code, reason: why, error: state.lastError, delayMs }),
+      );
+      state.registered = false;
+      state.lastError = state.goneAway = undefined;
+    });
+    agent.on('drain', (reason, server, address) => io.stderr.write(drainLine(reason, named(server, address))));
+    // Only drains end the agent without this command asking; finish() handles every other end.
+    agent.on('closed', () => finish(ExitCode.Failed, 0));
+  });
+}
