@@ -31,6 +31,7 @@ export function routedUpstream(fallback: OwnedUpstream | undefined, routes: read
       if (!upstream) {
         // Only when the request matched none of this connection's routes, which the proxy's
         // routing rules out: nothing read it, so the proxy may send it elsewhere (§8).
+        stream.on('error', () => undefined); // a reset destroys the stream with an error; it is this one
         stream.reset(ResetCode.Refused, 'no upstream for this request');
         return onDone({ method: head.method, target: head.target, status: 0, ms: 0, error: 'no route of this agent matched' });
       }
