@@ -78,12 +78,12 @@ line per request. docs/agent.md describes the file; in short:
       path: /api                      # default: /
       upstream: 3001                  # a port or an http(s):// origin
       stripPrefix: true               # or a prefix; the upstream gets /users for /api/users
-      addHeaders: { X-Api-Key: \${API_KEY} }  # set on the request, for the upstream
+      addHeaders: { X-Api-Key: "\${API_KEY}" }  # set on the request, for the upstream
       removeHeaders: [Cookie]
       hostHeader: api.internal        # the Host the upstream sees
       h2: false                       # HTTP/2 to the upstream, for gRPC
       ttl: 30m
-      basicAuth: [{ user: demo, password: \${DEMO_PASSWORD} }]
+      basicAuth: [{ user: demo, password: "\${DEMO_PASSWORD}" }]
       allowIps: [203.0.113.0/24]      # also denyIps, bearerTokens
       cache: { enabled: true, defaultTtlSeconds: 60 }
       rateLimit: 10/s                 # also balance: least-requests, sticky: { cookie: sid }
