@@ -16,7 +16,7 @@ import type { AgentAccess, AgentRoute, ConnectOptions } from './agent-options.js
 import type { OwnedUpstream } from './local-upstream.js';
 import { BY_NAME, netLookup, pinnedLookup } from './node-addresses.js';
 import type { ExchangeRecord } from './upstream-relay.js';
-import { chooseRoute, routeOutcomes, servedRoutes, targetPath } from './route-choice.js';
+import { chooseRoute, routeOutcomes, servedRoutes, targetPath, withoutWithdrawn } from './route-choice.js';
 import type { RouteOutcome, ServedRoute } from './route-choice.js';
 
 /** What one proxy said when the agent's routes were registered there. */
@@ -206,8 +206,7 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
         return;
       }
       case 'withdrawn': {
-        const gone = (r: ServedRoute): boolean => message.routes.some((w) => w.host.toLowerCase() === r.host && w.path === r.path);
-        this.served.set(tunnel, (this.served.get(tunnel) ?? []).filter((r) => !gone(r)));
+        this.served.set(tunnel, withoutWithdrawn(this.served.get(tunnel) ?? [], message.routes));
         this.emit('withdrawn', message.routes);
         return;
       }

@@ -1,4 +1,4 @@
-import { chooseRoute, prefixMatches, routeOutcomes, servedRoutes, targetPath } from './route-choice.js';
+import { chooseRoute, prefixMatches, routeOutcomes, servedRoutes, targetPath, withoutWithdrawn } from './route-choice.js';
 import type { ServedRoute } from './route-choice.js';
 
 const served = (...routes: Array<[string, string]>): ServedRoute[] => routes.map(([host, path], index) => ({ index, host, path }));
@@ -43,6 +43,15 @@ describe('prefixMatches and targetPath', () => {
 
   it('cut the target at its query or a stray fragment', () => {
     expect([targetPath('/a/b?x=1'), targetPath('/a#f'), targetPath('/a')]).toEqual(['/a/b', '/a', '/a']);
+  });
+});
+
+describe('withoutWithdrawn', () => {
+  it('leaves out the routes the proxy took back, so that their requests match the next best route', () => {
+    const routes = served(['*', '/'], ['app.test', '/api']);
+    const left = withoutWithdrawn(routes, [{ host: 'App.test', path: '/api' }]);
+    expect(left).toEqual([{ index: 0, host: '*', path: '/' }]);
+    expect(chooseRoute(left, 'app.test', '/api/x')?.index).toBe(0);
   });
 });
 

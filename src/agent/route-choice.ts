@@ -48,6 +48,14 @@ export function servedRoutes(outcomes: readonly RouteOutcome[]): ServedRoute[] {
 }
 
 /**
+ * `served` without the routes the proxy took back (`withdrawn`, docs/protocol.md §7.2): no
+ * stream for them comes after it, and a request the proxy now routes elsewhere must not match them.
+ */
+export function withoutWithdrawn(served: readonly ServedRoute[], withdrawn: readonly Pick<RouteRejection, 'host' | 'path'>[]): ServedRoute[] {
+  return served.filter((route) => !withdrawn.some((w) => w.host.toLowerCase() === route.host && w.path === route.path));
+}
+
+/**
  * The route a request on this connection matched at the proxy. The request head does not name
  * it, but the proxy routed on the very Host field and raw path the head carries, by a total
  * precedence (docs/architecture.md, "Routing rules": exact host, then the longest wildcard
