@@ -1,4 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer as createH2Server } from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.js';
@@ -102,6 +104,35 @@ services:
     expect(missing.err).toBe('harp: harp.yml: no such file (run "harp start --help" for what it holds)\nRun "harp start --help" for usage.\n');
   }, 30_000);
 
+  /** `harp start` in this process, stopped (and awaited) after the test. */
+  function startCli(path: string) {
+    const run = { out: '', err: '', stop: new AbortController() };
+    const write = (to: 'out' | 'err') => ({ write: (s: string) => (run[to] += s) });
+    const code = runCli(['start', path], { stdout: write('out'), stderr: write('err'), env: {}, exit: run.stop.signal });
+    h.defer(() => code);
+    h.defer(() => run.stop.abort());
+    return Object.assign(run, { code });
+  }
+
+  it('speaks HTTP/2 to the services that ask for it (h2) and HTTP/1.1 to the others, on one connection', async () => {
+    const proxy = await h.proxy();
+    const h2 = createH2Server((req, res) => res.end(`h2 upstream saw HTTP/${req.httpVersion} ${req.url}`));
+    await new Promise<void>((resolve) => h2.listen(0, '127.0.0.1', resolve));
+    h.defer(() => new Promise<void>((resolve) => h2.close(() => resolve())));
+    const h1 = await h.upstream((req, res) => res.end(`h1 upstream saw HTTP/${req.httpVersion} ${req.url}`));
+    const path = await file(`
+server: ${proxy.url}
+key: ${TEST_KEY}
+services:
+  - { name: grpc, path: /grpc, upstream: ${(h2.address() as AddressInfo).port}, h2: true, stripPrefix: true }
+  - { name: site, upstream: ${h1.url} }
+`);
+    const run = startCli(path);
+    await eventually(() => run.out.includes('(site)'), 5000, 'the public URLs');
+    expect((await send(`${proxy.url}/grpc/Echo`)).body.toString()).toBe('h2 upstream saw HTTP/2.0 /Echo');
+    expect((await send(`${proxy.url}/page`)).body.toString()).toBe('h1 upstream saw HTTP/1.1 /page');
+  });
+
   it('names the service whose route the proxy refuses, and serves the others', async () => {
     const proxy = await h.proxy({ keys: [{ id: 'other', key: OTHER_KEY, hosts: ['.*'], paths: ['.*'] }] });
     const theirs = await h.upstream((_req, res) => res.end('theirs'));
@@ -114,16 +145,13 @@ services:
   - { name: taken, domain: taken.test, upstream: ${mine.url} }
   - { name: free, domain: free.test, upstream: ${mine.url} }
 `);
-    const run = { out: '', err: '', stop: new AbortController() };
-    const code = runCli(['start', path], { stdout: { write: (s: string) => (run.out += s) }, stderr: { write: (s: string) => (run.err += s) }, env: {}, exit: run.stop.signal });
-    h.defer(() => code);
-    h.defer(() => run.stop.abort());
+    const run = startCli(path);
     await eventually(() => run.out.includes('Forwarding'), 5000, 'the public URL');
     expect(run.err).toMatch(/^harp: service taken: the proxy refused the route taken\.test\/: .*another key \(route_owned\)\n$/);
     expect(run.out).toBe(`Forwarding http://free.test:${proxy.port}/ -> ${mine.url} (free)\n`);
     expect((await send(`${proxy.url}/`, { headers: { host: 'free.test' } })).body.toString()).toBe('mine');
     expect((await send(`${proxy.url}/`, { headers: { host: 'taken.test' } })).body.toString()).toBe('theirs');
     run.stop.abort();
-    expect(await code).toBe(0);
+    expect(await run.code).toBe(0);
   });
 });
