@@ -25,7 +25,12 @@ describe('routedUpstream', () => {
     const seen: Array<[string, RequestHead]> = [];
     const closed: string[] = [];
     const opened: string[] = [];
-    const routes = [{ path: '/api', upstream: 'http://a', stripPrefix: true, hostHeader: 'a.internal' }, { path: '/b', upstream: 'http://a' }, { path: '/c', upstream: 'http://a', h2: true }, { path: '/' }];
+    const routes = [
+      { path: '/api', upstream: 'http://a', stripPrefix: true, hostHeader: 'a.internal' },
+      { path: '/b', upstream: 'http://a' },
+      { path: '/c', upstream: 'http://a', h2: true },
+      { path: '/' },
+    ];
     const upstream = routedUpstream(withFallback ? fakeUpstream('fallback', seen, closed) : undefined, routes, (url, h2) => {
       const name = `${h2 ? 'h2' : 'h1'} ${url}`;
       opened.push(name);

@@ -130,12 +130,24 @@ function crossChecks(file: AgentFileInput): string[] {
       problems.push(`${at}stripPrefix: true needs a path to strip`);
     }
   });
-  for (const [i, server] of (typeof file.server === 'string' ? [file.server] : (file.server ?? [])).entries()) {
+  return [...problems, ...serverProblems(file.server)];
+}
+
+/** Each server a proxy URL, and no proxy twice (`ws://p:80` and `http://p` are one). */
+function serverProblems(server: AgentFileInput['server']): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const [i, given] of (typeof server === 'string' ? [server] : (server ?? [])).entries()) {
+    const at = `server${typeof server === 'string' ? '' : `[${i}]`}: `;
+    let url: string;
     try {
-      agentUrl(server);
+      url = agentUrl(given);
     } catch {
-      problems.push(`server${typeof file.server === 'string' ? '' : `[${i}]`}: expected a ws://, wss://, http:// or https:// URL, got "${server}"`);
+      problems.push(`${at}expected a ws://, wss://, http:// or https:// URL, got "${given}"`);
+      continue;
     }
+    if (seen.has(url)) problems.push(`${at}${given} is already in the list`);
+    seen.add(url);
   }
   return problems;
 }
@@ -155,7 +167,7 @@ function plan(file: AgentFileInput, path: string, env: NodeJS.ProcessEnv): Start
   const key = file.key ?? env.HARP_KEY;
   if (!key) throw new AgentFileError(path, ['key: no agent key: set key (e.g. key: ${HARP_KEY}) or the HARP_KEY variable']);
   return {
-    servers: file.server === undefined ? [DEFAULT_SERVER] : typeof file.server === 'string' ? [file.server] : [...new Set(file.server)],
+    servers: file.server === undefined ? [DEFAULT_SERVER] : typeof file.server === 'string' ? [file.server] : file.server,
     key,
     ...(file.ca !== undefined ? { caFile: resolve(path, '..', file.ca) } : {}),
     ...(file.name !== undefined ? { name: file.name } : {}),
@@ -164,15 +176,33 @@ function plan(file: AgentFileInput, path: string, env: NodeJS.ProcessEnv): Start
   };
 }
 
+/** The service keys an AgentRoute has under the same name. */
+const ROUTE_KEYS = [
+  'subdomain',
+  'path',
+  'upstream',
+  'h2',
+  'stripPrefix',
+  'addHeaders',
+  'removeHeaders',
+  'hostHeader',
+  'ttl',
+  'cache',
+  'rateLimit',
+  'balance',
+  'sticky',
+] as const satisfies ReadonlyArray<keyof ServiceInput & keyof AgentRoute>;
+/** The service keys that go to the route's visitor access rules (AgentRoute.access). */
+const ACCESS_KEYS = ['basicAuth', 'bearerTokens', 'allowIps', 'denyIps'] as const satisfies ReadonlyArray<keyof ServiceInput>;
+
 /** A service as the agent's route: every key where AgentRoute has it. */
 export function routeOf(service: ServiceInput): AgentRoute {
-  const { basicAuth, bearerTokens, allowIps, denyIps } = service;
-  const access = { ...(basicAuth ? { basicAuth } : {}), ...(bearerTokens ? { bearerTokens } : {}), ...(allowIps ? { allowIps } : {}), ...(denyIps ? { denyIps } : {}) };
-  const pick = <K extends keyof ServiceInput & keyof AgentRoute>(...keys: K[]): Partial<AgentRoute> =>
+  const given = <K extends keyof ServiceInput>(keys: readonly K[]) =>
     Object.fromEntries(keys.filter((k) => service[k] !== undefined).map((k) => [k, service[k]]));
+  const access = given(ACCESS_KEYS);
   return {
     ...(service.domain !== undefined ? { host: service.domain } : {}),
-    ...pick('subdomain', 'path', 'upstream', 'h2', 'stripPrefix', 'addHeaders', 'removeHeaders', 'hostHeader', 'ttl', 'cache', 'rateLimit', 'balance', 'sticky'),
+    ...(given(ROUTE_KEYS) as Partial<AgentRoute>),
     ...(Object.keys(access).length > 0 ? { access } : {}),
   };
 }

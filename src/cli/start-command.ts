@@ -36,7 +36,7 @@ function readAgentFile(file: string): string {
     return readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const problem = code === 'ENOENT' ? 'no such file (run "harp start --help" for what it holds)' : `cannot read it (${code ?? (err as Error).message})`;
-    throw new AgentFileError(file, [problem]);
+    if (code === 'ENOENT') throw new AgentFileError(file, ['no such file (run "harp start --help" for what it holds)']);
+    throw new AgentFileError(file, [`cannot read it (${code ?? (err as Error).message})`]);
   }
 }
