@@ -6,7 +6,7 @@ import type { AgentReady } from './harp-agent.js';
 import { h2Upstream } from './h2-upstream.js';
 import { handlerUpstream, urlUpstream } from './local-upstream.js';
 import type { OwnedUpstream } from './local-upstream.js';
-import { changesRequest } from './request-transform.js';
+import { changesRequest, isFramingField } from './request-transform.js';
 import { routedUpstream, transformOf } from './route-upstreams.js';
 
 /**
@@ -73,10 +73,12 @@ function checkRouteTransforms(route: AgentRoute): void {
   const fields = [...Object.entries(route.addHeaders ?? {}), ...(route.hostHeader === undefined ? [] : [['Host', route.hostHeader] as const])];
   for (const [name, value] of fields) {
     if (!FIELD_NAME.test(name)) throw new TypeError(`${where}: addHeaders: "${name}" is not a header name`);
+    if (isFramingField(name)) throw new TypeError(`${where}: addHeaders: ${name} frames the message and cannot be changed`);
     if (!FIELD_VALUE.test(value)) throw new TypeError(`${where}: ${name}: a header value may not hold control characters`);
   }
   for (const name of route.removeHeaders ?? []) {
     if (!FIELD_NAME.test(name)) throw new TypeError(`${where}: removeHeaders: "${name}" is not a header name`);
+    if (isFramingField(name)) throw new TypeError(`${where}: removeHeaders: ${name} frames the message and cannot be changed`);
   }
   if (typeof route.stripPrefix === 'string' && !route.stripPrefix.startsWith('/')) {
     throw new TypeError(`${where}: stripPrefix must start with "/", got "${route.stripPrefix}"`);

@@ -13,6 +13,17 @@ export interface RequestTransform {
   readonly hostHeader?: string;
 }
 
+/**
+ * Fields that frame the message or the connection (RFC 9112 §6, RFC 9110 §7.6.1): the agent
+ * relays bodies and upgrades by them, so a transform may neither add nor remove them.
+ */
+const FRAMING_FIELDS = new Set(['connection', 'content-length', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+
+/** Whether `name` is a field a transform may not touch (see {@link FRAMING_FIELDS}). */
+export function isFramingField(name: string): boolean {
+  return FRAMING_FIELDS.has(name.toLowerCase());
+}
+
 /** Whether `transform` changes anything: a route without one relays the head as it came. */
 export function changesRequest(transform: RequestTransform): boolean {
   return (

@@ -86,6 +86,9 @@ describe('startAgent with routes of their own', () => {
     await expect(startAgent({ server: 'ws://127.0.0.1:1', key: 'k', upstream: 'http://x', routes: [{ addHeaders: { 'a b': 'c' } }] })).rejects.toThrow(
       'route */: addHeaders: "a b" is not a header name',
     );
+    await expect(startAgent({ server: 'ws://127.0.0.1:1', key: 'k', upstream: 'http://x', routes: [{ removeHeaders: ['Upgrade'] }] })).rejects.toThrow(
+      'route */: removeHeaders: Upgrade frames the message and cannot be changed',
+    );
     await expect(startAgent({ server: 'ws://127.0.0.1:1', key: 'k', upstream: 'http://x', routes: [{ hostHeader: 'a\r\nb' }] })).rejects.toThrow(
       'route */: Host: a header value may not hold control characters',
     );

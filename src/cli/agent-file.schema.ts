@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isIpOrCidr } from '../access/index.js';
+import { isFramingField } from '../agent/request-transform.js';
 import { parseRate, RATE_EXPECTED } from '../protocol/index.js';
 import { normalizeHostPattern, normalizePathPrefix } from '../routing/route-pattern.js';
 import { RoutePatternError } from '../routing/routing.errors.js';
@@ -27,6 +28,8 @@ const patternReason = (check: () => unknown): string | undefined => {
 const text = z.string({ error: 'expected a string' });
 const nonEmpty = text.min(1, 'expected a non-empty string');
 const token = nonEmpty.regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'expected a header name (letters, digits and !#$%&\'*+.^_`|~-)');
+/** A request field a transform may change: not one that frames the message. */
+const changeable = checked(token, (name) => (isFramingField(name) ? `${name} frames the message and cannot be changed` : undefined));
 /** YAML reads `X-Version: 2` as a number: a header value is its text either way. */
 const fieldValue = z
   .union([text, z.number(), z.boolean()], { error: 'expected a string' })
@@ -69,8 +72,16 @@ const service = z.strictObject({
     .union([z.boolean(), text], { error: 'expected true, false or a path prefix' })
     .refine((v) => typeof v === 'boolean' || v.startsWith('/'), 'a prefix must start with "/"')
     .optional(),
-  addHeaders: z.record(token, fieldValue, { error: 'expected a mapping of header names to values' }).optional(),
-  removeHeaders: z.array(token, { error: 'expected a list of header names' }).optional(),
+  addHeaders: z
+    .record(token, fieldValue, { error: (issue) => (issue.code === 'invalid_type' ? 'expected a mapping of header names to values' : undefined) })
+    // Checked after the record, whose key errors would hide this message behind its own.
+    .superRefine((fields, ctx) => {
+      for (const name of Object.keys(fields).filter(isFramingField)) {
+        ctx.addIssue({ code: 'custom', path: [name], message: `${name} frames the message and cannot be changed` });
+      }
+    })
+    .optional(),
+  removeHeaders: z.array(changeable, { error: 'expected a list of header names' }).optional(),
   hostHeader: checked(nonEmpty, (host) => (/[\s/]/.test(host) ? 'expected a host, with an optional :port' : undefined)).optional(),
   ttl: nonEmpty.regex(/^(?:\d+[smhd])+$/, 'expected a duration such as 90s, 30m, 2h or 1d').optional(),
   basicAuth: z

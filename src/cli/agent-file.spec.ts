@@ -121,6 +121,9 @@ services:
     ['no services', 'key: k\n', ['harp.yml: services: expected a list of services']],
     ['an empty file', '', ['harp.yml: services: expected a list of services']],
     ['a bad server', 'server: ftp://x\nservices: [{ name: a, upstream: 1 }]', ['harp.yml: server: expected a ws://, wss://, http:// or https:// URL, got "ftp://x"']],
+    ['a framing field', 'services: [{ name: a, upstream: 1, removeHeaders: [Transfer-Encoding] }]', ['harp.yml: services[0] (a): removeHeaders[0]: Transfer-Encoding frames the message and cannot be changed']],
+    ['a bad header name added', 'services: [{ name: a, upstream: 1, addHeaders: { "a b": 3 } }]', ["harp.yml: services[0] (a): addHeaders.a b: expected a header name (letters, digits and !#$%&'*+.^_`|~-)"]],
+    ['a framing field added', 'services: [{ name: a, upstream: 1, addHeaders: { content-length: 3 } }]', ['harp.yml: services[0] (a): addHeaders.content-length: content-length frames the message and cannot be changed']],
     ['a proxy listed twice', 'server: [ws://p.test, http://p.test:80]\nservices: [{ name: a, upstream: 1 }]', ['harp.yml: server[1]: http://p.test:80 is already in the list']],
     ['stripPrefix without a path', 'services: [{ name: a, upstream: 1, stripPrefix: true }]', ['harp.yml: services[0] (a): stripPrefix: true needs a path to strip']],
   ])('names the service and key of %s', (_, text, expected) => {

@@ -77,6 +77,9 @@ function describeIssues(issues: readonly z.core.$ZodIssue[], data: unknown): str
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) lines.add(`${where(issue.path, data)}unknown key "${key}"`);
+    } else if (issue.code === 'invalid_key') {
+      // A mapping's key (a header name): what is wrong with it, not only that it is wrong.
+      lines.add(`${where(issue.path, data)}${issue.issues[0]?.message ?? issue.message}`);
     } else {
       lines.add(`${where(issue.path, data)}${issue.message}`);
     }
