@@ -72,7 +72,8 @@ export async function runAgent(options: ConnectOptions, io: CliIo, view: AgentRu
 
     agent.on('registered', (info: AgentReady) => {
       const state = proxy(info.server, info.address);
-      io.stderr.write(view.refused(info, named(info.server, info.address)));
+      const refusals = view.refused(info, named(info.server, info.address));
+      if (refusals) io.stderr.write(refusals);
       state.refused = info.accepted.length === 0;
       if (state.refused) return everyProxyRefused() ? finish(ExitCode.Refused, 0) : undefined;
       if (state.everRegistered) io.stderr.write(reconnectedLine(label(info.server, info.address)));
