@@ -30,6 +30,28 @@ export interface AgentRoute {
   rateLimit?: string;
   /** Visitor access rules for this route, instead of {@link ConnectOptions.access}. */
   access?: AgentAccess;
+  /** A generated public host under the proxy's public domain, instead of `host`. */
+  subdomain?: string;
+  /** How long the route is served, e.g. `30m`. */
+  ttl?: string;
+  /**
+   * This route's own local server (`http://127.0.0.1:3001`), instead of
+   * {@link ConnectOptions.upstream}: one connection serves routes of several servers.
+   */
+  upstream?: string;
+  /** Speak HTTP/2 to this route's `upstream` (see {@link ConnectOptions.h2}). */
+  h2?: boolean;
+  /**
+   * Cut a path prefix before the request reaches the upstream: `true` cuts the route's `path`,
+   * a string cuts that prefix. The query is kept; `/api` alone becomes `/`.
+   */
+  stripPrefix?: boolean | string;
+  /** Request fields the agent sets before the upstream sees the request (replacing the client's). */
+  addHeaders?: Record<string, string>;
+  /** Request fields the agent removes before the upstream sees the request. */
+  removeHeaders?: string[];
+  /** The Host the upstream sees, instead of the public one. */
+  hostHeader?: string;
 }
 
 /**
@@ -49,7 +71,10 @@ export interface AgentAccess {
   denyIps?: string[];
 }
 
-/** Options of {@link connect}. Exactly one of `upstream` and `handler` is required. */
+/**
+ * Options of {@link connect}. One of `upstream` and `handler`, unless every route names its own
+ * `upstream` (then neither is needed; it serves routes that name none).
+ */
 export interface ConnectOptions {
   /**
    * The proxy: `ws://host:8080`, `wss://…`, `http(s)://…` or `host:port`; or several, each of
@@ -82,7 +107,10 @@ export interface ConnectOptions {
   routes?: AgentRoute[];
   /** Visitor access rules for every route that names none of its own. */
   access?: AgentAccess;
-  /** Where requests go: the local server's base URL, e.g. `http://127.0.0.1:3000`. */
+  /**
+   * Where requests go: the local server's base URL, e.g. `http://127.0.0.1:3000`, for every
+   * route that names no {@link AgentRoute.upstream} of its own.
+   */
   upstream?: string;
   /**
    * Speak HTTP/2 to `upstream`: prior knowledge (h2c) for `http://`, TLS with ALPN `h2` for

@@ -1,10 +1,13 @@
 import { HarpError } from '../errors/index.js';
 import { parseRate, RATE_EXPECTED } from '../protocol/index.js';
-import type { ConnectOptions } from './agent-options.js';
+import type { AgentRoute, ConnectOptions } from './agent-options.js';
 import { HarpAgent } from './harp-agent.js';
 import type { AgentReady } from './harp-agent.js';
 import { h2Upstream } from './h2-upstream.js';
 import { handlerUpstream, urlUpstream } from './local-upstream.js';
+import type { OwnedUpstream } from './local-upstream.js';
+import { changesRequest, isFramingField } from './request-transform.js';
+import { routedUpstream, transformOf } from './route-upstreams.js';
 
 /**
  * Connects a backend to one HARP proxy or several and starts serving its routes. Resolves once
@@ -26,15 +29,21 @@ export async function connect(options: ConnectOptions): Promise<HarpAgent> {
 export async function startAgent(
   options: ConnectOptions,
 ): Promise<{ agent: HarpAgent; ready: Promise<AgentReady> }> {
-  if (!options.upstream === !options.handler) throw new TypeError('give exactly one of upstream and handler');
+  checkUpstreams(options);
   checkWeight(options.weight);
   checkRateLimits(options);
+  for (const route of options.routes ?? []) checkRouteTransforms(route);
   if (options.h2 && options.handler) throw new TypeError('h2 needs an upstream URL, not a handler');
-  const upstream = options.handler
+  const open = (url: string, h2: boolean): OwnedUpstream => (h2 ? h2Upstream(url) : urlUpstream(url));
+  const fallback = options.handler
     ? await handlerUpstream(options.handler, options.upgrade)
-    : options.h2
-      ? h2Upstream(options.upstream!)
-      : urlUpstream(options.upstream!);
+    : options.upstream !== undefined
+      ? open(options.upstream, options.h2 === true)
+      : undefined;
+  const routes = options.routes ?? [];
+  // Without per-route upstreams every request goes where it always went, unchanged.
+  const perRoute = routes.some((r) => r.upstream !== undefined || changesRequest(transformOf(r, r.path ?? '/')));
+  const upstream = perRoute ? routedUpstream(fallback, routes, open) : fallback!;
   const agent = new HarpAgent(options, upstream);
   const ready = new Promise<AgentReady>((resolve, reject) => {
     agent.once('ready', resolve);
@@ -48,6 +57,39 @@ export async function startAgent(
   agent.start();
   return { agent, ready };
 }
+
+// Every route needs somewhere to send its requests: its own upstream or the connection's.
+function checkUpstreams({ upstream, handler, routes = [] }: ConnectOptions): void {
+  if (upstream !== undefined && handler) throw new TypeError('give exactly one of upstream and handler');
+  if (upstream !== undefined || handler) return;
+  if (routes.length === 0 || routes.some((r) => r.upstream === undefined)) {
+    throw new TypeError('give exactly one of upstream and handler, or an upstream on every route');
+  }
+}
+
+// undici would refuse such a field on every request, after the route was registered.
+function checkRouteTransforms(route: AgentRoute): void {
+  const where = `route ${route.host ?? '*'}${route.path ?? '/'}`;
+  const fields = [...Object.entries(route.addHeaders ?? {}), ...(route.hostHeader === undefined ? [] : [['Host', route.hostHeader] as const])];
+  for (const [name, value] of fields) {
+    if (!FIELD_NAME.test(name)) throw new TypeError(`${where}: addHeaders: "${name}" is not a header name`);
+    if (isFramingField(name)) throw new TypeError(`${where}: addHeaders: ${name} frames the message and cannot be changed`);
+    if (!FIELD_VALUE.test(value)) throw new TypeError(`${where}: ${name}: a header value may not hold control characters`);
+  }
+  for (const name of route.removeHeaders ?? []) {
+    if (!FIELD_NAME.test(name)) throw new TypeError(`${where}: removeHeaders: "${name}" is not a header name`);
+    if (isFramingField(name)) throw new TypeError(`${where}: removeHeaders: ${name} frames the message and cannot be changed`);
+  }
+  if (typeof route.stripPrefix === 'string' && !route.stripPrefix.startsWith('/')) {
+    throw new TypeError(`${where}: stripPrefix must start with "/", got "${route.stripPrefix}"`);
+  }
+}
+
+/** RFC 9110 §5.1: a field name is a token. */
+const FIELD_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** RFC 9110 §5.5: visible characters, spaces and tabs (no CR, LF or NUL). */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const FIELD_VALUE = /^[^\x00-\x08\x0a-\x1f\x7f]*$/;
 
 // The proxy would refuse a hello with another weight as a protocol error; say why here instead.
 function checkWeight(weight: number | undefined): void {

@@ -5,4 +5,5 @@ export { AgentRejectedError, connect, startAgent } from './connect.js';
 export { HarpAgent } from './harp-agent.js';
 export type { AgentReady } from './harp-agent.js';
 export type { Lookup } from './node-addresses.js';
+export type { RouteOutcome } from './route-choice.js';
 export type { ExchangeRecord, RequestStart } from './upstream-relay.js';

@@ -11,13 +11,23 @@ import { expectsContinue, nodeUpstream, relayWithContinue } from './continue-rel
 import type { NodeUpstream } from './continue-relay.js';
 import type { ExchangeRecord, Upstream } from './upstream-relay.js';
 import type { RequestHead } from '../protocol/index.js';
+import type { ServedRoute } from './route-choice.js';
 import type { TunnelConnection } from '../tunnel/tunnel-connection.js';
 import type { TunnelStream } from '../tunnel/tunnel-stream.js';
 
 /** Where the agent sends requests, and how: HTTP/1.1 through undici, or HTTP/2 (h2-upstream.ts). */
 export interface OwnedUpstream {
-  /** Serves one tunnel stream: its request to the upstream, the answer back. */
-  relay(tunnel: TunnelConnection, stream: TunnelStream, head: RequestHead, onDone: (record: ExchangeRecord) => void): void;
+  /**
+   * Serves one tunnel stream: its request to the upstream, the answer back. `served`: which of
+   * the agent's routes the request matched, if any (route-choice.ts).
+   */
+  relay(
+    tunnel: TunnelConnection,
+    stream: TunnelStream,
+    head: RequestHead,
+    onDone: (record: ExchangeRecord) => void,
+    served?: ServedRoute,
+  ): void;
   /** Ends every upstream connection now; the agent calls it after its grace period. */
   close(): Promise<void>;
 }

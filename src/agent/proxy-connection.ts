@@ -18,12 +18,16 @@ import type { OwnedUpstream } from './local-upstream.js';
 import { BY_NAME, netLookup, pinnedLookup } from './node-addresses.js';
 import { requestIdOf } from './upstream-relay.js';
 import type { ExchangeRecord, RequestStart } from './upstream-relay.js';
+import { chooseRoute, routeOutcomes, servedRoutes, targetPath, withoutWithdrawn } from './route-choice.js';
+import type { RouteOutcome, ServedRoute } from './route-choice.js';
 
 /** What one proxy said when the agent's routes were registered there. */
 export interface Registration {
   agentId: string;
   accepted: RouteClaim[];
   rejected: RouteRejection[];
+  /** The same answers, one per route of `ConnectOptions.routes`, in its order. */
+  routes: RouteOutcome[];
 }
 
 /** What a {@link ProxyConnection} reports to the agent that owns it. */
@@ -83,6 +87,8 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
   private agentId = '';
   private isRegistered = false;
   private node?: string;
+  /** The routes each socket's proxy accepted (a goaway leaves two sockets serving for a while). */
+  private readonly served = new WeakMap<TunnelConnection<'agent'>, ServedRoute[]>();
 
   constructor(
     /** The proxy as the agent was given it (for reports). */
@@ -153,7 +159,9 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
     const requestId = requestIdOf(head);
     const id = requestId === undefined ? {} : { requestId };
     this.emit('request', { method: head.method, target: head.target, ...id });
-    this.owner.upstream.relay(tunnel, stream, head, (record) => this.emit('exchange', { ...record, ...id }));
+    const host = head.headers.find(([name]) => name.length === 4 && name.toLowerCase() === 'host')?.[1];
+    const route = chooseRoute(this.served.get(tunnel) ?? [], host, targetPath(head.target));
+    this.owner.upstream.relay(tunnel, stream, head, (record) => this.emit('exchange', { ...record, ...id }), route);
   }
 
   /**
@@ -198,14 +206,19 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
     switch (message.type) {
       case 'welcome':
         return this.welcomed(tunnel, message);
-      case 'registered':
+      case 'registered': {
         this.attempt = 0;
         this.isRegistered = tunnel === this.tunnel;
-        this.emit('registered', { agentId: this.agentId, accepted: message.accepted, rejected: message.rejected });
+        const routes = routeOutcomes(this.routes(), message);
+        this.served.set(tunnel, servedRoutes(routes));
+        this.emit('registered', { agentId: this.agentId, accepted: message.accepted, rejected: message.rejected, routes });
         return;
-      case 'withdrawn':
+      }
+      case 'withdrawn': {
+        this.served.set(tunnel, withoutWithdrawn(this.served.get(tunnel) ?? [], message.routes));
         this.emit('withdrawn', message.routes);
         return;
+      }
       case 'rejected':
         this.stopped = true;
         this.rejectedKey = true;

@@ -16,7 +16,7 @@ async function run(argv: string[], env: NodeJS.ProcessEnv = {}, input = ''): Pro
 
 describe('runCli', () => {
   it('prints help on stdout with status 0', async () => {
-    for (const argv of [['--help'], ['http', '--help'], ['serve', '-h'], ['help', 'http']]) {
+    for (const argv of [['--help'], ['http', '--help'], ['start', '--help'], ['serve', '-h'], ['help', 'http']]) {
       const { code, out, err } = await run(argv);
       expect([code, err]).toEqual([0, '']);
       expect(out).toMatch(/^Usage: harp /);
@@ -45,6 +45,18 @@ describe('runCli', () => {
       code: 2,
       out: '',
       err: 'harp: unknown command "tunnel"\nRun "harp --help" for usage.\n',
+    });
+  });
+
+  it('lists harp start among the commands', async () => {
+    expect((await run(['--help'])).out).toContain('  start [FILE]      Expose the services of an agent file');
+  });
+
+  it('exits 2 naming the file when harp start has none to read', async () => {
+    expect(await run(['start', '/nonexistent/harp.yml'], { HARP_KEY: 'k' })).toEqual({
+      code: 2,
+      out: '',
+      err: 'harp: /nonexistent/harp.yml: no such file (run "harp start --help" for what it holds)\nRun "harp start --help" for usage.\n',
     });
   });
 

@@ -3,6 +3,7 @@ import { ExitCode } from './cli-io.js';
 import type { CliIo } from './cli-io.js';
 import { runHttp } from './http-command.js';
 import { runHashPassword } from './hash-password-command.js';
+import { runStart } from './start-command.js';
 import { parseCliArgs } from './parse-args.js';
 import { usage, usageHint } from './usage.js';
 import { UsageError } from './usage-error.js';
@@ -12,7 +13,7 @@ export { ExitCode } from './cli-io.js';
 
 /**
  * The `harp` command line. Returns the exit status instead of exiting, so tests can run it
- * in-process; `harp http` resolves only once the agent has stopped.
+ * in-process; `harp http` and `harp start` resolve only once the agent has stopped.
  *
  * ```ts
  * process.exit(await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }));
@@ -34,6 +35,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return ExitCode.Ok;
       case 'http':
         return await runHttp(command, io);
+      case 'start':
+        return await runStart(command, io);
       case 'hash-password':
         return await runHashPassword(command.token, io);
       case 'serve': {

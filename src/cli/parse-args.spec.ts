@@ -28,6 +28,12 @@ describe('parseCliArgs', () => {
       [['serve', '--workers', '4'], { command: 'serve', workers: 4 }],
       [['serve', '--workers=1'], { command: 'serve', workers: 1 }],
       [['serve', '--workers', 'x', '-h'], { command: 'help', topic: 'serve' }],
+      [['start'], { command: 'start', file: 'harp.yml' }],
+      [['start', 'deploy/agent.yml'], { command: 'start', file: 'deploy/agent.yml' }],
+      [['start', '--log-format', 'json'], { command: 'start', file: 'harp.yml', logFormat: 'json' }],
+      [['start', '--help'], { command: 'help', topic: 'start' }],
+      [['start', 'a', 'b', '-h'], { command: 'help', topic: 'start' }],
+      [['help', 'start'], { command: 'help', topic: 'start' }],
     ])('%j → %j', (argv, expected) => {
       expect(parseCliArgs(argv, {})).toEqual(expected);
     });
@@ -44,6 +50,10 @@ describe('parseCliArgs', () => {
       [['serve', '--workers', '0'], '--workers must be a whole number of 1 or more, got "0"', 'serve'],
       [['serve', '--workers', '2.5'], '--workers must be a whole number of 1 or more, got "2.5"', 'serve'],
       [['serve', '--workers', '-2'], '--workers must be a whole number of 1 or more, got "-2"', 'serve'],
+      [['start', 'a.yml', 'b.yml'], 'unexpected argument "b.yml"', 'start'],
+      [['start', '--key', 'k'], 'unknown option --key', 'start'],
+      [['start', ''], 'the file name is empty', 'start'],
+      [['start', '--log-format', 'xml'], '--log-format must be text or json, got "xml"', 'start'],
     ])('%j is a usage error: %s', (argv, message, topic) => {
       expect(usageError(argv)).toMatchObject({ message, topic, code: 'usage' });
     });

@@ -38,6 +38,15 @@ export interface HttpCommand {
   readonly logFormat?: LogFormat;
 }
 
+/** `harp start [FILE]`: the services of an agent file (read and checked when the command runs). */
+export interface StartCommand {
+  readonly command: 'start';
+  /** The file as given, or `harp.yml` (in the working directory). */
+  readonly file: string;
+  /** `--log-format`, as for `harp http`. */
+  readonly logFormat?: LogFormat;
+}
+
 /** `harp hash-password`: the stored form of a password (or, `--token`, of a bearer token) read from stdin. */
 export interface HashPasswordCommand {
   readonly command: 'hash-password';
@@ -57,12 +66,14 @@ export type CliCommand =
   | { readonly command: 'version' }
   | ServeCommand
   | HashPasswordCommand
-  | HttpCommand;
+  | HttpCommand
+  | StartCommand;
 
 export const DEFAULT_SERVER = 'ws://127.0.0.1:8080';
 
 const HELP = { help: { type: 'boolean', short: 'h' } } as const;
 const SERVE_OPTIONS = { ...HELP, workers: { type: 'string' } } as const;
+const START_OPTIONS = { ...HELP, 'log-format': { type: 'string' } } as const;
 const HTTP_OPTIONS = {
   ...HELP,
   server: { type: 'string', multiple: true },
@@ -89,6 +100,8 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
   switch (first) {
     case 'http':
       return parseHttp(rest, env);
+    case 'start':
+      return parseStart(rest);
     case 'serve':
       return parseServe(rest);
     case 'hash-password': {
@@ -118,7 +131,7 @@ function parseHelp(rest: readonly string[]): CliCommand {
   const [topic, extra] = rest;
   if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`, 'harp');
   if (topic === undefined) return { command: 'help', topic: 'harp' };
-  if (topic === 'http' || topic === 'serve' || topic === 'hash-password') return { command: 'help', topic };
+  if (topic === 'http' || topic === 'start' || topic === 'serve' || topic === 'hash-password') return { command: 'help', topic };
   throw new UsageError(`unknown command "${topic}"`, 'harp');
 }
 
@@ -132,6 +145,19 @@ function parseServe(rest: readonly string[]): CliCommand {
     throw new UsageError(`--workers must be a whole number of 1 or more, got "${values.workers}"`, 'serve');
   }
   return { command: 'serve', workers: Number(values.workers) };
+}
+
+export const DEFAULT_AGENT_FILE = 'harp.yml';
+
+function parseStart(rest: readonly string[]): CliCommand {
+  if (wantsHelp(rest)) return { command: 'help', topic: 'start' };
+  const { positionals, values } = guard('start', () =>
+    parseArgs({ args: [...rest], options: START_OPTIONS, strict: true, allowPositionals: true }),
+  );
+  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`, 'start');
+  const file = positionals[0] ?? DEFAULT_AGENT_FILE;
+  if (file === '') throw new UsageError('the file name is empty', 'start');
+  return { command: 'start', file, ...(values['log-format'] !== undefined ? { logFormat: logFormat(values['log-format'], 'start') } : {}) };
 }
 
 function parseHttp(rest: readonly string[], env: NodeJS.ProcessEnv): CliCommand {
@@ -195,8 +221,8 @@ function routeRate(raw: string): string {
   return raw;
 }
 
-function logFormat(raw: string): LogFormat {
-  if (!isLogFormat(raw)) throw new UsageError(`--log-format must be ${LOG_FORMATS.join(' or ')}, got "${raw}"`, 'http');
+function logFormat(raw: string, topic: HelpTopic = 'http'): LogFormat {
+  if (!isLogFormat(raw)) throw new UsageError(`--log-format must be ${LOG_FORMATS.join(' or ')}, got "${raw}"`, topic);
   return raw;
 }
 

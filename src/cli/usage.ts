@@ -7,6 +7,8 @@ the proxy serves the public traffic.
 
 Commands:
   http <port|url>   Expose a local HTTP server through a HARP proxy
+  start [FILE]      Expose the services of an agent file (default ./harp.yml), all over one
+                    connection
   serve             Start a HARP proxy, configured from HARP_* environment variables
   hash-password     Print the stored form of a password read from stdin, for access rules
   help [command]    Show help for a command
@@ -69,6 +71,49 @@ Examples:
   harp http 3000 --log-format json | jq 'select(.event == "request")'
 `;
 
+const START = `Usage: harp start [FILE] [--log-format text|json]
+
+Expose several local servers through a HARP proxy over one connection, as the services of a
+YAML file (default: ./harp.yml). Prints one line per service with its public URL, then one
+line per request. docs/agent.md describes the file; in short:
+
+  server: wss://proxy.example.com     # or a list; default ws://127.0.0.1:8080
+  key: \${HARP_KEY}                    # \${NAME} reads an environment variable, anywhere
+  ca: ./proxy-ca.pem                  # optional, relative to the file
+  weight: 1                           # optional, this agent's share of each route (1-100)
+  services:
+    - name: api                       # required, unique; errors name the service
+      domain: api.example.com         # or subdomain: NAME (not both); default: any host
+      path: /api                      # default: /
+      upstream: 3001                  # a port or an http(s):// origin
+      stripPrefix: true               # or a prefix; the upstream gets /users for /api/users
+      addHeaders: { X-Api-Key: "\${API_KEY}" }  # set on the request, for the upstream
+      removeHeaders: [Cookie]
+      hostHeader: api.internal        # the Host the upstream sees
+      h2: false                       # HTTP/2 to the upstream, for gRPC
+      ttl: 30m
+      basicAuth: [{ user: demo, password: "\${DEMO_PASSWORD}" }]
+      allowIps: [203.0.113.0/24]      # also denyIps, bearerTokens
+      cache: { enabled: true, defaultTtlSeconds: 60 }
+      rateLimit: 10/s                 # also balance: least-requests, sticky: { cookie: sid }
+
+Options:
+  --log-format F  text: lines for people, and the status block on a terminal (default);
+                  json: one JSON object per line per event, as for harp http
+  -h, --help      Show this help
+
+A lost connection is retried with backoff. The first Ctrl-C lets requests in flight finish
+(5 s), then exits; a second one quits at once (status 130).
+
+Exit status: 0 after Ctrl-C or SIGTERM; 1 when the proxy drains this agent; 2 when the file
+is missing or wrong (the message names the service and key), the key is missing or rejected,
+or every service is refused.
+
+Examples:
+  harp start
+  API_KEY=... harp start deploy/harp.yml
+`;
+
 const HASH_PASSWORD = `Usage: harp hash-password [--token] < secret
 
 Read a password from standard input (one trailing newline is dropped) and print what an
@@ -112,6 +157,8 @@ export function usage(topic: HelpTopic): string {
       return HARP;
     case 'http':
       return HTTP;
+    case 'start':
+      return START;
     case 'serve':
       return SERVE;
     case 'hash-password':

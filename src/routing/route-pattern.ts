@@ -1,7 +1,10 @@
+import { MAX_HOST_LENGTH } from '../http/request-host.js';
 import { RoutePatternError } from './routing.errors.js';
 
-/** RFC 1035 §2.3.4: a name is at most 253 characters in text form (255 octets on the wire). */
-export const MAX_HOST_LENGTH = 253;
+// The request side lives in http/, below routing, so that the agent matches its own routes the
+// same way (src/agent/route-choice.ts).
+export { MAX_HOST_LENGTH, normalizeRequestHost } from '../http/request-host.js';
+
 /** RFC 1035 §2.3.4: a label is 1..63 octets. */
 const MAX_LABEL_LENGTH = 63;
 /**
@@ -24,12 +27,6 @@ const CONTROL = /[\x00-\x1f\x7f]/;
 const PATH_CHARS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
 const BAD_PERCENT = /%(?![0-9A-Fa-f]{2})/;
 const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
-
-// Requests are parsed leniently (underscores occur in real Host headers, e.g. container
-// names) but still strictly enough that garbage cannot reach the wildcard suffix walk.
-const REQUEST_HOST = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
-const REQUEST_PORT = /^\d{0,5}$/;
-const REQUEST_IP_LITERAL = /^\[([0-9A-Fa-f:.]+)\](?::\d{0,5})?$/;
 
 /**
  * Normalizes a host pattern sent by an agent or written by an operator.
@@ -93,28 +90,4 @@ export function normalizePathPrefix(input: string): string {
     if (DOT_SEGMENT.test(segment)) throw invalid("path prefix may not contain '.' or '..' segments");
   }
   return path;
-}
-
-/**
- * Normalizes the Host of an incoming request for route lookup: lowercase, no port (also after
- * an IPv6 literal: `[::1]:8080` → `[::1]`), no trailing dot.
- *
- * Returns `undefined` when there is no usable host: absent, empty, longer than a DNS name can
- * be, or not a host name / IP literal at all. Such a request can still match a `*` route.
- */
-export function normalizeRequestHost(hostHeader: string | undefined): string | undefined {
-  if (!hostHeader) return undefined;
-  if (hostHeader.charCodeAt(0) === 0x5b /* '[' */) {
-    const literal = REQUEST_IP_LITERAL.exec(hostHeader);
-    return literal ? `[${literal[1]!.toLowerCase()}]` : undefined;
-  }
-  let host = hostHeader;
-  const colon = host.indexOf(':');
-  if (colon !== -1) {
-    if (!REQUEST_PORT.test(host.slice(colon + 1))) return undefined;
-    host = host.slice(0, colon);
-  }
-  if (host.endsWith('.')) host = host.slice(0, -1);
-  if (host.length === 0 || host.length > MAX_HOST_LENGTH || !REQUEST_HOST.test(host)) return undefined;
-  return host.toLowerCase();
 }
