@@ -44,7 +44,7 @@ describe('wire constants', () => {
       MAX_HEAD_STRING_BYTES: 65535,
       MAX_HEAD_FIELDS: 65535,
       FEATURES_HEADER: 'Harp-Features',
-      TUNNEL_FEATURES: ['interim', 'trailers'],
+      TUNNEL_FEATURES: ['interim', 'trailers', 'subdomains'],
     });
   });
 
