@@ -8,6 +8,7 @@ import { BY_NAME } from './node-addresses.js';
 import type { Lookup } from './node-addresses.js';
 import { ProxyConnection } from './proxy-connection.js';
 import type { Registration } from './proxy-connection.js';
+import { RouteBook } from './route-book.js';
 import { ServerNodes } from './server-nodes.js';
 import type { ExchangeRecord } from './upstream-relay.js';
 
@@ -47,6 +48,12 @@ interface AgentEvents {
    * (docs/protocol.md §7.2). That connection serves them no more; the others are unaffected.
    */
   withdrawn: [info: { routes: RouteRejection[] } & Where];
+  /**
+   * Routes reached the end of their `ttl` (docs/protocol.md §7.6): that proxy serves them no
+   * more, and no connection registers them again. Reported once per connection that held them
+   * (or once, by the agent, when the end came while it was disconnected).
+   */
+  expired: [info: { routes: Array<{ host: string; path: string }>; allExpired: boolean } & Where];
   /** One request went through; for the request log. */
   exchange: [record: ExchangeRecord];
   /** A connection is gone; it reconnects in `delayMs` unless stopped. */
@@ -70,6 +77,7 @@ interface AgentEvents {
  */
 export class HarpAgent extends EventEmitter<AgentEvents> {
   private readonly nodes: ServerNodes[];
+  private readonly book: RouteBook;
   private stopped = false;
 
   constructor(
@@ -77,6 +85,7 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
     private readonly upstream: OwnedUpstream,
   ) {
     super();
+    this.book = new RouteBook(options.routes, { access: options.access, rateLimit: options.rateLimit });
     const lookup = options.lookup ?? defaultLookup;
     const resolveIntervalMs = options.resolveIntervalMs ?? RESOLVE_INTERVAL_MS;
     this.nodes = serverList(options.server).map(
@@ -88,6 +97,11 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
   /** The proxies this agent connects to, as given. */
   get servers(): string[] {
     return this.nodes.map((n) => n.server);
+  }
+
+  /** Whether every route has reached the end of its `ttl`: nothing is left to serve. */
+  get expired(): boolean {
+    return this.book.allExpired;
   }
 
   /** Whether every proxy it reached refused its key: it has stopped then, for good. */
@@ -122,6 +136,7 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
     const owner = {
       options,
       upstream: this.upstream,
+      book: this.book,
       // A connection that is stopping (its address left the name, or close()) holds no node.
       holdsNode: (nodeId: string, asker: ProxyConnection) =>
         this.connections.some((c) => c !== asker && !c.ended && c.nodeId === nodeId),
@@ -135,6 +150,7 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
       if (first) this.emit('ready', ready);
     });
     connection.on('withdrawn', (routes) => this.emit('withdrawn', { routes, ...where }));
+    connection.on('expired', (routes) => this.emit('expired', { routes, allExpired: this.book.allExpired, ...where }));
     connection.on('rejected', (info) => this.emit('rejected', { ...info, ...where }));
     connection.on('exchange', (record) => this.emit('exchange', record));
     connection.on('disconnected', (info) => this.emit('disconnected', { ...info, ...where }));
