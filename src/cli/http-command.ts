@@ -5,10 +5,12 @@ import type { AgentReady } from '../agent/harp-agent.js';
 import { ExitCode, processStopSignal } from './cli-io.js';
 import type { CliIo } from './cli-io.js';
 import {
+  allExpiredLine,
   alsoRegisteredLine,
   disconnectedLine,
   drainLine,
   exchangeLine,
+  expiredLine,
   forwardingLines,
   keyRejectedLine,
   reconnectedLine,
@@ -17,6 +19,8 @@ import {
 } from './output.js';
 import type { HttpCommand } from './parse-args.js';
 import { UsageError } from './usage-error.js';
+import { savedToken, saveToken, urlStateKey, urlStatePath } from './url-state.js';
+import type { AgentRoute } from '../agent/agent-options.js';
 
 /** `--ca FILE`: its certificates, or a usage error that says why the file will not do. */
 function readCa(file: string): Buffer {
@@ -32,6 +36,26 @@ function readCa(file: string): Buffer {
     throw new UsageError(`--ca: ${file} holds no PEM certificate`, 'http');
   }
   return pem;
+}
+
+/** Where `--reuse-url` keeps this run's token, and the token an earlier run left. */
+function reuseState(command: HttpCommand, env: NodeJS.ProcessEnv): { file: string; key: string; token?: string } | undefined {
+  if (!command.reuseUrl) return undefined;
+  const file = urlStatePath(env);
+  const key = urlStateKey(command);
+  const token = savedToken(file, key);
+  return { file, key, ...(token === undefined ? {} : { token }) };
+}
+
+/** The one route `harp http` asks for. */
+function routeOf(command: HttpCommand, token: string | undefined): AgentRoute {
+  return {
+    ...(command.subdomain === undefined ? { host: command.domain } : { subdomain: command.subdomain }),
+    path: command.path,
+    ...(command.rateLimit ? { rateLimit: command.rateLimit } : {}),
+    ...(command.ttl ? { ttl: command.ttl } : {}),
+    ...(token === undefined ? {} : { token }),
+  };
 }
 
 /** Time requests in flight get to finish after Ctrl-C. */
@@ -56,13 +80,14 @@ interface ProxyState {
  */
 export async function runHttp(command: HttpCommand, io: CliIo): Promise<ExitCode> {
   const ca = command.caFile === undefined ? undefined : readCa(command.caFile);
+  const reuse = reuseState(command, io.env);
   const { agent } = await startAgent({
     ...(ca === undefined ? {} : { ca }),
     server: command.servers,
     key: command.key,
     upstream: command.upstream,
     ...(command.h2 ? { h2: true } : {}),
-    routes: [{ host: command.domain, path: command.path, ...(command.rateLimit ? { rateLimit: command.rateLimit } : {}) }],
+    routes: [routeOf(command, reuse?.token)],
     name: command.name,
     weight: command.weight,
     access: command.access,
@@ -90,6 +115,8 @@ export async function runHttp(command: HttpCommand, io: CliIo): Promise<ExitCode
   return new Promise<ExitCode>((resolve) => {
     let done = false;
     let forwarding = false;
+    /** The Forwarding lines printed last. */
+    let shown = '';
     const finish = (code: ExitCode, graceMs: number): void => {
       if (done) return;
       done = true;
@@ -106,11 +133,28 @@ export async function runHttp(command: HttpCommand, io: CliIo): Promise<ExitCode
       for (const rejection of info.rejected) io.stderr.write(routeRejectedLine(rejection, named(info.server, info.address)));
       state.refused = info.accepted.length === 0;
       if (state.refused) return everyProxyRefused() ? finish(ExitCode.Refused, 0) : undefined;
+      const lines = forwardingLines(info.server, command.upstream, info.accepted);
       if (state.everRegistered) io.stderr.write(reconnectedLine(label(info.server, info.address)));
       else if (forwarding) io.stderr.write(alsoRegisteredLine(label(info.server, info.address)));
-      else io.stdout.write(forwardingLines(info.server, command.upstream, info.accepted));
+      // A reconnect that got another URL (a token the proxy no longer honours) says so.
+      if (!forwarding || (state.everRegistered && lines !== shown)) io.stdout.write((shown = lines));
       forwarding = state.registered = state.everRegistered = true;
       state.goneAway = undefined;
+      const token = info.accepted.find((route) => route.token !== undefined)?.token;
+      if (reuse && token !== undefined && token !== reuse.token) {
+        try {
+          saveToken(reuse.file, reuse.key, token);
+          reuse.token = token;
+        } catch (err) {
+          io.stderr.write(`harp: cannot save the URL for --reuse-url in ${reuse.file}: ${(err as Error).message}\n`);
+        }
+      }
+    });
+    agent.on('expired', (info) => {
+      for (const route of info.routes) io.stderr.write(expiredLine(route, named(info.server, info.address)));
+      if (!info.allExpired) return;
+      io.stderr.write(allExpiredLine());
+      finish(ExitCode.Ok, CLOSE_GRACE_MS);
     });
     agent.on('withdrawn', (info) => {
       for (const route of info.routes) io.stderr.write(routeWithdrawnLine(route, named(info.server, info.address)));

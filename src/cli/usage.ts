@@ -30,6 +30,14 @@ Options:
                   comma list or a repeated flag, each get the same routes
   --key KEY       The agent key the proxy accepts (default: $HARP_KEY)
   --domain HOST   Serve this host: app.example.com, *.example.com, or * for any (default: *)
+  --subdomain NAME|random
+                  Serve NAME under the proxy's public domain instead of --domain
+                  (demo -> demo.tunnel.example.com), or a generated, unguessable name
+                  such as brave-otter-7f3kq2 with random; the key must be allowed to
+  --reuse-url     With --subdomain random: ask for the name the last run with the same
+                  proxy, key, local server and path got (its token is kept in
+                  $XDG_STATE_HOME/harp/urls.json, default ~/.local/state/harp/urls.json)
+  --ttl DURATION  End the route after DURATION (90s, 30m, 2h; at most 168h), then exit 0
   --path PREFIX   Serve only paths under this prefix (default: /)
   --name NAME     Name this agent in the proxy's listings and logs
   --weight N      This agent's share of the route, 1 to 100, relative to the other agents
@@ -50,7 +58,7 @@ Options:
 A lost connection is retried with backoff, each proxy's on its own, so a route stays up while
 any proxy has it. Ctrl-C lets requests in flight finish, then exits.
 
-Exit status: 0 after Ctrl-C or SIGTERM; 1 when the proxy (every proxy) drains this agent; 2 on
+Exit status: 0 after Ctrl-C or SIGTERM, or once --ttl has passed; 1 when the proxy (every proxy) drains this agent; 2 on
 a usage error, a missing key, or when every proxy rejects the key or refuses every route.
 
 Examples:
@@ -58,6 +66,7 @@ Examples:
   harp http http://localhost:5173 --server wss://proxy.example.com --domain app.example.com
   harp http 3000 --server wss://p1.example.com,wss://p2.example.com --domain app.example.com
   harp http 3000 --basic-auth "demo:$PASSWORD" --allow-ip 203.0.113.0/24
+  harp http 3000 --subdomain random --ttl 2h
 `;
 
 const HASH_PASSWORD = `Usage: harp hash-password [--token] < secret
