@@ -3,6 +3,7 @@ import type { HarpConfig, KeyRule } from '../config/index.js';
 import { parseRouteTtl } from '../protocol/index.js';
 import type { RegisterRouteClaim, RouteRejection } from '../protocol/index.js';
 import { isGeneratedName, randomSubdomain } from './random-subdomain.js';
+import type { RandomSource } from './random-subdomain.js';
 import { signReconnectToken, verifyReconnectToken } from './reconnect-token.js';
 import { SubdomainLedger } from './subdomain-ledger.js';
 import type { LedgerOutcome } from './subdomain-ledger.js';
@@ -37,6 +38,8 @@ export class SubdomainClaims {
   readonly ledger: SubdomainLedger;
   readonly #domain: string | undefined;
   readonly #secret: string;
+  /** Where generated names come from: the CSPRNG; tests replace it to force a collision. */
+  random: RandomSource = randomBytes;
   /** Whether tokens stay valid across a restart (a configured secret). */
   readonly tokensLast: boolean;
 
@@ -98,7 +101,7 @@ export class SubdomainClaims {
     const check = claim.token === undefined ? undefined : verifyReconnectToken(this.#secret, claim.token, rule.id, this.now());
     if (check?.ok && (await this.ledger.claim(check.name, rule.id, 'join', holder)).ok) return given(check.name);
     for (let draw = 0; draw < DRAWS; draw++) {
-      const name = randomSubdomain();
+      const name = randomSubdomain(this.random);
       const outcome = await this.ledger.claim(name, rule.id, 'new', holder);
       if (outcome.ok) return given(name);
       if ('unavailable' in outcome) return refuse('subdomain_unavailable', outcome.unavailable);
