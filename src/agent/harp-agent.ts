@@ -1,6 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { EventEmitter } from 'node:events';
-import type { RouteRejection } from '../protocol/index.js';
+import type { AcceptedRoute, RouteRejection } from '../protocol/index.js';
 import { agentUrl } from './agent-options.js';
 import type { ConnectOptions } from './agent-options.js';
 import type { OwnedUpstream } from './local-upstream.js';
@@ -78,6 +78,8 @@ interface AgentEvents {
 export class HarpAgent extends EventEmitter<AgentEvents> {
   private readonly nodes: ServerNodes[];
   private readonly book: RouteBook;
+  /** What each connection's latest registration accepted, while it is up. */
+  private readonly accepted = new Map<ProxyConnection, AcceptedRoute[]>();
   private stopped = false;
 
   constructor(
@@ -97,6 +99,16 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
   /** The proxies this agent connects to, as given. */
   get servers(): string[] {
     return this.nodes.map((n) => n.server);
+  }
+
+  /**
+   * The public URLs the proxies gave for the routes registered now (each once), e.g.
+   * `['https://brave-otter-7f3kq2.tunnel.example.com/']`; empty before the first registration and
+   * for proxies that say none. `connect()` resolves once the first is known.
+   */
+  get publicUrls(): string[] {
+    const urls = [...this.accepted.values()].flatMap((routes) => routes.flatMap((r) => (r.url === undefined ? [] : [r.url])));
+    return [...new Set(urls)];
   }
 
   /** Whether every route has reached the end of its `ttl`: nothing is left to serve. */
@@ -146,14 +158,22 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
     connection.on('registered', (info) => {
       const first = !this.connections.some((c) => c !== connection && c.registered);
       const ready = { ...info, ...where };
+      this.accepted.set(connection, info.accepted);
       this.emit('registered', ready);
       if (first) this.emit('ready', ready);
     });
     connection.on('withdrawn', (routes) => this.emit('withdrawn', { routes, ...where }));
-    connection.on('expired', (routes) => this.emit('expired', { routes, allExpired: this.book.allExpired, ...where }));
+    connection.on('expired', (routes) => {
+      const ended = new Set(routes.map((r) => `${r.host}${r.path}`));
+      this.accepted.set(connection, (this.accepted.get(connection) ?? []).filter((r) => !ended.has(`${r.host}${r.path}`)));
+      this.emit('expired', { routes, allExpired: this.book.allExpired, ...where });
+    });
     connection.on('rejected', (info) => this.emit('rejected', { ...info, ...where }));
     connection.on('exchange', (record) => this.emit('exchange', record));
-    connection.on('disconnected', (info) => this.emit('disconnected', { ...info, ...where }));
+    connection.on('disconnected', (info) => {
+      this.accepted.delete(connection);
+      this.emit('disconnected', { ...info, ...where });
+    });
     connection.on('drain', (reason) => this.emit('drain', reason, server, where.address));
     connection.on('goaway', (reason) => this.emit('goaway', reason, server, where.address));
     connection.on('connectionError', (err) => this.emit('connectionError', err, server, where.address));

@@ -54,6 +54,7 @@ describe('route lifetimes', () => {
     const inFlight = await slow;
     expect([inFlight.status, inFlight.body.toString()]).toEqual([200, 'finished']);
     expect(agent.expired).toBe(true);
+    expect(agent.publicUrls).toEqual([]);
   });
 
   it('harp http --ttl prints the URL it got, says when the ttl passed and exits 0', async () => {

@@ -44,8 +44,9 @@ describe('subdomains', () => {
 
   it('serves a named subdomain and tells the agent its host and public URL', async () => {
     const server = await proxy();
-    const { ready } = await agent(server, [{ subdomain: 'demo' }]);
+    const { agent: a, ready } = await agent(server, [{ subdomain: 'demo' }]);
     expect(ready.accepted).toEqual([{ host: 'demo.t.example', path: '/', subdomain: 'demo', url: `http://demo.t.example:${server.port}/` }]);
+    expect(a.publicUrls).toEqual([`http://demo.t.example:${server.port}/`]);
     expect(ready.rejected).toEqual([]);
     const res = await get(server, 'demo.t.example');
     expect([res.status, res.body.toString()]).toEqual([200, 'hello demo.t.example']);
