@@ -71,6 +71,8 @@ interface ProxyState {
   lastError?: string;
   // A proxy that goes away says why; if the new connection then fails, that is the reason.
   goneAway?: string;
+  /** The Forwarding lines of its last registration: a reconnect that got other URLs prints them. */
+  shown?: string;
 }
 
 /**
@@ -115,8 +117,6 @@ export async function runHttp(command: HttpCommand, io: CliIo): Promise<ExitCode
   return new Promise<ExitCode>((resolve) => {
     let done = false;
     let forwarding = false;
-    /** The Forwarding lines printed last. */
-    let shown = '';
     const finish = (code: ExitCode, graceMs: number): void => {
       if (done) return;
       done = true;
@@ -137,7 +137,8 @@ export async function runHttp(command: HttpCommand, io: CliIo): Promise<ExitCode
       if (state.everRegistered) io.stderr.write(reconnectedLine(label(info.server, info.address)));
       else if (forwarding) io.stderr.write(alsoRegisteredLine(label(info.server, info.address)));
       // A reconnect that got another URL (a token the proxy no longer honours) says so.
-      if (!forwarding || (state.everRegistered && lines !== shown)) io.stdout.write((shown = lines));
+      if (!forwarding || (state.everRegistered && state.shown !== undefined && lines !== state.shown)) io.stdout.write(lines);
+      state.shown = lines;
       forwarding = state.registered = state.everRegistered = true;
       state.goneAway = undefined;
       const token = info.accepted.find((route) => route.token !== undefined)?.token;
