@@ -17,7 +17,7 @@ describe('the subdomains feature, negotiated', () => {
   const h = new Harness();
   afterEach(() => h.closeAll());
 
-  it('an agent without it gets routes without url, and breaks the protocol by sending a subdomain', async () => {
+  it('an agent without it gets routes without url, and breaks the protocol by sending a ttl', async () => {
     const proxy = await h.proxy({ publicDomain: 't.example' });
     const agent = await RawAgent.connect(proxy.url, [{ host: 'app.example', path: '/' }]);
     h.defer(() => agent.terminate());

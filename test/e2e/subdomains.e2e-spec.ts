@@ -6,6 +6,7 @@ import type { HarpServer } from '../../src/server/harp-server.js';
 import { eventually, sleep } from '../helpers/eventually.js';
 import { Harness, TEST_KEY } from '../helpers/harness.js';
 import { send } from '../helpers/http-client.js';
+import { tlsSuite } from '../helpers/tls-suite.js';
 
 // Subdomains of the proxy's public domain (docs/protocol.md §7.6): named and generated names
 // served end to end, who may hold which, and what no public domain means.
@@ -16,6 +17,7 @@ const GENERATED = /^[a-z]+-[a-z]+-[a-km-np-z2-9]{6}\.t\.example$/;
 
 describe('subdomains', () => {
   const h = new Harness();
+  const tls = tlsSuite(h);
   afterEach(() => h.closeAll());
 
   /** A proxy with the public domain, the test key (may claim subdomains) and OTHER_KEY with `other`'s rule. */
@@ -64,6 +66,12 @@ describe('subdomains', () => {
     expect(first.token).toMatch(/^v1\./);
     expect((await get(server, first.host)).body.toString()).toBe(`one ${first.host}`);
     expect((await get(server, second.host)).body.toString()).toBe(`two ${second.host}`);
+  });
+
+  it('names the URL after the TLS listener when TLS is on', async () => {
+    const server = await tls.proxy({ publicDomain: DOMAIN });
+    const { ready } = await agent(server, [{ subdomain: 'demo' }]);
+    expect(ready.accepted[0]!.url).toBe(`https://demo.t.example:${server.tlsPort}/`);
   });
 
   it('names the URL after publicUrl when one is configured', async () => {
