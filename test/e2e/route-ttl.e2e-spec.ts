@@ -72,6 +72,20 @@ describe('route lifetimes', () => {
     expect((await send(`${proxy.url}/`, { headers: { host } })).headers['x-harp-error']).toBe('no_route');
   });
 
+  it('harp http --subdomain exits 2 with the reason when the proxy has no public domain', async () => {
+    const proxy = await h.proxy();
+    const output = { out: '', err: '' };
+    const code = await runCli(['http', '3000', '--server', proxy.url, '--key', TEST_KEY, '--subdomain', 'demo', '--ttl', '1h'], {
+      stdout: { write: (s: string) => (output.out += s) },
+      stderr: { write: (s: string) => (output.err += s) },
+      env: {},
+    });
+    expect([code, output.out]).toEqual([2, '']);
+    expect(output.err).toBe(
+      'harp: the proxy refused the route subdomain demo: this proxy has no public domain for subdomains (publicDomain) (subdomain_unavailable)\n',
+    );
+  });
+
   it('gives a generated name back after a restart of the proxy, never to another key', async () => {
     const port = await closedPort();
     const env = { HARP_PORT: String(port), HARP_PUBLIC_DOMAIN: DOMAIN, HARP_KEYS: JSON.stringify([{ id: 'other', key: OTHER_KEY, subdomains: true }]) };
