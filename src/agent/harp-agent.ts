@@ -162,10 +162,12 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
       this.emit('registered', ready);
       if (first) this.emit('ready', ready);
     });
-    connection.on('withdrawn', (routes) => this.emit('withdrawn', { routes, ...where }));
+    connection.on('withdrawn', (routes) => {
+      this.forgetAccepted(connection, routes);
+      this.emit('withdrawn', { routes, ...where });
+    });
     connection.on('expired', (routes) => {
-      const ended = new Set(routes.map((r) => `${r.host}${r.path}`));
-      this.accepted.set(connection, (this.accepted.get(connection) ?? []).filter((r) => !ended.has(`${r.host}${r.path}`)));
+      this.forgetAccepted(connection, routes);
       this.emit('expired', { routes, allExpired: this.book.allExpired, ...where });
     });
     connection.on('rejected', (info) => this.emit('rejected', { ...info, ...where }));
@@ -179,6 +181,13 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
     connection.on('connectionError', (err) => this.emit('connectionError', err, server, where.address));
     connection.on('ended', () => this.onEnded());
     return connection;
+  }
+
+  /** Routes a connection no longer serves (expired, withdrawn) leave {@link publicUrls}. */
+  private forgetAccepted(connection: ProxyConnection, routes: ReadonlyArray<{ host: string; path: string }>): void {
+    const ended = new Set(routes.map((r) => `${r.host}${r.path}`));
+    const left = (this.accepted.get(connection) ?? []).filter((r) => !ended.has(`${r.host}${r.path}`));
+    if (this.accepted.has(connection)) this.accepted.set(connection, left);
   }
 
   // The last connection to stop stops the agent. Nobody can close() an agent whose connect()

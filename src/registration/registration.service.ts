@@ -46,8 +46,12 @@ export class RegistrationService implements BeforeApplicationShutdown, OnModuleD
   private readonly nodeId: string | undefined;
   /** Subdomain claims and the names held (docs/protocol.md §7.6); cluster mode shares its ledger. */
   readonly subdomains: SubdomainClaims;
-  /** Where the public reaches this proxy, for the URLs agents are told; set once it listens. */
-  private origin: PublicOrigin;
+  /**
+   * Where the public reaches this proxy, for the URLs agents are told: `publicUrl`, else the
+   * listeners once they are bound. Unknown (no URLs) for HARP's modules inside another Nest app,
+   * whose own server listens where this service cannot see: set `publicUrl` there.
+   */
+  private origin: PublicOrigin | undefined;
 
   constructor(
     private readonly config: HarpConfig,
@@ -57,8 +61,7 @@ export class RegistrationService implements BeforeApplicationShutdown, OnModuleD
     this.rules = effectiveKeyRules(config);
     this.nodeId = config.clusterSecret === undefined ? undefined : config.nodeId;
     this.subdomains = new SubdomainClaims(config);
-    const tls = config.tlsCert !== undefined && config.tlsKey !== undefined;
-    this.origin = this.originOf({ port: config.port, ...(tls ? { tlsPort: config.tlsPort } : {}) });
+    this.origin = config.publicUrl === undefined ? undefined : originOfUrl(config.publicUrl);
     if (config.publicDomain !== undefined && !this.subdomains.tokensLast) {
       this.logger.warn('reconnect tokens will not survive a restart of this proxy: set reconnectSecret (HARP_RECONNECT_SECRET) or key');
     }
@@ -69,11 +72,7 @@ export class RegistrationService implements BeforeApplicationShutdown, OnModuleD
    * them, unless `publicUrl` says where the public reaches the proxy.
    */
   listening(ports: { port: number; tlsPort?: number }): void {
-    this.origin = this.originOf(ports);
-  }
-
-  private originOf(ports: { port: number; tlsPort?: number }): PublicOrigin {
-    return this.config.publicUrl === undefined ? originOfListeners(ports, this.config.publicDomain) : originOfUrl(this.config.publicUrl);
+    if (this.config.publicUrl === undefined) this.origin = originOfListeners(ports, this.config.publicDomain);
   }
 
   onModuleDestroy(): void {
@@ -313,7 +312,7 @@ export class RegistrationService implements BeforeApplicationShutdown, OnModuleD
     const ttlMs = ttlMsOf(claim);
     this.armTtl(session, result.route, ttlMs);
     if (!session.features?.includes('subdomains')) return result.route;
-    const url = routeUrl(this.origin, result.route);
+    const url = this.origin && routeUrl(this.origin, result.route);
     return {
       ...result.route,
       ...(url === undefined ? {} : { url }),
