@@ -18,6 +18,7 @@ import type { ClaimedRoute } from './key-rules.js';
 import { originOfListeners, originOfUrl, routeUrl } from './public-origin.js';
 import type { PublicOrigin } from './public-origin.js';
 import { SubdomainClaims, ttlMsOf } from './subdomain-claims.js';
+import { armLifetime, disarmAll, disarmLifetime } from './route-lifetime.js';
 import { memoizedAccess } from './agent-access.js';
 import type { AccessPolicy } from '../access/index.js';
 import { RegistrationEvents } from './registration-events.js';
@@ -310,7 +311,7 @@ export class RegistrationService implements BeforeApplicationShutdown, OnModuleD
     session.routes.set(key, result.route);
     if (name !== undefined) session.names.set(key, name);
     const ttlMs = ttlMsOf(claim);
-    this.armTtl(session, result.route, ttlMs);
+    armLifetime(session, result.route, ttlMs, () => this.expire(session, result.route));
     if (!session.features?.includes('subdomains')) return result.route;
     const url = this.origin && routeUrl(this.origin, result.route);
     return {
@@ -322,24 +323,12 @@ export class RegistrationService implements BeforeApplicationShutdown, OnModuleD
     };
   }
 
-  /** Ends `route` on this session once its `ttl` has passed; a new registration of it starts the clock again. */
-  private armTtl(session: AgentSession, route: ClaimedRoute, ttlMs: number | undefined): void {
-    const key = routeKey(route);
-    clearTimeout(session.expiries.get(key));
-    session.expiries.delete(key);
-    if (ttlMs === undefined) return;
-    const timer = setTimeout(() => this.expire(session, route), ttlMs);
-    timer.unref();
-    session.expiries.set(key, timer);
-  }
-
   /**
    * A route's `ttl` has passed (docs/protocol.md §7.6): the route goes as a vanished one does,
    * except that no grace keeps it (no member is coming back), and the agent is told. Streams
    * in flight finish; new requests get what a route that does not exist gets.
    */
   private expire(session: AgentSession, route: ClaimedRoute): void {
-    session.expiries.delete(routeKey(route));
     if (session.state === 'closed' || !session.routes.has(routeKey(route))) return;
     this.routing.unregister(session, route);
     this.forget(session, route);
@@ -352,8 +341,7 @@ export class RegistrationService implements BeforeApplicationShutdown, OnModuleD
   private forget(session: AgentSession, route: ClaimedRoute): void {
     const key = routeKey(route);
     session.routes.delete(key);
-    clearTimeout(session.expiries.get(key));
-    session.expiries.delete(key);
+    disarmLifetime(session, route);
     const name = session.names.get(key);
     session.names.delete(key);
     // Another route of this session (another path) may still be on the name.
@@ -416,8 +404,7 @@ export class RegistrationService implements BeforeApplicationShutdown, OnModuleD
     if (session.state === 'closed') return;
     session.state = 'closed';
     this.routing.unregisterAll(session);
-    for (const timer of session.expiries.values()) clearTimeout(timer);
-    session.expiries.clear();
+    disarmAll(session);
     for (const name of new Set(session.names.values())) this.subdomains.release(name, session.id);
     session.names.clear();
     this.sessions.delete(session.id);
