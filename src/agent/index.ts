@@ -6,3 +6,4 @@ export { HarpAgent } from './harp-agent.js';
 export type { AgentReady } from './harp-agent.js';
 export type { Lookup } from './node-addresses.js';
 export type { ExchangeRecord } from './upstream-relay.js';
+export type { AcceptedRoute, RouteRejection } from '../protocol/index.js';
