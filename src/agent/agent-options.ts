@@ -4,9 +4,31 @@ import { CONNECT_PATH } from '../protocol/index.js';
 import type { TunnelFeature } from '../protocol/index.js';
 import type { Lookup } from './node-addresses.js';
 
-/** A route an agent asks for; host defaults to `*` (any host), path to `/`. */
+/**
+ * A route an agent asks for; host defaults to `*` (any host), path to `/`. Instead of `host`, a
+ * `subdomain` of the proxy's public domain.
+ */
 export interface AgentRoute {
   host?: string;
+  /**
+   * A label under the proxy's public domain instead of `host` (`demo` → `demo.tunnel.example.com`),
+   * or `'random'` for a generated, unguessable one such as `brave-otter-7f3kq2`. The proxy's
+   * answer (the `registered` event's `accepted[].url`) says the URL it got. A generated name is
+   * kept across reconnects, with the reconnect token the proxy gave for it.
+   */
+  subdomain?: string;
+  /**
+   * How long the route lives: `90s`, `30m`, `2h` (at most 7 days). Then the proxy ends it
+   * (requests in flight finish) and the agent emits `expired`; the clock keeps running across
+   * reconnects.
+   */
+  ttl?: string;
+  /**
+   * With `subdomain: 'random'`: the reconnect token of a name got earlier (another run's
+   * `accepted[].token`), to get that name back (`harp http --reuse-url`). A token the proxy no
+   * longer honours (expired, another key) gets a fresh name.
+   */
+  token?: string;
   path?: string;
   /**
    * The proxy's shared cache for this route: `{ enabled: false }` opts out;
@@ -30,10 +52,6 @@ export interface AgentRoute {
   rateLimit?: string;
   /** Visitor access rules for this route, instead of {@link ConnectOptions.access}. */
   access?: AgentAccess;
-  /** A generated public host under the proxy's public domain, instead of `host`. */
-  subdomain?: string;
-  /** How long the route is served, e.g. `30m`. */
-  ttl?: string;
   /**
    * This route's own local server (`http://127.0.0.1:3001`), instead of
    * {@link ConnectOptions.upstream}: one connection serves routes of several servers.
@@ -148,7 +166,8 @@ export interface ConnectOptions {
    * relays the upstream's 1xx responses, `trailers` its trailer fields, `continue` lets the
    * upstream answer a client's `Expect: 100-continue` (it needs `interim`). An empty list
    * speaks plain version 1, as an agent that predates them does.
-   * @default ['interim', 'trailers', 'continue']
+   * Routes with `subdomain`, `ttl` or `token` need `subdomains`.
+   * @default ['interim', 'trailers', 'continue', 'subdomains']
    */
   features?: TunnelFeature[];
 }

@@ -1,5 +1,5 @@
 import { HarpError } from '../errors/index.js';
-import { parseRate, RATE_EXPECTED } from '../protocol/index.js';
+import { parseRate, parseRouteTtl, RATE_EXPECTED, TTL_EXPECTED } from '../protocol/index.js';
 import type { AgentRoute, ConnectOptions } from './agent-options.js';
 import { HarpAgent } from './harp-agent.js';
 import type { AgentReady } from './harp-agent.js';
@@ -33,6 +33,7 @@ export async function startAgent(
   checkWeight(options.weight);
   checkRateLimits(options);
   for (const route of options.routes ?? []) checkRouteTransforms(route);
+  checkSubdomains(options);
   if (options.h2 && options.handler) throw new TypeError('h2 needs an upstream URL, not a handler');
   const open = (url: string, h2: boolean): OwnedUpstream => (h2 ? h2Upstream(url) : urlUpstream(url));
   const fallback = options.handler
@@ -101,6 +102,20 @@ function checkWeight(weight: number | undefined): void {
 function checkRateLimits({ rateLimit, routes = [] }: ConnectOptions): void {
   for (const rate of [rateLimit, ...routes.map((route) => route.rateLimit)]) {
     if (rate !== undefined && parseRate(rate) === undefined) throw new TypeError(`rateLimit must be ${RATE_EXPECTED}, got ${rate}`);
+  }
+}
+
+// The proxy would refuse these as protocol errors and close the connection: say why here instead.
+function checkSubdomains({ routes = [], features }: ConnectOptions): void {
+  for (const route of routes) {
+    if (route.subdomain !== undefined && route.host !== undefined) throw new TypeError('a route takes a host or a subdomain, not both');
+    if (route.subdomain !== undefined && (route.subdomain.length === 0 || route.subdomain.length > 63)) {
+      throw new TypeError(`subdomain must be 1 to 63 characters, got "${route.subdomain}"`);
+    }
+    if (route.ttl !== undefined && parseRouteTtl(route.ttl) === undefined) throw new TypeError(`ttl must be ${TTL_EXPECTED}, got ${route.ttl}`);
+    if (route.token !== undefined && route.subdomain !== 'random') throw new TypeError('a token goes only with subdomain "random"');
+    const uses = route.subdomain !== undefined || route.ttl !== undefined;
+    if (uses && features !== undefined && !features.includes('subdomains')) throw new TypeError('subdomain and ttl need the subdomains feature');
   }
 }
 

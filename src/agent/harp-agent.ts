@@ -1,6 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { EventEmitter } from 'node:events';
-import type { RouteRejection } from '../protocol/index.js';
+import type { AcceptedRoute, RouteRejection } from '../protocol/index.js';
 import { agentUrl } from './agent-options.js';
 import type { ConnectOptions } from './agent-options.js';
 import type { OwnedUpstream } from './local-upstream.js';
@@ -8,6 +8,7 @@ import { BY_NAME } from './node-addresses.js';
 import type { Lookup } from './node-addresses.js';
 import { ProxyConnection } from './proxy-connection.js';
 import type { Registration } from './proxy-connection.js';
+import { RouteBook } from './route-book.js';
 import { ServerNodes } from './server-nodes.js';
 import type { ExchangeRecord, RequestStart } from './upstream-relay.js';
 
@@ -52,6 +53,12 @@ interface AgentEvents {
    * follows it, so that the requests in flight are the `request`s not yet ended.
    */
   request: [start: RequestStart];
+  /**
+   * Routes reached the end of their `ttl` (docs/protocol.md §7.6): that proxy serves them no
+   * more, and no connection registers them again. Reported once per connection that held them
+   * (or once, by the agent, when the end came while it was disconnected).
+   */
+  expired: [info: { routes: Array<{ host: string; path: string }>; allExpired: boolean } & Where];
   /** One request ended, answered or failed: status, time, bytes; for the request log. */
   exchange: [record: ExchangeRecord];
   /** A connection is gone; it reconnects in `delayMs` unless stopped. */
@@ -75,6 +82,9 @@ interface AgentEvents {
  */
 export class HarpAgent extends EventEmitter<AgentEvents> {
   private readonly nodes: ServerNodes[];
+  private readonly book: RouteBook;
+  /** What each connection's latest registration accepted, while it is up. */
+  private readonly accepted = new Map<ProxyConnection, AcceptedRoute[]>();
   private stopped = false;
 
   constructor(
@@ -82,6 +92,7 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
     private readonly upstream: OwnedUpstream,
   ) {
     super();
+    this.book = new RouteBook(options.routes, { access: options.access, rateLimit: options.rateLimit });
     const lookup = options.lookup ?? defaultLookup;
     const resolveIntervalMs = options.resolveIntervalMs ?? RESOLVE_INTERVAL_MS;
     this.nodes = serverList(options.server).map(
@@ -93,6 +104,21 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
   /** The proxies this agent connects to, as given. */
   get servers(): string[] {
     return this.nodes.map((n) => n.server);
+  }
+
+  /**
+   * The public URLs the proxies gave for the routes registered now (each once), e.g.
+   * `['https://brave-otter-7f3kq2.tunnel.example.com/']`; empty before the first registration and
+   * for proxies that say none. `connect()` resolves once the first is known.
+   */
+  get publicUrls(): string[] {
+    const urls = [...this.accepted.values()].flatMap((routes) => routes.flatMap((r) => (r.url === undefined ? [] : [r.url])));
+    return [...new Set(urls)];
+  }
+
+  /** Whether every route has reached the end of its `ttl`: nothing is left to serve. */
+  get expired(): boolean {
+    return this.book.allExpired;
   }
 
   /** Whether every proxy it reached refused its key: it has stopped then, for good. */
@@ -132,6 +158,7 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
     const owner = {
       options,
       upstream: this.upstream,
+      book: this.book,
       // A connection that is stopping (its address left the name, or close()) holds no node.
       holdsNode: (nodeId: string, asker: ProxyConnection) =>
         this.connections.some((c) => c !== asker && !c.ended && c.nodeId === nodeId),
@@ -141,19 +168,37 @@ export class HarpAgent extends EventEmitter<AgentEvents> {
     connection.on('registered', (info) => {
       const first = !this.connections.some((c) => c !== connection && c.registered);
       const ready = { ...info, ...where };
+      this.accepted.set(connection, info.accepted);
       this.emit('registered', ready);
       if (first) this.emit('ready', ready);
     });
-    connection.on('withdrawn', (routes) => this.emit('withdrawn', { routes, ...where }));
+    connection.on('withdrawn', (routes) => {
+      this.forgetAccepted(connection, routes);
+      this.emit('withdrawn', { routes, ...where });
+    });
+    connection.on('expired', (routes) => {
+      this.forgetAccepted(connection, routes);
+      this.emit('expired', { routes, allExpired: this.book.allExpired, ...where });
+    });
     connection.on('rejected', (info) => this.emit('rejected', { ...info, ...where }));
     connection.on('request', (start) => this.emit('request', start));
     connection.on('exchange', (record) => this.emit('exchange', record));
-    connection.on('disconnected', (info) => this.emit('disconnected', { ...info, ...where }));
+    connection.on('disconnected', (info) => {
+      this.accepted.delete(connection);
+      this.emit('disconnected', { ...info, ...where });
+    });
     connection.on('drain', (reason) => this.emit('drain', reason, server, where.address));
     connection.on('goaway', (reason) => this.emit('goaway', reason, server, where.address));
     connection.on('connectionError', (err) => this.emit('connectionError', err, server, where.address));
     connection.on('ended', () => this.onEnded());
     return connection;
+  }
+
+  /** Routes a connection no longer serves (expired, withdrawn) leave {@link publicUrls}. */
+  private forgetAccepted(connection: ProxyConnection, routes: ReadonlyArray<{ host: string; path: string }>): void {
+    const ended = new Set(routes.map((r) => `${r.host}${r.path}`));
+    const left = (this.accepted.get(connection) ?? []).filter((r) => !ended.has(`${r.host}${r.path}`));
+    if (this.accepted.has(connection)) this.accepted.set(connection, left);
   }
 
   // The last connection to stop stops the agent. Nobody can close() an agent whose connect()

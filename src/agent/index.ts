@@ -7,3 +7,4 @@ export type { AgentReady } from './harp-agent.js';
 export type { Lookup } from './node-addresses.js';
 export type { RouteOutcome } from './route-choice.js';
 export type { ExchangeRecord, RequestStart } from './upstream-relay.js';
+export type { AcceptedRoute, RouteRejection } from '../protocol/index.js';

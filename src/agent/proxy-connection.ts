@@ -9,11 +9,12 @@ import {
   SUBPROTOCOL,
   welcomedFeatures,
 } from '../protocol/index.js';
-import type { ProxyControl, RequestHead, RouteAccess, RouteClaim, RouteRejection } from '../protocol/index.js';
+import type { AcceptedRoute, ProxyControl, RequestHead, RouteRejection } from '../protocol/index.js';
 import { TunnelConnection } from '../tunnel/tunnel-connection.js';
 import type { TunnelStream } from '../tunnel/tunnel-stream.js';
 import { backoffDelay } from './agent-options.js';
-import type { AgentAccess, AgentRoute, ConnectOptions } from './agent-options.js';
+import type { ConnectOptions } from './agent-options.js';
+import type { RegisterPlan, RouteBook } from './route-book.js';
 import type { OwnedUpstream } from './local-upstream.js';
 import { BY_NAME, netLookup, pinnedLookup } from './node-addresses.js';
 import { requestIdOf } from './upstream-relay.js';
@@ -24,7 +25,8 @@ import type { RouteOutcome, ServedRoute } from './route-choice.js';
 /** What one proxy said when the agent's routes were registered there. */
 export interface Registration {
   agentId: string;
-  accepted: RouteClaim[];
+  /** Each with its public `url` when the proxy said it, and the `subdomain` it asked for. */
+  accepted: AcceptedRoute[];
   rejected: RouteRejection[];
   /** The same answers, one per route of `ConnectOptions.routes`, in its order. */
   routes: RouteOutcome[];
@@ -38,6 +40,11 @@ export interface ProxyConnectionEvents {
    * owns them in its cluster. No stream for them comes on this connection after it.
    */
   withdrawn: [routes: RouteRejection[]];
+  /**
+   * Routes whose `ttl` ended (docs/protocol.md §7.6): the proxy sends no more requests for them,
+   * and no connection registers them again.
+   */
+  expired: [routes: Array<{ host: string; path: string }>];
   /** This proxy refused the key: the connection stops and never retries (docs/protocol.md §7.1). */
   rejected: [info: { code: string; reason: string }];
   request: [start: RequestStart];
@@ -54,6 +61,8 @@ export interface ProxyConnectionEvents {
 export interface ConnectionOwner {
   readonly options: ConnectOptions;
   readonly upstream: OwnedUpstream;
+  /** The agent's routes, shared by its connections: tokens and lifetimes outlive one connection. */
+  readonly book: RouteBook;
   /** Whether another current connection of the agent already holds proxy node `nodeId`. */
   holdsNode(nodeId: string, asker: ProxyConnection): boolean;
 }
@@ -89,6 +98,8 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
   private node?: string;
   /** The routes each socket's proxy accepted (a goaway leaves two sockets serving for a while). */
   private readonly served = new WeakMap<TunnelConnection<'agent'>, ServedRoute[]>();
+  /** The routes the last `register` carried, for its answer; and those refused before sending. */
+  private plan?: SentPlan;
 
   constructor(
     /** The proxy as the agent was given it (for reports). */
@@ -209,9 +220,11 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
       case 'registered': {
         this.attempt = 0;
         this.isRegistered = tunnel === this.tunnel;
-        const routes = routeOutcomes(this.routes(), message);
+        const plan = this.plan;
+        if (plan) this.owner.book.accepted(plan.sent, message.accepted);
+        const routes = plan ? planOutcomes(plan, message) : [];
         this.served.set(tunnel, servedRoutes(routes));
-        this.emit('registered', { agentId: this.agentId, accepted: message.accepted, rejected: message.rejected, routes });
+        this.emit('registered', { agentId: this.agentId, accepted: message.accepted, rejected: [...(plan?.refused ?? []), ...message.rejected], routes });
         return;
       }
       case 'withdrawn': {
@@ -219,6 +232,11 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
         this.emit('withdrawn', message.routes);
         return;
       }
+      case 'expired':
+        this.owner.book.expired(message.routes);
+        this.served.set(tunnel, withoutWithdrawn(this.served.get(tunnel) ?? [], message.routes));
+        this.emit('expired', message.routes);
+        return;
       case 'rejected':
         this.stopped = true;
         this.rejectedKey = true;
@@ -260,7 +278,37 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
       return;
     }
     this.node = message.nodeId;
-    tunnel.sendControl({ type: 'register', id: 1, routes: this.routes() });
+    this.register(tunnel);
+  }
+
+  /**
+   * Registers the routes still alive. A proxy without the `subdomains` feature cannot be asked
+   * for a subdomain or a lifetime: those are refused here, as the proxy would have.
+   */
+  private register(tunnel: TunnelConnection<'agent'>): void {
+    const sent = this.owner.book.plan();
+    if (sent.lapsed.length > 0) this.emit('expired', sent.lapsed);
+    const refused: RouteRejection[] = [];
+    const refusedIndices: number[] = [];
+    if (!tunnel.features.has('subdomains')) {
+      for (let i = sent.claims.length - 1; i >= 0; i--) {
+        const claim = sent.claims[i]!;
+        if (claim.host !== undefined && claim.ttl === undefined) continue;
+        const reason = 'this proxy does not offer subdomains or route lifetimes (the subdomains feature)';
+        refused.unshift({ host: claim.host ?? '', path: claim.path, code: 'subdomain_unavailable', reason, ...(claim.subdomain ? { subdomain: claim.subdomain } : {}) });
+        refusedIndices.unshift(sent.indices[i]!);
+        sent.claims.splice(i, 1);
+        sent.indices.splice(i, 1);
+      }
+    }
+    const plan: SentPlan = { sent, refused, refusedIndices };
+    this.plan = plan;
+    if (sent.claims.length > 0) return tunnel.sendControl({ type: 'register', id: 1, routes: sent.claims });
+    // Nothing left to ask for: the outcome is known without the proxy.
+    if (refused.length > 0) {
+      const routes = planOutcomes(plan, { accepted: [], rejected: [] });
+      this.emit('registered', { agentId: this.agentId, accepted: [], rejected: refused, routes });
+    }
   }
 
   /**
@@ -300,20 +348,6 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
     this.start();
   }
 
-  private routes(): RouteClaim[] {
-    const { routes: given, rateLimit } = this.owner.options;
-    const routes: AgentRoute[] = given?.length ? given : [{}];
-    return routes.map((r) => ({
-      host: r.host ?? '*',
-      path: r.path ?? '/',
-      ...(r.cache ? { cache: r.cache } : {}),
-      ...(r.balance ? { balance: r.balance } : {}),
-      ...(r.sticky ? { sticky: r.sticky } : {}),
-      ...accessClaim(r.access ?? this.owner.options.access),
-      ...((r.rateLimit ?? rateLimit) ? { rateLimit: r.rateLimit ?? rateLimit } : {}),
-    }));
-  }
-
   // A proxy that stops pinging is gone even if TCP has not noticed yet.
   private armWatchdog(): void {
     clearTimeout(this.watchdog);
@@ -345,18 +379,6 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
   }
 }
 
-/** The route's `access` as the protocol carries it: empty lists left out (the schema refuses them). */
-function accessClaim(access: AgentAccess | undefined): { access?: RouteAccess } {
-  if (!access) return {};
-  const claim: RouteAccess = {
-    ...(access.basicAuth?.length ? { basicAuth: access.basicAuth.map(({ user, password }) => ({ user, password })) } : {}),
-    ...(access.bearerTokens?.length ? { bearerTokens: [...access.bearerTokens] } : {}),
-    ...(access.allowIps?.length ? { allowIps: [...access.allowIps] } : {}),
-    ...(access.denyIps?.length ? { denyIps: [...access.denyIps] } : {}),
-  };
-  return Object.keys(claim).length > 0 ? { access: claim } : {};
-}
-
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Waits for `promise`, but no longer than `ms`; leaves no timer behind. */
@@ -364,4 +386,18 @@ async function settledWithin(promise: Promise<void>, ms: number): Promise<void> 
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
+}
+
+/** The routes one `register` carried, and those refused before sending (with their places). */
+interface SentPlan {
+  readonly sent: RegisterPlan;
+  readonly refused: RouteRejection[];
+  readonly refusedIndices: number[];
+}
+
+/** One outcome per route of `ConnectOptions.routes` that was asked for, in its order. */
+function planOutcomes(plan: SentPlan, reply: { accepted: AcceptedRoute[]; rejected: RouteRejection[] }): RouteOutcome[] {
+  const answered = routeOutcomes(plan.sent.claims, reply, plan.sent.indices);
+  const refusedHere = plan.refused.map((rejected, k) => ({ index: plan.refusedIndices[k]!, rejected }));
+  return [...answered, ...refusedHere].sort((a, b) => a.index - b.index);
 }

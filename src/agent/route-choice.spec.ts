@@ -80,3 +80,29 @@ describe('routeOutcomes', () => {
     ]);
   });
 });
+
+describe('routeOutcomes with subdomain claims and routes not sent', () => {
+  it('tells a subdomain claim\'s rejection by its subdomain, and maps sent routes to their places', () => {
+    const sent = [
+      { subdomain: 'random', path: '/' },
+      { subdomain: 'taken', path: '/' },
+      { host: 'app.test', path: '/' },
+    ];
+    const outcomes = routeOutcomes(
+      sent,
+      {
+        accepted: [
+          { host: 'brave-otter-7f3kq2.tunnel.test', path: '/' },
+          { host: 'app.test', path: '/' },
+        ],
+        rejected: [{ host: 'taken.tunnel.test', path: '/', code: 'route_owned', reason: 'another key', subdomain: 'taken' }],
+      },
+      [0, 2, 3],
+    );
+    expect(outcomes.map((o) => [o.index, o.accepted?.host ?? null, o.rejected?.code ?? null])).toEqual([
+      [0, 'brave-otter-7f3kq2.tunnel.test', null],
+      [2, null, 'route_owned'],
+      [3, 'app.test', null],
+    ]);
+  });
+});

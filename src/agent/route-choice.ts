@@ -1,5 +1,5 @@
 import { normalizeRequestHost } from '../http/request-host.js';
-import type { RouteClaim, RouteRejection } from '../protocol/index.js';
+import type { AcceptedRoute, RouteRejection } from '../protocol/index.js';
 
 /**
  * One of the agent's routes that a connection serves: its place in `ConnectOptions.routes` and
@@ -15,31 +15,43 @@ export interface ServedRoute {
 export interface RouteOutcome {
   /** The route's place in `ConnectOptions.routes`. */
   readonly index: number;
-  readonly accepted?: RouteClaim;
+  readonly accepted?: AcceptedRoute;
   readonly rejected?: RouteRejection;
 }
+
+/** A route as the agent sent it: a host, or (the `subdomains` feature) a subdomain instead. */
+export type SentClaim = Readonly<{ host?: string; path?: string; subdomain?: string }>;
 
 /**
  * Pairs each sent route with the proxy's answer. `registered` lists the accepted routes and the
  * rejected ones each in the order they were sent (docs/protocol.md §7.2); a rejection repeats the
- * host and path as sent, an acceptance gives them normalized, so the rejections are told apart
- * first and every other route is the next accepted one.
+ * host and path as sent (a subdomain claim's rejection repeats its `subdomain`), an acceptance
+ * gives them normalized, so the rejections are told apart first and every other route is the
+ * next accepted one. `indices` gives each sent route's place in `ConnectOptions.routes` (routes
+ * not sent, as expired ones, leave gaps); by default the n-th sent route is the n-th route.
  */
 export function routeOutcomes(
-  sent: readonly Pick<RouteClaim, 'host' | 'path'>[],
-  reply: { readonly accepted: readonly RouteClaim[]; readonly rejected: readonly RouteRejection[] },
+  sent: readonly SentClaim[],
+  reply: { readonly accepted: readonly AcceptedRoute[]; readonly rejected: readonly RouteRejection[] },
+  indices?: readonly number[],
 ): RouteOutcome[] {
   let accepted = 0;
   let rejected = 0;
-  return sent.map((claim, index) => {
+  return sent.map((claim, i) => {
+    const index = indices?.[i] ?? i;
     const refusal = reply.rejected[rejected];
-    if (refusal && refusal.host === claim.host && refusal.path === claim.path) {
+    if (refusal && refuses(refusal, claim)) {
       rejected++;
       return { index, rejected: refusal };
     }
     const route = reply.accepted[accepted++];
     return route ? { index, accepted: route } : { index };
   });
+}
+
+function refuses(refusal: RouteRejection, claim: SentClaim): boolean {
+  if (refusal.path !== (claim.path ?? '/')) return false;
+  return claim.subdomain !== undefined ? refusal.subdomain === claim.subdomain : refusal.host === (claim.host ?? '*');
 }
 
 /** The routes of {@link routeOutcomes} that the proxy accepted, for {@link chooseRoute}. */

@@ -6,7 +6,16 @@ import type { CliIo } from './cli-io.js';
 import { openConsole } from './console/agent-console.js';
 import type { ConsoleService } from './console/console-state.js';
 import type { LogFormat } from './console/log-format.js';
-import { alsoRegisteredLine, disconnectedLine, drainLine, keyRejectedLine, reconnectedLine, routeWithdrawnLine } from './output.js';
+import {
+  allExpiredLine,
+  alsoRegisteredLine,
+  disconnectedLine,
+  drainLine,
+  expiredLine,
+  keyRejectedLine,
+  reconnectedLine,
+  routeWithdrawnLine,
+} from './output.js';
 
 /** Time requests in flight get to finish after the first Ctrl-C (a second one quits at once). */
 const CLOSE_GRACE_MS = 5000;
@@ -21,6 +30,8 @@ interface ProxyState {
   lastError?: string;
   // A proxy that goes away says why; if the new connection then fails, that is the reason.
   goneAway?: string;
+  /** The Forwarding lines of its last registration: a reconnect that got other URLs prints them. */
+  shown?: string;
 }
 
 /** What a command that runs an agent prints about its routes; the rest is the same for all. */
@@ -29,6 +40,8 @@ export interface AgentRunView {
   forwarding(info: AgentReady): string;
   /** stderr: what a proxy refused of a registration; `server` is given when there are several. */
   refused(info: AgentReady, server: string | undefined): string;
+  /** Called on every registration that accepted a route; returns a line for stderr, if any. */
+  registered?(info: AgentReady): string | undefined;
   /** The agent console's settings: the format, the status block's title, the local servers. */
   console: { format: LogFormat; title: string; services: readonly ConsoleService[] };
 }
@@ -92,11 +105,23 @@ export async function runAgent(options: ConnectOptions, io: CliIo, view: AgentRu
       if (refusals) out.stderr.write(refusals);
       state.refused = info.accepted.length === 0;
       if (state.refused) return everyProxyRefused() ? finish(ExitCode.Refused, 0) : undefined;
+      const lines = view.forwarding(info);
       if (state.everRegistered) out.stderr.write(reconnectedLine(label(info.server, info.address)));
       else if (forwarding) out.stderr.write(alsoRegisteredLine(label(info.server, info.address)));
-      else out.stdout.write(view.forwarding(info));
+      // A reconnect that got another URL (a token the proxy no longer honours) says so.
+      if (!forwarding || (state.everRegistered && state.shown !== undefined && lines !== state.shown)) out.stdout.write(lines);
+      state.shown = lines;
       forwarding = state.registered = state.everRegistered = true;
       state.goneAway = undefined;
+      const note = view.registered?.(info);
+      if (note) out.stderr.write(note);
+    });
+    // A route's --ttl (or a service's ttl) ended; when every route has, the command is done.
+    agent.on('expired', (info) => {
+      for (const route of info.routes) out.stderr.write(expiredLine(route, named(info.server, info.address)));
+      if (!info.allExpired) return;
+      out.stderr.write(allExpiredLine());
+      finish(ExitCode.Ok, CLOSE_GRACE_MS);
     });
     agent.on('withdrawn', (info) => {
       for (const route of info.routes) out.stderr.write(routeWithdrawnLine(route, named(info.server, info.address)));

@@ -1,5 +1,7 @@
 import {
+  allExpiredLine,
   alsoRegisteredLine,
+  expiredLine,
   disconnectedLine,
   drainLine,
   exchangeLine,
@@ -84,5 +86,24 @@ describe('request log and diagnostics', () => {
     [{ connected: true, code: 1006, reason: '' }, 'lost the connection to ws://p:8080 (close code 1006)'],
   ])('explains a disconnect %j', (info, text) => {
     expect(disconnectedLine({ server: 'ws://p:8080', delayMs: 1250, ...info })).toBe(`harp: ${text}; retrying in 1.3s\n`);
+  });
+});
+
+describe('public URLs the proxy tells, and route lifetimes', () => {
+  it('prints the URL the proxy told, when it told one', () => {
+    const routes = [{ host: 'brave-otter-7f3kq2.t.example', path: '/', url: 'https://brave-otter-7f3kq2.t.example/' }, { host: 'a.test', path: '/' }];
+    expect(forwardingLines('ws://127.0.0.1:8080', 'http://127.0.0.1:3000', routes)).toBe(
+      'Forwarding https://brave-otter-7f3kq2.t.example/ -> http://127.0.0.1:3000\n' + 'Forwarding http://a.test:8080/ -> http://127.0.0.1:3000\n',
+    );
+  });
+
+  it('names a refused subdomain that got no host by the subdomain asked for', () => {
+    const rejection = { host: '', path: '/', subdomain: 'random', code: 'subdomain_unavailable', reason: 'no public domain' };
+    expect(routeRejectedLine(rejection)).toBe('harp: the proxy refused the route subdomain random: no public domain (subdomain_unavailable)\n');
+  });
+
+  it('says when a route reached the end of its ttl, and when all did', () => {
+    expect(expiredLine({ host: 'demo.t.example', path: '/' })).toBe('harp: the proxy ended the route demo.t.example/: its ttl has passed\n');
+    expect(allExpiredLine()).toBe('harp: every route reached the end of its ttl; exiting\n');
   });
 });

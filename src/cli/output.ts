@@ -1,5 +1,5 @@
 import { agentUrl } from '../agent/agent-options.js';
-import type { RouteClaim, RouteRejection } from '../protocol/index.js';
+import type { AcceptedRoute, RouteClaim, RouteRejection } from '../protocol/index.js';
 import type { ExchangeRecord } from '../agent/upstream-relay.js';
 
 // What `harp http` prints. Results (the public URL, the request log) go to stdout so they can be
@@ -17,9 +17,19 @@ export function publicUrl(server: string, route: RouteClaim): string {
   return `${scheme}//${host}${port}${route.path}`;
 }
 
-/** One line per registered route: `Forwarding <public url> -> <upstream>`. */
-export function forwardingLines(server: string, upstream: string, routes: readonly RouteClaim[]): string {
-  return routes.map((route) => `Forwarding ${publicUrl(server, route)} -> ${upstream}\n`).join('');
+/** One line per registered route: `Forwarding <public url> -> <upstream>`, the URL the proxy told when it did. */
+export function forwardingLines(server: string, upstream: string, routes: readonly AcceptedRoute[]): string {
+  return routes.map((route) => `Forwarding ${route.url ?? publicUrl(server, route)} -> ${upstream}\n`).join('');
+}
+
+/** A route the proxy ended because its ttl has passed. */
+export function expiredLine(route: { host: string; path: string }, server?: string): string {
+  return `harp: ${theProxy(server)} ended the route ${route.host}${route.path}: its ttl has passed\n`;
+}
+
+/** Every route has ended: the command stops. */
+export function allExpiredLine(): string {
+  return 'harp: every route reached the end of its ttl; exiting\n';
 }
 
 /** One line of the request log: method, target, status (`ERR` if none came), time. */
@@ -39,7 +49,8 @@ export function keyRejectedLine(info: { code: string; reason: string }, server?:
 
 /** `server`: the proxy's URL, given when the agent connects to several. */
 export function routeRejectedLine(rejection: RouteRejection, server?: string): string {
-  return `harp: ${theProxy(server)} refused the route ${rejection.host}${rejection.path}: ${rejection.reason} (${rejection.code})\n`;
+  const route = rejection.subdomain !== undefined && rejection.host === '' ? `subdomain ${rejection.subdomain}` : `${rejection.host}${rejection.path}`;
+  return `harp: ${theProxy(server)} refused the route ${route}: ${rejection.reason} (${rejection.code})\n`;
 }
 
 /** A route the proxy had accepted and took back: another key owns it in its cluster. */

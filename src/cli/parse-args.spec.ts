@@ -217,3 +217,28 @@ describe('visitor access flags of harp http', () => {
     expect(usageError(['hash-password', 'secret']).message).toBe('unexpected argument "secret"');
   });
 });
+
+describe('subdomain and ttl flags of harp http', () => {
+  const http = (...args: string[]) => parseCliArgs(['http', '3000', ...args], KEY);
+
+  it('reads --subdomain, --ttl and --reuse-url', () => {
+    expect(http('--subdomain', 'demo', '--ttl', '30m')).toMatchObject({ domain: '*', subdomain: 'demo', ttl: '30m' });
+    expect(http('--subdomain', 'random', '--reuse-url')).toMatchObject({ subdomain: 'random', reuseUrl: true });
+    expect(http('--ttl', '90s')).toMatchObject({ domain: '*', ttl: '90s' });
+    const plain = http();
+    expect('subdomain' in plain || 'ttl' in plain || 'reuseUrl' in plain).toBe(false);
+  });
+
+  it.each([
+    [['--subdomain', 'demo', '--domain', 'a.example'], '--domain and --subdomain exclude each other: give one'],
+    [['--subdomain', 'demo.example'], '--subdomain takes one label such as demo (or random), got "demo.example"'],
+    [['--subdomain='], '--subdomain takes one label such as demo (or random), got ""'],
+    [['--reuse-url'], '--reuse-url needs --subdomain random'],
+    [['--subdomain', 'demo', '--reuse-url'], '--reuse-url needs --subdomain random'],
+    [['--ttl', '1d'], '--ttl must be Ns, Nm or Nh (e.g. 90s, 30m, 2h), at most 7 days (168h), got "1d"'],
+    [['--ttl', '169h'], '--ttl must be Ns, Nm or Nh (e.g. 90s, 30m, 2h), at most 7 days (168h), got "169h"'],
+  ])('%j is a usage error', (args, message) => {
+    const error = usageError(['http', '3000', ...args]);
+    expect([error.message, error.topic]).toEqual([message, 'http']);
+  });
+});

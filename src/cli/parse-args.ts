@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { agentUrl } from '../agent/agent-options.js';
 import type { AgentAccess } from '../agent/agent-options.js';
 import { isIpOrCidr } from '../access/index.js';
-import { parseRate, RATE_EXPECTED } from '../protocol/index.js';
+import { parseRate, parseRouteTtl, RATE_EXPECTED, TTL_EXPECTED } from '../protocol/index.js';
 import { isLogFormat, LOG_FORMATS } from './console/log-format.js';
 import type { LogFormat } from './console/log-format.js';
 import { UsageError } from './usage-error.js';
@@ -19,8 +19,14 @@ export interface HttpCommand {
    */
   readonly servers: readonly string[];
   readonly key: string;
-  /** Host pattern: `app.example.com`, `*.example.com` or `*`. */
+  /** Host pattern: `app.example.com`, `*.example.com` or `*`; `*` with {@link subdomain}, which replaces it. */
   readonly domain: string;
+  /** `--subdomain NAME|random`: a label under the proxy's public domain instead of `--domain`. */
+  readonly subdomain?: string;
+  /** `--ttl 30m`: the route ends then, and the command exits with status 0. */
+  readonly ttl?: string;
+  /** `--reuse-url`: with `--subdomain random`, ask for the name the last run with the same settings got. */
+  readonly reuseUrl?: boolean;
   /** Path prefix, starting with `/`. */
   readonly path: string;
   readonly name?: string;
@@ -89,6 +95,9 @@ const HTTP_OPTIONS = {
   ca: { type: 'string' },
   h2: { type: 'boolean' },
   'log-format': { type: 'string' },
+  subdomain: { type: 'string' },
+  ttl: { type: 'string' },
+  'reuse-url': { type: 'boolean' },
 } as const;
 
 /**
@@ -184,6 +193,8 @@ function parseHttp(rest: readonly string[], env: NodeJS.ProcessEnv): CliCommand 
     key,
     domain: hostPattern(values.domain ?? '*'),
     path: pathPrefix(values.path ?? '/'),
+    ...subdomainOf(values.subdomain, values.domain, values['reuse-url'] === true),
+    ...(values.ttl !== undefined ? { ttl: routeTtl(values.ttl) } : {}),
     ...(values.name ? { name: values.name } : {}),
     ...(values.weight !== undefined ? { weight: poolWeight(values.weight) } : {}),
     ...(values.ca !== undefined ? { caFile: nonEmpty('--ca', values.ca) } : {}),
@@ -213,6 +224,27 @@ function accessOf(basic: readonly string[], allow: readonly string[], deny: read
       ...(deny.length > 0 ? { denyIps: [...deny] } : {}),
     },
   };
+}
+
+/** `--subdomain NAME|random` (not with `--domain`) and `--reuse-url` (only with `random`). */
+function subdomainOf(subdomain: string | undefined, domain: string | undefined, reuseUrl: boolean): { subdomain?: string; reuseUrl?: boolean } {
+  if (subdomain === undefined) {
+    if (reuseUrl) throw new UsageError('--reuse-url needs --subdomain random', 'http');
+    return {};
+  }
+  if (domain !== undefined) throw new UsageError('--domain and --subdomain exclude each other: give one', 'http');
+  // The proxy checks the name itself (DNS label, reserved names); only what could never be one stops here.
+  if (subdomain === '' || subdomain.length > 63 || /[\s./:]/.test(subdomain)) {
+    throw new UsageError(`--subdomain takes one label such as demo (or random), got "${subdomain}"`, 'http');
+  }
+  if (reuseUrl && subdomain !== 'random') throw new UsageError('--reuse-url needs --subdomain random', 'http');
+  return { subdomain, ...(reuseUrl ? { reuseUrl: true } : {}) };
+}
+
+/** `--ttl`: a route lifetime as the protocol's route carries it. */
+function routeTtl(raw: string): string {
+  if (parseRouteTtl(raw) === undefined) throw new UsageError(`--ttl must be ${TTL_EXPECTED}, got "${raw}"`, 'http');
+  return raw;
 }
 
 /** `--rate-limit`: a rate as the protocol's route carries it. */

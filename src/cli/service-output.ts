@@ -13,7 +13,8 @@ export function serviceLines(
   return outcomes
     .flatMap(({ index, accepted }) => {
       const service = services[index];
-      return accepted && service ? [`Forwarding ${publicUrl(server, accepted)} -> ${service.upstream} (${service.name})\n`] : [];
+      // The proxy's own URL for the route when it said one (a subdomain, its public URL).
+      return accepted && service ? [`Forwarding ${accepted.url ?? publicUrl(server, accepted)} -> ${service.upstream} (${service.name})\n`] : [];
     })
     .join('');
 }

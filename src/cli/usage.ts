@@ -34,6 +34,14 @@ Options:
                   comma list or a repeated flag, each get the same routes
   --key KEY       The agent key the proxy accepts (default: $HARP_KEY)
   --domain HOST   Serve this host: app.example.com, *.example.com, or * for any (default: *)
+  --subdomain NAME|random
+                  Serve NAME under the proxy's public domain instead of --domain
+                  (demo -> demo.tunnel.example.com), or a generated, unguessable name
+                  such as brave-otter-7f3kq2 with random; the key must be allowed to
+  --reuse-url     With --subdomain random: ask for the name the last run with the same
+                  proxy, key, local server and path got (its token is kept in
+                  $XDG_STATE_HOME/harp/urls.json, default ~/.local/state/harp/urls.json)
+  --ttl DURATION  End the route after DURATION (90s, 30m, 2h; at most 168h), then exit 0
   --path PREFIX   Serve only paths under this prefix (default: /)
   --name NAME     Name this agent in the proxy's listings and logs
   --weight N      This agent's share of the route, 1 to 100, relative to the other agents
@@ -59,9 +67,9 @@ any proxy has it. The first Ctrl-C (or SIGTERM) drains: the proxies send no new 
 in flight get 5 s to finish, then harp exits. A second Ctrl-C quits at once.
 NO_COLOR (set, not empty) turns colour off.
 
-Exit status: 0 after Ctrl-C or SIGTERM; 130 after a second Ctrl-C (143 after a second SIGTERM);
-1 when the proxy (every proxy) drains this agent; 2 on a usage error, a missing key, or when
-every proxy rejects the key or refuses every route.
+Exit status: 0 after Ctrl-C or SIGTERM, or once --ttl has passed; 130 after a second Ctrl-C
+(143 after a second SIGTERM); 1 when the proxy (every proxy) drains this agent; 2 on a usage
+error, a missing key, or when every proxy rejects the key or refuses every route.
 
 Examples:
   harp http 3000 --key "$KEY"
@@ -69,6 +77,7 @@ Examples:
   harp http 3000 --server wss://p1.example.com,wss://p2.example.com --domain app.example.com
   harp http 3000 --basic-auth "demo:$PASSWORD" --allow-ip 203.0.113.0/24
   harp http 3000 --log-format json | jq 'select(.event == "request")'
+  harp http 3000 --subdomain random --ttl 2h
 `;
 
 const START = `Usage: harp start [FILE] [--log-format text|json]
@@ -105,7 +114,8 @@ Options:
 A lost connection is retried with backoff. The first Ctrl-C lets requests in flight finish
 (5 s), then exits; a second one quits at once (status 130).
 
-Exit status: 0 after Ctrl-C or SIGTERM; 1 when the proxy drains this agent; 2 when the file
+Exit status: 0 after Ctrl-C or SIGTERM, or once every service's ttl has passed; 1 when the
+proxy drains this agent; 2 when the file
 is missing or wrong (the message names the service and key), the key is missing or rejected,
 or every service is refused.
 

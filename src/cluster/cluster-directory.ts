@@ -11,7 +11,7 @@ import {
 } from './cluster-model.js';
 import { nodeTtlMs, operationTimeoutMs, ownerTtlMs, type ClaimOutcome } from './cluster-rules.js';
 import { createDirectoryClient, RECONNECT_MAX_DELAY_MS, withTimeout, type RedisClient } from './cluster-redis.js';
-import { CLAIM_SCRIPT, LEAVE_SCRIPT, PUBLISH_STATE_SCRIPT } from './directory-scripts.js';
+import { CLAIM_SCRIPT, LEAVE_SCRIPT, PUBLISH_STATE_SCRIPT, SUBDOMAIN_CLAIM_SCRIPT } from './directory-scripts.js';
 import { DirectoryMirror } from './directory-mirror.js';
 
 /** A route this node serves, as the local route table tells it. */
@@ -174,6 +174,21 @@ export class ClusterDirectory {
       'ownership claim',
     )) as [number, string, ClaimOutcome['write']];
     return { granted: reply[0] === 1, owner: String(reply[1]), write: reply[2] };
+  }
+
+  /**
+   * Claims subdomain `name` for `keyId` across the cluster, atomically: `new` only if nobody
+   * holds it, `join` if nobody or `keyId` does; the hold is set to `holdMs`. Throws when Redis
+   * cannot answer in time.
+   */
+  async claimSubdomain(name: string, keyId: string, mode: 'new' | 'join', holdMs: number): Promise<{ granted: boolean; owner: string }> {
+    const client = this.#client();
+    const reply = (await withTimeout(
+      client.eval(SUBDOMAIN_CLAIM_SCRIPT, { keys: [this.keys.subdomain(name)], arguments: [keyId, String(holdMs), mode] }),
+      this.#timeoutMs,
+      'subdomain claim',
+    )) as [number, string];
+    return { granted: reply[0] === 1, owner: String(reply[1]) };
   }
 
   /** Leaves the directory (best effort, bounded) and closes both connections. Idempotent. */

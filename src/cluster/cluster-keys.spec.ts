@@ -9,6 +9,7 @@ describe('cluster key layout', () => {
     ['node record', keys.node('edge-1'), 'harp:node:edge-1'],
     ['node routes', keys.nodeRoutes('edge-1'), 'harp:node:edge-1:routes'],
     ['route owner', keys.owner('api.example.com/v1'), 'harp:owner:api.example.com/v1'],
+    ['subdomain', keys.subdomain('brave-otter-7f3kq2'), 'harp:subdomain:brave-otter-7f3kq2'],
     ['channel', keys.channel, 'harp:directory'],
     ['cache', keys.cache, 'harp:cache:'],
   ])('%s', (_what, actual, expected) => {
@@ -17,7 +18,7 @@ describe('cluster key layout', () => {
 
   it('builds every key from the prefix', () => {
     const blue = clusterKeys('blue/');
-    for (const key of [blue.nodes, blue.node('n'), blue.nodeRoutes('n'), blue.owner('h/'), blue.channel, blue.cache]) {
+    for (const key of [blue.nodes, blue.node('n'), blue.nodeRoutes('n'), blue.owner('h/'), blue.subdomain('s'), blue.channel, blue.cache]) {
       expect(key.startsWith('blue/')).toBe(true);
     }
   });
@@ -35,6 +36,6 @@ describe('cluster key layout', () => {
     const section = markdown.split('## Key layout')[1]!.split('\n## ')[0]!;
     const documented = [...section.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]);
     const n = '<node>';
-    expect(documented).toEqual([keys.nodes, keys.node(n), keys.nodeRoutes(n), keys.owner('<host><path>'), keys.channel, `${keys.cache}…`]);
+    expect(documented).toEqual([keys.nodes, keys.node(n), keys.nodeRoutes(n), keys.owner('<host><path>'), keys.subdomain('<name>'), keys.channel, `${keys.cache}…`]);
   });
 });

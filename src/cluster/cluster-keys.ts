@@ -15,6 +15,8 @@ export interface ClusterKeys {
   nodeRoutes(nodeId: string): string;
   /** STRING: the key id owning a route across the cluster; TTL three heartbeats + the grace. */
   owner(routeId: string): string;
+  /** STRING: the key id holding a subdomain, across the cluster; TTL the name's hold. */
+  subdomain(name: string): string;
   /** Pub/sub channel of directory changes. */
   readonly channel: string;
   /** Where the shared HTTP cache keeps its entries (`cache/`, not the directory). */
@@ -28,6 +30,7 @@ export function clusterKeys(prefix: string): ClusterKeys {
     node: (nodeId) => `${prefix}node:${nodeId}`,
     nodeRoutes: (nodeId) => `${prefix}node:${nodeId}:routes`,
     owner: (routeId) => `${prefix}owner:${routeId}`,
+    subdomain: (name) => `${prefix}subdomain:${name}`,
     channel: `${prefix}directory`,
     cache: `${prefix}cache:`,
   };

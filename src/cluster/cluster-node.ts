@@ -97,6 +97,8 @@ export class ClusterNode implements OnModuleInit, OnModuleDestroy {
     this.events.on('disconnected', this.#changed);
     this.routing.foreignOwner = (route, keyId) => directory.mirror.foreignOwner(route, keyId);
     this.routing.remote = directory.mirror;
+    // Subdomains are claimed across the cluster, so no two nodes give one name to two keys.
+    this.registration.subdomains.ledger.shared = directory;
     directory.events.on('refused', this.#refused);
     directory.mirror.onReturned = () => this.routing.remoteReturned();
     directory.start();
@@ -109,6 +111,7 @@ export class ClusterNode implements OnModuleInit, OnModuleDestroy {
     this.events.off('disconnected', this.#changed);
     this.routing.foreignOwner = undefined;
     this.routing.remote = undefined;
+    this.registration.subdomains.ledger.shared = undefined;
     this.#directory?.events.off('refused', this.#refused);
     if (this.#directory) this.#directory.mirror.onReturned = undefined;
     this.#listener.door = undefined;

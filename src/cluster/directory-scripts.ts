@@ -23,6 +23,23 @@ return {0, current, 'none'}
 `;
 
 /**
+ * One subdomain's claim (docs/cluster.md, "Subdomains"): granted when nobody holds the name, or
+ * (mode `join`) when the claiming key already does; the name's hold is then set to ARGV[2] ms,
+ * which its node renews while the name is served. Mode `new` (a freshly drawn name) is granted
+ * only when nobody holds it, so two nodes never hand one generated name out twice.
+ * KEYS[1] the subdomain key; ARGV[1] the key id, ARGV[2] the hold in ms, ARGV[3] `new` or `join`.
+ * Returns `{granted (1|0), owner}`.
+ */
+export const SUBDOMAIN_CLAIM_SCRIPT = `
+local current = redis.call('GET', KEYS[1])
+if current == false or (ARGV[3] == 'join' and current == ARGV[1]) then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return {1, ARGV[1]}
+end
+return {0, current}
+`;
+
+/**
  * Whether the node record in KEYS[1] is another node's: one with the same id at another address
  * (two nodes given one `nodeId`). The same address is the same node started again: two running
  * processes cannot listen on one. Returns that node's url, or false.

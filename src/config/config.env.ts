@@ -60,6 +60,9 @@ const ENV_KINDS = {
   inspectorBodyBytes: 'int',
   rateLimit: 'string',
   rateLimits: 'json',
+  publicDomain: 'string',
+  publicUrl: 'string',
+  reconnectSecret: 'string',
   inspectorRedactHeaders: 'list',
 } as const satisfies Record<HarpConfigKey, EnvKind>;
 

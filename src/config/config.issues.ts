@@ -5,7 +5,7 @@ import type { ConfigSource } from './config.source.js';
 type Path = readonly PropertyKey[];
 
 // Values at these paths are secrets and are never echoed in an error message.
-const SECRET_KEYS: ReadonlySet<PropertyKey> = new Set(['key', 'adminToken', 'redisUrl', 'clusterSecret']);
+const SECRET_KEYS: ReadonlySet<PropertyKey> = new Set(['key', 'adminToken', 'redisUrl', 'clusterSecret', 'reconnectSecret']);
 // An access rule's hashes are not secrets, but a plain password or token pasted by mistake is.
 const isSecret = (path: Path): boolean =>
   SECRET_KEYS.has(path[0]!) ||

@@ -7,6 +7,7 @@ import { LOG_LEVELS } from './harp-config.js';
 import { HOST_PATTERN_FLAGS, PATH_PATTERN_FLAGS } from './rule-pattern.js';
 import { rate, rateLimitRuleSchema } from './rate-limit.fields.js';
 import { checkTls, tlsCertificateSchema } from './tls.fields.js';
+import { publicDomain, publicUrl, reconnectSecret } from './public-url.fields.js';
 
 // Window and frame sizes fit an unsigned 31-bit field, as HTTP/2's do (RFC 9113 §6.9.1).
 const MAX_WINDOW = 2 ** 31 - 1;
@@ -28,6 +29,8 @@ export const keyRuleSchema = z.strictObject({
   agentAccess: z.boolean({ error: 'expected true or false' }).optional(),
   /** Whether the key's agents may ask for a rate limit on the routes they register. */
   agentRateLimits: z.boolean({ error: 'expected true or false' }).optional(),
+  /** Whether the key's agents may claim subdomains of `publicDomain`. */
+  subdomains: z.boolean({ error: 'expected true or false' }).optional(),
 });
 
 /**
@@ -93,6 +96,9 @@ export const harpConfigSchema = z
     inspectorBodyBytes: intIn(0, MAX_INSPECTOR_BODY).default(16384),
     rateLimit: rate.optional(),
     rateLimits: z.array(rateLimitRuleSchema, { error: 'expected a list of rate-limit rules' }).default(() => []),
+    publicDomain: publicDomain.optional(),
+    publicUrl: publicUrl.optional(),
+    reconnectSecret: reconnectSecret.optional(),
     inspectorRedactHeaders: z
       .array(fieldName, { error: 'expected a list of header field names' })
       .default(() => []),

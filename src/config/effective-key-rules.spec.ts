@@ -11,7 +11,7 @@ describe('effectiveKeyRules', () => {
     expect(effectiveKeyRules({ key: 'k', keys: [team] })).toEqual([
       team,
       // The one all-routes key also lets its agents ask for visitor access rules and rate limits.
-      { id: 'default', key: 'k', hosts: ['.*'], paths: ['.*'], agentAccess: true, agentRateLimits: true },
+      { id: 'default', key: 'k', hosts: ['.*'], paths: ['.*'], agentAccess: true, agentRateLimits: true, subdomains: true },
     ]);
   });
 

@@ -19,7 +19,7 @@ export function effectiveKeyRules(config: Pick<HarpConfig, 'key' | 'keys'>): rea
     const defaultRule: KeyRule[] =
       config.key === undefined
         ? []
-        : [Object.freeze({ id: DEFAULT_KEY_RULE_ID, key: config.key, hosts: ['.*'], paths: ['.*'], agentAccess: true, agentRateLimits: true })];
+        : [Object.freeze({ id: DEFAULT_KEY_RULE_ID, key: config.key, hosts: ['.*'], paths: ['.*'], agentAccess: true, agentRateLimits: true, subdomains: true })];
     rules = Object.freeze([...config.keys, ...defaultRule]);
     cache.set(config, rules);
   }

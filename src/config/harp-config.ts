@@ -389,6 +389,30 @@ export abstract class HarpConfig {
   abstract readonly rateLimits: readonly RateLimitRule[];
 
   /**
+   * The domain under which agents claim subdomains (`harp http --subdomain demo` is served at
+   * `demo.<publicDomain>`; `random` gets a generated name), e.g. `tunnel.example.com`. Its
+   * wildcard (`*.tunnel.example.com`) must point at the proxy in DNS. Unset: subdomain claims
+   * are refused with `subdomain_unavailable`.
+   */
+  abstract readonly publicDomain?: string;
+
+  /**
+   * The origin where the public reaches the proxy, when something in front of it changes the
+   * scheme or port (a load balancer that ends TLS): `https://tunnel.example.com` or
+   * `https://tunnel.example.com:8443`. The URLs told to agents take its scheme and port with the
+   * route's host. Unset: they follow the proxy's own listeners (`https` and {@link tlsPort} with
+   * TLS, else `http` and {@link port}; 443 and 80 left out).
+   */
+  abstract readonly publicUrl?: string;
+
+  /**
+   * The secret that signs reconnect tokens, which give an agent its generated subdomain back
+   * (at least 16 characters). Unset: {@link clusterSecret}, else {@link key} as configured, else
+   * a random secret per start, so that tokens issued before a restart are then worthless.
+   */
+  abstract readonly reconnectSecret?: string;
+
+  /**
    * Header fields the inspector shows as `[redacted]`, in addition to `Authorization`,
    * `Proxy-Authorization`, `Cookie` and `Set-Cookie`, which it always redacts.
    * @default []

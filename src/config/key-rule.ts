@@ -36,6 +36,13 @@ export interface KeyRule {
    * @default false
    */
   readonly agentRateLimits?: boolean;
+
+  /**
+   * Whether the key's agents may claim subdomains of the proxy's `publicDomain` (named or
+   * `random`); a route asking without it is rejected with `subdomain_forbidden`. Unset: false for
+   * a rule of `keys`, true for the rule made from `key`.
+   */
+  readonly subdomains?: boolean;
 }
 
 /** An operator's rate limit on the requests whose host and path it matches (`rateLimits`). */

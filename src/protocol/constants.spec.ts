@@ -46,7 +46,7 @@ describe('wire constants', () => {
       MAX_HEAD_STRING_BYTES: 65535,
       MAX_HEAD_FIELDS: 65535,
       FEATURES_HEADER: 'Harp-Features',
-      TUNNEL_FEATURES: ['interim', 'trailers', 'continue'],
+      TUNNEL_FEATURES: ['interim', 'trailers', 'continue', 'subdomains'],
       FEATURE_NEEDS: { continue: 'interim' },
     });
   });

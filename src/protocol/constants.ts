@@ -100,7 +100,7 @@ export const MAX_HEAD_FIELDS = 0xffff;
 export const FEATURES_HEADER = 'Harp-Features';
 
 /** Optional features of version 1, negotiated per connection (§3.5). */
-export const TUNNEL_FEATURES = ['interim', 'trailers', 'continue'] as const;
+export const TUNNEL_FEATURES = ['interim', 'trailers', 'continue', 'subdomains'] as const;
 export type TunnelFeature = (typeof TUNNEL_FEATURES)[number];
 
 /**

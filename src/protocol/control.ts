@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ProtocolError } from './errors.js';
 import { parseRate, RATE_EXPECTED } from './rate-limit.js';
+import { parseRouteTtl, TTL_EXPECTED } from './route-ttl.js';
 
 // Control messages are JSON objects on stream 0, discriminated by `type`. They are rare (a few
 // per connection), so readability wins over compactness here; bodies never travel as JSON.
@@ -43,11 +44,42 @@ const routeSchema = z.strictObject({
   access: routeAccessSchema.optional(),
   rateLimit: routeRateLimitSchema.optional(),
 });
+/**
+ * The `subdomains` feature (docs/protocol.md §7.6): a route may name a label under the proxy's
+ * public domain (or `random`) instead of a host, a lifetime, and the reconnect token of a name
+ * the proxy generated earlier.
+ */
+const subdomainFields = {
+  subdomain: z.string().min(1).max(63).optional(),
+  ttl: z
+    .string()
+    .refine((text) => parseRouteTtl(text) !== undefined, `expected ${TTL_EXPECTED}`)
+    .optional(),
+  token: z.string().min(1).max(512).optional(),
+};
+/** A route in `register`: a host, or (with the `subdomains` feature) a subdomain instead. */
+const registerRouteSchema = routeSchema
+  .extend({ host: routeSchema.shape.host.optional(), ...subdomainFields })
+  .refine((route) => (route.host === undefined) !== (route.subdomain === undefined), 'expected exactly one of host and subdomain')
+  .refine((route) => route.token === undefined || route.subdomain === 'random', 'a token goes only with subdomain "random"');
+/**
+ * A route in `registered`'s `accepted`: host and path, and with the `subdomains` feature what the
+ * agent needs to tell its user and to come back: the public URL, the subdomain it asked for, the
+ * reconnect token of a generated name and the lifetime left.
+ */
+const acceptedRouteSchema = routeSchema.extend({
+  url: z.string().min(1).max(2048).optional(),
+  subdomain: z.string().min(1).max(63).optional(),
+  token: z.string().min(1).max(512).optional(),
+  ttlMs: z.number().int().positive().optional(),
+});
 const routeRejectionSchema = z.strictObject({
   host: z.string(),
   path: z.string(),
   code: z.string(),
   reason: z.string(),
+  /** The subdomain the refused route asked for (`subdomains` feature); its host may then be empty. */
+  subdomain: z.string().optional(),
 });
 
 /** agent → proxy, first frame: "who I am and the key I hold". */
@@ -63,7 +95,7 @@ const hello = z.strictObject({
 const register = z.strictObject({
   type: z.literal('register'),
   id: z.number().int().nonnegative(),
-  routes: z.array(routeSchema).min(1).max(100),
+  routes: z.array(registerRouteSchema).min(1).max(100),
 });
 /** agent → proxy: "stop routing these to me". */
 const unregister = z.strictObject({
@@ -100,8 +132,16 @@ const rejected = z.strictObject({ type: z.literal('rejected'), code: z.string(),
 const registered = z.strictObject({
   type: z.literal('registered'),
   id: z.number().int().nonnegative(),
-  accepted: z.array(routeSchema),
+  accepted: z.array(acceptedRouteSchema),
   rejected: z.array(routeRejectionSchema),
+});
+/**
+ * proxy → agent (`subdomains` feature): "these routes reached the end of their `ttl`". The proxy
+ * opens no new stream for them on this connection; streams in flight finish.
+ */
+const expired = z.strictObject({
+  type: z.literal('expired'),
+  routes: z.array(z.strictObject({ host: z.string(), path: z.string() })).min(1).max(100),
 });
 /**
  * proxy → agent: "this proxy is going away: connect again (the same URL) and move your routes
@@ -129,6 +169,7 @@ export const proxyControlSchema = z.discriminatedUnion('type', [
   rejected,
   registered,
   withdrawn,
+  expired,
   drain,
   draining,
   goaway,
@@ -136,6 +177,10 @@ export const proxyControlSchema = z.discriminatedUnion('type', [
 ]);
 
 export type RouteClaim = z.infer<typeof routeSchema>;
+/** A route as `register` carries it: a {@link RouteClaim}, or a subdomain instead of its host. */
+export type RegisterRouteClaim = z.infer<typeof registerRouteSchema>;
+/** A route as `registered` accepts it, with its public URL, token and lifetime when known. */
+export type AcceptedRoute = z.infer<typeof acceptedRouteSchema>;
 export type RouteAccess = z.infer<typeof routeAccessSchema>;
 export type RouteRejection = z.infer<typeof routeRejectionSchema>;
 /** A control message agent → proxy: what the agent sends and the proxy accepts. */
@@ -148,6 +193,7 @@ export type HelloMessage = z.infer<typeof hello>;
 export type WelcomeMessage = z.infer<typeof welcome>;
 export type RegisteredMessage = z.infer<typeof registered>;
 export type WithdrawnMessage = z.infer<typeof withdrawn>;
+export type ExpiredMessage = z.infer<typeof expired>;
 
 function parse<T>(schema: z.ZodType<T>, message: unknown): T {
   const result = schema.safeParse(message);

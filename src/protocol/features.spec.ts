@@ -2,7 +2,7 @@ import { acceptedFeatures, offeredFeatures, welcomedFeatures } from './features.
 
 describe('feature negotiation (docs/protocol.md §3.5)', () => {
   it('offers every feature by default, as a comma-separated list', () => {
-    expect(offeredFeatures()).toBe('interim, trailers, continue');
+    expect(offeredFeatures()).toBe('interim, trailers, continue, subdomains');
     expect(offeredFeatures(['trailers'])).toBe('trailers');
   });
 

@@ -7,3 +7,4 @@ export * from './features.js';
 export type * from './frame.js';
 export * from './websocket-upgrade.js';
 export * from './rate-limit.js';
+export * from './route-ttl.js';

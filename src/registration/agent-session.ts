@@ -25,6 +25,12 @@ export class AgentSession implements TunnelBackend {
   rttMs?: number;
   readonly connectedAt = new Date();
   readonly routes = new Map<string, ClaimedRoute>();
+  /** The subdomain each route holds (by {@link routeKey}), for routes under the public domain. */
+  readonly names = new Map<string, string>();
+  /** The timer that ends each route with a `ttl` (by {@link routeKey}). */
+  readonly expiries = new Map<string, NodeJS.Timeout>();
+  /** The register and unregister being handled: they run in order, some wait for the cluster. */
+  pending: Promise<void> = Promise.resolve();
   /** Requests, errors, bytes and latency of this connection (fed from exchange reports). */
   readonly stats = new AgentStats();
 

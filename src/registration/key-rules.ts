@@ -57,3 +57,11 @@ export function mayClaim(rule: KeyRule, route: ClaimedRoute): boolean {
   const { hosts, paths } = compile(rule);
   return hosts.some((host) => host.test(route.host)) && paths.some((path) => path.test(route.path));
 }
+
+/**
+ * Whether `rule` allows the path prefix of a subdomain claim: for those, the rule's
+ * `subdomains` stands in for its `hosts` (docs/configuration.md, "Subdomains").
+ */
+export function mayClaimPath(rule: KeyRule, path: string): boolean {
+  return compile(rule).paths.some((pattern) => pattern.test(path));
+}

@@ -1,19 +1,24 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { BeforeApplicationShutdown } from '@nestjs/common';
+import type { BeforeApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { effectiveKeyRules, HarpConfig } from '../config/index.js';
 import type { KeyRule } from '../config/index.js';
 import { acceptedFeatures, CloseCode, parseAgentControl, parseRate, ProtocolError } from '../protocol/index.js';
-import type { AgentControl, RouteClaim, RouteRejection } from '../protocol/index.js';
+import type { AcceptedRoute, AgentControl, RegisterRouteClaim, RouteClaim, RouteRejection } from '../protocol/index.js';
 import type { RouteOptions } from '../routing/route.js';
 import { plainAddress } from '../http/forwarding.js';
 import { RoutingService } from '../routing/routing.service.js';
 import { TunnelConnection } from '../tunnel/tunnel-connection.js';
 import { AgentSession, routeKey } from './agent-session.js';
 import { Heartbeat } from './heartbeat.js';
-import { findKeyRule, mayClaim } from './key-rules.js';
+import { findKeyRule, mayClaim, mayClaimPath } from './key-rules.js';
+import type { ClaimedRoute } from './key-rules.js';
+import { originOfListeners, originOfUrl, routeUrl } from './public-origin.js';
+import type { PublicOrigin } from './public-origin.js';
+import { SubdomainClaims, ttlMsOf } from './subdomain-claims.js';
+import { armLifetime, disarmAll, disarmLifetime } from './route-lifetime.js';
 import { memoizedAccess } from './agent-access.js';
 import type { AccessPolicy } from '../access/index.js';
 import { RegistrationEvents } from './registration-events.js';
@@ -28,7 +33,7 @@ const HELLO_TIMEOUT_MS = 10_000;
  * heartbeats, drain, and clean-up that removes a gone agent's routes at once.
  */
 @Injectable()
-export class RegistrationService implements BeforeApplicationShutdown {
+export class RegistrationService implements BeforeApplicationShutdown, OnModuleDestroy {
   private readonly logger = new Logger('Registration');
   private readonly sessions = new Map<string, AgentSession>();
   private readonly rules: readonly KeyRule[];
@@ -40,6 +45,14 @@ export class RegistrationService implements BeforeApplicationShutdown {
    * node. A single proxy sends none, as before.
    */
   private readonly nodeId: string | undefined;
+  /** Subdomain claims and the names held (docs/protocol.md §7.6); cluster mode shares its ledger. */
+  readonly subdomains: SubdomainClaims;
+  /**
+   * Where the public reaches this proxy, for the URLs agents are told: `publicUrl`, else the
+   * listeners once they are bound. Unknown (no URLs) for HARP's modules inside another Nest app,
+   * whose own server listens where this service cannot see: set `publicUrl` there.
+   */
+  private origin: PublicOrigin | undefined;
 
   constructor(
     private readonly config: HarpConfig,
@@ -48,6 +61,23 @@ export class RegistrationService implements BeforeApplicationShutdown {
   ) {
     this.rules = effectiveKeyRules(config);
     this.nodeId = config.clusterSecret === undefined ? undefined : config.nodeId;
+    this.subdomains = new SubdomainClaims(config);
+    this.origin = config.publicUrl === undefined ? undefined : originOfUrl(config.publicUrl);
+    if (config.publicDomain !== undefined && !this.subdomains.tokensLast) {
+      this.logger.warn('reconnect tokens will not survive a restart of this proxy: set reconnectSecret (HARP_RECONNECT_SECRET) or key');
+    }
+  }
+
+  /**
+   * The ports the proxy listens on, once bound (port 0 picks one): the URLs told to agents name
+   * them, unless `publicUrl` says where the public reaches the proxy.
+   */
+  listening(ports: { port: number; tlsPort?: number }): void {
+    if (this.config.publicUrl === undefined) this.origin = originOfListeners(ports, this.config.publicDomain);
+  }
+
+  onModuleDestroy(): void {
+    this.subdomains.close();
   }
 
   /** Connected agents, oldest first. */
@@ -135,7 +165,7 @@ export class RegistrationService implements BeforeApplicationShutdown {
     const withdrawals = withdrawalsFor(this.sessions.values(), conflict);
     for (const { session, route } of withdrawals) {
       this.routing.unregister(session, route);
-      session.routes.delete(routeKey(route));
+      this.forget(session, route);
       if (!session.tunnel.isClosed) session.tunnel.sendControl({ type: 'withdrawn', routes: [withdrawnRoute(route)] });
       this.logger.warn(`agent ${session.id} no longer serves ${route.host}${route.path}: key "${conflict.owner}" owns it in the cluster`);
     }
@@ -172,9 +202,9 @@ export class RegistrationService implements BeforeApplicationShutdown {
         clearTimeout(helloTimer);
         return this.hello(session, message.key, message.name, message.weight);
       case 'register':
-        return this.register(session, message.id, message.routes);
+        return this.queue(session, () => this.register(session, message.id, message.routes), subdomainFieldsCheck(session, message.routes));
       case 'unregister':
-        return this.unregister(session, message.id, message.routes);
+        return this.queue(session, async () => this.unregister(session, message.id, message.routes));
       case 'drain':
         return this.agentDrains(session);
       case 'error':
@@ -227,40 +257,98 @@ export class RegistrationService implements BeforeApplicationShutdown {
     this.events.emit('connected', { agentId: session.id, keyId: rule.id, name });
   }
 
-  private register(session: AgentSession, id: number, routes: RouteClaim[]): void {
-    const accepted: RouteClaim[] = [];
+  // Registers and unregisters run one after the other, in the order they came: some wait for
+  // the cluster's answer on a subdomain, and their answers must not overtake each other.
+  private queue(session: AgentSession, work: () => Promise<void>, refused?: ProtocolError): void {
+    if (refused) throw refused;
+    session.pending = session.pending.then(work).catch((err: unknown) => {
+      this.logger.error(`agent ${session.id}: registration failed: ${(err as Error).stack ?? String(err)}`);
+    });
+  }
+
+  private async register(session: AgentSession, id: number, routes: RegisterRouteClaim[]): Promise<void> {
+    const accepted: AcceptedRoute[] = [];
     const rejected: RouteRejection[] = [];
     // One set of rules sent for many routes (connect({ access })) is hashed once, not per route.
     const asked = memoizedAccess(session.rule!);
     for (const claim of routes) {
-      if (!mayClaim(session.rule!, claim)) {
-        rejected.push({ host: claim.host, path: claim.path, code: 'route_forbidden', reason: `key "${session.keyId}" may not claim it` });
-        continue;
-      }
-      if (claim.rateLimit !== undefined && session.rule!.agentRateLimits !== true) {
-        const reason = `key "${session.keyId}" may not ask for a rate limit (its rule has no agentRateLimits)`;
-        rejected.push({ host: claim.host, path: claim.path, code: 'rate_limit_forbidden', reason });
-        continue;
-      }
-      const access = claim.access ? asked(claim.access) : undefined;
-      if (access && 'code' in access) {
-        rejected.push({ host: claim.host, path: claim.path, ...access });
-        continue;
-      }
-      const result = this.routing.register(session, claim, routeOptions(claim, access));
-      if (!result.ok) {
-        rejected.push({ host: claim.host, path: claim.path, code: result.code, reason: result.reason });
-        continue;
-      }
-      session.routes.set(routeKey(result.route), result.route);
-      accepted.push(result.route);
+      const outcome = await this.claimOne(session, claim, asked);
+      if (session.state === 'closed') return; // detach released what it held; nobody to answer
+      if ('code' in outcome) rejected.push(outcome);
+      else accepted.push(outcome);
     }
     session.tunnel.sendControl({ type: 'registered', id, accepted, rejected });
     for (const route of accepted) this.logger.log(`agent ${session.id} serves ${route.host}${route.path}`);
     this.announce(session, accepted, rejected);
   }
 
-  private announce(session: AgentSession, accepted: RouteClaim[], rejected: RouteRejection[]): void {
+  /** One route of a `register`: accepted (as the agent is told it) or rejected. */
+  private async claimOne(session: AgentSession, claim: RegisterRouteClaim, asked: ReturnType<typeof memoizedAccess>): Promise<AcceptedRoute | RouteRejection> {
+    const rule = session.rule!;
+    const resolved = await this.subdomains.resolve(claim, rule, session.id);
+    if (!resolved.ok) return resolved.rejection;
+    const { host, name, token } = resolved.claim;
+    const { subdomain, ttl: _ttl, token: _token, ...settings } = claim;
+    const route: RouteClaim = { ...settings, host };
+    const refuse = (code: string, reason: string): RouteRejection => {
+      // The name stays held while another route of this session is on it.
+      if (name !== undefined && ![...session.names.values()].includes(name)) this.subdomains.release(name, session.id);
+      return { host, path: claim.path, code, reason, ...(subdomain === undefined ? {} : { subdomain }) };
+    };
+    if (session.state === 'closed') return refuse('route_forbidden', 'the agent is gone');
+    // For a subdomain the key's `subdomains` stands in for its host rules.
+    if (!(subdomain === undefined ? mayClaim(rule, route) : mayClaimPath(rule, route.path))) {
+      return refuse('route_forbidden', `key "${session.keyId}" may not claim it`);
+    }
+    if (claim.rateLimit !== undefined && rule.agentRateLimits !== true) {
+      return refuse('rate_limit_forbidden', `key "${session.keyId}" may not ask for a rate limit (its rule has no agentRateLimits)`);
+    }
+    const access = claim.access ? asked(claim.access) : undefined;
+    if (access && 'code' in access) return refuse(access.code, access.reason);
+    const result = this.routing.register(session, route, routeOptions(route, access));
+    if (!result.ok) return refuse(result.code, result.reason);
+    const key = routeKey(result.route);
+    session.routes.set(key, result.route);
+    if (name !== undefined) session.names.set(key, name);
+    const ttlMs = ttlMsOf(claim);
+    armLifetime(session, result.route, ttlMs, () => this.expire(session, result.route));
+    if (!session.features?.includes('subdomains')) return result.route;
+    const url = this.origin && routeUrl(this.origin, result.route);
+    return {
+      ...result.route,
+      ...(url === undefined ? {} : { url }),
+      ...(subdomain === undefined ? {} : { subdomain }),
+      ...(token === undefined ? {} : { token }),
+      ...(ttlMs === undefined ? {} : { ttlMs }),
+    };
+  }
+
+  /**
+   * A route's `ttl` has passed (docs/protocol.md §7.6): the route goes as a vanished one does,
+   * except that no grace keeps it (no member is coming back), and the agent is told. Streams
+   * in flight finish; new requests get what a route that does not exist gets.
+   */
+  private expire(session: AgentSession, route: ClaimedRoute): void {
+    if (session.state === 'closed' || !session.routes.has(routeKey(route))) return;
+    this.routing.unregister(session, route);
+    this.forget(session, route);
+    this.routing.endGrace(route);
+    if (!session.tunnel.isClosed) session.tunnel.sendControl({ type: 'expired', routes: [{ host: route.host, path: route.path }] });
+    this.logger.log(`agent ${session.id} no longer serves ${route.host}${route.path}: its ttl has passed`);
+  }
+
+  /** Drops `route` from the session's books: its entry, its ttl timer and the subdomain it held. */
+  private forget(session: AgentSession, route: ClaimedRoute): void {
+    const key = routeKey(route);
+    session.routes.delete(key);
+    disarmLifetime(session, route);
+    const name = session.names.get(key);
+    session.names.delete(key);
+    // Another route of this session (another path) may still be on the name.
+    if (name !== undefined && ![...session.names.values()].includes(name)) this.subdomains.release(name, session.id);
+  }
+
+  private announce(session: AgentSession, accepted: ClaimedRoute[], rejected: RouteRejection[]): void {
     if (this.events.listenerCount('registration') === 0) return;
     const { id: agentId, keyId } = session;
     for (const { host, path } of accepted) this.events.emit('registration', { agentId, keyId, outcome: 'accepted', route: { host, path } });
@@ -270,13 +358,13 @@ export class RegistrationService implements BeforeApplicationShutdown {
   }
 
   private unregister(session: AgentSession, id: number, routes: RouteClaim[]): void {
-    const accepted: RouteClaim[] = [];
+    const accepted: AcceptedRoute[] = [];
     for (const claim of routes) {
       const held = [...session.routes.values()].find((r) => this.sameRoute(r, claim));
       if (!held) continue;
       this.routing.unregister(session, held);
-      session.routes.delete(routeKey(held));
-      accepted.push(held);
+      this.forget(session, held);
+      accepted.push({ host: held.host, path: held.path });
     }
     session.tunnel.sendControl({ type: 'registered', id, accepted, rejected: [] });
   }
@@ -316,11 +404,24 @@ export class RegistrationService implements BeforeApplicationShutdown {
     if (session.state === 'closed') return;
     session.state = 'closed';
     this.routing.unregisterAll(session);
+    disarmAll(session);
+    for (const name of new Set(session.names.values())) this.subdomains.release(name, session.id);
+    session.names.clear();
     this.sessions.delete(session.id);
     if (!session.rule) return;
     this.logger.log(`agent ${session.id} disconnected`);
     this.events.emit('disconnected', { agentId: session.id, keyId: session.rule.id, name: session.name });
   }
+}
+
+/**
+ * A register that uses the `subdomains` feature's fields on a connection without it breaks the
+ * protocol (§3.5 rule 5): the answer could not tell the agent what it got.
+ */
+function subdomainFieldsCheck(session: AgentSession, routes: readonly RegisterRouteClaim[]): ProtocolError | undefined {
+  if (session.features?.includes('subdomains')) return undefined;
+  const uses = routes.some((r) => r.host === undefined || r.ttl !== undefined || r.token !== undefined);
+  return uses ? new ProtocolError('control_bad_message', 'subdomain, ttl and token need the subdomains feature') : undefined;
 }
 
 function routeOptions(claim: RouteClaim, access?: AccessPolicy): RouteOptions {

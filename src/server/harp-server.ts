@@ -11,6 +11,7 @@ import type { LoadHarpConfigOptions } from '../config/index.js';
 import { HarpModule } from '../harp.module.js';
 import { HarpLoggingModule } from '../logging/logging.module.js';
 import { ProxyService } from '../proxy/proxy.service.js';
+import { RegistrationService } from '../registration/registration.service.js';
 import { ShutdownService } from '../shutdown/shutdown.service.js';
 import { DataPlaneAdapter, dataPlaneServerOptions } from './data-plane-adapter.js';
 import { HarpWsAdapter } from './harp-ws-adapter.js';
@@ -86,6 +87,8 @@ export async function startHarpServer(options: HarpServerOptions = {}): Promise<
   }
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const tlsPort = tls && (tls.server.address() as AddressInfo).port;
+  // The URLs agents are told name the ports bound, not 0.
+  app.get(RegistrationService).listening({ port, ...(tlsPort === undefined ? {} : { tlsPort }) });
   return {
     app,
     config,

@@ -28,7 +28,7 @@ async function standInProxy(h: Harness) {
       if (message.type === 'hello') {
         tunnel.sendControl({ type: 'welcome', agentId: 'stand-in', heartbeatMs: 60_000, ...LIMITS });
       } else if (message.type === 'register') {
-        tunnel.sendControl({ type: 'registered', id: message.id, accepted: message.routes, rejected: [] });
+        tunnel.sendControl({ type: 'registered', id: message.id, accepted: message.routes.map(({ host = '*', path }) => ({ host, path })), rejected: [] });
       } else if (message.type === 'drain') {
         onDrain(tunnel);
       }

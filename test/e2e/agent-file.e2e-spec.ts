@@ -113,6 +113,36 @@ services:
     expect(agent.out).not.toContain('Forwarding');
   });
 
+  it('serves a generated subdomain beside a named host, each from its own upstream, and exits 0 when every ttl passed', async () => {
+    const proxy = await h.proxy({ publicDomain: 'tunnel.test' });
+    const temp = await recordingUpstream(h);
+    const site = await recordingUpstream(h);
+    const path = await file(`
+server: ${proxy.url}
+key: ${TEST_KEY}
+services:
+  - { name: demo, subdomain: random, ttl: 3s, upstream: ${temp.url}, addHeaders: { X-Service: demo } }
+  - { name: site, domain: site.test, ttl: 3s, upstream: ${site.url} }
+`);
+    const agent = await AgentProcess.startFile(path);
+    agents.push(agent);
+    await eventually(() => agent.out.split('\n').length > 2, 5000, 'both Forwarding lines');
+    const demoUrl = /^Forwarding (\S+) -> \S+ \(demo\)$/m.exec(agent.out)?.[1];
+    expect(demoUrl).toMatch(new RegExp(`^http://[a-z]+-[a-z]+-[a-z0-9]{6}\\.tunnel\\.test:${proxy.port}/$`));
+    expect(agent.out).toContain(`Forwarding http://site.test:${proxy.port}/ -> ${site.url} (site)`);
+
+    // The agent finds each request's route among those the proxy accepted: the generated host too.
+    expect((await send(`${proxy.url}/x`, { headers: { host: new URL(demoUrl!).hostname } })).status).toBe(200);
+    expect((await send(`${proxy.url}/y`, { headers: { host: 'site.test' } })).status).toBe(200);
+    const [demoRequest] = await temp.settled(1);
+    const [siteRequest] = await site.settled(1);
+    expect([demoRequest!.url, demoRequest!.headers['x-service']]).toEqual(['/x', 'demo']);
+    expect(siteRequest!.url).toBe('/y');
+
+    expect(await agent.exited).toEqual({ code: 0, signal: null });
+    expect(agent.err).toContain('harp: every route reached the end of its ttl; exiting\n');
+  });
+
   it('exits 2 naming the service and key of a mistake in the file, and the file when it is missing', async () => {
     const path = await file('services:\n  - { name: web, upstream: 3000 }\n  - { name: api, upstream: localhost }\n', 'wrong.yml');
     const wrong = AgentProcess.spawn(['start', path], { HARP_KEY: TEST_KEY });

@@ -63,7 +63,7 @@ describeRedis('ownership conflicts found after registration', () => {
     const mine = await agentOn(a, 'mine.example');
     const { ready, withdrawn } = await agentOn(a, 'shop.example');
     // The mirror knows no owner: registration accepts it; the claim then refuses it.
-    expect(ready.accepted).toEqual([{ host: 'shop.example', path: '/' }]);
+    expect(ready.accepted).toMatchObject([{ host: 'shop.example', path: '/' }]);
     expect(await within(withdrawn, 5000, 'the withdrawal')).toEqual([
       { host: 'shop.example', path: '/', code: 'route_owned', reason: 'shop.example/ is registered by another key in the cluster' },
     ]);

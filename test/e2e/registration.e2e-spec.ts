@@ -204,7 +204,7 @@ describe('agent registration', () => {
         ],
         'api',
       );
-      expect(ready.accepted).toEqual([
+      expect(ready.accepted).toMatchObject([
         { host: 'api.example.com', path: '/' },
         { host: 'api.example.com', path: '/v2' },
       ]);
@@ -233,15 +233,15 @@ describe('agent registration', () => {
       const proxy = await h.proxy(rules);
       const route = { host: 'shop.example.com', path: '/' };
       const a1 = await agentWith(proxy, TEAM_A, [route], 'a1');
-      expect(a1.ready.accepted).toEqual([route]);
+      expect(a1.ready.accepted).toMatchObject([route]);
 
       const b = await agentWith(proxy, TEAM_B, [route, { host: 'b.example.com', path: '/' }], 'b');
-      expect(b.ready.accepted).toEqual([{ host: 'b.example.com', path: '/' }]);
+      expect(b.ready.accepted).toMatchObject([{ host: 'b.example.com', path: '/' }]);
       expect(b.ready.rejected.map((r) => [r.host, r.path, r.code])).toEqual([['shop.example.com', '/', 'route_owned']]);
       expect(b.ready.rejected[0]!.reason).not.toContain('team-a'); // the owner is not disclosed
 
       const a2 = await agentWith(proxy, TEAM_A, [{ host: 'SHOP.example.com', path: '/' }], 'a2');
-      expect(a2.ready.accepted).toEqual([route]);
+      expect(a2.ready.accepted).toMatchObject([route]);
 
       const served: string[] = [];
       for (let i = 0; i < 6; i++) {
@@ -262,7 +262,7 @@ describe('agent registration', () => {
       await a.agent.close(0);
       await sleep(100);
       const b = await agentWith(proxy, TEAM_B, [route], 'b');
-      expect(b.ready.accepted).toEqual([route]);
+      expect(b.ready.accepted).toMatchObject([route]);
       const res = await send(`${proxy.url}/`, { headers: { host: 'shop.example.com' } });
       expect(res.body.toString()).toBe('b /');
     });

@@ -80,7 +80,7 @@ describe('route grace', () => {
     await sleep(600);
     const after = await startAgent({ server: proxy.url, key: OTHER_KEY, handler: (_req, res) => res.end('other'), routes: [route], reconnect: false });
     h.defer(() => after.agent.close(0));
-    expect((await after.ready).accepted).toEqual([route]);
+    expect((await after.ready).accepted).toMatchObject([route]);
   });
 
   it('answers 503 no_backend with Retry-After when the grace ends, and 404 after it', async () => {
