@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isIpOrCidr } from '../access/index.js';
 import { isFramingField } from '../agent/request-transform.js';
-import { parseRate, RATE_EXPECTED } from '../protocol/index.js';
+import { parseRate, parseRouteTtl, RATE_EXPECTED, TTL_EXPECTED } from '../protocol/index.js';
 import { normalizeHostPattern, normalizePathPrefix } from '../routing/route-pattern.js';
 import { RoutePatternError } from '../routing/routing.errors.js';
 
@@ -83,7 +83,8 @@ const service = z.strictObject({
     .optional(),
   removeHeaders: z.array(changeable, { error: 'expected a list of header names' }).optional(),
   hostHeader: checked(nonEmpty, (host) => (/[\s/]/.test(host) ? 'expected a host, with an optional :port' : undefined)).optional(),
-  ttl: nonEmpty.regex(/^(?:\d+[smhd])+$/, 'expected a duration such as 90s, 30m, 2h or 1d').optional(),
+  // The proxy's own rule for a route's lifetime (docs/protocol.md §7.6), so that a file it would refuse fails here.
+  ttl: checked(nonEmpty, (ttl) => (parseRouteTtl(ttl) === undefined ? `expected ${TTL_EXPECTED}` : undefined)).optional(),
   basicAuth: z
     .array(z.strictObject({ user: nonEmpty, password: text }), { error: 'expected a list of { user, password }' })
     .min(1, 'expected at least one user')

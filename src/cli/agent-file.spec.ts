@@ -125,6 +125,8 @@ services:
     ['a bad header name added', 'services: [{ name: a, upstream: 1, addHeaders: { "a b": 3 } }]', ["harp.yml: services[0] (a): addHeaders.a b: expected a header name (letters, digits and !#$%&'*+.^_`|~-)"]],
     ['a framing field added', 'services: [{ name: a, upstream: 1, addHeaders: { content-length: 3 } }]', ['harp.yml: services[0] (a): addHeaders.content-length: content-length frames the message and cannot be changed']],
     ['a proxy listed twice', 'server: [ws://p.test, http://p.test:80]\nservices: [{ name: a, upstream: 1 }]', ['harp.yml: server[1]: http://p.test:80 is already in the list']],
+    ['a ttl the proxy would refuse', 'services: [{ name: a, upstream: 1, ttl: 1d }]', ['harp.yml: services[0] (a): ttl: expected Ns, Nm or Nh (e.g. 90s, 30m, 2h), at most 7 days (168h)']],
+    ['a ttl beyond 7 days', 'services: [{ name: a, upstream: 1, ttl: 169h }]', ['harp.yml: services[0] (a): ttl: expected Ns, Nm or Nh (e.g. 90s, 30m, 2h), at most 7 days (168h)']],
     ['stripPrefix without a path', 'services: [{ name: a, upstream: 1, stripPrefix: true }]', ['harp.yml: services[0] (a): stripPrefix: true needs a path to strip']],
   ])('names the service and key of %s', (_, text, expected) => {
     expect(problems(text)).toEqual(expected);
