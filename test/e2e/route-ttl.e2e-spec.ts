@@ -72,6 +72,21 @@ describe('route lifetimes', () => {
     expect((await send(`${proxy.url}/`, { headers: { host } })).headers['x-harp-error']).toBe('no_route');
   });
 
+  it('harp http --log-format json reports the generated URL with its upstream, the expiry and the stop', async () => {
+    const proxy = await h.proxy({ publicDomain: DOMAIN });
+    const upstream = await h.upstream((_req, res) => res.end('hi'));
+    const agent = AgentProcess.spawn(['http', upstream.url, '--server', proxy.url, '--key', TEST_KEY, '--subdomain', 'random', '--ttl', '2s', '--log-format', 'json']);
+    h.defer(() => agent.stop('SIGKILL'));
+    const events = (): Array<Record<string, unknown>> => agent.out.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(await agent.exited).toEqual({ code: 0, signal: null });
+    const [routes] = events().filter((e) => e.event === 'routes').map((e) => e.routes as Array<Record<string, string>>);
+    expect(routes).toEqual([{ url: expect.stringMatching(/^http:\/\/[a-z]+-[a-z]+-[a-z0-9]{6}\.t\.example:\d+\/$/), upstream: upstream.url, host: expect.any(String), path: '/' }]);
+    expect(events().filter((e) => e.event === 'expired')).toEqual([
+      expect.objectContaining({ routes: [{ host: routes![0]!.host, path: '/' }], allExpired: true }),
+    ]);
+    expect(events().at(-1)).toMatchObject({ event: 'stopped', exitCode: 0 });
+  });
+
   it('harp http --subdomain exits 2 with the reason when the proxy has no public domain', async () => {
     const proxy = await h.proxy();
     const output = { out: '', err: '' };

@@ -127,12 +127,13 @@ function listen(agent: HarpAgent, state: ConsoleState, emit: (event: JsonEvent) 
     emit({ event: 'request', record });
     changed();
   });
-  agent.on('registered', ({ server, address, accepted, rejected }) => {
+  agent.on('registered', ({ server, address, accepted, rejected, routes: outcomes }) => {
     const label = labelOf(server, address);
     lastError.delete(label);
     goneAway.delete(label);
     const byName = address === undefined ? undefined : server;
-    state.registered(label, server, accepted, byName);
+    const places = outcomes?.flatMap((outcome) => (outcome.accepted ? [outcome.index] : []));
+    state.registered(label, server, accepted, byName, places?.length === accepted.length ? places : undefined);
     const routes = state.forwardingOf(label).map((f, i) => ({ ...f, host: accepted[i]!.host, path: accepted[i]!.path }));
     emit({ event: 'routes', ...where(server, address), routes, rejected });
     if (accepted.length === 0) return set(server, address, { state: 'offline', reason: 'every route refused' });
@@ -142,6 +143,11 @@ function listen(agent: HarpAgent, state: ConsoleState, emit: (event: JsonEvent) 
   agent.on('withdrawn', ({ server, address, routes }) => {
     state.withdrawn(labelOf(server, address), server, routes);
     emit({ event: 'withdrawn', ...where(server, address), routes });
+    changed();
+  });
+  agent.on('expired', ({ server, address, routes, allExpired }) => {
+    state.withdrawn(labelOf(server, address), server, routes);
+    emit({ event: 'expired', ...where(server, address), routes, allExpired });
     changed();
   });
   agent.on('rejected', ({ server, address, code, reason }) => {

@@ -1,4 +1,4 @@
-import type { RouteClaim } from '../../protocol/index.js';
+import type { AcceptedRoute, RouteClaim } from '../../protocol/index.js';
 import { publicUrl } from '../output.js';
 import { RequestStats } from './request-stats.js';
 import type { RequestNumbers } from './request-stats.js';
@@ -52,7 +52,8 @@ export function upstreamOf(services: readonly ConsoleService[], route: Pick<Rout
 /** The console's model: connections by label, the routes each registered, the request numbers. */
 export class ConsoleState {
   private readonly connections = new Map<string, ConnectionState>();
-  private readonly routes = new Map<string, Forwarding[]>();
+  /** Each connection's accepted routes: what the block shows, and the route it is, to take it back. */
+  private readonly routes = new Map<string, Array<Forwarding & { readonly host: string; readonly path: string }>>();
   private readonly stats: RequestStats;
   private stopping = false;
   private stopped = false;
@@ -75,19 +76,29 @@ export class ConsoleState {
     this.connections.set(label, state);
   }
 
-  /** `label` registered `accepted` on `server` (as given on the command line). */
-  registered(label: string, server: string, accepted: readonly RouteClaim[], byName?: string): void {
+  /**
+   * `label` registered `accepted` on `server` (as given on the command line). Each route shows
+   * the URL the proxy gave, else one made from the server's; `places` (each accepted route's
+   * place among the routes asked for, one service per route) names its upstream, else its host
+   * and path do.
+   */
+  registered(label: string, server: string, accepted: readonly AcceptedRoute[], byName?: string, places?: readonly number[]): void {
     this.connection(label, { state: 'online' }, byName);
     this.routes.set(
       label,
-      accepted.map((route) => ({ url: publicUrl(server, route), upstream: upstreamOf(this.services, route) })),
+      accepted.map((route, i) => ({
+        url: route.url ?? publicUrl(server, route),
+        upstream: this.services[places?.[i] ?? -1]?.upstream ?? upstreamOf(this.services, route),
+        host: route.host,
+        path: route.path,
+      })),
     );
   }
 
-  /** Routes `label`'s proxy took back. */
-  withdrawn(label: string, server: string, routes: ReadonlyArray<Pick<RouteClaim, 'host' | 'path'>>): void {
-    const gone = new Set(routes.map((r) => publicUrl(server, r)));
-    this.routes.set(label, (this.routes.get(label) ?? []).filter((f) => !gone.has(f.url)));
+  /** Routes `label`'s proxy took back, or whose ttl ended. */
+  withdrawn(label: string, _server: string, routes: ReadonlyArray<Pick<RouteClaim, 'host' | 'path'>>): void {
+    const gone = new Set(routes.map((r) => `${r.host}${r.path}`));
+    this.routes.set(label, (this.routes.get(label) ?? []).filter((f) => !gone.has(`${f.host}${f.path}`)));
   }
 
   /** A connection is down: its public URLs are not served through it meanwhile. */
@@ -103,7 +114,7 @@ export class ConsoleState {
 
   /** The public URLs `label` serves, in the order its proxy accepted the routes. */
   forwardingOf(label: string): readonly Forwarding[] {
-    return this.routes.get(label) ?? [];
+    return (this.routes.get(label) ?? []).map(({ url, upstream }) => ({ url, upstream }));
   }
 
   requestStarted(): void {
@@ -131,7 +142,7 @@ export class ConsoleState {
 
   view(now: number): StatusView {
     const forwarding = new Map<string, Forwarding>();
-    for (const list of this.routes.values()) for (const f of list) forwarding.set(f.url, f);
+    for (const list of this.routes.values()) for (const { url, upstream } of list) forwarding.set(url, { url, upstream });
     return {
       title: this.title,
       now,

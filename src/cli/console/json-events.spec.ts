@@ -44,6 +44,11 @@ describe('jsonLine', () => {
     expect(parsed(jsonLine({ event: 'stopped', exitCode: 0 }, at))).toEqual({ time: at.toISOString(), event: 'stopped', exitCode: 0 });
   });
 
+  it('writes the end of routes\' ttl, and whether it was the last', () => {
+    const line = jsonLine({ event: 'expired', server: 'ws://p', routes: [{ host: 'a.test', path: '/' }], allExpired: true }, at);
+    expect(parsed(line)).toEqual({ time: at.toISOString(), event: 'expired', server: 'ws://p', routes: [{ host: 'a.test', path: '/' }], allExpired: true });
+  });
+
   it('keeps a path with quotes, newlines and non-ASCII on one parseable line', () => {
     const record = { method: 'GET', target: '/"x"\n/é', status: 200, ms: 1 };
     expect(parsed(jsonLine({ event: 'request', record }, at))).toMatchObject({ path: '/"x"\n/é' });

@@ -21,6 +21,7 @@ export type JsonEvent =
   | ({ readonly event: 'connection'; readonly state: JsonConnectionState; readonly retryInMs?: number; readonly reason?: string } & JsonWhere)
   | ({ readonly event: 'routes'; readonly routes: ReadonlyArray<Forwarding & { host: string; path: string }>; readonly rejected: readonly RouteRejection[] } & JsonWhere)
   | ({ readonly event: 'withdrawn'; readonly routes: readonly RouteRejection[] } & JsonWhere)
+  | ({ readonly event: 'expired'; readonly routes: ReadonlyArray<{ host: string; path: string }>; readonly allExpired: boolean } & JsonWhere)
   | ({ readonly event: 'error'; readonly message: string; readonly code?: string } & Partial<JsonWhere>)
   | { readonly event: 'stopping'; readonly inFlight: number }
   | { readonly event: 'stopped'; readonly exitCode: number };
@@ -30,6 +31,7 @@ export const JSON_EVENT_NAMES = Object.keys({
   connection: 1,
   routes: 1,
   withdrawn: 1,
+  expired: 1,
   request: 1,
   error: 1,
   stopping: 1,

@@ -137,6 +137,16 @@ describe('ConsoleState', () => {
     expect(state.view(3000).connections[0]!.connection).toEqual({ state: 'connecting' });
   });
 
+  it('shows the URL the proxy gave and the upstream of the route by its place, and drops expired routes', () => {
+    const state = new ConsoleState('harp start', services, ['ws://p:8080'], 0);
+    const generated = { host: 'brave-otter-7f3kq2.tunnel.test', path: '/', url: 'https://brave-otter-7f3kq2.tunnel.test/', subdomain: 'random' };
+    // The second service asked for a subdomain: its accepted host names no service, its place does.
+    state.registered('ws://p:8080', 'ws://p:8080', [generated], undefined, [1]);
+    expect(state.view(1).forwarding).toEqual([{ url: 'https://brave-otter-7f3kq2.tunnel.test/', upstream: 'http://127.0.0.1:4000' }]);
+    state.withdrawn('ws://p:8080', 'ws://p:8080', [{ host: generated.host, path: '/' }]);
+    expect(state.view(1).forwarding).toEqual([]);
+  });
+
   it('lets the connections of a name\'s addresses stand for the one by name', () => {
     const state = new ConsoleState('harp http', services, ['ws://p:8080'], 0);
     state.registered('ws://p:8080 (10.0.0.1)', 'ws://p:8080', [{ host: '*', path: '/' }], 'ws://p:8080');
