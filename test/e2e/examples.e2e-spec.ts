@@ -9,10 +9,10 @@ describe('examples', () => {
   const h = new Harness();
   afterEach(() => h.closeAll());
 
-  async function start(name: string, ready: RegExp) {
+  async function start(name: string, ready: RegExp, env: Record<string, string> = {}) {
     // No grace period: once the example has gone, its route answers 404 at once.
-    const proxy = await h.proxy({ routeGraceMs: 0 });
-    const example = await ExampleProcess.start(name, { PROXY_URL: proxy.url, HARP_KEY: TEST_KEY }, ready);
+    const proxy = await h.proxy({ routeGraceMs: 0, publicDomain: 'tunnel.test' });
+    const example = await ExampleProcess.start(name, { PROXY_URL: proxy.url, HARP_KEY: TEST_KEY, ...env }, ready);
     h.defer(() => example.stop('SIGKILL'));
     return { proxy, example };
   }
@@ -45,5 +45,22 @@ describe('examples', () => {
     expect(ended.code === 0 || ended.signal === 'SIGTERM').toBe(true);
     expect(example.err).toBe('');
     expect((await send(`${proxy.url}/gone`)).headers['x-harp-error']).toBe('no_route');
+  });
+
+  it('temporary-service answers at a generated name until its ttl is up, then exits 0', async () => {
+    const { proxy, example } = await start('temporary-service', /temporary service at /, { TTL: '3s' });
+    const url = /temporary service at (\S+) for 3s/.exec(example.out)?.[1];
+    expect(url).toMatch(new RegExp(`^http://[a-z]+-[a-z]+-[a-z0-9]{6}\\.tunnel\\.test:${proxy.port}/$`));
+    const host = new URL(url!).hostname;
+
+    const page = await send(`${proxy.url}/hello`, { headers: { host } });
+    expect(page.status).toBe(200);
+    expect(page.body.toString()).toMatch(/^a temporary service, up since .*; you asked for \/hello\n$/);
+    // Another host is not the service's: the name is all there is to it.
+    expect((await send(`${proxy.url}/hello`, { headers: { host: 'other.tunnel.test' } })).headers['x-harp-error']).toBe('no_route');
+
+    expect(await example.exited).toEqual({ code: 0, signal: null });
+    expect(example.out).toContain('its time is up');
+    expect((await send(`${proxy.url}/later`, { headers: { host } })).headers['x-harp-error']).toBe('no_route');
   });
 });
