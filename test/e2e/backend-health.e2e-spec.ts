@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
 import { HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import { HarpBackendModule, HarpTunnel, HarpTunnelHealthIndicator } from '../../src/backend/index.js';
 import type { HarpBackendOptions } from '../../src/backend/index.js';
@@ -42,6 +43,26 @@ describe('HarpBackendModule.forRootAsync', () => {
     expect((await send(`${proxy.url}/hello`)).status).toBe(200);
     const agents = await send(`${proxy.url}/_harp/api/agents`);
     expect(agents.body.toString()).toContain('from-settings');
+  });
+
+  it('takes its options from @nestjs/config\'s ConfigService, as an application configures it', async () => {
+    const proxy = await h.proxy();
+    const env = { HARP_SERVER_URL: proxy.url, HARP_AGENT_KEY: backendOptions(proxy).key };
+    const harp = HarpBackendModule.forRootAsync({
+      imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => env] })],
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => ({
+        server: config.getOrThrow<string>('HARP_SERVER_URL'),
+        key: config.getOrThrow<string>('HARP_AGENT_KEY'),
+        name: 'from-config-service',
+        routes: [{ path: '/hello' }],
+      }),
+    });
+
+    await startBackendApp(h, 'express', fixtureModule(harp));
+
+    expect((await send(`${proxy.url}/hello`)).status).toBe(200);
+    expect((await send(`${proxy.url}/_harp/api/agents`)).body.toString()).toContain('from-config-service');
   });
 });
 
