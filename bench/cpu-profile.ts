@@ -30,9 +30,14 @@ const IDLE = '(idle)';
  */
 export const STAGES: readonly [string, RegExp, RegExp?][] = [
   ['garbage collection', /^$/, /^\(garbage collector\)$/],
-  ['native (V8, libuv, syscalls)', /^$/, /^\((program|root)\)$/],
-  ['HTTP parse (node:http server)', /^node:_http_(server|common|incoming)$/],
-  ['HTTP parse (node:http server)', /^$/, /^parserOn/],
+  // Native bindings have no script: socket writes are the write syscalls (on loopback they
+  // also carry the kernel's delivery to the reader); the rest is V8, libuv and other builtins.
+  ['socket writes (writev, write syscalls)', /^$/, /^(writev|writeBuffer|writeUtf8String|writeLatin1String|writeAsciiString|writeUcs2String)$/],
+  ['native (V8, libuv, builtins)', /^$/],
+  ['HTTP parse (node:http, llhttp)', /^node:_http_(server|common|incoming)$/],
+  ['HTTP parse (node:http, llhttp)', /^$/, /^parserOn/],
+  // undici's llhttp, compiled to WebAssembly: the agent parsing the upstream's responses.
+  ['HTTP parse (node:http, llhttp)', /^wasm\//],
   ['routing', /^(dist|src)\/(routing|registration|access|rate-limit)\//],
   ['cache lookup', /^(dist|src)\/(cache\/|proxy\/(cache-lookup|caching-proxy|fill-tap|background-fetch))|node_modules\/(http-cache-semantics|lru-cache|keyv|cache-manager)\//],
   ['head encoding / decoding', /^(dist|src)\/protocol\/head-codec/],
@@ -44,7 +49,7 @@ export const STAGES: readonly [string, RegExp, RegExp?][] = [
   ['agent (other)', /^src\/agent\//],
   ['reports and metrics', /^(dist|src)\/(metrics|exchange|inspector|live-events)\/|^node_modules\/prom-client\//],
   ['logging', /^(dist|src)\/logging\/|^node_modules\/(pino|pino-http|nestjs-pino|sonic-boom)\//],
-  ['response relay (proxy)', /^(dist|src)\/(proxy|http)\//],
+  ['request and response relay (proxy)', /^(dist|src)\/(proxy|http)\//],
   ['HTTP write (node:http)', /^node:_http_outgoing$/],
   ['Nest / Express', /^node_modules\/(@nestjs|express|router|body-parser|finalhandler|send|serve-static|path-to-regexp)\//],
   ['sockets and streams (node core)', /^node:(net|stream|events|buffer|internal\/(streams|stream_base_commons|net|timers|process|async_hooks|buffer|event_target|util))/],

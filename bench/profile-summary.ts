@@ -34,9 +34,9 @@ const budget = (share: number): string => (usPerRequest === undefined ? '' : `${
 
 console.log(`${file}\nbusy ${(total / 1e6).toFixed(2)} s of CPU${skip ? `, after skipping the first ${(skip / 1e6).toFixed(1)} s (start-up)` : ''}\n`);
 console.log('by stage:');
-for (const g of groupBy(times, (s) => s.stage)) console.log(`  ${g.name.padEnd(34)} ${msCol(g.us)} ${pct(g.share)} ${budget(g.share)}`);
+for (const g of groupBy(times, (s) => s.stage)) console.log(`  ${g.name.padEnd(40)} ${msCol(g.us)} ${pct(g.share)} ${budget(g.share)}`);
 console.log('\nby file:');
-for (const g of groupBy(times, (s) => s.file || '(native)').slice(0, top)) console.log(`  ${g.name.padEnd(60)} ${msCol(g.us)} ${pct(g.share)}`);
+for (const g of groupBy(times, (s) => s.file || `(native) ${s.functionName}`).slice(0, top)) console.log(`  ${g.name.padEnd(60)} ${msCol(g.us)} ${pct(g.share)}`);
 console.log('\nby function:');
 for (const g of groupBy(times, (s) => `${s.functionName}  ${s.file ? `${s.file}:${s.line}` : ''}`).slice(0, top)) {
   console.log(`  ${g.name.padEnd(80)} ${msCol(g.us)} ${pct(g.share)}`);

@@ -68,22 +68,12 @@ async function main(): Promise<void> {
     (nginx ? `, nginx ${nginx.version} ${nginx.url} (pid ${nginx.child.pid})` : ''));
 
   await waitForRouting(proxy.url);
-  const bases: Partial<Record<Via, string>> = { direct: upstreamUrl, harp: proxy.url, ...(nginx ? { nginx: nginx.url } : {}) };
-  const vias = (['direct', 'nginx', 'harp'] as const).filter((v) => bases[v]);
-  await checkBodies(selected, bases, postBody);
-  await checkCacheHits(selected, bases);
-
+  // Idle RSS before the checks below: they send every body through the proxy once, 8 MiB ones
+  // included, which would count as load.
   const pids = { upstream: upstream.child.pid!, proxy: proxy.child.pid!, agent: agent.child.pid!, nginx: nginx?.child.pid };
   const proxyRss = new RssSampler(pids.proxy);
   const agentRss = new RssSampler(pids.agent);
   const nginxRss = pids.nginx ? new RssSampler(() => readTreeRss(pids.nginx!)) : undefined;
-  const cpu = new CpuMeter({
-    loadgen: readLoadGeneratorCpuSeconds,
-    upstream: () => readCpuSeconds(pids.upstream),
-    proxy: () => readCpuSeconds(pids.proxy),
-    agent: () => readCpuSeconds(pids.agent),
-    ...(pids.nginx ? { nginx: () => readTreeCpuSeconds(pids.nginx!) } : {}),
-  });
   await sleep(500);
   const memory: MemoryResult = {
     idleRssBytes: await proxyRss.settled(),
@@ -92,6 +82,19 @@ async function main(): Promise<void> {
     agentPeakRssBytes: 0,
     ...(nginxRss ? { nginxIdleRssBytes: nginxRss.sample() } : {}),
   };
+
+  const bases: Partial<Record<Via, string>> = { direct: upstreamUrl, harp: proxy.url, ...(nginx ? { nginx: nginx.url } : {}) };
+  const vias = (['direct', 'nginx', 'harp'] as const).filter((v) => bases[v]);
+  await checkBodies(selected, bases, postBody);
+  await checkCacheHits(selected, bases);
+
+  const cpu = new CpuMeter({
+    loadgen: readLoadGeneratorCpuSeconds,
+    upstream: () => readCpuSeconds(pids.upstream),
+    proxy: () => readCpuSeconds(pids.proxy),
+    agent: () => readCpuSeconds(pids.agent),
+    ...(pids.nginx ? { nginx: () => readTreeCpuSeconds(pids.nginx!) } : {}),
+  });
 
   const load = (w: Workload, url: string, seconds: number): Promise<LoadResult> => {
     const opts = { url, connections: w.connections, seconds, bodyBytes: w.bodyBytes };

@@ -30,8 +30,11 @@ describe('shortFile', () => {
 describe('stageOf', () => {
   it.each<[string, string, string]>([
     ['', '(garbage collector)', 'garbage collection'],
-    ['', '(program)', 'native (V8, libuv, syscalls)'],
-    ['node:_http_server', 'parserOnIncoming', 'HTTP parse (node:http server)'],
+    ['', '(program)', 'native (V8, libuv, builtins)'],
+    ['', 'latin1Write', 'native (V8, libuv, builtins)'],
+    ['', 'writev', 'socket writes (writev, write syscalls)'],
+    ['node:_http_server', 'parserOnIncoming', 'HTTP parse (node:http, llhttp)'],
+    ['wasm/00034eea', 'wasm-function[20]', 'HTTP parse (node:http, llhttp)'],
     ['dist/routing/pool.js', 'pick', 'routing'],
     ['dist/proxy/cache-lookup.js', 'lookup', 'cache lookup'],
     ['dist/protocol/head-codec.js', 'encodeHead', 'head encoding / decoding'],
@@ -40,7 +43,7 @@ describe('stageOf', () => {
     ['node_modules/ws/lib/receiver.js', 'getData', 'WebSocket (ws)'],
     ['src/agent/upstream-relay.ts', 'relay', 'upstream request (agent)'],
     ['node:_http_client', 'ClientRequest', 'upstream request (agent)'],
-    ['dist/proxy/node-relay.js', 'relay', 'response relay (proxy)'],
+    ['dist/proxy/node-relay.js', 'relay', 'request and response relay (proxy)'],
     ['dist/metrics/exchange-metrics.js', 'observe', 'reports and metrics'],
     ['node_modules/prom-client/lib/histogram.js', 'observe', 'reports and metrics'],
     ['node:net', 'writeGeneric', 'sockets and streams (node core)'],
