@@ -9,6 +9,9 @@ declare module 'autocannon' {
     duration?: number;
     pipelining?: number;
     timeout?: number;
+    method?: string;
+    body?: Buffer | string;
+    headers?: Record<string, string>;
     setupClient?: (client: Client) => void;
   }
   interface Histogram {

@@ -1,7 +1,8 @@
-// Measuring tools: one autocannon run, and a sampler for a child process's RSS and CPU time.
+// Measuring tools: one autocannon run (the fallback when wrk is not installed), and samplers for
+// processes' RSS and CPU time.
 import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createHistogram } from 'node:perf_hooks';
 
 /** One load run's numbers. */
@@ -42,6 +43,8 @@ export async function runLoad(opts: {
   seconds: number;
   /** The body size; responses smaller than this on average make the run suspect. */
   bodyBytes: number;
+  /** A POST of this body instead of a GET. */
+  postBody?: Buffer;
 }): Promise<LoadResult> {
   const tracker = autocannon({
     url: opts.url,
@@ -49,6 +52,7 @@ export async function runLoad(opts: {
     duration: opts.seconds,
     pipelining: 1,
     timeout: 30,
+    ...(opts.postBody ? { method: 'POST', body: opts.postBody, headers: { 'content-type': 'application/octet-stream' } } : {}),
     setupClient: process.env.BENCH_KEEP_BODIES ? undefined : discardBodies,
   });
   // autocannon's own latency histogram has 1 ms resolution; a direct 1 KiB GET takes less.
@@ -100,19 +104,59 @@ export function readRss(pid: number): number | undefined {
   }
 }
 
+/** Fields of /proc/<pid>/stat after the command name: [0] is field 3 (state), so field n is [n - 3]. */
+function statFields(pid: number | 'self'): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
 /** User + system CPU seconds a process has used so far. */
 export function readCpuSeconds(pid: number): number {
   if (pid === process.pid) {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1e6;
   }
+  const f = statFields(pid);
+  return f ? (Number(f[11]) + Number(f[12])) / CLK_TCK : 0; // utime, stime
+}
+
+/**
+ * This process's CPU seconds plus those of its children that have exited and been reaped
+ * (cutime + cstime): wrk's, once a run is over, since Node waits for every child it spawned.
+ */
+export function readLoadGeneratorCpuSeconds(): number {
+  const f = statFields('self');
+  return readCpuSeconds(process.pid) + (f ? (Number(f[13]) + Number(f[14])) / CLK_TCK : 0);
+}
+
+/** Children of a process (from /proc/<pid>/task/<tid>/children over its threads). */
+function childPids(pid: number): number[] {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is field 3 (state)
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime, stime
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
+      try {
+        return readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+      } catch {
+        return [];
+      }
+    });
   } catch {
-    return 0;
+    return [];
   }
+}
+
+/** RSS of a process and its living descendants (nginx's master and workers), or undefined once it is gone. */
+export function readTreeRss(pid: number): number | undefined {
+  const own = readRss(pid);
+  return own === undefined ? undefined : childPids(pid).reduce((sum, child) => sum + (readTreeRss(child) ?? 0), own);
+}
+
+/** CPU seconds of a process and its living descendants: nginx's master and workers. */
+export function readTreeCpuSeconds(pid: number): number {
+  return readCpuSeconds(pid) + childPids(pid).reduce((sum, child) => sum + readTreeCpuSeconds(child), 0);
 }
 
 /** Samples a process's RSS every `intervalMs`; keeps the peak of the whole run and of a window. */
@@ -122,17 +166,18 @@ export class RssSampler {
   private windowPeak = 0;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(
-    readonly pid: number,
-    intervalMs = 100,
-  ) {
+  private readonly read: () => number | undefined;
+
+  /** `source`: a pid, or a reader of the RSS to sample (e.g. {@link readTreeRss}). */
+  constructor(source: number | (() => number | undefined), intervalMs = 100) {
+    this.read = typeof source === 'number' ? () => readRss(source) : source;
     this.sample();
     this.timer = setInterval(() => this.sample(), intervalMs);
     this.timer.unref();
   }
 
   sample(): number {
-    const rss = readRss(this.pid);
+    const rss = this.read();
     if (rss !== undefined) {
       this.last = rss;
       this.peak = Math.max(this.peak, rss);
@@ -182,34 +227,35 @@ export function readMachineBusySeconds(): number {
 }
 
 /**
- * CPU use of several processes over a stretch of time, in % of one core, plus `other`: what
- * other processes on the machine used meanwhile (and time the hypervisor stole), which makes the
- * numbers unreliable when it is large.
+ * CPU seconds several processes use over a stretch of time, and `other`: what the rest of the
+ * machine used meanwhile (and time the hypervisor stole), which makes the numbers unreliable
+ * when it is large. Each process is a reader of its CPU seconds so far (readCpuSeconds,
+ * readTreeCpuSeconds, readLoadGeneratorCpuSeconds).
  */
 export class CpuMeter {
   private start = new Map<string, number>();
   private startMachine = 0;
   private startedAt = 0;
 
-  constructor(private readonly pids: Record<string, number>) {}
+  constructor(private readonly readers: Record<string, () => number>) {}
 
   begin(): void {
     this.startedAt = performance.now();
     this.startMachine = readMachineBusySeconds();
-    for (const [name, pid] of Object.entries(this.pids)) this.start.set(name, readCpuSeconds(pid));
+    for (const [name, read] of Object.entries(this.readers)) this.start.set(name, read());
   }
 
-  end(): Record<string, number> {
-    const wall = (performance.now() - this.startedAt) / 1000;
-    const pct = (seconds: number): number => Math.round((seconds / wall) * 1000) / 10;
-    const out: Record<string, number> = {};
+  /** Wall seconds since begin() and CPU seconds per process, `other` included. */
+  end(): { wallSeconds: number; cpuSeconds: Record<string, number> } {
+    const wallSeconds = (performance.now() - this.startedAt) / 1000;
+    const cpuSeconds: Record<string, number> = {};
     let ours = 0;
-    for (const [name, pid] of Object.entries(this.pids)) {
-      const used = readCpuSeconds(pid) - (this.start.get(name) ?? 0);
+    for (const [name, read] of Object.entries(this.readers)) {
+      const used = Math.max(0, read() - (this.start.get(name) ?? 0));
       ours += used;
-      out[name] = pct(used);
+      cpuSeconds[name] = used;
     }
-    out.other = pct(Math.max(0, readMachineBusySeconds() - this.startMachine - ours));
-    return out;
+    cpuSeconds.other = Math.max(0, readMachineBusySeconds() - this.startMachine - ours);
+    return { wallSeconds, cpuSeconds };
   }
 }

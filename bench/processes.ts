@@ -3,7 +3,8 @@
 import { fork, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { get } from 'node:http';
+import { createServer } from 'node:net';
+import { get, request } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
@@ -16,13 +17,32 @@ const children = new Map<string, ChildProcess>();
 let stopping = false;
 let proxyOutput = '';
 
-function track(name: string, child: ChildProcess): ChildProcess {
+/** Registers a child: killed when the bench stops or fails; its unexpected exit fails the bench. */
+export function track(name: string, child: ChildProcess, { group = false }: { group?: boolean } = {}): ChildProcess {
   children.set(name, child);
+  // A child spawned `detached` leads its own process group; its signals go to the whole group,
+  // so that a master process's workers (nginx) never outlive the bench even on SIGKILL.
+  if (group) groupLeaders.add(child);
   child.on('exit', (code, signal) => {
     children.delete(name);
+    groupLeaders.delete(child);
     if (!stopping) fail(new Error(`${name} exited unexpectedly (code ${code}, signal ${signal})`));
   });
   return child;
+}
+
+const groupLeaders = new Set<ChildProcess>();
+
+function signal(child: ChildProcess, sig: NodeJS.Signals): void {
+  if (!groupLeaders.has(child) || child.pid === undefined) {
+    child.kill(sig);
+    return;
+  }
+  try {
+    process.kill(-child.pid, sig);
+  } catch {
+    // the group is gone already
+  }
 }
 
 /** A TypeScript child under tsx that reports `{ type: 'ready', ... }` over IPC. */
@@ -87,12 +107,12 @@ export async function stopChildren(): Promise<void> {
       (child) =>
         new Promise<void>((resolve) => {
           if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          const kill = setTimeout(() => child.kill('SIGKILL'), 3000);
+          const kill = setTimeout(() => signal(child, 'SIGKILL'), 3000);
           child.once('exit', () => {
             clearTimeout(kill);
             resolve();
           });
-          child.kill('SIGTERM');
+          signal(child, 'SIGTERM');
         }),
     ),
   );
@@ -102,7 +122,7 @@ export function fail(err: unknown, showProxyOutput = true): never {
   stopping = true;
   console.error(`\nbench failed: ${err instanceof Error ? err.message : String(err)}`);
   if (showProxyOutput && proxyOutput.trim()) console.error(`--- proxy output (last lines) ---\n${proxyOutput.trim().split('\n').slice(-20).join('\n')}`);
-  for (const child of children.values()) child.kill('SIGKILL');
+  for (const child of children.values()) signal(child, 'SIGKILL');
   process.exit(1);
 }
 
@@ -111,7 +131,7 @@ process.on('SIGTERM', () => fail(new Error('terminated'), false));
 process.on('uncaughtException', (err) => fail(err));
 process.on('unhandledRejection', (err) => fail(err));
 process.on('exit', () => {
-  for (const child of children.values()) child.kill('SIGKILL');
+  for (const child of children.values()) signal(child, 'SIGKILL');
 });
 
 // ---- helpers ----
@@ -141,6 +161,32 @@ export function httpGet(url: string): Promise<{ status: number; headers: Incomin
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
       res.on('error', reject);
     }).on('error', reject);
+  });
+}
+
+/** One POST of `body` on a fresh connection, whole response body read. */
+export function httpPost(url: string, body: Buffer): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/octet-stream', 'content-length': body.length } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago, for a child that cannot listen on port 0 and say which. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
   });
 }
 

@@ -1,9 +1,10 @@
-// The local upstream: a plain node:http server with fixed bodies from pre-allocated buffers.
+// The local upstream: a plain node:http server with fixed bodies from pre-allocated buffers,
+// and `POST /echo`, which streams the request body back.
 // Started by bench/run.ts with fork(); reports its port over IPC, and its request counts per
 // path when asked (`{ type: 'counts' }`).
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { OutgoingHttpHeaders } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A body and its response fields; `cacheable` ones are fresh for an hour and have an ETag. */
@@ -18,6 +19,7 @@ function object(body: Buffer, cacheable = false): { body: Buffer; headers: Outgo
 
 const objects: Record<string, ReturnType<typeof object>> = {
   '/1k': object(randomBytes(1024)),
+  '/64k': object(randomBytes(64 * 1024)),
   '/8m': object(randomBytes(8 * 1024 * 1024)),
   // The cache-hit scenario: HARP stores these and answers them from memory.
   '/c1k': object(randomBytes(1024), true),
@@ -30,6 +32,10 @@ const counts: Record<string, number> = {};
 const server = createServer((req, res) => {
   const path = req.url ?? '';
   counts[path] = (counts[path] ?? 0) + 1;
+  if (path === '/echo' && req.method === 'POST') {
+    echo(req, res);
+    return;
+  }
   const o = objects[path];
   if (!o) {
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
@@ -42,6 +48,13 @@ const server = createServer((req, res) => {
   res.writeHead(200, o.headers);
   res.end(o.body);
 });
+/** The POST workload: the request body streamed back as the response body, same length. */
+function echo(req: IncomingMessage, res: ServerResponse): void {
+  const length = req.headers['content-length'];
+  res.writeHead(200, length ? { 'content-type': 'application/octet-stream', 'content-length': length } : { 'content-type': 'application/octet-stream' });
+  req.pipe(res);
+}
+
 server.keepAliveTimeout = 60_000;
 
 server.listen(0, '127.0.0.1', () => {
