@@ -30,6 +30,11 @@ export interface OwnedUpstream {
   ): void;
   /** Ends every upstream connection now; the agent calls it after its grace period. */
   close(): Promise<void>;
+  /**
+   * Whether {@link relay} needs `served`: only per-route upstreams do, and the agent skips
+   * matching each request against its routes for the others.
+   */
+  readonly routed?: boolean;
 }
 
 /**

@@ -17,7 +17,7 @@ import type { ConnectOptions } from './agent-options.js';
 import type { RegisterPlan, RouteBook } from './route-book.js';
 import type { OwnedUpstream } from './local-upstream.js';
 import { BY_NAME, netLookup, pinnedLookup } from './node-addresses.js';
-import { requestIdOf } from './upstream-relay.js';
+import { requestIdAndHost } from './upstream-relay.js';
 import type { ExchangeRecord, RequestStart } from './upstream-relay.js';
 import { chooseRoute, routeOutcomes, servedRoutes, targetPath, withoutWithdrawn } from './route-choice.js';
 import type { RouteOutcome, ServedRoute } from './route-choice.js';
@@ -167,13 +167,16 @@ export class ProxyConnection extends EventEmitter<ProxyConnectionEvents> {
 
   // Every `request` is followed by exactly one `exchange` (the relays report each stream once).
   private relay(tunnel: TunnelConnection<'agent'>, stream: TunnelStream, head: RequestHead): void {
-    const requestId = requestIdOf(head);
-    const id = requestId === undefined ? {} : { requestId };
-    this.emit('request', { method: head.method, target: head.target, ...id });
-    const host = head.headers.find(([name]) => name.length === 4 && name.toLowerCase() === 'host')?.[1];
-    const route = chooseRoute(this.served.get(tunnel) ?? [], host, targetPath(head.target));
-    this.owner.upstream.relay(tunnel, stream, head, (record) => this.emit('exchange', { ...record, ...id }), route);
+    const { upstream } = this.owner;
+    const { requestId, host } = requestIdAndHost(head);
+    const { method, target } = head;
+    this.emit('request', requestId === undefined ? { method, target } : { method, target, requestId });
+    // Only per-route upstreams look at the route a request matched (route-upstreams.ts).
+    const route = upstream.routed === true ? chooseRoute(this.served.get(tunnel) ?? [], host, targetPath(target)) : undefined;
+    upstream.relay(tunnel, stream, head, requestId === undefined ? this.reportExchange : (record) => this.emit('exchange', { ...record, requestId }), route);
   }
+
+  private readonly reportExchange = (record: ExchangeRecord): void => void this.emit('exchange', record);
 
   /**
    * Stops for good (docs/protocol.md §7.3): drain, serve what the proxy sent until it confirms

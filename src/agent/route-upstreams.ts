@@ -25,6 +25,7 @@ export function routedUpstream(fallback: OwnedUpstream | undefined, routes: read
   });
   const all = [...byServer.values(), ...(fallback ? [fallback] : [])];
   return {
+    routed: true,
     relay(tunnel, stream, head, onDone, served?: ServedRoute) {
       const route = served ? routes[served.index] : undefined;
       const upstream = (served ? own[served.index] : undefined) ?? fallback;

@@ -50,105 +50,151 @@ export function relayToUpstream(
   upstream: Upstream,
   onDone: (record: ExchangeRecord) => void,
 ): void {
-  const started = performance.now();
-  let status = 0;
-  let bytes = 0;
-  let abort: ((err?: Error) => void) | undefined;
-  let finished = false;
-  const finish = (error?: string): void => {
-    if (finished) return;
-    finished = true;
-    onDone({ method: head.method, target: head.target, status, ms: performance.now() - started, error, bytes });
-  };
-  stream.on('error', (err) => {
-    abort?.(err);
-    finish(err.message);
-  });
-  const upgrade = isWebSocketUpgrade(head);
-  const headers: string[] = [];
-  for (const [name, value] of head.headers) {
-    // undici writes the upgrade's own Connection and Upgrade fields (and refuses ours).
-    if (upgrade && UPGRADE_FIELDS.has(name.toLowerCase())) continue;
-    headers.push(name, value);
-  }
-  const handler: Dispatcher.DispatchHandler = {
-    onConnect: (abortRequest) => {
-      abort = abortRequest;
-      // undici hands out the abort only once a connection is ready: a stream reset while it
-      // was still connecting (or queued) is acted on here, before the request is written.
-      if (stream.destroyed) abortRequest(stream.errored ?? new Error('stream closed'));
-    },
-    onHeaders: (statusCode, rawHeaders, resume, statusText) => {
-      if (statusCode < 200) {
-        // docs/protocol.md §5.4: relayed when the connection negotiated `interim`. A 100 is not:
-        // requests that expect one go through node:http (continue-relay.ts), so here it would
-        // answer nothing the client asked. (undici fails a response that starts with a 100.)
-        const interim = { status: statusCode, reason: statusText ?? '', headers: fieldPairs(rawHeaders) };
-        if (statusCode !== 100) tunnel.sendInterimHead(stream, interim);
-        return true;
-      }
-      status = statusCode;
-      const fields = fieldPairs(rawHeaders);
-      const bodiless = head.method === 'HEAD' || NO_BODY_STATUS.has(statusCode);
-      tunnel.sendResponseHead(stream, { status: statusCode, reason: statusText ?? '', headers: fields }, bodiless);
-      stream.on('drain', resume);
-      return true;
-    },
-    onUpgrade: (statusCode, rawHeaders, socket) => {
-      status = statusCode;
-      // The proxy gave up on the stream while the upstream was accepting: close what it opened.
-      if (stream.destroyed) {
-        socket.destroy();
-        return finish('stream closed before the upgrade');
-      }
-      tunnel.sendResponseHead(stream, { status: statusCode, reason: 'Switching Protocols', headers: fieldPairs(rawHeaders ?? []) }, false);
-      bridgeSocket(stream, socket, finish);
-    },
-    onData: (chunk) => {
-      bytes += chunk.length;
-      return stream.write(chunk);
-    },
-    onComplete: (trailers) => {
-      // The upstream's trailers end the response when the connection negotiated `trailers`.
-      stream.endWithTrailers(trailers ? fieldPairs(trailers) : []);
-      finish();
-    },
-    onError: (err) => {
-      // undici hands out the abort (onConnect) only once a connection is ready to take the
-      // request: an error before that means the upstream never saw a byte of it, which the
-      // proxy may then send elsewhere (docs/protocol.md §8).
-      stream.reset(abort === undefined ? ResetCode.UpstreamUnreachable : ResetCode.UpstreamError, err.message);
-      finish(err.message);
-    },
-  };
+  const exchange = new UpstreamExchange(tunnel, stream, head, onDone);
+  stream.on('error', (err) => exchange.streamFailed(err));
+  const { headers, upgrade } = requestFields(head);
   try {
     upstream.dispatcher.dispatch(
-      {
-        origin: upstream.origin,
-        path: head.target,
-        method: head.method as Dispatcher.HttpMethod,
-        headers,
-        body: stream.remoteEnded || upgrade ? null : requestBody(stream),
-        ...(upgrade ? { upgrade: 'websocket' } : {}),
-      },
-      handler,
+      upgrade
+        ? { origin: upstream.origin, path: head.target, method: head.method as Dispatcher.HttpMethod, headers, body: null, upgrade: 'websocket' }
+        : {
+            origin: upstream.origin,
+            path: head.target,
+            method: head.method as Dispatcher.HttpMethod,
+            headers,
+            body: stream.remoteEnded ? null : requestBody(stream),
+          },
+      exchange,
     );
   } catch (err) {
     stream.reset(ResetCode.UpstreamError, (err as Error).message);
-    finish((err as Error).message);
+    exchange.finish((err as Error).message);
   }
+}
+
+/**
+ * One request's undici handler (the Dispatcher lifecycle: connect → headers → data → complete |
+ * error). A class rather than a handful of closures: one object per request, which is most of
+ * what a request allocates here, and undici calls its methods with it as `this`.
+ */
+class UpstreamExchange implements Dispatcher.DispatchHandler {
+  private readonly started = performance.now();
+  private status = 0;
+  private bytes = 0;
+  private finished = false;
+  /** undici's abort, handed out once a connection is ready: until then nothing was sent. */
+  private abortRequest: ((err?: Error) => void) | undefined = undefined;
+
+  constructor(
+    private readonly tunnel: TunnelConnection,
+    private readonly stream: TunnelStream,
+    private readonly head: RequestHead,
+    private readonly onDone: (record: ExchangeRecord) => void,
+  ) {}
+
+  finish(error?: string): void {
+    if (this.finished) return;
+    this.finished = true;
+    const { head } = this;
+    this.onDone({ method: head.method, target: head.target, status: this.status, ms: performance.now() - this.started, error, bytes: this.bytes });
+  }
+
+  streamFailed(err: Error): void {
+    this.abortRequest?.(err);
+    this.finish(err.message);
+  }
+
+  onConnect(abortRequest: (err?: Error) => void): void {
+    this.abortRequest = abortRequest;
+    // A stream reset while undici was still connecting (or queued) is acted on here, before
+    // the request is written.
+    const { stream } = this;
+    if (stream.destroyed) abortRequest(stream.errored ?? new Error('stream closed'));
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText?: string): boolean {
+    const { stream } = this;
+    if (statusCode < 200) {
+      // docs/protocol.md §5.4: relayed when the connection negotiated `interim`. A 100 is not:
+      // requests that expect one go through node:http (continue-relay.ts), so here it would
+      // answer nothing the client asked. (undici fails a response that starts with a 100.)
+      if (statusCode !== 100) this.tunnel.sendInterimHead(stream, { status: statusCode, reason: statusText ?? '', headers: fieldPairs(rawHeaders) });
+      return true;
+    }
+    this.status = statusCode;
+    const bodiless = this.head.method === 'HEAD' || NO_BODY_STATUS.has(statusCode);
+    this.tunnel.sendResponseHead(stream, { status: statusCode, reason: statusText ?? '', headers: fieldPairs(rawHeaders) }, bodiless);
+    if (!bodiless) stream.on('drain', resume);
+    return true;
+  }
+
+  onUpgrade(statusCode: number, rawHeaders: Buffer[] | string[] | null, socket: Duplex): void {
+    this.status = statusCode;
+    const { stream } = this;
+    // The proxy gave up on the stream while the upstream was accepting: close what it opened.
+    if (stream.destroyed) {
+      socket.destroy();
+      return this.finish('stream closed before the upgrade');
+    }
+    this.tunnel.sendResponseHead(stream, { status: statusCode, reason: 'Switching Protocols', headers: fieldPairs(rawHeaders ?? []) }, false);
+    bridgeSocket(stream, socket, (error) => this.finish(error));
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.bytes += chunk.length;
+    return this.stream.write(chunk);
+  }
+
+  onComplete(trailers: Buffer[] | string[] | null): void {
+    // The upstream's trailers end the response when the connection negotiated `trailers`.
+    this.stream.endWithTrailers(trailers && trailers.length > 0 ? fieldPairs(trailers) : NO_FIELDS);
+    this.finish();
+  }
+
+  onError(err: Error): void {
+    // undici hands out the abort (onConnect) only once a connection is ready to take the
+    // request: an error before that means the upstream never saw a byte of it, which the
+    // proxy may then send elsewhere (docs/protocol.md §8).
+    this.stream.reset(this.abortRequest === undefined ? ResetCode.UpstreamUnreachable : ResetCode.UpstreamError, err.message);
+    this.finish(err.message);
+  }
+}
+
+const NO_FIELDS: Array<[string, string]> = [];
+
+/**
+ * The request's fields as undici's flat list, in one pass. undici writes an upgrade's own
+ * Connection and Upgrade fields (and refuses ours), so those are left out of a WebSocket
+ * upgrade; the proxy forwards only WebSocket upgrades, marked with `Upgrade: websocket`.
+ */
+export function requestFields(head: RequestHead): { headers: string[]; upgrade: boolean } {
+  const headers: string[] = [];
+  let upgrade = false;
+  for (const [name, value] of head.headers) {
+    if (name.length === 7 && name.toLowerCase() === 'upgrade' && namesWebSocket(value)) upgrade = true;
+    headers.push(name, value);
+  }
+  if (!upgrade) return { headers, upgrade };
+  const kept: string[] = [];
+  for (let i = 0; i < headers.length; i += 2) if (!UPGRADE_FIELDS.has(headers[i]!.toLowerCase())) kept.push(headers[i]!, headers[i + 1]!);
+  return { headers: kept, upgrade };
 }
 
 const UPGRADE_FIELDS = new Set(['connection', 'upgrade']);
 
-/** The request's `X-Request-ID` (the proxy sets one on every request it forwards). */
-export function requestIdOf(head: RequestHead): string | undefined {
-  return head.headers.find(([name]) => name.length === 12 && name.toLowerCase() === 'x-request-id')?.[1];
-}
-
-/** The proxy forwards only WebSocket upgrades, marked with `Upgrade: websocket`. */
-function isWebSocketUpgrade(head: RequestHead): boolean {
-  return head.headers.some(([name, value]) => name.length === 7 && name.toLowerCase() === 'upgrade' && namesWebSocket(value));
+/**
+ * The request's `X-Request-ID` (the proxy sets one on every request it forwards) and its
+ * `Host`, the first of each, found in one pass over the fields.
+ */
+export function requestIdAndHost(head: RequestHead): { requestId: string | undefined; host: string | undefined } {
+  let requestId: string | undefined;
+  let host: string | undefined;
+  for (const [name, value] of head.headers) {
+    if (name.length === 12) {
+      if (requestId === undefined && name.toLowerCase() === 'x-request-id') requestId = value;
+    } else if (name.length === 4 && host === undefined && name.toLowerCase() === 'host') host = value;
+  }
+  return { requestId, host };
 }
 
 const text = (field: Buffer | string): string => (typeof field === 'string' ? field : field.toString('latin1'));
