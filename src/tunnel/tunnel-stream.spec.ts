@@ -69,6 +69,26 @@ function thrownCode(run: () => unknown): string | undefined {
 }
 
 describe('TunnelStream, sending', () => {
+  it('does not ask a writer to wait for a 64 KiB chunk the window takes at once', async () => {
+    const { t, s } = make(256 * KIB, 64 * KIB);
+    expect(s.write(Buffer.alloc(64 * KIB))).toBe(true);
+    expect(s.write(Buffer.alloc(64 * KIB))).toBe(true);
+    await tick();
+    expect(t.summary()).toEqual(['DATA 65536', 'DATA 65536']);
+  });
+
+  it('asks the writer to wait once the closed window leaves writes buffered', async () => {
+    const { s } = make(64 * KIB, 64 * KIB);
+    expect(s.write(Buffer.alloc(64 * KIB))).toBe(true); // sent: the window is now empty
+    expect(s.write(Buffer.alloc(64 * KIB))).toBe(true); // held, under the high-water mark
+    expect(s.write(Buffer.alloc(64 * KIB))).toBe(false);
+    let drained = false;
+    s.once('drain', () => (drained = true));
+    s.receiveWindowUpdate(128 * KIB);
+    await tick();
+    expect(drained).toBe(true);
+  });
+
   it('splits a write into maxFrameBytes frames and stops at the window', async () => {
     const { t, s } = make(64 * KIB, 16 * KIB);
     let done = false;

@@ -26,6 +26,11 @@ export interface StreamTransport {
   readonly features?: ReadonlySet<TunnelFeature>;
 }
 
+// Above the 64 KiB a socket read hands a writer (undici, a piped request), so that a write the
+// window can take at once does not also tell the writer to wait for 'drain' (Node's default of
+// 16 KiB did, for every chunk). While the window is closed it is what this side buffers.
+const WRITABLE_HIGH_WATER_BYTES = 128 * 1024;
+
 interface PendingWrite {
   chunk: Buffer;
   offset: number;
@@ -70,7 +75,12 @@ export class TunnelStream extends Duplex {
     private readonly transport: StreamTransport,
     private readonly windowBytes: number,
   ) {
-    super({ allowHalfOpen: true, readableHighWaterMark: windowBytes, decodeStrings: true });
+    super({
+      allowHalfOpen: true,
+      readableHighWaterMark: windowBytes,
+      writableHighWaterMark: WRITABLE_HIGH_WATER_BYTES,
+      decodeStrings: true,
+    });
     this.sendWindow = windowBytes;
     this.recvWindow = windowBytes;
     this.creditThreshold = Math.max(1, Math.floor(windowBytes / 4));
