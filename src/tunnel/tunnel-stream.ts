@@ -83,7 +83,7 @@ export class TunnelStream extends Duplex {
     });
     this.sendWindow = windowBytes;
     this.recvWindow = windowBytes;
-    this.creditThreshold = Math.max(1, Math.floor(windowBytes / 4));
+    this.creditThreshold = Math.max(1, Math.floor(windowBytes / 2));
   }
 
   /** Where the stream is in its lifecycle (docs/protocol.md §5.2). */
@@ -203,7 +203,9 @@ export class TunnelStream extends Duplex {
   }
 
   // Called after every push and every read: bytes that left the readable buffer are returned to
-  // the peer as window, in batches of a quarter window to keep WINDOW_UPDATE frames rare.
+  // the peer as window, in batches of half a window to keep WINDOW_UPDATE frames rare (a quarter
+  // sent one per 64 KiB DATA frame at the default window). The half still in flight keeps the
+  // sender busy while the credit travels.
   private creditConsumed(): void {
     if (this.remoteEnded || this.destroyed) return;
     const owed = this.bytesReceived - this.readableLength - this.credited;
