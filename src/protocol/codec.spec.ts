@@ -1,8 +1,9 @@
 import { FRAME_HEADER_BYTES, FrameFlag, FrameType, ResetCode } from './constants.js';
-import { decodeFrame } from './decode.js';
+import { decodeFragments, decodeFrame } from './decode.js';
 import {
   encodeControl,
   encodeData,
+  encodeDataHeader,
   encodeRequestHeadFrame,
   encodeReset,
   encodeResponseHeadFrame,
@@ -377,5 +378,49 @@ describe('decode errors', () => {
     }
     expect(decoded).toBeGreaterThan(0);
     expect(rejected).toBeGreaterThan(0);
+  });
+});
+
+describe('decodeFragments', () => {
+  const header = encodeDataHeader(5, true);
+
+  it('takes the payload fragment after an 8-byte header fragment as it is, without copying', () => {
+    const frame = decodeFragments([header, KIB64]);
+    expect(frame).toEqual({ type: FrameType.Data, streamId: 5, flags: FrameFlag.EndStream, payload: KIB64 });
+    if (frame.type !== FrameType.Data) throw new Error('not DATA');
+    expect(frame.payload).toBe(KIB64);
+  });
+
+  it('joins several payload fragments after the header in order', () => {
+    const frame = decodeFragments([header, Buffer.from('ab'), Buffer.from('cd')]);
+    expect(frame).toMatchObject({ type: FrameType.Data, payload: Buffer.from('abcd') });
+  });
+
+  it.each<[string, (message: Buffer) => Buffer[]]>([
+    ['one fragment', (m) => [m]],
+    ['split inside the header', (m) => [m.subarray(0, 3), m.subarray(3)]],
+    ['split inside the payload', (m) => [m.subarray(0, 12), m.subarray(12)]],
+    ['one byte per fragment', (m) => [...m].map((b) => Buffer.from([b]))],
+  ])('decodes any other split as the joined message (%s)', (_name, split) => {
+    for (const message of [
+      encodeData(3, Buffer.from('payload bytes'), false),
+      encodeWindowUpdate(7, 65536),
+      encodeControl({ type: 'drain' }),
+    ]) {
+      expect(decodeFragments(split(message))).toEqual(decodeFrame(message));
+    }
+  });
+
+  it('rejects what decodeFrame rejects, with the same code', () => {
+    expect(codeOf(() => decodeFragments([]))).toBe('frame_too_short');
+    expect(codeOf(() => decodeFragments([Buffer.from([1, 0, 0])]))).toBe('frame_too_short');
+    const badVersion = Buffer.from(header);
+    badVersion[0] = 2;
+    expect(codeOf(() => decodeFragments([badVersion, KIB64]))).toBe('frame_bad_version');
+    const badReserved = Buffer.from(header);
+    badReserved[3] = 1;
+    expect(codeOf(() => decodeFragments([badReserved, KIB64]))).toBe('frame_bad_flags');
+    const onStreamZero = encodeDataHeader(0, false);
+    expect(codeOf(() => decodeFragments([onStreamZero, KIB64]))).toBe('frame_bad_stream');
   });
 });

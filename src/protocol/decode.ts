@@ -13,14 +13,31 @@ export function decodeFrame(message: Buffer): Frame {
   if (message.length < FRAME_HEADER_BYTES) {
     throw new ProtocolError('frame_too_short', `frame of ${message.length} bytes has no header`);
   }
-  if (message[0] !== PROTOCOL_VERSION) {
-    throw new ProtocolError('frame_bad_version', `protocol version ${message[0]} is not 1`);
+  return decodeParts(message, message.subarray(FRAME_HEADER_BYTES));
+}
+
+/**
+ * Decodes one WebSocket binary message given as the fragments it arrived in. A message whose
+ * first fragment is exactly the 8-byte header (how a large DATA frame is sent, §2) is decoded
+ * without joining: the payload is the remaining fragment itself, or their join if several.
+ * Any other split is joined first, which decodes exactly as {@link decodeFrame} would.
+ */
+export function decodeFragments(fragments: readonly Buffer[]): Frame {
+  if (fragments.length === 1) return decodeFrame(fragments[0]!);
+  if (fragments[0]?.length !== FRAME_HEADER_BYTES) return decodeFrame(Buffer.concat(fragments));
+  const rest = fragments.slice(1);
+  return decodeParts(fragments[0], rest.length === 1 ? rest[0]! : Buffer.concat(rest));
+}
+
+// `header` holds at least the 8 header bytes (only those are read); `payload` is what follows them.
+function decodeParts(header: Buffer, payload: Buffer): Frame {
+  if (header[0] !== PROTOCOL_VERSION) {
+    throw new ProtocolError('frame_bad_version', `protocol version ${header[0]} is not 1`);
   }
-  const type = message[1];
-  const flags = message[2];
-  if (message[3] !== 0) throw new ProtocolError('frame_bad_flags', 'reserved byte is not 0');
-  const streamId = message.readUInt32BE(4);
-  const payload = message.subarray(FRAME_HEADER_BYTES);
+  const type = header[1];
+  const flags = header[2];
+  if (header[3] !== 0) throw new ProtocolError('frame_bad_flags', 'reserved byte is not 0');
+  const streamId = header.readUInt32BE(4);
   if (type === FrameType.Control) return decodeControl(flags, streamId, payload);
   if (streamId === 0) throw new ProtocolError('frame_bad_stream', `frame type ${type} on stream 0`);
   switch (type) {

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import {
   CloseCode,
+  decodeFragments,
   decodeFrame,
   encodeControl,
   encodeData,
@@ -97,7 +98,10 @@ export class TunnelConnection<R extends TunnelRole = TunnelRole>
     public limits: TunnelLimits,
   ) {
     super();
-    socket.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
+    // A large DATA frame arrives as two fragments, header and payload (§2): kept apart, the
+    // payload reaches its stream as received instead of being copied into a joined message.
+    socket.binaryType = 'fragments';
+    socket.on('message', (data, isBinary) => this.onMessage(data as Buffer[] | Buffer, isBinary));
     socket.on('close', () => this.onClose());
   }
 
@@ -236,11 +240,12 @@ export class TunnelConnection<R extends TunnelRole = TunnelRole>
 
   // ----- incoming -----
 
-  private onMessage(data: Buffer, isBinary: boolean): void {
+  // Binary messages come as their fragments (binaryType 'fragments'); text ones as one Buffer.
+  private onMessage(data: Buffer[] | Buffer, isBinary: boolean): void {
     if (this.isClosed) return;
     try {
       if (!isBinary) throw new ProtocolError('text_frame', 'text WebSocket messages are not allowed');
-      this.dispatch(decodeFrame(data));
+      this.dispatch(Array.isArray(data) ? decodeFragments(data) : decodeFrame(data));
     } catch (err) {
       if (err instanceof ProtocolError) this.fail(err);
       else throw err;

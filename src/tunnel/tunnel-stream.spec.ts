@@ -69,6 +69,26 @@ function thrownCode(run: () => unknown): string | undefined {
 }
 
 describe('TunnelStream, sending', () => {
+  it('does not ask a writer to wait for a 64 KiB chunk the window takes at once', async () => {
+    const { t, s } = make(256 * KIB, 64 * KIB);
+    expect(s.write(Buffer.alloc(64 * KIB))).toBe(true);
+    expect(s.write(Buffer.alloc(64 * KIB))).toBe(true);
+    await tick();
+    expect(t.summary()).toEqual(['DATA 65536', 'DATA 65536']);
+  });
+
+  it('asks the writer to wait once the closed window leaves writes buffered', async () => {
+    const { s } = make(64 * KIB, 64 * KIB);
+    expect(s.write(Buffer.alloc(64 * KIB))).toBe(true); // sent: the window is now empty
+    expect(s.write(Buffer.alloc(64 * KIB))).toBe(true); // held, under the high-water mark
+    expect(s.write(Buffer.alloc(64 * KIB))).toBe(false);
+    let drained = false;
+    s.once('drain', () => (drained = true));
+    s.receiveWindowUpdate(128 * KIB);
+    await tick();
+    expect(drained).toBe(true);
+  });
+
   it('splits a write into maxFrameBytes frames and stops at the window', async () => {
     const { t, s } = make(64 * KIB, 16 * KIB);
     let done = false;
@@ -121,18 +141,19 @@ describe('TunnelStream, sending', () => {
 });
 
 describe('TunnelStream, receiving', () => {
-  it('returns credit in quarter-window batches as a flowing consumer takes bytes', async () => {
+  it('returns credit in half-window batches as a flowing consumer takes bytes', async () => {
     const { t, s } = make(64 * KIB);
     const got: number[] = [];
     s.on('data', (chunk: Buffer) => got.push(chunk.length));
     await tick();
+    s.receiveData(Buffer.alloc(16 * KIB), false);
     s.receiveData(Buffer.alloc(8 * KIB), false);
     await tick();
     expect(t.summary()).toEqual([]);
     s.receiveData(Buffer.alloc(8 * KIB), false);
     await tick();
-    expect(t.summary()).toEqual(['WINDOW_UPDATE 16384']);
-    expect(got.reduce((a, b) => a + b, 0)).toBe(16 * KIB);
+    expect(t.summary()).toEqual(['WINDOW_UPDATE 32768']);
+    expect(got.reduce((a, b) => a + b, 0)).toBe(32 * KIB);
   });
 
   it('returns no credit while paused, then credit for what is read', async () => {
@@ -143,10 +164,10 @@ describe('TunnelStream, receiving', () => {
     expect(t.summary()).toEqual([]);
     expect(thrownCode(() => s.receiveData(Buffer.alloc(1), false))).toBe('flow_control');
 
-    s.read(20 * KIB);
-    expect(t.summary()).toEqual(['WINDOW_UPDATE 20480']);
+    s.read(36 * KIB);
+    expect(t.summary()).toEqual(['WINDOW_UPDATE 36864']);
     // The credit makes room for exactly that many more bytes.
-    expect(thrownCode(() => s.receiveData(Buffer.alloc(20 * KIB), false))).toBeUndefined();
+    expect(thrownCode(() => s.receiveData(Buffer.alloc(36 * KIB), false))).toBeUndefined();
     expect(thrownCode(() => s.receiveData(Buffer.alloc(1), false))).toBe('flow_control');
   });
 

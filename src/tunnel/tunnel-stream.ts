@@ -26,6 +26,11 @@ export interface StreamTransport {
   readonly features?: ReadonlySet<TunnelFeature>;
 }
 
+// Above the 64 KiB a socket read hands a writer (undici, a piped request), so that a write the
+// window can take at once does not also tell the writer to wait for 'drain' (Node's default of
+// 16 KiB did, for every chunk). While the window is closed it is what this side buffers.
+const WRITABLE_HIGH_WATER_BYTES = 128 * 1024;
+
 interface PendingWrite {
   chunk: Buffer;
   offset: number;
@@ -70,10 +75,15 @@ export class TunnelStream extends Duplex {
     private readonly transport: StreamTransport,
     private readonly windowBytes: number,
   ) {
-    super({ allowHalfOpen: true, readableHighWaterMark: windowBytes, decodeStrings: true });
+    super({
+      allowHalfOpen: true,
+      readableHighWaterMark: windowBytes,
+      writableHighWaterMark: WRITABLE_HIGH_WATER_BYTES,
+      decodeStrings: true,
+    });
     this.sendWindow = windowBytes;
     this.recvWindow = windowBytes;
-    this.creditThreshold = Math.max(1, Math.floor(windowBytes / 4));
+    this.creditThreshold = Math.max(1, Math.floor(windowBytes / 2));
   }
 
   /** Where the stream is in its lifecycle (docs/protocol.md §5.2). */
@@ -193,7 +203,9 @@ export class TunnelStream extends Duplex {
   }
 
   // Called after every push and every read: bytes that left the readable buffer are returned to
-  // the peer as window, in batches of a quarter window to keep WINDOW_UPDATE frames rare.
+  // the peer as window, in batches of half a window to keep WINDOW_UPDATE frames rare (a quarter
+  // sent one per 64 KiB DATA frame at the default window). The half still in flight keeps the
+  // sender busy while the credit travels.
   private creditConsumed(): void {
     if (this.remoteEnded || this.destroyed) return;
     const owed = this.bytesReceived - this.readableLength - this.credited;
