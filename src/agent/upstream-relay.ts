@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type { Duplex, Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import { declaredLength } from '../http/response-length.js';
 import { namesWebSocket, ResetCode } from '../protocol/index.js';
 import type { RequestHead } from '../protocol/index.js';
 import type { TunnelConnection } from '../tunnel/tunnel-connection.js';
@@ -71,6 +72,9 @@ export function relayToUpstream(
     if (upgrade && UPGRADE_FIELDS.has(name.toLowerCase())) continue;
     headers.push(name, value);
   }
+  // The proxy needs no more window once the declared request body is in: no WINDOW_UPDATE then.
+  const length = declaredLength(headers);
+  if (typeof length === 'number') stream.remoteBodyLength = length;
   const handler: Dispatcher.DispatchHandler = {
     onConnect: (abortRequest) => {
       abort = abortRequest;
