@@ -179,25 +179,21 @@ export class TunnelConnection<R extends TunnelRole = TunnelRole>
   sendFrame(frame: Buffer): void {
     if (this.isClosed) return;
     this.unflushed += frame.length;
-    this.corkForThisTurn();
+    this.corkForThisTick();
     this.socket.send(frame, () => this.onFlushed(frame.length));
   }
 
-  // Frames sent in one event-loop turn leave in one write system call instead of one each: the
-  // request heads of every public request one burst of I/O brought, a response head with its
-  // body and its end, the answers of several upstreams. A write costs far more than its bytes
-  // (on loopback it also runs the kernel's delivery to the reader). setImmediate runs as soon as
-  // this turn's I/O callbacks are done, so a lone request waits for nothing; under load the
-  // frames of a turn wait for the turn's other callbacks. Measured against uncorking on the next
-  // tick (docs/performance.md, "One write per event-loop turn"): a third fewer syscalls per
-  // request and ~10 % less CPU in each process, for ~10 % fewer 1 KiB requests per second.
-  private corkForThisTurn(): void {
+  // Frames sent in one tick (a response head, its body and its end; the heads of the streams
+  // a burst of I/O opened) leave in one write system call instead of one each. Measured against
+  // holding them to the end of the event-loop turn (setImmediate): the tick is as good for 8 MiB
+  // transfers and ~8 % better for small requests, whose every hop waits on this.
+  private corkForThisTick(): void {
     if (this.corked) return;
     const raw = (this.socket as unknown as { _socket?: Socket })._socket;
     if (!raw) return;
     this.corked = true;
     raw.cork();
-    setImmediate(() => {
+    process.nextTick(() => {
       this.corked = false;
       raw.uncork();
     });
@@ -213,7 +209,7 @@ export class TunnelConnection<R extends TunnelRole = TunnelRole>
     if (this.isClosed) return;
     const bytes = FRAME_HEADER_BYTES + payload.length;
     this.unflushed += bytes;
-    this.corkForThisTurn();
+    this.corkForThisTick();
     this.socket.send(encodeDataHeader(streamId, end), { binary: true, fin: false });
     this.socket.send(payload, { binary: true, fin: true }, () => this.onFlushed(bytes));
   }

@@ -221,22 +221,6 @@ describe('TunnelConnection over real WebSockets', () => {
     expect(writes()).toBe(1);
   });
 
-  it('sends the frames of separate callbacks of one event-loop turn in one socket write', async () => {
-    // Under load one turn runs many I/O callbacks (a request read from each of several public
-    // connections); their frames wait for the turn's end and leave together.
-    const p = await pair();
-    const writes = countSocketWrites(p.proxyWs);
-    const offered: TunnelStream[] = [];
-    p.agent.on('stream', (s) => offered.push(s));
-    // Two timers due together run in one timers phase, each its own callback with its own ticks.
-    // (Left open: they fail with the connection when the test ends.)
-    const open = (): unknown => p.proxy.openStream(GET, true).on('error', () => undefined);
-    setTimeout(open, 0);
-    setTimeout(open, 0);
-    await until(() => offered.length === 2, 'both streams to reach the agent');
-    expect(writes()).toBe(1);
-  });
-
   it('carries a response head with END_STREAM (no body) and opens odd, increasing ids', async () => {
     const p = await pair();
     p.agent.on('stream', (stream) => p.agent.sendResponseHead(stream, { status: 204, reason: 'No Content', headers: [] }, true));
