@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type { Duplex, Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import { declaredLength } from '../http/response-length.js';
 import { namesWebSocket, ResetCode } from '../protocol/index.js';
 import type { RequestHead } from '../protocol/index.js';
 import type { TunnelConnection } from '../tunnel/tunnel-connection.js';
@@ -53,6 +54,9 @@ export function relayToUpstream(
   const exchange = new UpstreamExchange(tunnel, stream, head, onDone);
   stream.on('error', (err) => exchange.streamFailed(err));
   const { headers, upgrade } = requestFields(head);
+  // The proxy needs no more window once the declared request body is in: no WINDOW_UPDATE then.
+  const length = declaredLength(headers);
+  if (typeof length === 'number') stream.remoteBodyLength = length;
   try {
     upstream.dispatcher.dispatch(
       upgrade

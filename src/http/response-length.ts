@@ -1,6 +1,7 @@
 /**
- * The body length a response head declares: a number, `undefined` when it declares none, or
- * `null` when its Content-Length fields are invalid or disagree (RFC 9112 §6.3: unrecoverable).
+ * The body length a head (a response's or a request's) declares: a number, `undefined` when it
+ * declares none, or `null` when its Content-Length fields are invalid or disagree (RFC 9112
+ * §6.3: unrecoverable).
  */
 export function declaredLength(raw: readonly string[]): number | undefined | null {
   let length: number | undefined;

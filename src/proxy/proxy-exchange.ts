@@ -239,6 +239,8 @@ export class ProxyExchange {
     const fields = endToEnd(flatten(head.headers));
     const expected = declaredLength(fields);
     if (expected === null) return this.fail(new ProxyError('bad_response', 'invalid Content-Length'));
+    // The agent needs no more window once the declared body is in: no WINDOW_UPDATE then.
+    if (expected !== undefined) stream.remoteBodyLength = expected;
     const directive = this.observer?.onHead(head, fields);
     if (directive?.answered) {
       this.enter('finished');

@@ -156,6 +156,23 @@ describe('TunnelStream, receiving', () => {
     expect(got.reduce((a, b) => a + b, 0)).toBe(32 * KIB);
   });
 
+  it('returns no credit once a body of known length has all arrived, and keeps the window', async () => {
+    const { t, s } = make(64 * KIB);
+    s.remoteBodyLength = 32 * KIB;
+    s.on('data', () => undefined);
+    await tick();
+    s.receiveData(Buffer.alloc(16 * KIB), false);
+    await tick();
+    expect(t.summary()).toEqual(['WINDOW_UPDATE 16384']);
+    // The last bytes: only END or TRAILERS may follow, which need no window.
+    s.receiveData(Buffer.alloc(16 * KIB), false);
+    await tick();
+    expect(t.summary()).toEqual(['WINDOW_UPDATE 16384']);
+    // A peer that sends past its length still finds only the window it was given.
+    expect(thrownCode(() => s.receiveData(Buffer.alloc(48 * KIB + 1), false))).toBe('flow_control');
+    expect(thrownCode(() => s.receiveData(Buffer.alloc(0), true))).toBeUndefined();
+  });
+
   it('returns no credit while paused, then credit for what is read', async () => {
     const { t, s } = make(64 * KIB);
     s.pause();

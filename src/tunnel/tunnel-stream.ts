@@ -54,6 +54,13 @@ export class TunnelStream extends Duplex {
    * before the readable side ends, so an `'end'` listener finds them here.
    */
   trailers?: readonly HeaderField[];
+  /**
+   * How many body bytes the peer will send, when its head declared it (Content-Length). Once
+   * they have all arrived no credit is returned: only END or TRAILERS may follow, and they
+   * need no window, so a WINDOW_UPDATE would be a wasted frame each way. A peer that sends
+   * more still finds only the window it was given.
+   */
+  remoteBodyLength?: number;
   /** Trailer fields this side ends its direction with, in place of the empty DATA frame. */
   private outgoingTrailers?: readonly HeaderField[];
 
@@ -208,6 +215,7 @@ export class TunnelStream extends Duplex {
   // sender busy while the credit travels.
   private creditConsumed(): void {
     if (this.remoteEnded || this.destroyed) return;
+    if (this.remoteBodyLength !== undefined && this.bytesReceived >= this.remoteBodyLength) return;
     const owed = this.bytesReceived - this.readableLength - this.credited;
     if (owed < this.creditThreshold) return;
     this.credited += owed;

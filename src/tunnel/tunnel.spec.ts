@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import {
   encodeData,
@@ -146,6 +146,21 @@ async function until(check: () => boolean, what: string, ms = 5000): Promise<voi
   }
 }
 
+/** How many writes the socket under `ws` has made since this was called (a writev counts once). */
+function countSocketWrites(ws: WebSocket): () => number {
+  type Write = (...args: unknown[]) => unknown;
+  const socket = (ws as unknown as { _socket: Socket & { _write: Write; _writev: Write } })._socket;
+  let count = 0;
+  for (const method of ['_write', '_writev'] as const) {
+    const original = socket[method];
+    socket[method] = function (this: unknown, ...args: unknown[]) {
+      count++;
+      return original.apply(this, args);
+    };
+  }
+  return () => count;
+}
+
 /** Answers every stream with `200` and `reply(request body)` as the response body. */
 function serveEcho(agent: TunnelConnection, reply: (body: Buffer, head: RequestHead) => Buffer = (b) => b): void {
   agent.on('stream', (stream, head) => {
@@ -187,6 +202,23 @@ describe('TunnelConnection over real WebSockets', () => {
     // Both directions ended: each side forgets the stream.
     await until(() => p.proxy.streams.size === 0 && p.agent.streams.size === 0, 'streams to close');
     expect([p.proxyErrors, p.agentErrors]).toEqual([[], []]);
+  });
+
+  it("sends a response's head, body and end, written in one tick, in one socket write", async () => {
+    // A write system call costs more than the bytes it carries (on loopback it also runs the
+    // kernel's delivery): frames sent in one tick share one.
+    const p = await pair();
+    const offered = nextStream(p.agent);
+    const stream = p.proxy.openStream(GET, true);
+    const [agentStream] = await offered;
+    await collect(agentStream);
+    const writes = countSocketWrites(p.agentWs);
+
+    p.agent.sendResponseHead(agentStream, { status: 200, reason: 'OK', headers: [] }, false);
+    agentStream.write('hello, ');
+    agentStream.end('world');
+    expect((await collect(stream)).toString()).toBe('hello, world');
+    expect(writes()).toBe(1);
   });
 
   it('carries a response head with END_STREAM (no body) and opens odd, increasing ids', async () => {
