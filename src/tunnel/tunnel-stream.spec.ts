@@ -157,19 +157,20 @@ describe('TunnelStream, receiving', () => {
   });
 
   it('returns no credit once a body of known length has all arrived, and keeps the window', async () => {
+    // Credit goes back in half-window batches: 32 KiB of a 64 KiB window.
     const { t, s } = make(64 * KIB);
-    s.remoteBodyLength = 32 * KIB;
+    s.remoteBodyLength = 64 * KIB;
     s.on('data', () => undefined);
     await tick();
-    s.receiveData(Buffer.alloc(16 * KIB), false);
+    s.receiveData(Buffer.alloc(32 * KIB), false);
     await tick();
-    expect(t.summary()).toEqual(['WINDOW_UPDATE 16384']);
+    expect(t.summary()).toEqual(['WINDOW_UPDATE 32768']);
     // The last bytes: only END or TRAILERS may follow, which need no window.
-    s.receiveData(Buffer.alloc(16 * KIB), false);
+    s.receiveData(Buffer.alloc(32 * KIB), false);
     await tick();
-    expect(t.summary()).toEqual(['WINDOW_UPDATE 16384']);
+    expect(t.summary()).toEqual(['WINDOW_UPDATE 32768']);
     // A peer that sends past its length still finds only the window it was given.
-    expect(thrownCode(() => s.receiveData(Buffer.alloc(48 * KIB + 1), false))).toBe('flow_control');
+    expect(thrownCode(() => s.receiveData(Buffer.alloc(32 * KIB + 1), false))).toBe('flow_control');
     expect(thrownCode(() => s.receiveData(Buffer.alloc(0), true))).toBeUndefined();
   });
 
