@@ -67,6 +67,14 @@ export function profileFlags(): string[] {
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }
 
+/**
+ * BENCH_PROXY_NODE_FLAGS="--max-semi-space-size=16 …": extra node flags for the proxy, e.g. to
+ * compare its own heap sizing (src/server/heap-sizing.ts) with another.
+ */
+export function proxyNodeFlags(): string[] {
+  return (process.env.BENCH_PROXY_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+}
+
 export async function startProxy(
   key: string,
   { name = 'proxy', env = {} }: { name?: string; env?: Record<string, string> } = {},
@@ -74,7 +82,7 @@ export async function startProxy(
   if (!existsSync(`${root}dist/main.js`)) throw new Error('dist/main.js is missing: run `npx nest build` (npm run bench does)');
   const child = track(
     name,
-    spawn(process.execPath, [...profileFlags(), 'dist/main.js'], {
+    spawn(process.execPath, [...profileFlags(), ...proxyNodeFlags(), 'dist/main.js'], {
       cwd: root,
       env: { ...process.env, HARP_PORT: '0', HARP_HOST: '127.0.0.1', HARP_KEY: key, HARP_LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,8 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { ConfigError } from './config.error.js';
 import { fileSource, type ConfigLayer } from './config.source.js';
+
+/** The YAML parser, loaded only for a YAML file: a proxy configured from env alone never needs it. */
+function parseYaml(text: string): unknown {
+  return (createRequire(import.meta.url)('yaml') as typeof Yaml).parse(text);
+}
 
 /**
  * Reads the file named by `HARP_CONFIG`, if any: YAML when it ends in `.yaml` or `.yml`, JSON

@@ -1,6 +1,16 @@
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { createRequire } from 'node:module';
+import type * as Flexible from 'rate-limiter-flexible';
+import type { RateLimiterAbstract, RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Rate } from '../protocol/rate-limit.js';
+
+/**
+ * rate-limiter-flexible, loaded with the first bucket: most proxies configure no rate limit,
+ * and loading it at start-up costs every proxy ~1.3 MiB of heap (docs/performance.md).
+ */
+let flexible: typeof Flexible | undefined;
+function rateLimiterFlexible(): typeof Flexible {
+  return (flexible ??= createRequire(import.meta.url)('rate-limiter-flexible') as typeof Flexible);
+}
 
 /** What a bucket said to one request. */
 export interface Take {
@@ -26,7 +36,7 @@ function settle(limiter: RateLimiterAbstract, key: string): Promise<Take> {
   return limiter.consume(key).then(
     (res) => ({ allowed: true, msBeforeNext: res.msBeforeNext }),
     (refusal: unknown) => {
-      if (refusal instanceof RateLimiterRes) return { allowed: false, msBeforeNext: refusal.msBeforeNext };
+      if (refusal instanceof rateLimiterFlexible().RateLimiterRes) return { allowed: false, msBeforeNext: refusal.msBeforeNext };
       throw refusal;
     },
   );
@@ -47,7 +57,7 @@ class LimiterPerRate<L extends RateLimiterAbstract> {
 
 /** The buckets of one process, in its memory (expired ones are dropped by their own timers). */
 export class MemoryBuckets implements Buckets {
-  private readonly limiters = new LimiterPerRate((rate) => new RateLimiterMemory({ points: rate.limit, duration: rate.windowSeconds }));
+  private readonly limiters = new LimiterPerRate((rate) => new (rateLimiterFlexible().RateLimiterMemory)({ points: rate.limit, duration: rate.windowSeconds }));
 
   take(key: string, rate: Rate): Promise<Take> {
     return settle(this.limiters.for(rate), key);
@@ -94,7 +104,7 @@ export class RedisBuckets implements Buckets {
   ) {
     this.limiters = new LimiterPerRate(
       (rate) =>
-        new RateLimiterRedis({
+        new (rateLimiterFlexible().RateLimiterRedis)({
           storeClient: client,
           useRedisPackage: true,
           // Not ready (connecting, reconnecting): fail at once, to the fallback.
