@@ -212,7 +212,7 @@ export class CachingProxy {
    */
   private serve(f: Pick<CachedForward, 'req' | 'res' | 'exchange'>, entry: CachedResponse, status: CacheStatus): void {
     const { req, res } = f;
-    const extra = [...statusFields(status), 'X-Request-ID', f.exchange.requestId];
+    const extra = ['Cache-Status', formatCacheStatus(status), 'X-Request-ID', f.exchange.requestId];
     if (clientHasCurrent(entry, req.headers)) {
       res.writeHead(304, [...notModifiedFields(entry), ...extra]);
       return void res.end();
@@ -227,7 +227,7 @@ export class CachingProxy {
       // A view of the stored bytes, not a copy.
       return this.sendBody(f, entry.body.subarray(ranged.range.start, ranged.range.end + 1));
     }
-    res.writeHead(entry.status, entry.reason || undefined, [...hitFields(entry), ...extra]);
+    res.writeHead(entry.status, entry.reason || undefined, hitFields(entry, Date.now(), extra));
     if (req.method === 'HEAD') return void res.end();
     this.sendBody(f, entry.body);
   }
