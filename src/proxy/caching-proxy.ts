@@ -14,6 +14,7 @@ import {
   invalidatedKeys,
   lookupBypass,
   lookupVariant,
+  lookupVariantNow,
   MissCoalescer,
   notModifiedFields,
   offlineVerdict,
@@ -138,7 +139,8 @@ export class CachingProxy {
       return this.forwardMiss({ f, key, request, found: { miss: 'uri-miss' }, fwd: 'uri-miss' });
     }
 
-    let found = await lookupVariant(this.store, key, request.headers);
+    // In memory, a hit is found without a promise per store layer.
+    let found = lookupVariantNow(this.store, key, request.headers) ?? (await lookupVariant(this.store, key, request.headers));
     let decision = decide(request, found.entry, found.entry ? undefined : found.miss);
     if (decision.kind === 'miss' && rangedGet(request)) {
       // Only a part was asked for: the backend sends that part, and a 206 is not stored. Not
