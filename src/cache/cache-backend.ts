@@ -1,10 +1,14 @@
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Keyv } from 'keyv';
 import type { HarpConfig } from '../config/index.js';
+import type { StoredData } from './entry-codec.js';
 import { keyvOver, type HarpKeyvStore, type PurgeOptions, type StoreCounts } from './keyv-store.js';
 import { MemoryKeyvStore } from './memory-store.js';
 import { RedisKeyvStore } from './redis-store.js';
 import { StoreHealth, type HealthLogger } from './store-health.js';
+
+/** A store's answer that it cannot read synchronously: ask with the asynchronous `get`. */
+export const NOT_AT_HAND: unique symbol = Symbol('not at hand');
 
 /**
  * The store the cache runs on, chosen from the configuration: Redis when `redisUrl` is set,
@@ -17,6 +21,11 @@ export abstract class CacheBackend {
   abstract readonly keyv: Keyv;
   abstract readonly health: StoreHealth;
   abstract counts(): StoreCounts;
+  /**
+   * The stored data under `key` read synchronously, when the store keeps it in this process
+   * (memory); {@link NOT_AT_HAND} when it must be read asynchronously (Redis).
+   */
+  abstract peek(key: string): StoredData | undefined | typeof NOT_AT_HAND;
   /** Deletes every stored key `match` accepts; rejects with a `CacheStoreError` on failure. */
   abstract purge(match: (key: string) => boolean, options?: PurgeOptions): Promise<number>;
   /** Resolves when the store answers within `timeoutMs` (readiness); rejects otherwise. */
@@ -49,6 +58,10 @@ class KeyvBackend extends CacheBackend implements OnModuleDestroy {
 
   counts(): StoreCounts {
     return this.store.counts();
+  }
+
+  peek(key: string): StoredData | undefined | typeof NOT_AT_HAND {
+    return this.store.peek ? this.store.peek(key) : NOT_AT_HAND;
   }
 
   purge(match: (key: string) => boolean, options?: PurgeOptions): Promise<number> {

@@ -2,7 +2,7 @@ import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
 import { HarpConfig } from '../config/index.js';
-import { CacheBackend } from './cache-backend.js';
+import { CacheBackend, NOT_AT_HAND } from './cache-backend.js';
 import { isVariantIndex, type CacheValue } from './policy/cache-entry.js';
 import { CacheStoreError } from './cache-store-error.js';
 import type { PurgeOptions } from './keyv-store.js';
@@ -38,6 +38,16 @@ export abstract class HttpCacheStore {
 
   /** The value stored under `key`, or undefined (a miss, or the store failed). */
   abstract get(key: string): Promise<CacheValue | undefined>;
+
+  /**
+   * What {@link get} would resolve to, read at once when the store is in this process (no
+   * promise, no microtask per layer: a memory hit's lookup is then synchronous), or
+   * {@link NOT_AT_HAND}: call `get`. Counted as `get` counts.
+   */
+  getNow(key: string): CacheValue | undefined | typeof NOT_AT_HAND {
+    void key; // a store that cannot answer at once: every key goes to `get`
+    return NOT_AT_HAND;
+  }
 
   /**
    * Stores `value` for `ttlMs` (rounded up to whole ms; required: nothing is stored forever).
@@ -95,6 +105,18 @@ export class CacheManagerHttpCacheStore extends HttpCacheStore implements OnModu
     } catch (error) {
       this.unexpected(error, 'get');
     }
+    if (value === undefined) this.misses++;
+    else if (!isVariantIndex(value)) this.hits++;
+    return value;
+  }
+
+  override getNow(key: string): CacheValue | undefined | typeof NOT_AT_HAND {
+    if (!this.enabled) return undefined;
+    const data = this.backend.peek(key);
+    if (data === NOT_AT_HAND) return NOT_AT_HAND;
+    // An expired entry is left to `get`, which removes it as Keyv does.
+    if (data !== undefined && typeof data.expires === 'number' && Date.now() > data.expires) return NOT_AT_HAND;
+    const value = data?.value ?? undefined;
     if (value === undefined) this.misses++;
     else if (!isVariantIndex(value)) this.hits++;
     return value;

@@ -55,6 +55,6 @@ export {
 } from './policy/cached-response.js';
 export { invalidatedKeys } from './policy/invalidation.js';
 export { unkeyedRequestFields, UNKEYED_FIELDS_ALWAYS, UNKEYED_FIELDS_CACHEABLE } from './policy/poisoning.js';
-export { invalidate, lookupVariant, storeVariant, variantKey, type VariantLookup } from './variants.js';
+export { invalidate, lookupVariant, lookupVariantNow, storeVariant, variantKey, type VariantLookup } from './variants.js';
 export { freshnessTtl } from './policy/freshness-ttl.js';
 export { UncacheableMemo } from './uncacheable-memo.js';

@@ -27,6 +27,11 @@ export interface HarpKeyvStore {
   /** Keyv assigns its namespace here; HARP's stores prefix keys themselves and ignore it. */
   namespace?: string;
   get(key: string): Promise<StoredData | undefined>;
+  /**
+   * What `get` would resolve to, read at once, for a store that holds its data in this process
+   * (the memory store); absent for stores that must ask elsewhere.
+   */
+  peek?(key: string): StoredData | undefined;
   /** @param ttl milliseconds; HARP always passes one */
   set(key: string, data: StoredData, ttl?: number): Promise<void>;
   delete(key: string): Promise<boolean>;

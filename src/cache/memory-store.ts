@@ -33,6 +33,10 @@ export class MemoryKeyvStore implements HarpKeyvStore {
     return this.lru.get(key);
   }
 
+  peek(key: string): StoredData | undefined {
+    return this.lru.get(key);
+  }
+
   async set(key: string, data: StoredData, ttl?: number): Promise<void> {
     const owned: StoredData = Object.freeze({ value: ownedCopy(data.value), expires: data.expires ?? null });
     const size = entrySize(owned.value);

@@ -5,7 +5,7 @@ import { createCacheBackend } from './cache-backend.js';
 import { isVariantIndex, type CachedResponse, type VariantIndex } from './policy/cache-entry.js';
 import { createCachedResponse } from './policy/cached-response.js';
 import { CacheManagerHttpCacheStore } from './http-cache-store.js';
-import { invalidate, lookupVariant, storeVariant, variantKey } from './variants.js';
+import { invalidate, lookupVariant, lookupVariantNow, storeVariant, variantKey } from './variants.js';
 
 const PRIMARY = 'https://example.com/page';
 const GZIP: IncomingHttpHeaders = { 'accept-encoding': 'gzip' };
@@ -42,6 +42,27 @@ describe('variants (RFC 9111 §4.1)', () => {
     expect(bodyOf(await lookupVariant(store, PRIMARY, BR))).toBe('br');
     expect(bodyOf(await lookupVariant(store, PRIMARY, {}))).toBe('vary-miss');
     expect(bodyOf(await lookupVariant(store, 'https://example.com/other', GZIP))).toBe('uri-miss');
+  });
+
+  it('answers at once from the memory store what the asynchronous lookup finds, counted the same', async () => {
+    const store = memoryStore();
+    await storeVariant(store, { primaryKey: PRIMARY, headers: GZIP, entry: entry('gzip'), vary: ['accept-encoding'], ttlMs: 60_000 });
+    const now = (headers: IncomingHttpHeaders, key = PRIMARY): string => {
+      const found = lookupVariantNow(store, key, headers);
+      if (!found) throw new Error('the memory store answers synchronously');
+      return bodyOf(found);
+    };
+    expect([now(GZIP), now(BR), now(GZIP, 'https://example.com/other')]).toEqual(['gzip', 'vary-miss', 'uri-miss']);
+    expect([bodyOf(await lookupVariant(store, PRIMARY, GZIP)), bodyOf(await lookupVariant(store, PRIMARY, BR))]).toEqual(['gzip', 'vary-miss']);
+    expect(store.stats()).toMatchObject({ hits: 2, misses: 3 });
+  });
+
+  it('never answers at once with an expired entry', async () => {
+    const store = memoryStore();
+    await storeVariant(store, { primaryKey: PRIMARY, headers: GZIP, entry: entry('plain'), vary: [], ttlMs: 5 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(lookupVariantNow(store, PRIMARY, GZIP)?.entry).toBeUndefined();
+    expect(bodyOf(await lookupVariant(store, PRIMARY, GZIP))).toBe('uri-miss');
   });
 
   it('keeps variant keys under the primary key, separated by a line feed', async () => {

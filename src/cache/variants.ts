@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { isVariantIndex, type CachedResponse, type VariantIndex } from './policy/cache-entry.js';
 import type { HttpCacheStore } from './http-cache-store.js';
+import { NOT_AT_HAND } from './cache-backend.js';
 import { secondaryKey } from './policy/vary.js';
 
 /**
@@ -38,6 +39,23 @@ export async function lookupVariant(
   if (!isVariantIndex(value)) return { entry: value, key: primaryKey };
   const key = variantKey(primaryKey, value, headers);
   const variant = await store.get(key);
+  if (variant === undefined || isVariantIndex(variant)) return { miss: 'vary-miss', index: value };
+  return { entry: variant, key, index: value };
+}
+
+/**
+ * {@link lookupVariant} answered synchronously when the store holds its data in this process,
+ * or undefined when it must be asked asynchronously: then call `lookupVariant`.
+ */
+export function lookupVariantNow(store: HttpCacheStore, primaryKey: string, headers: IncomingHttpHeaders): VariantLookup | undefined {
+  const value = store.getNow(primaryKey);
+  if (value === NOT_AT_HAND) return undefined;
+  if (value === undefined) return { miss: 'uri-miss' };
+  if (!isVariantIndex(value)) return { entry: value, key: primaryKey };
+  const key = variantKey(primaryKey, value, headers);
+  const variant = store.getNow(key);
+  // An index is counted neither as a hit nor as a miss: reading it again below costs no count.
+  if (variant === NOT_AT_HAND) return undefined;
   if (variant === undefined || isVariantIndex(variant)) return { miss: 'vary-miss', index: value };
   return { entry: variant, key, index: value };
 }

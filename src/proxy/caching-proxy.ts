@@ -14,6 +14,7 @@ import {
   invalidatedKeys,
   lookupBypass,
   lookupVariant,
+  lookupVariantNow,
   MissCoalescer,
   notModifiedFields,
   offlineVerdict,
@@ -138,7 +139,8 @@ export class CachingProxy {
       return this.forwardMiss({ f, key, request, found: { miss: 'uri-miss' }, fwd: 'uri-miss' });
     }
 
-    let found = await lookupVariant(this.store, key, request.headers);
+    // In memory, a hit is found without a promise per store layer.
+    let found = lookupVariantNow(this.store, key, request.headers) ?? (await lookupVariant(this.store, key, request.headers));
     let decision = decide(request, found.entry, found.entry ? undefined : found.miss);
     if (decision.kind === 'miss' && rangedGet(request)) {
       // Only a part was asked for: the backend sends that part, and a 206 is not stored. Not
@@ -212,7 +214,7 @@ export class CachingProxy {
    */
   private serve(f: Pick<CachedForward, 'req' | 'res' | 'exchange'>, entry: CachedResponse, status: CacheStatus): void {
     const { req, res } = f;
-    const extra = [...statusFields(status), 'X-Request-ID', f.exchange.requestId];
+    const extra = ['Cache-Status', formatCacheStatus(status), 'X-Request-ID', f.exchange.requestId];
     if (clientHasCurrent(entry, req.headers)) {
       res.writeHead(304, [...notModifiedFields(entry), ...extra]);
       return void res.end();
@@ -227,7 +229,7 @@ export class CachingProxy {
       // A view of the stored bytes, not a copy.
       return this.sendBody(f, entry.body.subarray(ranged.range.start, ranged.range.end + 1));
     }
-    res.writeHead(entry.status, entry.reason || undefined, [...hitFields(entry), ...extra]);
+    res.writeHead(entry.status, entry.reason || undefined, hitFields(entry, Date.now(), extra));
     if (req.method === 'HEAD') return void res.end();
     this.sendBody(f, entry.body);
   }

@@ -20,6 +20,8 @@ import { StreamResetError } from '../tunnel/stream-errors.js';
 import { ProxyError } from './proxy-errors.js';
 import { sendErrorPage } from './error-page.js';
 import type { RequestAdjustment } from './exchange-observer.js';
+import type { CachedForward, OfflineRequest } from './cache-lookup.js';
+import type { RouteCacheOptions } from '../cache/index.js';
 import { ProxyExchange, type MemberSource } from './proxy-exchange.js';
 import { proxySettings } from './proxy-settings.js';
 import type { ProxySettings } from './proxy-settings.js';
@@ -101,7 +103,7 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
     const method = req.method ?? 'GET';
     const withBody = hasBody(req);
     if (this.events.bodyCaptureBytes > 0) this.captureBodies(report, withBody);
-    const forward = { ...this.cacheRequestOf(admitted, pool), backend, hasBody: withBody };
+    const forward = this.cacheRequestOf(admitted, pool, backend, withBody);
     this.cache.forward(forward).catch((err: Error) => {
       this.logger.error(`cache path failed for ${method} ${target.origin}: ${err.stack ?? err.message}`);
       exchange.fail(new ProxyError('internal_error', err.message, { cause: err }));
@@ -109,8 +111,11 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
   };
 
   /** What the cache path is told of a request, with or without a member to forward it to. */
-  private cacheRequestOf(at: CacheCandidate, pool: Pool<RouteBackend> | undefined) {
+  private cacheRequestOf(at: CacheCandidate, pool: Pool<RouteBackend> | undefined): OfflineRequest;
+  private cacheRequestOf(at: CacheCandidate, pool: Pool<RouteBackend> | undefined, backend: TunnelBackend, hasBody: boolean): CachedForward;
+  private cacheRequestOf(at: CacheCandidate, pool: Pool<RouteBackend> | undefined, backend?: TunnelBackend, hasBody = false) {
     const { req, res, exchange, target } = at;
+    // One object of one shape, with or without the member: built per request, not spread.
     return {
       exchange,
       req,
@@ -118,8 +123,10 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
       host: target.host,
       target: target.origin,
       scheme: this.schemeOf(req, at.origin),
-      route: pool?.options.cache ?? {},
+      route: pool?.options.cache ?? NO_CACHE_OPTIONS,
       headers: forwardedHeaders(req, this.settings.droppedRequestFields(req.method ?? 'GET')),
+      backend,
+      hasBody,
     };
   }
 
@@ -427,6 +434,9 @@ interface Upgrading {
 interface Forwardable extends Admitted {
   readonly backend: TunnelBackend;
 }
+
+/** The cache options of a request that matched no route: the defaults. */
+const NO_CACHE_OPTIONS: RouteCacheOptions = Object.freeze({});
 
 /** The relay's backstop beyond the holding node's own request timeout, which answers first. */
 const RELAY_TIMEOUT_MARGIN_MS = 2000;

@@ -1,7 +1,7 @@
 import type CachePolicy from 'http-cache-semantics';
 import type { CachedResponse } from './cache-entry.js';
 import type { ForwardReason } from './cache-status.js';
-import { NO_STALE, parseDirectives, policyRequest, revivePolicy } from './policy-input.js';
+import { NO_STALE, parseDirectives, policyRequest, readPolicy } from './policy-input.js';
 import type { CacheRequest, RouteCacheOptions } from './storability.js';
 
 export { isStorable, storageVerdict, type CacheRequest, type RouteCacheOptions } from './storability.js';
@@ -86,7 +86,7 @@ export function decide(
   const onlyIfCached = parseDirectives(request.headers['cache-control']).has('only-if-cached');
   if (entry === undefined) return onlyIfCached ? { kind: 'unsatisfiable' } : { kind: 'miss', fwd: missReason };
 
-  const policy = revivePolicy(entry.policy, now);
+  const policy = readPolicy(entry.policy, now);
   const libraryRequest = policyRequest(request.method, request.headers);
   const result = policy.evaluateRequest(libraryRequest);
   const stale = policy.stale();

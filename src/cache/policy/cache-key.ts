@@ -31,12 +31,28 @@ const ESCAPE = /%[0-9a-f]{2}/gi;
  * @param target origin-form path and query as received (`/p?q`)
  */
 export function cacheKey(scheme: string, host: string | undefined, target: string): string | undefined {
-  const lowerScheme = scheme.toLowerCase();
+  const lowerScheme = scheme === 'http' || scheme === 'https' ? scheme : scheme.toLowerCase();
   if (!(lowerScheme in DEFAULT_PORTS)) return undefined;
-  const authority = normalizeAuthority(lowerScheme, host);
+  const authority = knownAuthority(lowerScheme, host);
   const pathAndQuery = normalizeTarget(target);
   if (authority === undefined || pathAndQuery === undefined) return undefined;
   return `${lowerScheme}://${authority}${pathAndQuery}`;
+}
+
+// A proxy sees few distinct hosts, and every request normalised its Host again: remembered
+// per scheme, bounded (past the bound it starts over: it is only a shortcut).
+const AUTHORITY_MEMO_KEYS = 1024;
+const authorities: Record<string, Map<string, string | undefined>> = { http: new Map(), https: new Map() };
+
+function knownAuthority(scheme: string, host: string | undefined): string | undefined {
+  if (!host) return undefined;
+  const memo = authorities[scheme]!;
+  const known = memo.get(host);
+  if (known !== undefined || memo.has(host)) return known;
+  const authority = normalizeAuthority(scheme, host);
+  if (memo.size >= AUTHORITY_MEMO_KEYS) memo.clear();
+  memo.set(host, authority);
+  return authority;
 }
 
 /** `Host` → the authority part of a key; undefined when empty or not a plausible host. */
@@ -61,7 +77,7 @@ export function normalizeTarget(target: string): string | undefined {
   // Node's parser lets a fragment through; it is never part of a URI's identity on the wire.
   const hash = target.indexOf('#');
   const withoutFragment = hash === -1 ? target : target.slice(0, hash);
-  return withoutFragment.replace(ESCAPE, (escape) => escape.toUpperCase());
+  return withoutFragment.includes('%') ? withoutFragment.replace(ESCAPE, (escape) => escape.toUpperCase()) : withoutFragment;
 }
 
 /** The scheme and authority of a key (`https://example.com:8443`), for same-origin checks. */

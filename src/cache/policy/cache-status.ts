@@ -60,6 +60,10 @@ const TOKEN = /^[A-Za-z*][!#$%&'*+\-.^_`|~0-9A-Za-z:/]*$/;
  * true, `=?0` when explicitly false (RFC 8941 §4.1.9).
  */
 export function formatCacheStatus(status: CacheStatus): string {
+  // The common hit, formatted on every one of them: no list to build and join.
+  if ('hit' in status && status.key === undefined && status.detail === undefined) {
+    return status.ttl === undefined ? `${CACHE_NAME}; hit` : `${CACHE_NAME}; hit; ttl=${integer(status.ttl)}`;
+  }
   const parts = [CACHE_NAME];
   if ('hit' in status) {
     parts.push('hit');

@@ -33,6 +33,18 @@ describe('hitFields and currentAge (RFC 9111 §5.1)', () => {
     expect(hitFields(entry, T0 + 3_000)).toEqual(['Cache-Control', 'max-age=60', 'X', '1', 'Date', 'Sun, 01 Mar 2026 12:00:00 GMT', 'Age', '10']);
   });
 
+  it('appends the extra fields after Age, leaving the stored list as it was', () => {
+    const before = [...entry.headers];
+    expect(hitFields(entry, T0, ['Cache-Status', 'HARP; hit']).slice(-4)).toEqual(['Age', '7', 'Cache-Status', 'HARP; hit']);
+    expect(entry.headers).toEqual(before);
+  });
+
+  it('reads the age at each call\'s own time, though the policy is revived once per entry', () => {
+    expect(currentAge(entry, T0 + 20_000)).toBe(27);
+    expect(currentAge(entry, T0 + 1_000)).toBe(8);
+    expect(currentAge(entry, T0 + 20_000)).toBe(27);
+  });
+
   it('keeps the reason phrase and status', () => {
     expect(entry).toMatchObject({ status: 200, reason: '', storedAt: T0 });
   });

@@ -1,6 +1,6 @@
 import { endToEnd } from '../../http/hop-by-hop.js';
 import type { CachedResponse, PolicyObject } from './cache-entry.js';
-import { revivePolicy } from './policy-input.js';
+import { readPolicy } from './policy-input.js';
 import { fieldValues, withoutFields } from '../../http/raw-fields.js';
 import { formatHttpDate, singleHttpDate } from '../../http/http-date.js';
 
@@ -78,12 +78,22 @@ function dated(fields: string[], receivedAt: number): string[] {
 
 /** The entry's current age in whole seconds (RFC 9111 §4.2.3), including upstream `Age`. */
 export function currentAge(entry: CachedResponse, now = Date.now()): number {
-  return Math.max(0, Math.floor(revivePolicy(entry.policy, now).age()));
+  return Math.max(0, Math.floor(readPolicy(entry.policy, now).age()));
 }
 
-/** The fields to send with a stored response: as stored, plus `Age` (RFC 9111 §5.1). */
-export function hitFields(entry: CachedResponse, now = Date.now()): string[] {
-  return [...entry.headers, 'Age', String(currentAge(entry, now))];
+/**
+ * The fields to send with a stored response: as stored, plus `Age` (RFC 9111 §5.1), then
+ * `extra` (one list built once per hit, not copied again).
+ */
+export function hitFields(entry: CachedResponse, now = Date.now(), extra: readonly string[] = []): string[] {
+  const stored = entry.headers;
+  const out = new Array<string>(stored.length + 2 + extra.length);
+  let i = 0;
+  for (; i < stored.length; i++) out[i] = stored[i]!;
+  out[i++] = 'Age';
+  out[i++] = String(currentAge(entry, now));
+  for (const field of extra) out[i++] = field;
+  return out;
 }
 
 /**

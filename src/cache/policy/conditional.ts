@@ -21,7 +21,9 @@ export function clientHasCurrent(entry: CachedResponse, headers: IncomingHttpHea
   }
   // RFC 9110 §13.1.3: "A recipient MUST ignore the If-Modified-Since header field if the
   // received field value is not a valid HTTP-date".
-  const since = parseHttpDate(headers['if-modified-since'] ?? '');
+  const modifiedSince = headers['if-modified-since'];
+  if (modifiedSince === undefined) return false;
+  const since = parseHttpDate(modifiedSince);
   return since !== undefined && validatorTime(entry) <= since;
 }
 

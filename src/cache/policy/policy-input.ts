@@ -114,6 +114,42 @@ export function revivePolicy(object: PolicyObject, now: number): CachePolicy {
   return policy;
 }
 
+/** A revived policy kept for its stored object, with the clock it reads. */
+interface KeptPolicy {
+  readonly policy: CachePolicy;
+  now: number;
+}
+
+const unreadHeaders = (): CachePolicy.Headers => ({});
+
+// Stored policy objects are immutable and, in the memory store, shared by every hit: reviving
+// one per request cost more than the hit's own work. Keyed weakly, so evicted entries go.
+const kept = new WeakMap<PolicyObject, KeptPolicy>();
+
+/**
+ * {@link revivePolicy} for reading only (freshness, age, `evaluateRequest`): one instance per
+ * stored object, reused by later calls, each of which sets its clock to its own `now`. Use it
+ * synchronously, and never hand it to code that keeps or changes it.
+ *
+ * Its `responseHeaders()` returns nothing: `evaluateRequest` builds them for every hit (a copy
+ * of the stored fields with `Age` and warnings), and HARP never reads them, since it replays
+ * the entry's own fields (`hitFields`).
+ */
+export function readPolicy(object: PolicyObject, now: number): CachePolicy {
+  let entry = kept.get(object);
+  if (entry === undefined) {
+    const policy = CachePolicy.fromObject(object);
+    const made: KeptPolicy = { policy, now };
+    const hooks = policy as unknown as { now: () => number; responseHeaders: () => CachePolicy.Headers };
+    hooks.now = () => made.now;
+    hooks.responseHeaders = unreadHeaders;
+    kept.set(object, made);
+    entry = made;
+  }
+  entry.now = now;
+  return entry.policy;
+}
+
 /**
  * Cache-Control directives (RFC 9111 §5.2): names lowercased, quoted values unquoted, a repeated
  * directive keeping its first value. Commas inside quoted strings do not split.
