@@ -6,6 +6,8 @@ import { Sparkline } from './sparkline.js';
 export class Overview {
   #sparkline = new Sparkline(document.getElementById('sparkline'));
   #agentNames = new Map();
+  /** The last route table, drawn again when the agents' names arrive after it. */
+  #routes = null;
   #haveStats = false;
   #cacheCounts = null;
   #cacheStore = null;
@@ -58,7 +60,11 @@ export class Overview {
 
   /** The agent list (`Agent[]`); `actions` has `drain(agent)` and `disconnect(agent)`. */
   agents(list, actions) {
-    this.#agentNames = new Map(list.map((a) => [a.id, a.name ?? a.id]));
+    const names = new Map(list.map((a) => [a.id, a.name ?? a.id]));
+    const renamed = [...names].some(([id, name]) => this.#agentNames.get(id) !== name);
+    this.#agentNames = names;
+    // A route's pool names its agents: the routes drawn before this list showed their ids.
+    if (renamed && this.#routes) this.routes(this.#routes);
     if (!this.#haveStats) setText('agent-count', count(list.length));
     const rows = list.map((a) =>
       h(
@@ -109,6 +115,7 @@ export class Overview {
 
   /** The route table (`Route[]`), in match order. */
   routes(list) {
+    this.#routes = list;
     if (!this.#haveStats) setText('route-count', count(list.length));
     const rows = list.map((r) =>
       h(
