@@ -272,11 +272,7 @@ export class CachingProxy {
    */
   private storeForGet(post: PostResponse): HeadDirective {
     const { f, key, request, head, raw, invalidated } = post;
-    const response = { status: head.status, reason: head.reason, headers: [...raw] };
-    const length = declaredLength(response.headers) ?? undefined;
-    const now = Date.now();
-    const options = { maxObjectBytes: this.maxObjectBytes, ...f.route, now, targetKey: key };
-    const verdict = head.status === 206 ? undefined : storageVerdict(request, response, length, options);
+    const { response, now, verdict } = this.judge(request, head, raw, f.route, key);
     if (!verdict?.store) return { answered: false, addFields: statusFields({ fwd: 'method' }) };
     this.uncacheable.forget(key);
     const tap = new FillTap(
@@ -293,6 +289,21 @@ export class CachingProxy {
     );
     const ttl = freshnessTtl(verdict.policy, now);
     return { answered: false, addFields: statusFields({ fwd: 'method', stored: true, ttl }), tap };
+  }
+
+  /**
+   * Whether a response head may be stored (none for a 206 or a 304, which update or cut a stored
+   * one), for the GET miss and for a POST that names its own URI (`targetKey`). One clock
+   * reading for the verdict and the `ttl` it reports: read twice, a millisecond tick in between
+   * made a fresh `max-age=60` say `ttl=59`.
+   */
+  private judge(request: CacheRequest, head: { status: number; reason: string }, raw: readonly string[], route: CachedForward['route'], targetKey?: string) {
+    const response = { status: head.status, reason: head.reason, headers: [...raw] };
+    const length = declaredLength(response.headers) ?? undefined;
+    const now = Date.now();
+    const options = { maxObjectBytes: this.maxObjectBytes, ...route, now, ...(targetKey === undefined ? {} : { targetKey }) };
+    const verdict = head.status === 304 || head.status === 206 ? undefined : storageVerdict(request, response, length, options);
+    return { response, now, verdict };
   }
 
   /** Nothing usable stored: fetch it for this client and store it on the way through. */
@@ -383,15 +394,7 @@ export class CachingProxy {
    */
   private fill({ lookup, head, raw, status, done }: CacheFill): HeadDirective & { tap?: FillTap } {
     const { f, key, request, found } = lookup;
-    const response = { status: head.status, reason: head.reason, headers: [...raw] };
-    const length = declaredLength(response.headers) ?? undefined;
-    // One clock reading for the verdict and the `ttl` it reports: read twice, a millisecond
-    // tick in between made a fresh `max-age=60` say `ttl=59`.
-    const now = Date.now();
-    const verdict =
-      head.status === 304 || head.status === 206
-        ? undefined
-        : storageVerdict(request, response, length, { maxObjectBytes: this.maxObjectBytes, ...f.route, now });
+    const { response, now, verdict } = this.judge(request, head, raw, f.route);
     if (!verdict?.store) {
       if (verdict && plainRequest(request) && INTRINSIC.has(verdict.reason)) this.uncacheable.remember(key);
       return { answered: false, addFields: statusFields(status) };
