@@ -130,6 +130,24 @@ function nextStream(agent: TunnelConnection): Promise<[TunnelStream, RequestHead
   return within(once(agent, 'stream') as Promise<[TunnelStream, RequestHead]>, 5000, 'agent stream');
 }
 
+/** The next `count` streams the agent is offered, in order. */
+function nextStreams(agent: TunnelConnection, count: number): Promise<Array<[TunnelStream, RequestHead]>> {
+  const offered: Array<[TunnelStream, RequestHead]> = [];
+  return within(
+    new Promise((resolve) => {
+      const take = (stream: TunnelStream, head: RequestHead): void => {
+        offered.push([stream, head]);
+        if (offered.length < count) return;
+        agent.off('stream', take);
+        resolve(offered);
+      };
+      agent.on('stream', take);
+    }),
+    5000,
+    `${count} agent streams`,
+  );
+}
+
 function headOf(stream: TunnelStream): Promise<unknown> {
   if (stream.responseHead) return Promise.resolve(stream.responseHead);
   return within(once(stream, 'head').then(([head]) => head), 5000, `head of stream ${stream.id}`);
@@ -219,6 +237,66 @@ describe('TunnelConnection over real WebSockets', () => {
     agentStream.end('world');
     expect((await collect(stream)).toString()).toBe('hello, world');
     expect(writes()).toBe(1);
+  });
+
+  it('holds small frames of different ticks to one write per turn while several streams are open', async () => {
+    // Under load every public request and upstream answer is its own I/O callback: the frames of
+    // all of a turn's callbacks share one write instead of one write each.
+    const p = await pair();
+    const offered = nextStreams(p.agent, 3);
+    const streams = [p.proxy.openStream(GET, true), p.proxy.openStream(GET, true)];
+    const idle = p.proxy.openStream(GET, true); // still open when the others are answered
+    idle.on('error', () => undefined);
+    const agentStreams = (await offered).slice(0, 2).map(([stream]) => stream);
+    const writes = countSocketWrites(p.agentWs);
+
+    await new Promise<void>((resolve) => {
+      for (const stream of agentStreams) {
+        setImmediate(() => p.agent.sendResponseHead(stream, { status: 204, reason: 'No Content', headers: [] }, true));
+      }
+      setImmediate(resolve);
+    });
+    expect(writes()).toBe(0); // still held: the turn has not ended
+    expect(await Promise.all(streams.map((stream) => headOf(stream).then((head) => (head as { status: number }).status)))).toEqual([204, 204]);
+    expect(writes()).toBe(1);
+  });
+
+  it("sends a lone stream's frames at the end of their tick, not of the turn", async () => {
+    const p = await pair();
+    const offered = nextStream(p.agent);
+    const stream = p.proxy.openStream(GET, true);
+    const [agentStream] = await offered;
+    const writes = countSocketWrites(p.agentWs);
+
+    const afterTick = await new Promise<number>((resolve) => {
+      setImmediate(() => {
+        p.agent.sendResponseHead(agentStream, { status: 204, reason: 'No Content', headers: [] }, true);
+        process.nextTick(() => resolve(writes()));
+      });
+    });
+    expect(afterTick).toBe(1);
+    expect(await headOf(stream)).toMatchObject({ status: 204 });
+  });
+
+  it('sends a large DATA payload at the end of its tick even while several streams are open', async () => {
+    const p = await pair();
+    const offered = nextStreams(p.agent, 2);
+    const streams = [p.proxy.openStream(GET, true), p.proxy.openStream(GET, true)];
+    const [[first], [second]] = await offered;
+    for (const open of [streams[1], second]) open.on('error', () => undefined);
+    p.agent.sendResponseHead(first, { status: 200, reason: 'OK', headers: [] }, false);
+    await headOf(streams[0]);
+    const writes = countSocketWrites(p.agentWs);
+
+    const payload = randomBytes(LIMITS.maxFrameBytes);
+    const afterTick = await new Promise<number>((resolve) => {
+      setImmediate(() => {
+        first.end(payload);
+        process.nextTick(() => resolve(writes()));
+      });
+    });
+    expect(afterTick).toBeGreaterThanOrEqual(1);
+    expect(await collect(streams[0])).toEqual(payload);
   });
 
   it('carries a response head with END_STREAM (no body) and opens odd, increasing ids', async () => {
