@@ -19,9 +19,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { runLoad, type LoadResult } from './measure.js';
+import type { LoadResult } from './measure.js';
 import { envNumber, fail, httpGet, log, sleep, startProxy, startTsChild, stopChildren, withTimeout } from './processes.js';
-import { runWrk, wrkAvailable } from './wrk.js';
+import { chooseLoadGenerator } from './load-generator.js';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
@@ -83,12 +83,10 @@ async function main(): Promise<void> {
   const warmup = envNumber('BENCH_WARMUP_SECONDS', 2);
   const rounds = Math.max(1, Math.round(envNumber('BENCH_ROUNDS', 3)));
   const redis = await redisOrFail();
-  const wrk = wrkAvailable();
-  if (!wrk) {
-    log('! wrk is not installed: autocannon runs in this process instead, a JavaScript client on the same cores, which');
-    log('  caps the direct runs more than the proxied ones: the ratios below are then optimistic (apt-get install wrk)');
-  }
-  const load = wrk ? runWrk : runLoad;
+  const generator = chooseLoadGenerator();
+  if (generator.warning) log(`! ${generator.warning}`);
+  const wrk = generator.name === 'wrk';
+  const load = generator.run;
 
   const key = randomBytes(18).toString('base64url');
   const prefix = `harp:bench:${randomBytes(4).toString('hex')}:`;

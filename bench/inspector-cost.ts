@@ -14,7 +14,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { runLoad, type LoadResult } from './measure.js';
+import type { LoadResult } from './measure.js';
+import { chooseLoadGenerator } from './load-generator.js';
 import { envNumber, fail, httpGet, log, sleep, startProxy, startTsChild, stopChildren } from './processes.js';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
@@ -70,6 +71,8 @@ async function main(): Promise<void> {
   const seconds = envNumber('BENCH_SECONDS', 10);
   const warmup = envNumber('BENCH_WARMUP_SECONDS', 2);
   const rounds = Math.max(1, Math.round(envNumber('BENCH_ROUNDS', 3)));
+  const generator = chooseLoadGenerator();
+  if (generator.warning) log(`! ${generator.warning}`);
   const key = randomBytes(18).toString('base64url');
 
   const upstream = await startTsChild('upstream', './children/upstream.ts');
@@ -99,8 +102,8 @@ async function main(): Promise<void> {
     for (const variant of order) {
       const url = urls[variant.proxy]! + PATH;
       const events = variant.events ? readEvents(urls[variant.proxy]!) : undefined;
-      if (warmup > 0) await runLoad({ url, connections: CONNECTIONS, seconds: warmup, bodyBytes: BODY_BYTES });
-      const result = await runLoad({ url, connections: CONNECTIONS, seconds, bodyBytes: BODY_BYTES });
+      if (warmup > 0) await generator.run({ url, connections: CONNECTIONS, seconds: warmup, bodyBytes: BODY_BYTES });
+      const result = await generator.run({ url, connections: CONNECTIONS, seconds, bodyBytes: BODY_BYTES });
       const seen = events?.close();
       for (const p of result.problems) log(`  ! ${variant.name}: ${p}`);
       log(

@@ -7,7 +7,7 @@
 //
 // Env: BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2).
 import { randomBytes } from 'node:crypto';
-import { runLoad } from './measure.js';
+import { chooseLoadGenerator } from './load-generator.js';
 import { envNumber, fail, httpGet, log, sleep, startProxy, startTsChild, stopChildren } from './processes.js';
 
 const SCENARIOS = [
@@ -18,6 +18,8 @@ const SCENARIOS = [
 async function main(): Promise<void> {
   const seconds = envNumber('BENCH_SECONDS', 10);
   const warmup = envNumber('BENCH_WARMUP_SECONDS', 2);
+  const generator = chooseLoadGenerator();
+  if (generator.warning) log(`! ${generator.warning}`);
   const key = randomBytes(18).toString('base64url');
   const upstream = String((await startTsChild('upstream', './children/upstream.ts')).info.url);
   const reference = String((await startTsChild('reference', './children/reference-proxy.ts', { HARP_BENCH_UPSTREAM: upstream })).info.url);
@@ -34,15 +36,15 @@ async function main(): Promise<void> {
     const rates: Record<string, number> = {};
     for (const [name, base] of [['direct', upstream], ['reference', reference], ['HARP', harp.url]] as const) {
       const load = { url: base + s.path, connections: s.connections, bodyBytes: s.bodyBytes };
-      if (warmup > 0) await runLoad({ ...load, seconds: warmup });
-      const result = await runLoad({ ...load, seconds });
+      if (warmup > 0) await generator.run({ ...load, seconds: warmup });
+      const result = await generator.run({ ...load, seconds });
       for (const p of result.problems) log(`  ! ${name}: ${p}`);
       rates[name] = s.unit === 'req/s' ? result.requestsPerSec : result.bytesPerSec / 1e6;
       log(`${s.path} ${name.padEnd(9)} ${rates[name]!.toFixed(0)} ${s.unit}`);
       await sleep(500);
     }
     const ratio = (name: string): string => (rates[name]! / rates.direct!).toFixed(2);
-    lines.push(`${s.title}, ${seconds} s each`);
+    lines.push(`${s.title}, ${seconds} s each, ${generator.name}`);
     lines.push(`  one-process node:http + undici relay   ${ratio('reference')}× direct`);
     lines.push(`  HARP (proxy + agent, tunnel between)   ${ratio('HARP')}× direct`);
   }

@@ -23,12 +23,11 @@ import { rateOf, summarize, type Run } from './stats.js';
 import { evaluateTargets } from './targets.js';
 import { bodyBytesPerRequest, runOrder, selectWorkloads, type Workload } from './workloads.js';
 import { postScript, runWrk, wrkAvailable } from './wrk.js';
+import { AUTOCANNON_WARNING } from './load-generator.js';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
-const AUTOCANNON_NOTE =
-  'wrk is not installed: autocannon runs in the bench\'s own process, a JavaScript client on the same cores, which caps ' +
-  'the direct runs more than the proxied ones, so the ratios are optimistic. For trustworthy ratios: apt-get install -y wrk';
+const AUTOCANNON_NOTE = AUTOCANNON_WARNING;
 
 async function main(): Promise<void> {
   const SECONDS = envNumber('BENCH_SECONDS', 5);
