@@ -1,7 +1,7 @@
 import { MAX_HEAD_FIELDS, MAX_HEAD_STRING_BYTES } from './constants.js';
 import { ProtocolError } from './errors.js';
 import type { HeaderField } from './frame.js';
-import { decodeRequestHead, decodeResponseHead, encodeRequestHead, encodeResponseHead } from './head-codec.js';
+import { decodeRequestHead, decodeResponseHead, encodeRawResponseHead, encodeRequestHead, encodeResponseHead } from './head-codec.js';
 
 function thrown(run: () => unknown): unknown {
   try {
@@ -53,5 +53,40 @@ describe('head blocks', () => {
     const value = head.headers[0]![1];
     expect(value.length).toBe(256);
     expect(Buffer.from(value, 'latin1').equals(bytes)).toBe(true);
+  });
+
+  it('encodes every code unit of a string, short or long, as its low byte, as latin1 does', () => {
+    for (const length of [1, 63, 64, 300]) {
+      const value = Array.from({ length }, (_, i) => String.fromCharCode((i * 37) % 0x180)).join('');
+      const block = encodeRequestHead({ method: 'GET', target: '/', headers: [['v', value]] }, 0);
+      expect(block.subarray(block.length - length).equals(Buffer.from(value, 'latin1'))).toBe(true);
+    }
+  });
+});
+
+describe('response heads from raw field lists', () => {
+  const long = 'x'.repeat(200);
+  const pairs: HeaderField[] = [['Content-Type', 'text/plain'], ['X-Bytes', 'c\u00e9\u00ff'], ['X-Long', long], ['x-empty', '']];
+  const asBytes = pairs.flatMap(([name, value]) => [Buffer.from(name, 'latin1'), Buffer.from(value, 'latin1')]);
+
+  it.each<[string, Array<Uint8Array | string>]>([
+    ['Buffers (undici)', asBytes],
+    ['strings (node:http)', pairs.flat()],
+    ['both', asBytes.map((field, i) => (i % 2 === 0 ? field : field.toString('latin1')))],
+    ['no fields', []],
+  ])('are the bytes of the same head as pairs: %s', (_name, raw) => {
+    const expected = raw.length === 0 ? [] : pairs;
+    const block = encodeRawResponseHead(200, 'OK', raw, 8);
+    // The 8 bytes of room are left as they were allocated: only the block is compared.
+    expect(block.subarray(8).equals(encodeResponseHead({ status: 200, reason: 'OK', headers: expected }, 8).subarray(8))).toBe(true);
+    expect(decodeResponseHead(block.subarray(8))).toEqual({ status: 200, reason: 'OK', headers: expected });
+  });
+
+  it.each<[string, () => unknown]>([
+    ['a 65536-byte value', () => encodeRawResponseHead(200, '', ['a', Buffer.alloc(MAX_HEAD_STRING_BYTES + 1)], 0)],
+    ['a 65536-byte reason', () => encodeRawResponseHead(200, 'r'.repeat(MAX_HEAD_STRING_BYTES + 1), [], 0)],
+    ['65536 fields', () => encodeRawResponseHead(200, '', Array.from({ length: 2 * (MAX_HEAD_FIELDS + 1) }, () => 'a'), 0)],
+  ])('refuse %s with head_too_large', (_name, run) => {
+    expect((thrown(run) as ProtocolError).code).toBe('head_too_large');
   });
 });
