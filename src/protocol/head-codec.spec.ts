@@ -64,6 +64,23 @@ describe('head blocks', () => {
   });
 });
 
+describe('decoding strings seen before', () => {
+  it('gives each string its own bytes, however often similar ones came before (seeded)', () => {
+    let seed = 7;
+    const next = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    // Few lengths and few byte values: many strings share a slot, and many repeat.
+    const values = Array.from({ length: 3000 }, () => {
+      const length = next() % 45;
+      return Array.from({ length }, () => String.fromCharCode([0x61, 0x62, 0xe9, 0x00][next() % 4]!)).join('');
+    });
+    for (let i = 0; i < values.length; i += 3) {
+      const headers = values.slice(i, i + 3).map((v, k): HeaderField => [`n${k}`, v]);
+      const block = encodeRequestHead({ method: 'GET', target: '/', headers }, 0);
+      expect(decodeRequestHead(block).headers).toEqual(headers);
+    }
+  });
+});
+
 describe('response heads from raw field lists', () => {
   const long = 'x'.repeat(200);
   const pairs: HeaderField[] = [['Content-Type', 'text/plain'], ['X-Bytes', 'c\u00e9\u00ff'], ['X-Long', long], ['x-empty', '']];

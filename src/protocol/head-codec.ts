@@ -112,6 +112,29 @@ export function encodeTrailerBlock(fields: readonly HeaderField[], prefix: numbe
   return buf;
 }
 
+// Most head strings repeat from one head to the next: field names, and the values a client or
+// the proxy sends every time (Host, User-Agent, forwarding fields, Content-Type). A short string
+// whose bytes match the one last seen in its slot is that string again, found by comparing
+// bytes instead of asking native code for a new string (and the collector to free the last).
+const SEEN_SLOTS = 256;
+const SEEN_UP_TO = 40;
+const seen: string[] = new Array<string>(SEEN_SLOTS).fill('');
+
+function latin1(buf: Buffer, at: number, n: number): string {
+  if (n === 0) return '';
+  if (n > SEEN_UP_TO) return buf.toString('latin1', at, at + n);
+  const slot = (n * 31 + buf[at]! * 7 + buf[at + (n >>> 1)]! * 3 + buf[at + n - 1]!) & (SEEN_SLOTS - 1);
+  const last = seen[slot]!;
+  if (last.length === n) {
+    let i = 0;
+    while (i < n && last.charCodeAt(i) === buf[at + i]) i++;
+    if (i === n) return last;
+  }
+  const s = buf.toString('latin1', at, at + n);
+  seen[slot] = s;
+  return s;
+}
+
 /** Reads a head block, failing on truncation or trailing bytes. */
 class HeadReader {
   private at = 0;
@@ -128,7 +151,7 @@ class HeadReader {
   str(): string {
     const len = this.u16();
     if (this.at + len > this.buf.length) throw truncated();
-    const s = this.buf.toString('latin1', this.at, this.at + len);
+    const s = latin1(this.buf, this.at, len);
     this.at += len;
     return s;
   }
