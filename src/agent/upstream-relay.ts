@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import type { Duplex, Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { declaredLength } from '../http/response-length.js';
-import { namesWebSocket, ResetCode } from '../protocol/index.js';
+import { encodeRawResponseHeadFrame, namesWebSocket, ResetCode } from '../protocol/index.js';
 import type { RequestHead } from '../protocol/index.js';
 import type { TunnelConnection } from '../tunnel/tunnel-connection.js';
 import type { TunnelStream } from '../tunnel/tunnel-stream.js';
@@ -85,6 +85,11 @@ class UpstreamExchange implements Dispatcher.DispatchHandler {
   private readonly started = performance.now();
   private status = 0;
   private bytes = 0;
+  /** The body length the response declared, when it did: its last byte can carry END_STREAM. */
+  private declared: number | undefined = undefined;
+  /** undici's resume, once the response started; listened for on 'drain' only once a write had to wait. */
+  private resume: (() => void) | undefined = undefined;
+  private awaitingDrain = false;
   private finished = false;
   /** undici's abort, handed out once a connection is ready: until then nothing was sent. */
   private abortRequest: ((err?: Error) => void) | undefined = undefined;
@@ -127,8 +132,13 @@ class UpstreamExchange implements Dispatcher.DispatchHandler {
     }
     this.status = statusCode;
     const bodiless = this.head.method === 'HEAD' || NO_BODY_STATUS.has(statusCode);
-    this.tunnel.sendResponseHead(stream, { status: statusCode, reason: statusText ?? '', headers: fieldPairs(rawHeaders) }, bodiless);
-    if (!bodiless) stream.on('drain', resume);
+    // The head goes out as undici's field bytes, with no string made for any of them.
+    this.tunnel.sendFrame(encodeRawResponseHeadFrame(stream.id, statusCode, statusText ?? '', rawHeaders, bodiless));
+    if (bodiless) stream.endedWithHead();
+    else {
+      this.declared = declaredBodyLength(rawHeaders);
+      this.resume = resume;
+    }
     return true;
   }
 
@@ -144,14 +154,26 @@ class UpstreamExchange implements Dispatcher.DispatchHandler {
     bridgeSocket(stream, socket, (error) => this.finish(error));
   }
 
+  // A chunk the window and the connection take at once is sent as it is; the declared body's
+  // last byte carries END_STREAM, so a small response is two frames (head, DATA) and never
+  // enters the stream's writable buffer. Anything else waits in it, as any write does.
   onData(chunk: Buffer): boolean {
     this.bytes += chunk.length;
-    return this.stream.write(chunk);
+    const { stream } = this;
+    if (stream.sendNow(chunk, this.bytes === this.declared)) return true;
+    if (stream.write(chunk)) return true;
+    if (!this.awaitingDrain) {
+      this.awaitingDrain = true;
+      stream.on('drain', this.resume!);
+    }
+    return false;
   }
 
   onComplete(trailers: Buffer[] | string[] | null): void {
+    const { stream } = this;
     // The upstream's trailers end the response when the connection negotiated `trailers`.
-    this.stream.endWithTrailers(trailers && trailers.length > 0 ? fieldPairs(trailers) : NO_FIELDS);
+    if (trailers && trailers.length > 0) stream.endWithTrailers(fieldPairs(trailers));
+    else if (!stream.localEnded && !stream.sendNow(EMPTY, true)) stream.endWithTrailers(NO_FIELDS);
     this.finish();
   }
 
@@ -165,6 +187,48 @@ class UpstreamExchange implements Dispatcher.DispatchHandler {
 }
 
 const NO_FIELDS: Array<[string, string]> = [];
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * The body length a response's raw fields declare with one plain `Content-Length` and no
+ * `Transfer-Encoding` (which would frame the body instead); undefined for anything else, whose
+ * end then comes from undici alone.
+ */
+export function declaredBodyLength(raw: ReadonlyArray<Buffer | string>): number | undefined {
+  let length: number | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 17 && fieldNameIs(name, 'transfer-encoding')) return undefined;
+    if (name.length !== 14 || !fieldNameIs(name, 'content-length')) continue;
+    if (length !== undefined) return undefined;
+    length = digits(raw[i + 1]!);
+    if (length === undefined) return undefined;
+  }
+  return length;
+}
+
+// `lower` is a lower-case field name of letters and hyphens; `name` has its length.
+function fieldNameIs(name: Buffer | string, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    const c = lower.charCodeAt(i);
+    const b = typeof name === 'string' ? name.charCodeAt(i) : name[i]!;
+    if (b !== c && !(c >= 0x61 && b === c - 0x20)) return false;
+  }
+  return true;
+}
+
+// 1 to 15 decimal digits and nothing else, or undefined.
+function digits(value: Buffer | string): number | undefined {
+  const n = value.length;
+  if (n === 0 || n > 15) return undefined;
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const d = (typeof value === 'string' ? value.charCodeAt(i) : value[i]!) - 0x30;
+    if (d < 0 || d > 9) return undefined;
+    v = v * 10 + d;
+  }
+  return v;
+}
 
 /**
  * The request's fields as undici's flat list, in one pass. undici writes an upgrade's own

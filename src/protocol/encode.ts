@@ -1,6 +1,7 @@
 import { FRAME_HEADER_BYTES, FrameFlag, FrameType, PROTOCOL_VERSION } from './constants.js';
 import type { HeaderField, RequestHead, ResponseHead } from './frame.js';
-import { encodeRequestHead, encodeResponseHead, encodeTrailerBlock } from './head-codec.js';
+import { encodeRawResponseHead, encodeRequestHead, encodeResponseHead, encodeTrailerBlock } from './head-codec.js';
+import type { RawFields } from './head-codec.js';
 
 function writeHeader(buf: Buffer, type: FrameType, flags: number, streamId: number): Buffer {
   buf[0] = PROTOCOL_VERSION;
@@ -35,6 +36,12 @@ export function encodeRequestHeadFrame(streamId: number, head: RequestHead, end:
 
 export function encodeResponseHeadFrame(streamId: number, head: ResponseHead, end: boolean): Buffer {
   const buf = encodeResponseHead(head, FRAME_HEADER_BYTES);
+  return writeHeader(buf, FrameType.ResponseHead, endFlag(end), streamId);
+}
+
+/** RESPONSE_HEAD from an HTTP client's raw field list: the bytes {@link encodeResponseHeadFrame} sends for the same fields. */
+export function encodeRawResponseHeadFrame(streamId: number, status: number, reason: string, raw: RawFields, end: boolean): Buffer {
+  const buf = encodeRawResponseHead(status, reason, raw, FRAME_HEADER_BYTES);
   return writeHeader(buf, FrameType.ResponseHead, endFlag(end), streamId);
 }
 

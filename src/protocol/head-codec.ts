@@ -12,13 +12,34 @@ function fieldsBytes(headers: readonly HeaderField[]): number {
   return n;
 }
 
+// Head strings are mostly a few dozen bytes, where a call into native code for each costs more
+// than copying the bytes here. Both keep the low byte of each UTF-16 unit, as latin1 does.
+const COPY_IN_JS_BELOW = 64;
+
 function writeStr(buf: Buffer, offset: number, s: string): number {
-  if (s.length > MAX_HEAD_STRING_BYTES) {
-    throw new ProtocolError('head_too_large', `head string of ${s.length} bytes exceeds 65535`);
+  const n = s.length;
+  if (n > MAX_HEAD_STRING_BYTES) {
+    throw new ProtocolError('head_too_large', `head string of ${n} bytes exceeds 65535`);
   }
-  buf.writeUInt16BE(s.length, offset);
-  buf.write(s, offset + 2, s.length, 'latin1');
-  return offset + 2 + s.length;
+  buf[offset] = n >>> 8;
+  buf[offset + 1] = n & 0xff;
+  const at = offset + 2;
+  if (n < COPY_IN_JS_BELOW) for (let i = 0; i < n; i++) buf[at + i] = s.charCodeAt(i);
+  else buf.write(s, at, n, 'latin1');
+  return at + n;
+}
+
+function writeBytes(buf: Buffer, offset: number, bytes: Uint8Array): number {
+  const n = bytes.length;
+  if (n > MAX_HEAD_STRING_BYTES) {
+    throw new ProtocolError('head_too_large', `head string of ${n} bytes exceeds 65535`);
+  }
+  buf[offset] = n >>> 8;
+  buf[offset + 1] = n & 0xff;
+  const at = offset + 2;
+  if (n < COPY_IN_JS_BELOW) for (let i = 0; i < n; i++) buf[at + i] = bytes[i]!;
+  else buf.set(bytes, at);
+  return at + n;
 }
 
 function writeFields(buf: Buffer, offset: number, headers: readonly HeaderField[]): number {
@@ -54,11 +75,64 @@ export function encodeResponseHead(head: ResponseHead, prefix: number): Buffer {
   return buf;
 }
 
+/**
+ * A header field list as an HTTP client hands it over: `[name, value, name, value, …]`, each the
+ * field's bytes or their latin1 string.
+ */
+export type RawFields = ReadonlyArray<Uint8Array | string>;
+
+/**
+ * Encodes a response head whose fields are a {@link RawFields} list after `prefix` bytes of
+ * room: the same bytes as {@link encodeResponseHead} of the same fields as pairs of latin1
+ * strings, without making those strings.
+ */
+export function encodeRawResponseHead(status: number, reason: string, raw: RawFields, prefix: number): Buffer {
+  const count = raw.length >>> 1;
+  if (count > MAX_HEAD_FIELDS) {
+    throw new ProtocolError('head_too_large', `${count} header fields exceed 65535`);
+  }
+  let size = 2 + 2 + reason.length + 2;
+  for (let i = 0; i < count * 2; i++) size += 2 + raw[i]!.length;
+  const buf = Buffer.allocUnsafe(prefix + size);
+  buf.writeUInt16BE(status, prefix);
+  let at = writeStr(buf, prefix + 2, reason);
+  buf.writeUInt16BE(count, at);
+  at += 2;
+  for (let i = 0; i < count * 2; i++) {
+    const field = raw[i]!;
+    at = typeof field === 'string' ? writeStr(buf, at, field) : writeBytes(buf, at, field);
+  }
+  return buf;
+}
+
 /** Encodes a trailer block (one `fields`) after `prefix` bytes of room (for the frame header). */
 export function encodeTrailerBlock(fields: readonly HeaderField[], prefix: number): Buffer {
   const buf = Buffer.allocUnsafe(prefix + fieldsBytes(fields));
   writeFields(buf, prefix, fields);
   return buf;
+}
+
+// Most head strings repeat from one head to the next: field names, and the values a client or
+// the proxy sends every time (Host, User-Agent, forwarding fields, Content-Type). A short string
+// whose bytes match the one last seen in its slot is that string again, found by comparing
+// bytes instead of asking native code for a new string (and the collector to free the last).
+const SEEN_SLOTS = 256;
+const SEEN_UP_TO = 40;
+const seen: string[] = new Array<string>(SEEN_SLOTS).fill('');
+
+function latin1(buf: Buffer, at: number, n: number): string {
+  if (n === 0) return '';
+  if (n > SEEN_UP_TO) return buf.toString('latin1', at, at + n);
+  const slot = (n * 31 + buf[at]! * 7 + buf[at + (n >>> 1)]! * 3 + buf[at + n - 1]!) & (SEEN_SLOTS - 1);
+  const last = seen[slot]!;
+  if (last.length === n) {
+    let i = 0;
+    while (i < n && last.charCodeAt(i) === buf[at + i]) i++;
+    if (i === n) return last;
+  }
+  const s = buf.toString('latin1', at, at + n);
+  seen[slot] = s;
+  return s;
 }
 
 /** Reads a head block, failing on truncation or trailing bytes. */
@@ -77,7 +151,7 @@ class HeadReader {
   str(): string {
     const len = this.u16();
     if (this.at + len > this.buf.length) throw truncated();
-    const s = this.buf.toString('latin1', this.at, this.at + len);
+    const s = latin1(this.buf, this.at, len);
     this.at += len;
     return s;
   }

@@ -8,3 +8,4 @@ export type * from './frame.js';
 export * from './websocket-upgrade.js';
 export * from './rate-limit.js';
 export * from './route-ttl.js';
+export type { RawFields } from './head-codec.js';

@@ -133,6 +133,47 @@ describe('TunnelStream, sending', () => {
     expect(t.summary()).toEqual(['DATA 1024']);
   });
 
+  it('sendNow ends the direction with the last chunk: one DATA frame carrying END_STREAM', () => {
+    const { t, s } = make();
+    expect(s.sendNow(Buffer.alloc(KIB), false)).toBe(true);
+    expect(s.sendNow(Buffer.alloc(KIB), true)).toBe(true);
+    expect(t.summary()).toEqual(['DATA 1024', 'DATA 1024 END']);
+    expect(s.localEnded).toBe(true);
+    s.receiveEnd();
+    expect(t.closed).toEqual([s]);
+  });
+
+  it.each<[string, number, (t: FakeTransport, s: TunnelStream) => void]>([
+    ['beyond the window', 65 * KIB, () => undefined],
+    ['larger than a frame', 16 * KIB + 1, () => undefined],
+    ['while the connection is above its high-water mark', KIB, (t) => (t.writable = false)],
+    ['while an earlier write waits for credit', KIB, (_t, s) => void s.write(Buffer.alloc(65 * KIB))],
+  ])('sendNow sends nothing %s', (_name, size, arrange) => {
+    const { t, s } = make();
+    arrange(t, s);
+    const before = t.frames.length;
+    expect(s.sendNow(Buffer.alloc(size), true)).toBe(false);
+    expect(t.frames.length).toBe(before);
+    expect(s.localEnded).toBe(false);
+  });
+
+  it('sendNow leaves a chunk larger than a frame to the writable side, which splits it', async () => {
+    const { t, s } = make();
+    expect(s.sendNow(Buffer.alloc(16 * KIB + 1), true)).toBe(false);
+    s.end(Buffer.alloc(16 * KIB + 1));
+    await tick();
+    expect(t.summary()).toEqual(['DATA 16384', 'DATA 1', 'DATA 0 END']);
+  });
+
+  it('fails a write after sendNow ended the direction, as a write after end(): no DATA after END_STREAM', async () => {
+    const { t, s } = make();
+    s.sendNow(Buffer.from('abc'), true);
+    const failed = new Promise<Error | null | undefined>((resolve) => s.write(Buffer.from('d'), resolve));
+    expect(await failed).toBeInstanceOf(Error);
+    await tick();
+    expect(t.summary().filter((f) => f.startsWith('DATA'))).toEqual(['DATA 3 END']);
+  });
+
   it('rejects credit that takes the window above 2^31-1 with flow_control', () => {
     const { s } = make(64 * KIB);
     expect(thrownCode(() => s.receiveWindowUpdate(0x7fffffff - 64 * KIB))).toBeUndefined();

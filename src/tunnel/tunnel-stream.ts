@@ -225,7 +225,27 @@ export class TunnelStream extends Duplex {
 
   // ----- writable side: DATA against credit -----
 
+  /**
+   * Sends `chunk` as one DATA frame now, with END_STREAM when `end`, without the writable side's
+   * machinery: only when nothing written before it is still waiting, and the window, the frame
+   * size and the connection take it whole. Returns false, having sent nothing, otherwise; the
+   * caller then writes (and ends) as usual. The same rules hold either way: no byte beyond the
+   * window, none while the connection is above its high-water mark. A direction ended this way
+   * takes no more writes.
+   */
+  sendNow(chunk: Buffer, end: boolean): boolean {
+    if (this.destroyed || this.writableLength > 0 || this.writableEnded || this.localEnded) return false;
+    const n = chunk.length;
+    if (n > this.sendWindow || n > this.transport.maxFrameBytes || !this.transport.isWritable()) return false;
+    this.transport.sendData(this.id, chunk, end);
+    this.sendWindow -= n;
+    if (end) this.move('local-end');
+    return true;
+  }
+
   override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
+    // After sendNow ended this direction, a write would be DATA after END_STREAM.
+    if (this.localEnded) return done(new Error(`stream ${this.id} already ended its direction`));
     this.pending = { chunk, offset: 0, done };
     this.pump();
   }
