@@ -53,3 +53,18 @@ describe("package.json's exports", () => {
     for (const name of names) expect(typeof entry[name]).toBe('function');
   });
 });
+
+// The standalone proxy loads @nestjs/swagger and class-validator on first use (docs/performance.md,
+// "Proxy memory"); an application that imports the package gets HARP's classes decorated at once,
+// so that its own OpenAPI document and its own global ValidationPipe see them as before.
+describe('the package entry point and the libraries loaded on first use', () => {
+  it("leaves HARP's DTOs and controllers described and validated as soon as it is imported", async () => {
+    const { CachePurgeQuery } = await import('./admin/cache.dto.js');
+    const { AgentsController } = await import('./admin/agents.controller.js');
+    const { getMetadataStorage } = await import('class-validator');
+    expect(Reflect.getMetadata('swagger/apiModelPropertiesArray', CachePurgeQuery.prototype)).toEqual([':url', ':host', ':prefix', ':all']);
+    expect(Reflect.getMetadata('swagger/apiUseTags', AgentsController)).toEqual(['agents']);
+    const rules = getMetadataStorage().getTargetValidationMetadatas(CachePurgeQuery, '', true, false);
+    expect(new Set(rules.map((rule) => rule.propertyName))).toEqual(new Set(['url', 'host', 'prefix', 'all']));
+  });
+});

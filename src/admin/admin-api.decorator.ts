@@ -1,5 +1,5 @@
 import { applyDecorators, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiTags, ApiUnauthorizedResponse } from './openapi-decorators.js';
 import { AdminAuthGuard } from './admin-auth.guard.js';
 import { adminValidationPipe } from './admin-validation.pipe.js';
 import { ErrorDto } from './error.dto.js';

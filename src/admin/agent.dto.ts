@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { Matches } from 'class-validator';
+import { ApiProperty } from './openapi-decorators.js';
+import { Matches } from './validation-decorators.js';
 import { MemberHealthDto } from './member-health.dto.js';
 
 /** The path parameter of `/_harp/api/agents/{id}`. */

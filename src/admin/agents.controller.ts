@@ -7,7 +7,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-} from '@nestjs/swagger';
+} from './openapi-decorators.js';
 import { AdminApi } from './admin-api.decorator.js';
 import { AgentDto, AgentIdParams } from './agent.dto.js';
 import { AgentsService } from './agents.service.js';

@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse } from './openapi-decorators.js';
 import { AdminApi } from './admin-api.decorator.js';
 import { CacheAdminService } from './cache-admin.service.js';
 import { CachePurgeQuery, CacheStatsDto, PurgeResultDto } from './cache.dto.js';

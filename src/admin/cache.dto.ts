@@ -1,5 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, Matches, ValidateBy } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from './openapi-decorators.js';
+import { IsIn, IsOptional, Matches, ValidateBy } from './validation-decorators.js';
 import { isCacheHost, primaryKeyOfUrl } from './purge-selector.js';
 
 /** The shared cache's counters since start-up. */

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from './openapi-decorators.js';
 
 /** The body of every error answer of the admin API (Nest's standard exception shape). */
 export class ErrorDto {

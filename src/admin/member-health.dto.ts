@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from './openapi-decorators.js';
 
 /** A pool member's passive health on one route. */
 export class MemberHealthDto {

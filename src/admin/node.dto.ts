@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from './openapi-decorators.js';
 
 /** One route a node serves. */
 export class NodeRouteDto {

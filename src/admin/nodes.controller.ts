@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation } from './openapi-decorators.js';
 import { AdminApi } from './admin-api.decorator.js';
 import { NodesDto } from './node.dto.js';
 import { NodesService } from './nodes.service.js';

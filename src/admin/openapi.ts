@@ -1,19 +1,16 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HarpConfig } from '../config/index.js';
-import { ADMIN_BEARER_SCHEME } from './admin-api.decorator.js';
 import { adminAccessMiddleware } from './admin-docs.middleware.js';
-import { RESERVED_PREFIX } from '../http/reserved-prefix.js';
+import { OPENAPI_JSON_PATH, OPENAPI_UI_PATH } from './openapi-paths.js';
 
-/** Where the Swagger UI is served. */
-export const OPENAPI_UI_PATH = '/_harp/api/docs';
-/** Where the OpenAPI document is served, as JSON. */
-export const OPENAPI_JSON_PATH = '/_harp/api/openapi.json';
+export { OPENAPI_JSON_PATH, OPENAPI_UI_PATH } from './openapi-paths.js';
+
+type Next = (error?: unknown) => void;
 
 /** The admin API's prefix. */
 const ADMIN_PREFIX = '/_harp/api';
-
-/** Everything HARP serves itself is under this prefix; the document describes nothing else. */
 
 /**
  * Serves the admin API's OpenAPI document at `/_harp/api/openapi.json` and the Swagger UI at
@@ -21,39 +18,30 @@ const ADMIN_PREFIX = '/_harp/api';
  * application that imports `HarpModule` calls it itself, **before** `app.init()` / `listen()`:
  * the routes it adds go straight to Express and must come before the proxy's catch-all.
  *
- * The document is built on first request, from the application's controllers under `/_harp/`
- * only (not the host application's own routes, nor the catch-all).
+ * `@nestjs/swagger` is loaded, and the document built, on the first request for either
+ * (`openapi-document.ts`): most proxies never serve them, and the package costs ~4 MiB of heap.
  */
 export function setupHarpOpenApi(app: INestApplication): void {
   const config = app.get(HarpConfig);
   app.use(adminAccessMiddleware(config, isAdminPath));
-  SwaggerModule.setup(OPENAPI_UI_PATH, app, () => harpOpenApiDocument(app), {
-    jsonDocumentUrl: OPENAPI_JSON_PATH,
-    raw: ['json'],
-    customSiteTitle: 'HARP admin API',
-    swaggerOptions: { persistAuthorization: false },
-  });
+  // Mounted now, filled on first use: Express keeps a mounted application's place in the
+  // order of routes however late its own routes are added.
+  const docs = new ExpressAdapter();
+  app.use(whenDocsAsked(() => import('./openapi-document.js').then((loaded) => loaded.serveHarpOpenApi(app, docs))));
+  app.use(docs.getInstance());
 }
 
-/** The OpenAPI document of HARP's own endpoints in `app`. */
-export function harpOpenApiDocument(app: INestApplication): OpenAPIObject {
-  const info = new DocumentBuilder()
-    .setTitle('HARP admin API')
-    .setDescription(
-      'Inspect and steer a HARP proxy: connected agents, the route table, the shared HTTP cache. ' +
-        'With an admin token configured every call needs `Authorization: Bearer <token>`; without ' +
-        'one the API answers only to loopback clients. `/_harp/healthz` and `/_harp/readyz` are open.',
-    )
-    .setVersion('1')
-    .addBearerAuth(
-      { type: 'http', scheme: 'bearer', bearerFormat: 'opaque', description: 'The configured admin token (`HARP_ADMIN_TOKEN`).' },
-      ADMIN_BEARER_SCHEME,
-    )
-    .build();
-  const document = SwaggerModule.createDocument(app, info);
-  const own = Object.entries(document.paths).filter(([path]) => path.startsWith(RESERVED_PREFIX));
-  document.paths = Object.fromEntries(own);
-  return document;
+/**
+ * A middleware that runs `load` once, on the first request for the UI or the document, and
+ * lets that request (and any arriving meanwhile) go on only once it is done.
+ */
+function whenDocsAsked(load: () => Promise<void>) {
+  let loading: Promise<void> | undefined;
+  return (req: IncomingMessage, _res: ServerResponse, next: Next): void => {
+    if (loading === undefined && !isDocsPath(pathOf(req.url))) return next();
+    loading ??= load();
+    loading.then(() => next(), next);
+  };
 }
 
 /**
@@ -64,4 +52,20 @@ export function harpOpenApiDocument(app: INestApplication): OpenAPIObject {
 function isAdminPath(path: string): boolean {
   const lower = path.toLowerCase();
   return lower === ADMIN_PREFIX || lower.startsWith(`${ADMIN_PREFIX}/`);
+}
+
+/**
+ * Everything the Swagger routes could match, in Express's case-insensitive way: the UI path and
+ * what is under it, the JSON document. Wider is harmless (the package is loaded, the request
+ * goes on to whatever route it matches); narrower would leave a documentation URL unanswered.
+ */
+function isDocsPath(path: string): boolean {
+  const lower = path.toLowerCase();
+  return lower.startsWith(OPENAPI_UI_PATH) || lower.startsWith(OPENAPI_JSON_PATH);
+}
+
+function pathOf(url: string | undefined): string {
+  const raw = url ?? '/';
+  const end = raw.search(/[?#]/);
+  return end === -1 ? raw : raw.slice(0, end);
 }

@@ -1,5 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsString, Matches } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from './openapi-decorators.js';
+import { IsString, Matches } from './validation-decorators.js';
 import { MemberHealthDto } from './member-health.dto.js';
 
 /** How the shared cache treats a route, as its latest registration set it. */

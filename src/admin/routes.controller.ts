@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, NotFoundException, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from './openapi-decorators.js';
 import { AdminApi } from './admin-api.decorator.js';
 import { ErrorDto } from './error.dto.js';
 import { RouteDto, RouteSelectorQuery } from './route.dto.js';

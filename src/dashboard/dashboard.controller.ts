@@ -1,5 +1,5 @@
 import { Controller, Get, NotFoundException, Param, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiExcludeController } from '../admin/openapi-decorators.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DashboardAccessGuard } from './dashboard-access.guard.js';
 import { DashboardAssets, type DashboardAsset } from './dashboard-assets.js';

@@ -1,5 +1,5 @@
 import { Controller, Get, Query, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '../admin/openapi-decorators.js';
 import { HealthCheck, HealthCheckService, type HealthCheckResult, type HealthCheckStatus } from '@nestjs/terminus';
 import { HealthCheckDto, LivenessDto } from './health.dto.js';
 import { HealthService, type ProxyFigures } from './health.service.js';

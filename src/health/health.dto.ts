@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '../admin/openapi-decorators.js';
 
 /** Indicator name → `{ status, …data }`. */
 const INDICATOR = {

@@ -11,7 +11,7 @@ import {
   ApiOperation,
   ApiProduces,
   ApiServiceUnavailableResponse,
-} from '@nestjs/swagger';
+} from '../admin/openapi-decorators.js';
 import { AdminApi } from '../admin/admin-api.decorator.js';
 import { ErrorDto } from '../admin/error.dto.js';
 import { harpVersion } from '../harp-version.js';

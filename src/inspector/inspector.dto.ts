@@ -1,6 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '../admin/openapi-decorators.js';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min, Type } from '../admin/validation-decorators.js';
 import { REDACTED } from '../http/redaction.js';
 import type {
   BodyView,

@@ -1,5 +1,5 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces } from '../admin/openapi-decorators.js';
 import type { ServerResponse } from 'node:http';
 import { AdminApi } from '../admin/admin-api.decorator.js';
 import { LiveEventsService } from './live-events.service.js';

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../admin/openapi-decorators.js';
 import type { StatsView } from './live-event-views.js';
 
 export class TrafficTotalsDto {

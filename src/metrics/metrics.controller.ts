@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces } from '../admin/openapi-decorators.js';
 import { Registry } from 'prom-client';
 import { AdminApi } from '../admin/admin-api.decorator.js';
 import { MetricsService } from './metrics.service.js';

@@ -1,9 +1,12 @@
-import { operatorSizedYoungGeneration } from './heap-sizing.js';
+import { heapFlagsToSet } from './heap-sizing.js';
 
-describe('operatorSizedYoungGeneration', () => {
-  it('is false when the operator chose no young-generation size', () => {
-    expect(operatorSizedYoungGeneration([], '')).toBe(false);
-    expect(operatorSizedYoungGeneration(['--enable-source-maps'], '--max-old-space-size=512')).toBe(false);
+const YOUNG = '--semi-space-growth-factor=1';
+const OLD = expect.stringMatching(/^--heap-growing-percent=\d+$/);
+
+describe('heapFlagsToSet', () => {
+  it('sets every flag when the operator chose no heap size', () => {
+    expect(heapFlagsToSet([], '')).toEqual([YOUNG, OLD]);
+    expect(heapFlagsToSet(['--enable-source-maps'], '--max-old-space-size=512')).toEqual([YOUNG, OLD]);
   });
 
   it.each([
@@ -11,7 +14,18 @@ describe('operatorSizedYoungGeneration', () => {
     [[], '--semi-space-growth-factor=2'],
     [['--max_semi_space_size=8'], ''],
     [[], '--min-semi-space-size=4 --max-old-space-size=512'],
-  ])('is true when the operator sized it (%j, %j)', (execArgv, nodeOptions) => {
-    expect(operatorSizedYoungGeneration(execArgv, nodeOptions)).toBe(true);
+  ])('leaves the young generation alone when the operator sized it (%j, %j)', (execArgv, nodeOptions) => {
+    expect(heapFlagsToSet(execArgv, nodeOptions)).toEqual([OLD]);
+  });
+
+  it.each([
+    [['--heap-growing-percent=20'], ''],
+    [[], '--heap_growing_percent=300'],
+  ])('leaves the old generation\'s growth alone when the operator chose it (%j, %j)', (execArgv, nodeOptions) => {
+    expect(heapFlagsToSet(execArgv, nodeOptions)).toEqual([YOUNG]);
+  });
+
+  it('sets nothing when the operator chose both', () => {
+    expect(heapFlagsToSet(['--semi-space-growth-factor=2'], '--heap-growing-percent=50')).toEqual([]);
   });
 });

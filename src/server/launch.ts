@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import { ConfigError } from '../config/config.error.js';
 import { loadHarpConfig } from '../config/config.loader.js';
-import { keepYoungGenerationSmall } from './heap-sizing.js';
+import { sizeHeap } from './heap-sizing.js';
 
 /**
  * Starts the standalone proxy as `npm start` and `harp serve` do: one process, or with
@@ -12,7 +12,7 @@ import { keepYoungGenerationSmall } from './heap-sizing.js';
  * Resolves once the proxy serves; in the primary it never resolves.
  */
 export async function launchProxy(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  keepYoungGenerationSmall(); // before Nest loads: loading it is what grows the young generation
+  sizeHeap(); // before Nest loads: loading it is what grows the young generation
   if (cluster.isWorker) {
     const { runWorker } = await import('./worker-process.js');
     return runWorker(env);
