@@ -1,7 +1,8 @@
 import cluster from 'node:cluster';
 import { ConfigError } from '../config/config.error.js';
 import { loadHarpConfig } from '../config/config.loader.js';
-import { sizeHeap } from './heap-sizing.js';
+import { heapFlagsToSet, sizeHeap, SMALL_YOUNG_GENERATION } from './heap-sizing.js';
+import { capYoungGeneration } from './young-generation.js';
 
 /**
  * Starts the standalone proxy as `npm start` and `harp serve` do: one process, or with
@@ -15,7 +16,8 @@ export async function launchProxy(env: NodeJS.ProcessEnv = process.env): Promise
   sizeHeap(); // before Nest loads: loading it is what grows the young generation
   if (cluster.isWorker) {
     const { runWorker } = await import('./worker-process.js');
-    return runWorker(env);
+    await runWorker(env);
+    return serveWithCappedYoungGeneration();
   }
   const config = orExit(() => loadHarpConfig({ env }));
   if (config.workers > 1) {
@@ -24,6 +26,12 @@ export async function launchProxy(env: NodeJS.ProcessEnv = process.env): Promise
   }
   const { runProxy } = await import('./run-proxy.js');
   await runProxy({ env });
+  serveWithCappedYoungGeneration();
+}
+
+/** Once the proxy serves, its young generation may grow to a cap, unless the operator sized it. */
+function serveWithCappedYoungGeneration(): void {
+  if (heapFlagsToSet(process.execArgv, process.env.NODE_OPTIONS).includes(SMALL_YOUNG_GENERATION)) capYoungGeneration();
 }
 
 /** A configuration that cannot start: one line, status 1, as `runProxy` does. */
