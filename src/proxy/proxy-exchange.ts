@@ -119,8 +119,6 @@ export class ProxyExchange {
     this.report.forwardedMs = performance.now() - this.report.started;
     // An upgrade's stream stays open: the tunnelled protocol's bytes follow its head.
     const stream = backend.openStream(head, !hasBody && !this.onUpgrade);
-    // The client is watched from the first forward on; one sent elsewhere keeps that listener.
-    if (!this.stream) res.on('close', () => this.onClientClose());
     this.stream = stream;
     stream.once('head', (h: ResponseHead, ended?: boolean) => this.onResponseHead(h, ended === true));
     // Interim responses go to the client as they come, never to the observer (the cache).
@@ -387,7 +385,12 @@ export class ProxyExchange {
     return true;
   }
 
-  private onClientClose(): void {
+  /**
+   * The client's connection closed (its response's `close`; the caller listens, once for the
+   * exchange and its report). Before the first forward there is nothing to end.
+   */
+  clientClosed(): void {
+    if (this.forwarding === undefined) return;
     // Once upgraded, the connection belongs to the bridge, which ends the stream itself; an
     // upgrade answered otherwise has nothing left to end either.
     if (isOver(this.current) && this.onUpgrade) return;
