@@ -34,9 +34,12 @@ function connectionTokensOfPairs(fields: readonly (readonly [string, string])[])
 }
 
 function addTokens(tokens: Set<string> | undefined, value: string): Set<string> | undefined {
-  for (const token of value.split(',')) {
+  // Most heads say `Connection: keep-alive` or `close`: one token, no list to split.
+  const list = value.indexOf(',') === -1 ? [value] : value.split(',');
+  for (const token of list) {
     const name = token.trim().toLowerCase();
-    if (name) (tokens ??= new Set()).add(name);
+    // A hop-by-hop name is dropped anyway: no set is made for it.
+    if (name && !HOP_BY_HOP.has(name)) (tokens ??= new Set()).add(name);
   }
   return tokens;
 }
