@@ -17,8 +17,13 @@ export function fieldValues(raw: readonly string[], lowerName: string): string[]
  * when the field is absent.
  */
 export function combinedValue(raw: readonly string[], lowerName: string): string | undefined {
-  const values = fieldValues(raw, lowerName);
-  return values.length === 0 ? undefined : values.join(', ');
+  // Read for several fields of every response the cache judges, most of them absent: no list.
+  let combined: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.length !== lowerName.length || raw[i]!.toLowerCase() !== lowerName) continue;
+    combined = combined === undefined ? raw[i + 1]! : `${combined}, ${raw[i + 1]!}`;
+  }
+  return combined;
 }
 
 /** True when a field named `lowerName` is present. */

@@ -131,7 +131,6 @@ export function storageVerdict(
   bodyBytes: number | undefined,
   options: StorageOptions,
 ): StorageVerdict {
-  const refuse = (reason: NotStoredReason): StorageVerdict => ({ store: false, reason });
   if (options.enabled === false) return refuse('disabled');
   if (request.method === 'POST') {
     if (!namesItself(response.headers, options.targetKey)) return refuse('method');
@@ -165,6 +164,10 @@ export function storageVerdict(
   const ttlMs = storageTtlMs(policy, raw, options.revalidationWindowMs);
   if (ttlMs <= 0) return refuse('no-freshness');
   return { store: true, policy: policy.toObject(), ttlMs, vary: vary.names };
+}
+
+function refuse(reason: NotStoredReason): StorageVerdict {
+  return { store: false, reason };
 }
 
 /** `storageVerdict(...).store`. */
