@@ -26,6 +26,23 @@ export function combinedValue(raw: readonly string[], lowerName: string): string
   return combined;
 }
 
+/** How many fields are named `lowerName` (case-insensitive). */
+export function fieldCount(raw: readonly string[], lowerName: string): number {
+  let count = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.length === lowerName.length && raw[i]!.toLowerCase() === lowerName) count++;
+  }
+  return count;
+}
+
+/** The value of the first field named `lowerName` (case-insensitive), or undefined. */
+export function firstFieldValue(raw: readonly string[], lowerName: string): string | undefined {
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.length === lowerName.length && raw[i]!.toLowerCase() === lowerName) return raw[i + 1]!;
+  }
+  return undefined;
+}
+
 /** True when a field named `lowerName` is present. */
 export function hasField(raw: readonly string[], lowerName: string): boolean {
   for (let i = 0; i < raw.length; i += 2) {

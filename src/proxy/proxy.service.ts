@@ -8,7 +8,7 @@ import { HarpConfig } from '../config/index.js';
 import { normalizeRequestHost } from '../routing/route-pattern.js';
 import { RoutingService, type Resolution } from '../routing/routing.service.js';
 import type { TunnelBackend } from '../registration/tunnel-backend.js';
-import { fieldValues } from '../http/raw-fields.js';
+import { fieldCount, firstFieldValue } from '../http/raw-fields.js';
 import { isHttp2Request, requestHasBody as hasBody } from '../http/http2-fields.js';
 import { BodyCapture } from '../exchange/index.js';
 import { CachingProxy } from './caching-proxy.js';
@@ -524,10 +524,11 @@ function refusalOf(req: IncomingMessage, settings: ProxySettings): ProxyError | 
   }
   // RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request without Host, with more than
   // one, or with an invalid one. Node keeps the first of several; a backend could take the last.
-  const hosts = fieldValues(req.rawHeaders, 'host');
-  if (hosts.length === 0 && req.httpVersionMinor === 1) return new ProxyError('bad_request', 'no Host field');
-  if (hosts.length > 1) return new ProxyError('bad_request', 'more than one Host field');
-  if (hosts.length === 1 && hosts[0] !== '' && normalizeRequestHost(hosts[0]) === undefined) {
+  const hosts = fieldCount(req.rawHeaders, 'host');
+  if (hosts === 0 && req.httpVersionMinor === 1) return new ProxyError('bad_request', 'no Host field');
+  if (hosts > 1) return new ProxyError('bad_request', 'more than one Host field');
+  const host = hosts === 1 ? firstFieldValue(req.rawHeaders, 'host') : undefined;
+  if (host !== undefined && host !== '' && normalizeRequestHost(host) === undefined) {
     return new ProxyError('bad_request', 'invalid Host field');
   }
   const coding = req.headers['transfer-encoding'];
