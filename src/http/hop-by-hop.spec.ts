@@ -1,4 +1,4 @@
-import { endToEnd, endToEndPairs, flatten } from './hop-by-hop.js';
+import { endToEnd, endToEndOfPairs, endToEndPairs, flatten } from './hop-by-hop.js';
 
 describe('endToEnd', () => {
   it.each([
@@ -72,5 +72,29 @@ describe('flatten and endToEndPairs', () => {
     const drop = new Set(['x-drop']);
     expect(flatten(endToEndPairs(raw, drop))).toEqual(endToEnd(raw, drop));
     expect(endToEndPairs(raw, drop)).toEqual([['Host', 'h'], ['X-End', 'e']]);
+  });
+});
+
+describe('endToEndOfPairs', () => {
+  it('is endToEnd of the flattened list, Connection-named fields and Host included', () => {
+    const pairs: Array<[string, string]> = [
+      ['Connection', 'X-Hop, host'],
+      ['X-Hop', '1'],
+      ['Keep-Alive', 't=5'],
+      ['Host', 'h'],
+      ['TRANSFER-ENCODING', 'chunked'],
+      ['X-End', 'e'],
+      ['x-end', 'f'],
+    ];
+    expect(endToEndOfPairs(pairs)).toEqual(endToEnd(flatten(pairs)));
+    expect(endToEndOfPairs(pairs)).toEqual(['Host', 'h', 'X-End', 'e', 'x-end', 'f']);
+    expect(endToEndOfPairs([])).toEqual([]);
+  });
+});
+
+describe('endToEndPairs with two sets to drop', () => {
+  it('drops what either set names, besides the hop-by-hop fields', () => {
+    const raw = ['If-None-Match', '"a"', 'X-Forwarded-For', '6.6.6.6', 'Upgrade', 'h2c', 'Accept', 'x'];
+    expect(endToEndPairs(raw, new Set(['x-forwarded-for']), new Set(['if-none-match']))).toEqual([['Accept', 'x']]);
   });
 });

@@ -17,8 +17,30 @@ export function fieldValues(raw: readonly string[], lowerName: string): string[]
  * when the field is absent.
  */
 export function combinedValue(raw: readonly string[], lowerName: string): string | undefined {
-  const values = fieldValues(raw, lowerName);
-  return values.length === 0 ? undefined : values.join(', ');
+  // Read for several fields of every response the cache judges, most of them absent: no list.
+  let combined: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.length !== lowerName.length || raw[i]!.toLowerCase() !== lowerName) continue;
+    combined = combined === undefined ? raw[i + 1]! : `${combined}, ${raw[i + 1]!}`;
+  }
+  return combined;
+}
+
+/** How many fields are named `lowerName` (case-insensitive). */
+export function fieldCount(raw: readonly string[], lowerName: string): number {
+  let count = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.length === lowerName.length && raw[i]!.toLowerCase() === lowerName) count++;
+  }
+  return count;
+}
+
+/** The value of the first field named `lowerName` (case-insensitive), or undefined. */
+export function firstFieldValue(raw: readonly string[], lowerName: string): string | undefined {
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.length === lowerName.length && raw[i]!.toLowerCase() === lowerName) return raw[i + 1]!;
+  }
+  return undefined;
 }
 
 /** True when a field named `lowerName` is present. */

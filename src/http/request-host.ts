@@ -16,6 +16,21 @@ const REQUEST_IP_LITERAL = /^\[([0-9A-Fa-f:.]+)\](?::\d{0,5})?$/;
  */
 export function normalizeRequestHost(hostHeader: string | undefined): string | undefined {
   if (!hostHeader) return undefined;
+  const known = normalized.get(hostHeader);
+  if (known !== undefined || normalized.has(hostHeader)) return known;
+  const host = normalizeHost(hostHeader);
+  if (normalized.size >= HOST_MEMO_KEYS) normalized.clear();
+  normalized.set(hostHeader, host);
+  return host;
+}
+
+// A proxy sees few distinct Host values, and each request normalised its own up to four times
+// (its check, the rate limits, the access rules, routing): remembered, bounded (past the bound it
+// starts over: it is only a shortcut).
+const HOST_MEMO_KEYS = 1024;
+const normalized = new Map<string, string | undefined>();
+
+function normalizeHost(hostHeader: string): string | undefined {
   if (hostHeader.charCodeAt(0) === 0x5b /* '[' */) {
     const literal = REQUEST_IP_LITERAL.exec(hostHeader);
     return literal ? `[${literal[1]!.toLowerCase()}]` : undefined;

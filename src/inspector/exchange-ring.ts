@@ -1,11 +1,11 @@
 /**
  * The most recent items, at most `capacity` of them: pushing into a full ring drops the
- * oldest. Lookup by id is O(1) through a map that evictions keep in sync, so an evicted item
- * is not found and not kept alive.
+ * oldest, and nothing else keeps it alive. A push (one per proxied request) is a slot write;
+ * a lookup by id (a person opening one exchange) scans from the newest, which is where such
+ * lookups nearly always land.
  */
 export class ExchangeRing<T extends { readonly id: string }> {
   private readonly slots: (T | undefined)[];
-  private readonly byId = new Map<string, T>();
   /** Slot the next push writes to; once full, also the oldest item's slot. */
   private next = 0;
   private count = 0;
@@ -26,18 +26,15 @@ export class ExchangeRing<T extends { readonly id: string }> {
   /** Adds an item as the newest, dropping the oldest when full. */
   push(item: T): void {
     if (this.capacity === 0) return;
-    const evicted = this.slots[this.next];
-    // Ids are meant to be unique; if one repeats, the newer item keeps the mapping.
-    if (evicted && this.byId.get(evicted.id) === evicted) this.byId.delete(evicted.id);
     this.slots[this.next] = item;
-    this.byId.set(item.id, item);
     this.next = (this.next + 1) % this.capacity;
     this.count = Math.min(this.count + 1, this.capacity);
   }
 
-  /** The held item with this id, if any. */
+  /** The held item with this id, if any; ids are meant to be unique, and if one repeats, the newer item. */
   get(id: string): T | undefined {
-    return this.byId.get(id);
+    for (const item of this.newestFirst()) if (item.id === id) return item;
+    return undefined;
   }
 
   /**
@@ -53,7 +50,6 @@ export class ExchangeRing<T extends { readonly id: string }> {
   /** Drops every item. */
   clear(): void {
     this.slots.fill(undefined);
-    this.byId.clear();
     this.next = 0;
     this.count = 0;
   }

@@ -102,7 +102,8 @@ export class InspectorService implements OnModuleInit, OnModuleDestroy {
   }
 
   private readonly record = (report: ExchangeReport): void => {
-    const replayOf = this.replays.get(report.requestId);
+    // Replays are rare: no lookup by request id while none is in flight.
+    const replayOf = this.replays.size === 0 ? undefined : this.replays.get(report.requestId);
     const exchange: InspectedExchange = { id: String(++this.lastId), report, replayOf };
     if (this.enabled) this.ring.push(exchange);
     if (this.recorded.listenerCount('recorded') > 0) this.recorded.emit('recorded', exchange);

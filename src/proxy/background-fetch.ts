@@ -1,7 +1,7 @@
 import type { RequestHead, ResponseHead } from '../protocol/index.js';
 import type { TunnelBackend } from '../registration/tunnel-backend.js';
 import type { TunnelStream } from '../tunnel/tunnel-stream.js';
-import { endToEnd, flatten } from '../http/hop-by-hop.js';
+import { endToEndOfPairs } from '../http/hop-by-hop.js';
 
 /** A response fetched with no client waiting: its head, and its body when it was small enough. */
 export interface FetchedResponse {
@@ -42,12 +42,12 @@ export function fetchFromBackend(
       if (size <= maxBodyBytes) return void chunks.push(chunk);
       const h = response!;
       stream.destroy();
-      settle({ status: h.status, reason: h.reason, fields: endToEnd(flatten(h.headers)), body: undefined });
+      settle({ status: h.status, reason: h.reason, fields: endToEndOfPairs(h.headers), body: undefined });
     });
     stream.on('end', () => {
       if (!response) return settle(new Error('no response head'));
       const h = response;
-      settle({ status: h.status, reason: h.reason, fields: endToEnd(flatten(h.headers)), body: Buffer.concat(chunks) });
+      settle({ status: h.status, reason: h.reason, fields: endToEndOfPairs(h.headers), body: Buffer.concat(chunks) });
     });
     stream.on('error', (err) => settle(err));
   });

@@ -24,14 +24,24 @@ import {
   storeVariant,
   UncacheableMemo,
 } from '../cache/index.js';
-import type { CachedResponse, CacheRequest, CacheStatus, ConditionalFields, ForwardReason, NotStoredReason } from '../cache/index.js';
+import type {
+  CacheDecision,
+  CachedResponse,
+  CacheRequest,
+  CacheStatus,
+  ConditionalFields,
+  ForwardReason,
+  NotStoredReason,
+  VariantLookup,
+} from '../cache/index.js';
 import { HarpConfig } from '../config/index.js';
 import { fetchFromBackend } from './background-fetch.js';
-import type { CacheFill, CacheMiss, CacheRevalidation, CachedForward, OfflineRequest, PostResponse } from './cache-lookup.js';
+import type { CacheFill, CacheLookup, CacheMiss, CacheRevalidation, CachedForward, OfflineRequest, PostResponse } from './cache-lookup.js';
 import { FillTap } from './fill-tap.js';
 import { ProxyError, type ProxyErrorCode } from './proxy-errors.js';
 import { sendErrorPage } from './error-page.js';
 import type { ExchangeObserver, HeadDirective } from './exchange-observer.js';
+import type { ResponseHead } from '../protocol/index.js';
 import { declaredLength } from '../http/response-length.js';
 
 // On a miss the cache fetches the whole response to store it; the client's own validators are
@@ -42,6 +52,21 @@ const CLIENT_CONDITIONALS: ConditionalFields = {
 };
 
 const statusFields = (status: CacheStatus): string[] => ['Cache-Status', formatCacheStatus(status)];
+
+// A forward's `Cache-Status` with no ttl, stored or status parameter is one of a few values:
+// formatted once each, not twice per request (error fields and response fields).
+const FORWARD_FIELDS = { plain: new Map<ForwardReason, readonly string[]>(), collapsed: new Map<ForwardReason, readonly string[]>(), alone: new Map<ForwardReason, readonly string[]>() };
+
+/** `statusFields({ fwd, collapsed })`, shared (never to be changed). */
+function forwardFields(fwd: ForwardReason, collapsed?: boolean): readonly string[] {
+  const memo = collapsed === undefined ? FORWARD_FIELDS.plain : collapsed ? FORWARD_FIELDS.collapsed : FORWARD_FIELDS.alone;
+  let fields = memo.get(fwd);
+  if (fields === undefined) memo.set(fwd, (fields = Object.freeze(statusFields({ fwd, collapsed }))));
+  return fields;
+}
+
+/** What a URL the uncacheable memo holds is treated as: nothing stored for it. */
+const URI_MISS: VariantLookup = Object.freeze({ miss: 'uri-miss' });
 
 /** How long a URL whose response could not be stored skips the lookup. */
 const UNCACHEABLE_MEMO_MS = 10_000;
@@ -108,6 +133,9 @@ export class CachingProxy {
   private readonly revalidating = new Set<string>();
   private readonly uncacheable = new UncacheableMemo(UNCACHEABLE_MEMO_MS);
 
+  /** {@link fill}, for the miss observers: one function for every request. */
+  private readonly filler: Filler = (fill) => this.fill(fill);
+
   constructor(
     private readonly store: HttpCacheStore,
     private readonly coalescer: MissCoalescer,
@@ -123,49 +151,67 @@ export class CachingProxy {
     return this.store.enabled;
   }
 
-  async forward(f: CachedForward): Promise<void> {
+  /**
+   * Forwards a request through the cache. What needs no store read past memory (a bypass, a
+   * URL whose latest response could not be stored, a hit or a miss found in memory) is done in
+   * this call, which then returns undefined: no promise per request. Otherwise the returned
+   * promise settles once the lookup and what follows it are done.
+   */
+  forward(f: CachedForward): Promise<void> | undefined {
     const request: CacheRequest = { method: f.req.method ?? 'GET', headers: f.headers };
     const key = cacheKey(f.scheme, f.host, f.target);
     const bypass = lookupBypass(request, f.route, this.store.enabled);
     if (bypass || key === undefined) {
       f.exchange.report.cache = bypass?.fwd ?? 'bypass';
-      return this.forwardUncached(f, request, key, bypass?.fwd ?? 'bypass');
+      this.forwardUncached(f, request, key, bypass?.fwd ?? 'bypass');
+      return undefined;
     }
 
     if (plainRequest(request) && this.uncacheable.has(key)) {
       // Its latest response could not be stored, so nothing is stored for it: no lookup, and no
       // waiting behind other misses.
       f.exchange.report.cache = 'uri-miss';
-      return this.forwardMiss({ f, key, request, found: { miss: 'uri-miss' }, fwd: 'uri-miss' });
+      this.forwardMiss({ f, key, request, found: URI_MISS, fwd: 'uri-miss' });
+      return undefined;
     }
 
     // In memory, a hit is found without a promise per store layer.
-    let found = lookupVariantNow(this.store, key, request.headers) ?? (await lookupVariant(this.store, key, request.headers));
-    let decision = decide(request, found.entry, found.entry ? undefined : found.miss);
+    const found = lookupVariantNow(this.store, key, request.headers);
+    if (found) return this.answer(f, key, request, found);
+    return lookupVariant(this.store, key, request.headers).then((later) => this.answer(f, key, request, later));
+  }
+
+  /** Goes on with what the lookup found; see {@link forward} for when it returns a promise. */
+  private answer(f: CachedForward, key: string, request: CacheRequest, found: VariantLookup): Promise<void> | undefined {
+    const decision = decide(request, found.entry, found.entry ? undefined : found.miss);
     if (decision.kind === 'miss' && rangedGet(request)) {
       // Only a part was asked for: the backend sends that part, and a 206 is not stored. Not
       // fetched whole to fill the cache (the size is unknown, and may be far more than asked),
       // nor collapsed: nothing this request fetches could answer another.
       f.exchange.report.cache = decision.fwd;
-      return this.forwardUncached(f, request, key, decision.fwd);
+      this.forwardUncached(f, request, key, decision.fwd);
+      return undefined;
     }
-    let release: (() => void) | undefined;
-    let collapsed: boolean | undefined;
-    if (decision.kind === 'miss') {
-      const ticket = this.coalescer.join(key);
-      if (ticket.leader) release = ticket.release;
-      else {
-        // Another request is fetching this response: wait for it (bounded), then look again.
-        await ticket.settled;
-        found = await lookupVariant(this.store, key, request.headers);
-        decision = decide(request, found.entry, found.entry ? undefined : found.miss);
-        collapsed = decision.kind === 'hit';
-      }
+    const ticket = decision.kind === 'miss' ? this.coalescer.join(key) : undefined;
+    if (!ticket || ticket.leader) {
+      this.act({ f, key, request, found }, decision, ticket?.release);
+      return undefined;
     }
-    if (f.res.destroyed) return release?.();
+    // Another request is fetching this response: wait for it (bounded), then look again.
+    return ticket.settled
+      .then(() => lookupVariant(this.store, key, request.headers))
+      .then((again) => {
+        const next = decide(request, again.entry, again.entry ? undefined : again.miss);
+        this.act({ f, key, request, found: again }, next, undefined, next.kind === 'hit');
+      });
+  }
+
+  /** Answers or forwards a looked-up request as `decision` says. */
+  private act(lookup: CacheLookup, decision: CacheDecision, release?: () => void, collapsed?: boolean): void {
+    const { f, found } = lookup;
+    if (f.res.destroyed) return void release?.();
 
     f.exchange.report.cache = decision.kind === 'miss' || decision.kind === 'revalidate' ? decision.fwd : 'hit';
-    const lookup = { f, key, request, found };
     switch (decision.kind) {
       case 'hit':
         return this.serve(f, found.entry!, { hit: true, ttl: decision.ttl, detail: decision.stale ? 'stale' : undefined });
@@ -176,7 +222,7 @@ export class CachingProxy {
         return sendErrorPage(f.res, new ProxyError('not_cached'), f.exchange.requestId, statusFields({ fwd: 'miss', detail: 'only-if-cached' }));
       case 'revalidate':
         return this.forwardRevalidation(
-          { ...lookup, request: wholeRequest(request), entry: found.entry!, conditional: decision.conditional },
+          { ...lookup, request: wholeRequest(lookup.request), entry: found.entry!, conditional: decision.conditional },
           decision.fwd,
         );
       case 'miss':
@@ -246,7 +292,7 @@ export class CachingProxy {
    * stored for later GETs ({@link storeForGet}).
    */
   private forwardUncached(f: CachedForward, request: CacheRequest, key: string | undefined, fwd: ForwardReason): void {
-    const fields = statusFields({ fwd });
+    const fields = forwardFields(fwd);
     const observer: ExchangeObserver = {
       errorFields: fields,
       onHead: (head, raw) => {
@@ -273,7 +319,7 @@ export class CachingProxy {
   private storeForGet(post: PostResponse): HeadDirective {
     const { f, key, request, head, raw, invalidated } = post;
     const { response, now, verdict } = this.judge(request, head, raw, f.route, key);
-    if (!verdict?.store) return { answered: false, addFields: statusFields({ fwd: 'method' }) };
+    if (!verdict?.store) return { answered: false, addFields: forwardFields('method') };
     this.uncacheable.forget(key);
     const tap = new FillTap(
       this.maxObjectBytes,
@@ -298,43 +344,28 @@ export class CachingProxy {
    * made a fresh `max-age=60` say `ttl=59`.
    */
   private judge(request: CacheRequest, head: { status: number; reason: string }, raw: readonly string[], route: CachedForward['route'], targetKey?: string) {
-    const response = { status: head.status, reason: head.reason, headers: [...raw] };
-    const length = declaredLength(response.headers) ?? undefined;
+    const judged = { status: head.status, reason: head.reason, headers: raw };
+    const length = declaredLength(raw) ?? undefined;
     const now = Date.now();
     const options = { maxObjectBytes: this.maxObjectBytes, ...route, now, ...(targetKey === undefined ? {} : { targetKey }) };
-    const verdict = head.status === 304 || head.status === 206 ? undefined : storageVerdict(request, response, length, options);
+    const verdict = head.status === 304 || head.status === 206 ? undefined : storageVerdict(request, judged, length, options);
+    // Copied only when it is to be stored: the exchange adds its own fields to `raw` next.
+    const response = verdict?.store ? { ...judged, headers: [...raw] } : judged;
     return { response, now, verdict };
   }
 
   /** Nothing usable stored: fetch it for this client and store it on the way through. */
   private forwardMiss(miss: CacheMiss): void {
-    const { f, request, fwd, release, collapsed } = miss;
-    let tap: FillTap | undefined;
-    const done = (): void => release?.();
-    const observer: ExchangeObserver = {
-      errorFields: statusFields({ fwd, collapsed }),
-      onHead: (head, raw) => {
-        const directive = this.fill({ lookup: miss, head, raw, status: { fwd, collapsed }, done });
-        tap = directive.tap;
-        // Nothing will be stored: waiting requests go to the backend now, not when this
-        // response ends (a long download or stream would hold them for the whole wait).
-        if (!tap) done();
-        return directive;
-      },
-      onDone: () => {
-        // A tap is always ended by the exchange (complete or not), and it calls `done` itself.
-        if (!tap) done();
-      },
-    };
+    const { f, request } = miss;
     const adjust = request.method === 'GET' ? CLIENT_CONDITIONALS : undefined;
-    f.exchange.forward(f.backend, f.target, f.hasBody, { adjust, observer });
+    f.exchange.forward(f.backend, f.target, f.hasBody, { adjust, observer: new MissObserver(this.filler, miss) });
   }
 
   /** A stale or client-refused entry: ask the backend whether it is still current. */
   private forwardRevalidation(revalidation: CacheRevalidation, fwd: 'stale' | 'request'): void {
     const { f, key, request, found, entry, conditional } = revalidation;
     const observer: ExchangeObserver = {
-      errorFields: statusFields({ fwd }),
+      errorFields: forwardFields(fwd),
       onHead: (head, raw): HeadDirective => {
         const now = Date.now();
         const outcome = applyRevalidation(request, entry, { status: head.status, reason: head.reason, headers: raw }, { ...f.route, now });
@@ -353,7 +384,7 @@ export class CachingProxy {
             this.serve(f, outcome.entry, { fwd, fwdStatus: 304, ttl: freshnessTtl(outcome.entry.policy, now) });
             return { answered: true };
           case 'not-modified-unmatched':
-            return { answered: false, addFields: statusFields({ fwd }) };
+            return { answered: false, addFields: forwardFields(fwd) };
           case 'stale-if-error':
             this.serve(f, entry, { fwd, fwdStatus: head.status, detail: 'stale-if-error' });
             return { answered: true };
@@ -397,7 +428,7 @@ export class CachingProxy {
     const { response, now, verdict } = this.judge(request, head, raw, f.route);
     if (!verdict?.store) {
       if (verdict && plainRequest(request) && INTRINSIC.has(verdict.reason)) this.uncacheable.remember(key);
-      return { answered: false, addFields: statusFields(status) };
+      return { answered: false, addFields: forwardFields(status.fwd, status.collapsed) };
     }
     this.uncacheable.forget(key);
     const tap = new FillTap(
@@ -412,7 +443,7 @@ export class CachingProxy {
       done,
     );
     const ttl = freshnessTtl(verdict.policy, now);
-    return { answered: false, addFields: statusFields({ ...status, stored: true, ttl }), tap };
+    return { answered: false, addFields: statusFields({ fwd: status.fwd, collapsed: status.collapsed, stored: true, ttl }), tap };
   }
 
   /** `stale-while-revalidate`: the client has its answer; refresh the entry once, off its path. */
@@ -447,3 +478,38 @@ export class CachingProxy {
       .finally(() => this.revalidating.delete(key));
   }
 }
+
+type Filler = (fill: CacheFill) => HeadDirective & { tap?: FillTap };
+
+/**
+ * Watches the exchange of a miss: its response may fill the cache, and the requests collapsed
+ * behind it go on once nothing will be stored. One object per miss, not a closure per callback.
+ */
+class MissObserver implements ExchangeObserver {
+  readonly errorFields: readonly string[];
+  private tap: FillTap | undefined;
+
+  constructor(
+    private readonly fill: Filler,
+    private readonly miss: CacheMiss,
+  ) {
+    this.errorFields = forwardFields(miss.fwd, miss.collapsed);
+  }
+
+  onHead(head: ResponseHead, raw: readonly string[]): HeadDirective {
+    const { miss } = this;
+    const directive = this.fill({ lookup: miss, head, raw, status: miss, done: miss.release ?? nothing });
+    this.tap = directive.tap;
+    // Nothing will be stored: waiting requests go to the backend now, not when this
+    // response ends (a long download or stream would hold them for the whole wait).
+    if (!this.tap) miss.release?.();
+    return directive;
+  }
+
+  onDone(): void {
+    // A tap is always ended by the exchange (complete or not), and it calls `done` itself.
+    if (!this.tap) this.miss.release?.();
+  }
+}
+
+function nothing(): void {}

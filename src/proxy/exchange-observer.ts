@@ -7,6 +7,10 @@ import type { ProxyError } from './proxy-errors.js';
 
 /** Fields to take out of and put into the forwarded request (a cache's revalidation). */
 export interface RequestAdjustment {
+  /**
+   * Lowercased names of the client's fields to leave out. The fields the proxy sets itself
+   * (forwarding facts, `X-Request-ID`, `Expect`) are added after, and never removed.
+   */
   readonly remove: ReadonlySet<string>;
   readonly add: ReadonlyArray<readonly [string, string]>;
 }

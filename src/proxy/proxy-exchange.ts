@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { ResetCode } from '../protocol/index.js';
-import type { RequestHead, ResponseHead } from '../protocol/index.js';
+import type { HeaderField, RequestHead, ResponseHead } from '../protocol/index.js';
 import { StreamResetError } from '../tunnel/stream-errors.js';
 import type { TunnelStream } from '../tunnel/tunnel-stream.js';
 import type { TunnelBackend } from '../registration/tunnel-backend.js';
 import type { RequestOrigin } from '../http/cluster-hop.js';
-import { forwardingFields } from '../http/forwarding.js';
-import { endToEnd, endToEndPairs, flatten } from '../http/hop-by-hop.js';
+import type { ForwardingField } from '../http/forwarding-memo.js';
+import { endToEndOfPairs, endToEndPairs } from '../http/hop-by-hop.js';
 import { ProxyError } from './proxy-errors.js';
 import type { ProxyErrorCode } from './proxy-errors.js';
 import { hasField } from '../http/raw-fields.js';
@@ -119,8 +119,6 @@ export class ProxyExchange {
     this.report.forwardedMs = performance.now() - this.report.started;
     // An upgrade's stream stays open: the tunnelled protocol's bytes follow its head.
     const stream = backend.openStream(head, !hasBody && !this.onUpgrade);
-    // The client is watched from the first forward on; one sent elsewhere keeps that listener.
-    if (!this.stream) res.on('close', () => this.onClientClose());
     this.stream = stream;
     stream.once('head', (h: ResponseHead, ended?: boolean) => this.onResponseHead(h, ended === true));
     // Interim responses go to the client as they come, never to the observer (the cache).
@@ -173,34 +171,33 @@ export class ProxyExchange {
 
   /** The request as it goes to the backend: end-to-end fields, forwarding facts, request id. */
   requestHead(target: string, adjust?: RequestAdjustment): RequestHead {
-    const method = this.req.method ?? 'GET';
-    const fields = this.requestFields(method);
+    const { req, settings } = this;
+    const method = req.method ?? 'GET';
+    // One pass over the client's fields; `adjust.remove` names client fields only, since the
+    // proxy's own (forwarding facts, request id, `Expect`) are never among what it changes.
+    const fields: HeaderField[] = endToEndPairs(req.rawHeaders, settings.droppedRequestFields(method), adjust?.remove);
+    for (const field of this.forwardingFields()) fields.push(field);
+    fields.push(['X-Request-ID', this.requestId]);
     // Removed with the other fields the proxy answers for; put back when the backend answers it.
     if (this.continuing !== undefined) fields.push(['Expect', '100-continue']);
-    if (!adjust) return { method, target, headers: fields };
-    const kept = fields.filter(([name]) => !adjust.remove.has(name.toLowerCase()));
-    return { method, target, headers: [...kept, ...adjust.add.map(([n, v]) => [n, v] as [string, string])] };
+    if (adjust) for (const field of adjust.add) fields.push(field);
+    return { method, target, headers: fields };
   }
 
-  private requestFields(method: string): Array<[string, string]> {
-    const { req, settings } = this;
+  private forwardingFields(): readonly ForwardingField[] {
+    const { req } = this;
+    const { headers } = req;
     const socket = req.socket as Partial<TLSSocket>;
-    const forwarding = forwardingFields(
-      {
-        // Across the cluster hop, the peer the receiving node saw, not the node itself.
-        peerAddress: this.origin?.peerAddress ?? req.socket.remoteAddress,
-        protocol: this.origin?.protocol ?? (socket.encrypted ? 'https' : 'http'),
-        host: req.headers.host,
-        forwardedFor: joined(req.headers['x-forwarded-for']),
-        forwardedProto: joined(req.headers['x-forwarded-proto']),
-        forwardedHost: joined(req.headers['x-forwarded-host']),
-        forwarded: joined(req.headers.forwarded),
-      },
-      settings.trustedProxies,
-    );
-    const fields = endToEndPairs(req.rawHeaders, settings.droppedRequestFields(method));
-    fields.push(...forwarding.fields, ['X-Request-ID', this.requestId]);
-    return fields;
+    return this.settings.forwarding.fieldsFor(req.socket, {
+      // Across the cluster hop, the peer the receiving node saw, not the node itself.
+      peerAddress: this.origin?.peerAddress ?? req.socket.remoteAddress,
+      protocol: this.origin?.protocol ?? (socket.encrypted ? 'https' : 'http'),
+      host: headers.host,
+      forwardedFor: joined(headers['x-forwarded-for']),
+      forwardedProto: joined(headers['x-forwarded-proto']),
+      forwardedHost: joined(headers['x-forwarded-host']),
+      forwarded: joined(headers.forwarded),
+    });
   }
 
   private sendBody(stream: TunnelStream): void {
@@ -236,7 +233,7 @@ export class ProxyExchange {
       stream.end();
     }
     if (head.status < 200) return this.fail(new ProxyError('bad_response', `status ${head.status}`));
-    const fields = endToEnd(flatten(head.headers));
+    const fields = endToEndOfPairs(head.headers);
     const expected = declaredLength(fields);
     if (expected === null) return this.fail(new ProxyError('bad_response', 'invalid Content-Length'));
     // The agent needs no more window once the declared body is in: no WINDOW_UPDATE then.
@@ -388,7 +385,12 @@ export class ProxyExchange {
     return true;
   }
 
-  private onClientClose(): void {
+  /**
+   * The client's connection closed (its response's `close`; the caller listens, once for the
+   * exchange and its report). Before the first forward there is nothing to end.
+   */
+  clientClosed(): void {
+    if (this.forwarding === undefined) return;
     // Once upgraded, the connection belongs to the bridge, which ends the stream itself; an
     // upgrade answered otherwise has nothing left to end either.
     if (isOver(this.current) && this.onUpgrade) return;

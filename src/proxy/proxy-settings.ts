@@ -2,6 +2,7 @@ import type { HarpConfig } from '../config/index.js';
 import { unkeyedRequestFields } from '../cache/policy/poisoning.js';
 import { CLUSTER_HOP_FIELDS } from '../http/cluster-hop.js';
 import { FORWARDING_FIELDS, TrustedProxies } from '../http/forwarding.js';
+import { ForwardingMemo } from '../http/forwarding-memo.js';
 import type { LingerOptions } from './lingering-close.js';
 
 /**
@@ -27,6 +28,8 @@ export interface ProxySettings {
   readonly maxBodyBytes: number;
   readonly maxHeaderFields: number;
   readonly trustedProxies: TrustedProxies;
+  /** The forwarding fields of each connection's requests, over {@link trustedProxies}. */
+  readonly forwarding: ForwardingMemo;
   /** How a connection answered mid-upload lingers before it closes. */
   readonly linger: LingerOptions;
   /**
@@ -37,11 +40,13 @@ export interface ProxySettings {
 }
 
 export function proxySettings(config: HarpConfig): ProxySettings {
+  const trustedProxies = new TrustedProxies(config.trustedProxies);
   return {
     requestTimeoutMs: config.requestTimeoutMs,
     maxBodyBytes: config.maxBodyBytes,
     maxHeaderFields: MAX_REQUEST_HEADER_FIELDS,
-    trustedProxies: new TrustedProxies(config.trustedProxies),
+    trustedProxies,
+    forwarding: new ForwardingMemo(trustedProxies),
     linger: { idleMs: config.lingeringTimeoutMs, maxMs: config.lingeringTimeMs, maxBytes: config.lingeringMaxBytes },
     droppedRequestFields: (method) => (method === 'GET' || method === 'HEAD' ? DROPPED_CACHEABLE : DROPPED_OTHER),
   };

@@ -8,7 +8,7 @@ import { HarpConfig } from '../config/index.js';
 import { normalizeRequestHost } from '../routing/route-pattern.js';
 import { RoutingService, type Resolution } from '../routing/routing.service.js';
 import type { TunnelBackend } from '../registration/tunnel-backend.js';
-import { fieldValues } from '../http/raw-fields.js';
+import { fieldCount, firstFieldValue } from '../http/raw-fields.js';
 import { isHttp2Request, requestHasBody as hasBody } from '../http/http2-fields.js';
 import { BodyCapture } from '../exchange/index.js';
 import { CachingProxy } from './caching-proxy.js';
@@ -99,16 +99,21 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
 
   // A field, not a method: handed to admit() for every request without a closure made for it.
   private readonly forward = (admitted: Forwardable): void => {
-    const { exchange, report, target, backend, pool, req } = admitted;
-    const method = req.method ?? 'GET';
+    const { report, backend, pool, req } = admitted;
     const withBody = hasBody(req);
     if (this.events.bodyCaptureBytes > 0) this.captureBodies(report, withBody);
-    const forward = this.cacheRequestOf(admitted, pool, backend, withBody);
-    this.cache.forward(forward).catch((err: Error) => {
-      this.logger.error(`cache path failed for ${method} ${target.origin}: ${err.stack ?? err.message}`);
-      exchange.fail(new ProxyError('internal_error', err.message, { cause: err }));
-    });
+    try {
+      // Most requests are forwarded or answered within the call: no promise to watch then.
+      this.cache.forward(this.cacheRequestOf(admitted, pool, backend, withBody))?.catch((err: Error) => this.cachePathFailed(admitted, err));
+    } catch (err) {
+      this.cachePathFailed(admitted, err as Error);
+    }
   };
+
+  private cachePathFailed({ req, target, exchange }: Admitted, err: Error): void {
+    this.logger.error(`cache path failed for ${req.method ?? 'GET'} ${target.origin}: ${err.stack ?? err.message}`);
+    exchange.fail(new ProxyError('internal_error', err.message, { cause: err }));
+  }
 
   /** What the cache path is told of a request, with or without a member to forward it to. */
   private cacheRequestOf(at: CacheCandidate, pool: Pool<RouteBackend> | undefined): OfflineRequest;
@@ -267,9 +272,16 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
     else res.writeContinue();
   }
 
-  private refuse(admitted: Admitted, error: ProxyError, fields: readonly string[] = []): void {
-    const { req, res, report, exchange } = admitted;
-    if (continueHeldBack.has(req)) closeAfterResponse(req, res, this.settings.linger);
+  /**
+   * Answers a request the proxy takes no further with an error page.
+   * @param close the connection closes after the answer: a refused head, whose framing is not to
+   *   be trusted
+   */
+  private refuse(at: Refusable, error: ProxyError, fields: readonly string[] = [], close = false): void {
+    const { req, res, report, exchange } = at;
+    // A client that sent `Expect: 100-continue` and got no 100 may or may not send its body;
+    // the connection closes rather than guess where its next request starts.
+    if (close || continueHeldBack.has(req)) closeAfterResponse(req, res, this.settings.linger);
     report.errorCode = error.code;
     sendErrorPage(res, error, exchange.requestId, fields);
   }
@@ -279,7 +291,8 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
    * the request has a member (see {@link withBackend}). Answers the client itself when the
    * request goes no further. In cluster mode a request another node should serve goes there
    * instead (docs/cluster.md, "Forwarding"), and comes back to this node's own behaviour when
-   * no node can take it.
+   * no node can take it. The steps are methods over one {@link Admission}, not closures made
+   * for every request.
    * @param upgrade set for the server's `upgrade` event; its `refused` is a refusal the caller
    *   already decided on (answered, counted, connection closed)
    */
@@ -292,81 +305,95 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
   ): void {
     const requestId = requestIdFor(req.headers['x-request-id']);
     const report = new ExchangeReport(requestId, req.method ?? 'GET', req.headers.host, req.url ?? '');
-    // An upgraded connection is detached from `res` first, so this never fires for it.
-    res.once('close', () => this.publish(report, req, res, origin));
     const exchange = new ProxyExchange(this.settings, { req, res, requestId, report, origin });
-    const refuse = (error: ProxyError, close = false, fields: readonly string[] = []): undefined => {
-      // A client that sent `Expect: 100-continue` and got no 100 may or may not send its body;
-      // the connection closes rather than guess where its next request starts. So does one
-      // whose head was refused: its framing is not to be trusted.
-      if (close || continueHeldBack.has(req)) closeAfterResponse(req, res, this.settings.linger);
-      report.errorCode = error.code;
-      sendErrorPage(res, error, exchange.requestId, fields);
-      return undefined;
-    };
+    // One listener for the report and the exchange. An upgraded connection is detached from
+    // `res` first, so this never fires for it.
+    res.on('close', () => {
+      this.publish(report, req, res, origin);
+      exchange.clientClosed();
+    });
     const refusal = upgrade?.refused ?? refusalOf(req, this.settings);
-    if (refusal) return refuse(refusal, true);
+    if (refusal) return this.refuse({ req, res, report, exchange }, refusal, [], true);
     const target = parseTarget(req.url ?? '', req.headers.host);
-    if (!target) return refuse(new ProxyError('bad_request', 'bad request target'), true);
-    if (isReservedPath(target.path)) return refuse(new ProxyError('reserved_path'));
+    if (!target) return this.refuse({ req, res, report, exchange }, new ProxyError('bad_request', 'bad request target'), [], true);
+    if (isReservedPath(target.path)) return this.refuse({ req, res, report, exchange }, new ProxyError('reserved_path'));
     if (target.absolute && target.host) adoptTargetHost(req, target.host);
-    // `elsewhere`: the route exists on other nodes (it was forwarded here, or no node holding it
-    // could be reached), so a missing local route is a missing member, not a 404.
-    const local = (resolution: Resolution | undefined, elsewhere: boolean): void => {
-      if (!resolution) {
-        const error = elsewhere ? new ProxyError('no_backend', 'no member of the route could take the request') : new ProxyError('no_route');
-        return this.fromCacheOr({ req, res, exchange, target, origin }, true, () => refuse(error, false, noMemberFields(req, origin, undefined)));
-      }
-      // Only the registration module registers backends, and its sessions are tunnel backends.
-      const backend = resolution.backend as TunnelBackend | undefined;
-      report.route = resolution.pool;
-      exchange.pool = resolution.pool;
-      exchange.members = this;
-      const deniedHere = this.access.onRoute(req, origin, resolution.pool);
-      if (deniedHere) return refuse(new ProxyError(deniedHere.code), false, deniedHere.fields);
-      const admitted: Admitted = { req, res, exchange, report, target, pool: resolution.pool, origin };
-      this.withBackend(backend ? this.assign(admitted, backend) : admitted, go);
-    };
-    // No node took the request (the route's grace in the cluster is over, or its nodes are busy):
-    // a member here (or this node's own grace of the route, if it lasts longer), the cache, or 503.
-    const giveUp = (): void => {
-      report.route = undefined;
-      const resolution = this.routing.resolve(target.host, target.path, req.headers);
-      if (resolution?.backend || (resolution?.pool.vacantUntil ?? 0) > Date.now()) return local(resolution, true);
-      const error = new ProxyError('no_backend', 'no node of the route could take the request');
-      this.fromCacheOr({ req, res, exchange, target, origin }, true, () => refuse(error));
-    };
-    // Routed again (`elsewhere` set) when the cluster could not take the request as it stood.
-    const route = (elsewhere: boolean): void => {
-      const resolution = this.routing.resolve(target.host, target.path, req.headers);
-      const remote = this.cluster && !origin?.localOnly ? this.routing.remoteFor(target.host, target.path, resolution) : undefined;
-      report.route = undefined;
-      if (!remote) return local(resolution, elsewhere || (origin?.localOnly ?? false));
-      // An upgrade waits like any request while the route is vacant, and is then carried whole.
-      if (upgrade && remote.nodes.length > 0) {
-        report.route = remote.route;
-        const { socket, head } = upgrade;
-        const done = (): void => this.publish(report, req);
-        const carried = { req, res, socket, head, requestId: exchange.requestId, report, target: target.origin, nodes: spread(remote.nodes), done };
-        return this.upgradeRelay!.relay(carried, () => {
-          report.route = undefined;
-          local(resolution, true);
-        });
-      }
-      const request = { req, res, requestId: exchange.requestId, report, target: target.origin, hasBody: hasBody(req) };
-      this.cluster!.take(request, remote, { again: () => route(true), giveUp });
-    };
-    // The operator's access rules, after the rate limits (a flood of guesses is cut before it
-    // costs password checks) and before routing and the cache.
-    const guarded = (): void => {
-      const denied = this.access.onArrival(req, target, origin);
-      if (denied) return refuse(new ProxyError(denied.code), false, denied.fields);
-      route(false);
-    };
+    const at: Admission = { req, res, exchange, report, target, origin, upgrade, go };
     // Rate limits come before routing and the cache: a refused request costs nothing downstream.
-    if (this.rateLimits.idle) return guarded();
-    this.rateLimits.admit({ req, host: target.host, path: target.path, origin }, guarded, (over) =>
-      refuse(new ProxyError('rate_limited', `policy "${over.policy}"`), false, over.fields));
+    if (this.rateLimits.idle) return this.guarded(at);
+    this.rateLimits.admit(
+      { req, host: target.host, path: target.path, origin },
+      () => this.guarded(at),
+      (over) => this.refuse(at, new ProxyError('rate_limited', `policy "${over.policy}"`), over.fields),
+    );
+  }
+
+  /**
+   * The operator's access rules, after the rate limits (a flood of guesses is cut before it
+   * costs password checks) and before routing and the cache.
+   */
+  private guarded(at: Admission): void {
+    const denied = this.access.onArrival(at.req, at.target, at.origin);
+    if (denied) return this.refuse(at, new ProxyError(denied.code), denied.fields);
+    this.route(at, false);
+  }
+
+  /** Routes the request: here, or in cluster mode to another node. Again (`elsewhere` set) when the cluster could not take it as it stood. */
+  private route(at: Admission, elsewhere: boolean): void {
+    const { req, target, origin, report, upgrade } = at;
+    const resolution = this.routing.resolve(target.host, target.path, req.headers);
+    const remote = this.cluster && !origin?.localOnly ? this.routing.remoteFor(target.host, target.path, resolution) : undefined;
+    report.route = undefined;
+    if (!remote) return this.local(at, resolution, elsewhere || (origin?.localOnly ?? false));
+    const { res, exchange } = at;
+    // An upgrade waits like any request while the route is vacant, and is then carried whole.
+    if (upgrade && remote.nodes.length > 0) {
+      report.route = remote.route;
+      const { socket, head } = upgrade;
+      const done = (): void => this.publish(report, req);
+      const carried = { req, res, socket, head, requestId: exchange.requestId, report, target: target.origin, nodes: spread(remote.nodes), done };
+      return this.upgradeRelay!.relay(carried, () => {
+        report.route = undefined;
+        this.local(at, resolution, true);
+      });
+    }
+    const request = { req, res, requestId: exchange.requestId, report, target: target.origin, hasBody: hasBody(req) };
+    this.cluster!.take(request, remote, { again: () => this.route(at, true), giveUp: () => this.giveUp(at) });
+  }
+
+  /**
+   * The request's route on this node, if any. `elsewhere`: the route exists on other nodes (it
+   * was forwarded here, or no node holding it could be reached), so a missing local route is a
+   * missing member, not a 404.
+   */
+  private local(at: Admission, resolution: Resolution | undefined, elsewhere: boolean): void {
+    const { req, res, exchange, report, target, origin } = at;
+    if (!resolution) {
+      const error = elsewhere ? new ProxyError('no_backend', 'no member of the route could take the request') : new ProxyError('no_route');
+      return this.fromCacheOr(at, true, () => this.refuse(at, error, noMemberFields(req, origin, undefined)));
+    }
+    // Only the registration module registers backends, and its sessions are tunnel backends.
+    const backend = resolution.backend as TunnelBackend | undefined;
+    report.route = resolution.pool;
+    exchange.pool = resolution.pool;
+    exchange.members = this;
+    const deniedHere = this.access.onRoute(req, origin, resolution.pool);
+    if (deniedHere) return this.refuse(at, new ProxyError(deniedHere.code), deniedHere.fields);
+    const admitted: Admitted = { req, res, exchange, report, target, pool: resolution.pool, origin };
+    this.withBackend(backend ? this.assign(admitted, backend) : admitted, at.go);
+  }
+
+  /**
+   * No node took the request (the route's grace in the cluster is over, or its nodes are busy):
+   * a member here (or this node's own grace of the route, if it lasts longer), the cache, or 503.
+   */
+  private giveUp(at: Admission): void {
+    const { req, report, target } = at;
+    report.route = undefined;
+    const resolution = this.routing.resolve(target.host, target.path, req.headers);
+    if (resolution?.backend || (resolution?.pool.vacantUntil ?? 0) > Date.now()) return this.local(at, resolution, true);
+    const error = new ProxyError('no_backend', 'no node of the route could take the request');
+    this.fromCacheOr(at, true, () => this.refuse(at, error));
   }
 
   // Published only when someone listens: metrics, the inspector and live events do.
@@ -398,6 +425,23 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
     const proto = Array.isArray(forwardedProto) ? forwardedProto[0] : forwardedProto;
     return clientProtocol(origin?.peerAddress ?? req.socket.remoteAddress, socketProtocol, proto, this.settings.trustedProxies);
   }
+}
+
+/** What a refusal answers on. */
+interface Refusable {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly report: ExchangeReport;
+  readonly exchange: ProxyExchange;
+}
+
+/** A request on its way through {@link ProxyService.admit}, once its target is known. */
+interface Admission extends Refusable {
+  readonly target: RequestTarget;
+  readonly origin: RequestOrigin | undefined;
+  readonly upgrade: Upgrading | undefined;
+  /** Where the request goes once it has a member. */
+  readonly go: (forwardable: Forwardable) => void;
 }
 
 /** What {@link ProxyService.admit} found for a request it let through. */
@@ -480,10 +524,11 @@ function refusalOf(req: IncomingMessage, settings: ProxySettings): ProxyError | 
   }
   // RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request without Host, with more than
   // one, or with an invalid one. Node keeps the first of several; a backend could take the last.
-  const hosts = fieldValues(req.rawHeaders, 'host');
-  if (hosts.length === 0 && req.httpVersionMinor === 1) return new ProxyError('bad_request', 'no Host field');
-  if (hosts.length > 1) return new ProxyError('bad_request', 'more than one Host field');
-  if (hosts.length === 1 && hosts[0] !== '' && normalizeRequestHost(hosts[0]) === undefined) {
+  const hosts = fieldCount(req.rawHeaders, 'host');
+  if (hosts === 0 && req.httpVersionMinor === 1) return new ProxyError('bad_request', 'no Host field');
+  if (hosts > 1) return new ProxyError('bad_request', 'more than one Host field');
+  const host = hosts === 1 ? firstFieldValue(req.rawHeaders, 'host') : undefined;
+  if (host !== undefined && host !== '' && normalizeRequestHost(host) === undefined) {
     return new ProxyError('bad_request', 'invalid Host field');
   }
   const coding = req.headers['transfer-encoding'];

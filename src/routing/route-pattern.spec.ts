@@ -156,4 +156,14 @@ describe('normalizeRequestHost', () => {
   ])('%j → %j', (input, expected) => {
     expect(normalizeRequestHost(input)).toBe(expected);
   });
+
+  // Results are remembered: a second call, and one past the memo's bound, must agree.
+  it('answers the same for a Host asked again, also after many other hosts', () => {
+    expect(normalizeRequestHost('Again.Example.COM.:8080')).toBe('again.example.com');
+    expect(normalizeRequestHost('bad host')).toBeUndefined();
+    for (let i = 0; i < 3000; i++) normalizeRequestHost(`h${i}.example.com`);
+    expect(normalizeRequestHost('Again.Example.COM.:8080')).toBe('again.example.com');
+    expect(normalizeRequestHost('bad host')).toBeUndefined();
+    expect(normalizeRequestHost('h2999.example.com')).toBe('h2999.example.com');
+  });
 });

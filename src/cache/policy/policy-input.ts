@@ -150,13 +150,16 @@ export function readPolicy(object: PolicyObject, now: number): CachePolicy {
   return entry.policy;
 }
 
+const NO_DIRECTIVES: ReadonlyMap<string, string | true> = new Map();
+
 /**
  * Cache-Control directives (RFC 9111 §5.2): names lowercased, quoted values unquoted, a repeated
  * directive keeping its first value. Commas inside quoted strings do not split.
  */
-export function parseDirectives(value: string | undefined): Map<string, string | true> {
+export function parseDirectives(value: string | undefined): ReadonlyMap<string, string | true> {
+  // Most requests and many responses have no Cache-Control: one shared empty answer.
+  if (value === undefined) return NO_DIRECTIVES;
   const out = new Map<string, string | true>();
-  if (value === undefined) return out;
   for (const part of value.match(/(?:[^,"]|"(?:[^"\\]|\\.)*")+/g) ?? []) {
     const eq = part.indexOf('=');
     const name = (eq === -1 ? part : part.slice(0, eq)).trim().toLowerCase();

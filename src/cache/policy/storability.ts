@@ -131,7 +131,6 @@ export function storageVerdict(
   bodyBytes: number | undefined,
   options: StorageOptions,
 ): StorageVerdict {
-  const refuse = (reason: NotStoredReason): StorageVerdict => ({ store: false, reason });
   if (options.enabled === false) return refuse('disabled');
   if (request.method === 'POST') {
     if (!namesItself(response.headers, options.targetKey)) return refuse('method');
@@ -141,9 +140,9 @@ export function storageVerdict(
   if (bodyBytes !== undefined && bodyBytes > options.maxObjectBytes) return refuse('too-large');
   const raw = response.headers;
   if (hasField(raw, 'set-cookie') || hasField(raw, 'set-cookie2')) return refuse('set-cookie');
-  const vary = parseVary(fieldValues(raw, 'vary'));
+  const vary = hasField(raw, 'vary') ? parseVary(fieldValues(raw, 'vary')) : parseVary(undefined);
   if (vary.wildcard) return refuse('vary-star');
-  if (vary.names.some((name) => PER_CLIENT_FIELDS.has(name))) return refuse('vary-per-client');
+  for (const name of vary.names) if (PER_CLIENT_FIELDS.has(name)) return refuse('vary-per-client');
   const { directives } = responseDirectives(raw);
   if (directives.has('no-store') || parseDirectives(request.headers['cache-control']).has('no-store')) {
     return refuse('no-store');
@@ -154,7 +153,7 @@ export function storageVerdict(
   // No lifetime, nothing for a heuristic, no validator and no route default: nothing about this
   // response could ever be reused (RFC 9111 §4.2, §4.3). The common case of uncacheable traffic
   // is judged here without building a policy.
-  if (options.defaultTtlMs === undefined && !FRESHNESS_FIELDS.some((name) => hasField(raw, name))) {
+  if (options.defaultTtlMs === undefined && !hasAnyField(raw, FRESHNESS_FIELDS)) {
     return refuse(HEURISTICALLY_CACHEABLE.has(response.status) ? 'no-freshness' : 'not-cacheable');
   }
   const now = options.now ?? Date.now();
@@ -165,6 +164,15 @@ export function storageVerdict(
   const ttlMs = storageTtlMs(policy, raw, options.revalidationWindowMs);
   if (ttlMs <= 0) return refuse('no-freshness');
   return { store: true, policy: policy.toObject(), ttlMs, vary: vary.names };
+}
+
+function hasAnyField(raw: readonly string[], lowerNames: readonly string[]): boolean {
+  for (const name of lowerNames) if (hasField(raw, name)) return true;
+  return false;
+}
+
+function refuse(reason: NotStoredReason): StorageVerdict {
+  return { store: false, reason };
 }
 
 /** `storageVerdict(...).store`. */

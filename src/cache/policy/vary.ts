@@ -9,8 +9,12 @@ import { normalizedFieldValue } from './vary-values.js';
  */
 export type VaryNames = { readonly wildcard: true } | { readonly wildcard: false; readonly names: readonly string[] };
 
+const NOT_VARYING: VaryNames = Object.freeze({ wildcard: false, names: Object.freeze([]) as readonly string[] });
+
 /** Parses every `Vary` field value of a response (undefined or `[]` when there is none). */
 export function parseVary(values: string | readonly string[] | undefined): VaryNames {
+  // Most responses have no Vary: one shared answer.
+  if (values === undefined || values.length === 0) return NOT_VARYING;
   const names = new Set<string>();
   for (const value of typeof values === 'string' ? [values] : (values ?? [])) {
     for (const part of value.split(',')) {
