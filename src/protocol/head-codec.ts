@@ -16,14 +16,19 @@ function fieldsBytes(headers: readonly HeaderField[]): number {
 // than copying the bytes here. Both keep the low byte of each UTF-16 unit, as latin1 does.
 const COPY_IN_JS_BELOW = 64;
 
-function writeStr(buf: Buffer, offset: number, s: string): number {
-  const n = s.length;
+/** Writes the two-byte length of a head string and returns where its bytes go. */
+function writeLength(buf: Buffer, offset: number, n: number): number {
   if (n > MAX_HEAD_STRING_BYTES) {
     throw new ProtocolError('head_too_large', `head string of ${n} bytes exceeds 65535`);
   }
   buf[offset] = n >>> 8;
   buf[offset + 1] = n & 0xff;
-  const at = offset + 2;
+  return offset + 2;
+}
+
+function writeStr(buf: Buffer, offset: number, s: string): number {
+  const n = s.length;
+  const at = writeLength(buf, offset, n);
   if (n < COPY_IN_JS_BELOW) for (let i = 0; i < n; i++) buf[at + i] = s.charCodeAt(i);
   else buf.write(s, at, n, 'latin1');
   return at + n;
@@ -31,12 +36,7 @@ function writeStr(buf: Buffer, offset: number, s: string): number {
 
 function writeBytes(buf: Buffer, offset: number, bytes: Uint8Array): number {
   const n = bytes.length;
-  if (n > MAX_HEAD_STRING_BYTES) {
-    throw new ProtocolError('head_too_large', `head string of ${n} bytes exceeds 65535`);
-  }
-  buf[offset] = n >>> 8;
-  buf[offset + 1] = n & 0xff;
-  const at = offset + 2;
+  const at = writeLength(buf, offset, n);
   if (n < COPY_IN_JS_BELOW) for (let i = 0; i < n; i++) buf[at + i] = bytes[i]!;
   else buf.set(bytes, at);
   return at + n;
