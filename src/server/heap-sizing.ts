@@ -13,6 +13,7 @@ interface HeapChoice {
  * (`--max-semi-space-size` would not: it is read once, when the heap is set up).
  */
 export const SMALL_YOUNG_GENERATION = '--semi-space-growth-factor=1';
+export const OLD_GENERATION_GROWTH = '--heap-growing-percent=100';
 
 export const HEAP_CHOICES: readonly HeapChoice[] = [
   /**
@@ -26,9 +27,10 @@ export const HEAP_CHOICES: readonly HeapChoice[] = [
   /**
    * Lets the old generation grow to twice its live size between collections, instead of up to
    * four times: the peak under 256 connections is that growth, not objects the connections
-   * hold (226 → ~150 MiB).
+   * hold (226 → ~150 MiB). Once the proxy serves, old-generation.ts sets it from the live size,
+   * so that the room above it is never less than what relaying a large body needs.
    */
-  { flag: '--heap-growing-percent=100', operatorOptions: ['heap-growing-percent', 'heap_growing_percent'] },
+  { flag: OLD_GENERATION_GROWTH, operatorOptions: ['heap-growing-percent', 'heap_growing_percent'] },
 ];
 
 /** The flags of {@link HEAP_CHOICES} the operator left to the proxy (command line or `NODE_OPTIONS`). */
@@ -37,6 +39,11 @@ export function heapFlagsToSet(execArgv: readonly string[], nodeOptions = ''): s
   return HEAP_CHOICES.filter((choice) => !choice.operatorOptions.some((option) => given.includes(option))).map(
     (choice) => choice.flag,
   );
+}
+
+/** Whether the operator left the old generation's growth to the process (command line or `NODE_OPTIONS`). */
+export function growthLeftToUs(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS): boolean {
+  return heapFlagsToSet(execArgv, nodeOptions).includes(OLD_GENERATION_GROWTH);
 }
 
 /** Sets the proxy's heap flags on this process, early, except those the operator chose. */

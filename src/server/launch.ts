@@ -1,7 +1,8 @@
 import cluster from 'node:cluster';
 import { ConfigError } from '../config/config.error.js';
 import { loadHarpConfig } from '../config/config.loader.js';
-import { heapFlagsToSet, sizeHeap, SMALL_YOUNG_GENERATION } from './heap-sizing.js';
+import { growthLeftToUs, heapFlagsToSet, sizeHeap, SMALL_YOUNG_GENERATION } from './heap-sizing.js';
+import { keepOldGenerationHeadroom } from './old-generation.js';
 import { capYoungGeneration } from './young-generation.js';
 
 /**
@@ -17,7 +18,7 @@ export async function launchProxy(env: NodeJS.ProcessEnv = process.env): Promise
   if (cluster.isWorker) {
     const { runWorker } = await import('./worker-process.js');
     await runWorker(env);
-    return serveWithCappedYoungGeneration();
+    return serveWithHeapSizing();
   }
   const config = orExit(() => loadHarpConfig({ env }));
   if (config.workers > 1) {
@@ -26,12 +27,16 @@ export async function launchProxy(env: NodeJS.ProcessEnv = process.env): Promise
   }
   const { runProxy } = await import('./run-proxy.js');
   await runProxy({ env });
-  serveWithCappedYoungGeneration();
+  serveWithHeapSizing();
 }
 
-/** Once the proxy serves, its young generation may grow to a cap, unless the operator sized it. */
-function serveWithCappedYoungGeneration(): void {
+/**
+ * Once the proxy serves, its young generation may grow to a cap and its old generation keeps
+ * room for body buffers above its live size, each unless the operator sized it.
+ */
+function serveWithHeapSizing(): void {
   if (heapFlagsToSet(process.execArgv, process.env.NODE_OPTIONS).includes(SMALL_YOUNG_GENERATION)) capYoungGeneration();
+  if (growthLeftToUs()) keepOldGenerationHeadroom();
 }
 
 /** A configuration that cannot start: one line, status 1, as `runProxy` does. */

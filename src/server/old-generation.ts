@@ -1,0 +1,69 @@
+import { PerformanceObserver, constants } from 'node:perf_hooks';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+
+const MiB = 1024 * 1024;
+
+/**
+ * The least room the old generation gets above its live size before V8 starts a full collection.
+ * V8 counts the body buffers (ArrayBuffers) allocated since the last full collection against
+ * that room, and frees young ones only when a scavenge runs, which it forces once they reach
+ * 32 MiB: body bytes outpace the small objects that would fill the young generation. With less
+ * room than that, relaying a large body triggers a full collection every 30 MB or so, each
+ * marking the whole heap (~26 MiB of module code in the proxy): a proxy doubling its live size
+ * spent three times the CPU per MiB of an 8 MiB GET (docs/performance.md).
+ */
+export const OLD_GENERATION_HEADROOM_BYTES = 40 * MiB;
+
+/** V8's own largest growing factor is 4: never let the old generation grow more than that. */
+const MAX_GROWING_PERCENT = 300;
+
+/**
+ * The `--heap-growing-percent` that gives a live old generation at least the headroom, and no
+ * less than its own size again (the peak under many connections is that growth, so no more
+ * than that once the live size is large). Rounded up to tens, so that the flag rarely changes.
+ */
+export function growingPercentFor(liveBytes: number, headroomBytes = OLD_GENERATION_HEADROOM_BYTES): number {
+  if (!(liveBytes > 0)) return MAX_GROWING_PERCENT;
+  const percent = Math.ceil((headroomBytes / liveBytes) * 10) * 10;
+  return Math.min(MAX_GROWING_PERCENT, Math.max(100, percent));
+}
+
+/**
+ * Sets V8's growing percent from the live size after each full collection. V8 reads the flag
+ * each time it sets the next limit, so the room follows the heap as it grows or shrinks.
+ */
+export class OldGenerationHeadroom {
+  private current: number | undefined;
+
+  constructor(
+    private readonly readLiveBytes: () => number,
+    private readonly setFlag: (flag: string) => void,
+    private readonly headroomBytes = OLD_GENERATION_HEADROOM_BYTES,
+  ) {}
+
+  /** Sets the growing percent for the live size now; returns it. */
+  check(): number {
+    const wanted = growingPercentFor(this.readLiveBytes(), this.headroomBytes);
+    if (wanted !== this.current) {
+      this.setFlag(`--heap-growing-percent=${wanted}`);
+      this.current = wanted;
+    }
+    return wanted;
+  }
+}
+
+/**
+ * Keeps this process's old generation the headroom above its live size; returns how to stop.
+ * For a long-running proxy or agent whose operator left the growth to it (heap-sizing.ts), not
+ * for a library: it changes a V8 flag of the whole process.
+ */
+export function keepOldGenerationHeadroom(): () => void {
+  const headroom = new OldGenerationHeadroom(() => getHeapStatistics().used_heap_size, setFlagsFromString);
+  headroom.check();
+  const observer = new PerformanceObserver((list) => {
+    const collected = list.getEntries().some((entry) => (entry as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR);
+    if (collected) headroom.check();
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return () => observer.disconnect();
+}
