@@ -24,19 +24,36 @@ describe('growingPercentFor', () => {
 });
 
 describe('OldGenerationHeadroom', () => {
-  it('sets the growing percent from the live size, and the flag only when it changes', () => {
-    let live = 26 * MiB;
+  it('leaves the headroom after a full collection that found little garbage in the heap, doubling after one that found much', () => {
+    let used = 30 * MiB;
     const set: string[] = [];
-    const headroom = new OldGenerationHeadroom(() => live, (flag) => set.push(flag));
+    const headroom = new OldGenerationHeadroom(() => used, (flag) => set.push(flag));
+    expect(set).toEqual(['--heap-growing-percent=100']); // from the start: twice the live size
 
-    expect(headroom.check()).toBe(160);
-    live = 26.5 * MiB;
-    headroom.check();
-    live = 80 * MiB; // the heap grew: doubling it is room enough
-    expect(headroom.check()).toBe(100);
-    live = 20 * MiB;
-    expect(headroom.check()).toBe(200);
-    expect(set).toEqual(['--heap-growing-percent=160', '--heap-growing-percent=100', '--heap-growing-percent=200']);
+    // Body buffers forced it: the heap itself held 4 MiB of garbage.
+    headroom.afterScavenge();
+    used = 26 * MiB;
+    expect(headroom.afterFullCollection()).toBe(160);
+    // Again, with the same percent: no new flag.
+    used = 28 * MiB;
+    headroom.afterScavenge();
+    used = 26.5 * MiB;
+    expect(headroom.afterFullCollection()).toBe(160);
+    // The heap's own growth forced it (many connections): 40 MiB of garbage found.
+    used = 66 * MiB;
+    headroom.afterScavenge();
+    used = 26 * MiB;
+    expect(headroom.afterFullCollection()).toBe(100);
+    expect(set).toEqual(['--heap-growing-percent=100', '--heap-growing-percent=160', '--heap-growing-percent=100']);
+  });
+
+  it('judges a full collection by the latest scavenge before it', () => {
+    let used = 70 * MiB;
+    const headroom = new OldGenerationHeadroom(() => used, () => undefined);
+    used = 27 * MiB;
+    headroom.afterScavenge(); // a full collection just ran, then a scavenge: 27 MiB in use
+    used = 26 * MiB;
+    expect(headroom.afterFullCollection()).toBe(160);
   });
 });
 

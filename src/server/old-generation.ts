@@ -4,7 +4,8 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 const MiB = 1024 * 1024;
 
 /**
- * The least room the old generation gets above its live size before V8 starts a full collection.
+ * The least room the old generation gets above its live size before V8 starts a full collection,
+ * while body buffers are what forces them.
  * V8 counts the body buffers (ArrayBuffers) allocated since the last full collection against
  * that room, and frees young ones only when a scavenge runs, which it forces once they reach
  * 32 MiB: body bytes outpace the small objects that would fill the young generation. With less
@@ -28,27 +29,49 @@ export function growingPercentFor(liveBytes: number, headroomBytes = OLD_GENERAT
   return Math.min(MAX_GROWING_PERCENT, Math.max(100, percent));
 }
 
+/** Twice the live size: what a full collection that found the heap's own garbage sets again. */
+export const DOUBLING = 100;
+
 /**
- * Sets V8's growing percent from the live size after each full collection. V8 reads the flag
- * each time it sets the next limit, so the room follows the heap as it grows or shrinks.
+ * Sets V8's growing percent after each full collection, from what forced it. V8 reads the flag
+ * each time it sets the next limit. A collection that found little garbage in the heap itself
+ * (less than a quarter of the headroom) was forced by body buffers: the next limit leaves the
+ * headroom above the live size. One that found more was forced by the heap's own growth, which
+ * is what the proxy's peak under many connections is made of: the next limit is twice the live
+ * size again.
  */
 export class OldGenerationHeadroom {
   private current: number | undefined;
+  /** Heap in use after the latest scavenge: what the next full collection starts from, near enough. */
+  private beforeFull: number;
 
   constructor(
-    private readonly readLiveBytes: () => number,
+    private readonly readUsedBytes: () => number,
     private readonly setFlag: (flag: string) => void,
     private readonly headroomBytes = OLD_GENERATION_HEADROOM_BYTES,
-  ) {}
+  ) {
+    this.beforeFull = readUsedBytes();
+    this.set(DOUBLING);
+  }
 
-  /** Sets the growing percent for the live size now; returns it. */
-  check(): number {
-    const wanted = growingPercentFor(this.readLiveBytes(), this.headroomBytes);
-    if (wanted !== this.current) {
-      this.setFlag(`--heap-growing-percent=${wanted}`);
-      this.current = wanted;
+  afterScavenge(): void {
+    this.beforeFull = this.readUsedBytes();
+  }
+
+  /** Sets the growing percent for the next limit; returns it. */
+  afterFullCollection(): number {
+    const live = this.readUsedBytes();
+    const forcedByBuffers = this.beforeFull - live < this.headroomBytes / 4;
+    this.beforeFull = live;
+    return this.set(forcedByBuffers ? growingPercentFor(live, this.headroomBytes) : DOUBLING);
+  }
+
+  private set(percent: number): number {
+    if (percent !== this.current) {
+      this.setFlag(`--heap-growing-percent=${percent}`);
+      this.current = percent;
     }
-    return wanted;
+    return percent;
   }
 }
 
@@ -59,10 +82,12 @@ export class OldGenerationHeadroom {
  */
 export function keepOldGenerationHeadroom(): () => void {
   const headroom = new OldGenerationHeadroom(() => getHeapStatistics().used_heap_size, setFlagsFromString);
-  headroom.check();
   const observer = new PerformanceObserver((list) => {
-    const collected = list.getEntries().some((entry) => (entry as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR);
-    if (collected) headroom.check();
+    for (const entry of list.getEntries()) {
+      const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MINOR) headroom.afterScavenge();
+      else if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) headroom.afterFullCollection();
+    }
   });
   observer.observe({ entryTypes: ['gc'] });
   return () => observer.disconnect();
