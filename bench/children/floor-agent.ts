@@ -5,6 +5,7 @@
 import { PassThrough } from 'node:stream';
 import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
+import { keepOldGenerationHeadroom } from '../../src/server/old-generation.js';
 import { WebSocket } from 'ws';
 import { DATA, END, FAILED, REQUEST, RESPONSE, TickCorkedSocket, jsonMessage, jsonOf, prefix, readMessage, wholeMessage } from './floor-wire.js';
 
@@ -12,6 +13,8 @@ const { HARP_BENCH_FLOOR: proxyUrl, HARP_BENCH_UPSTREAM: origin } = process.env;
 if (!proxyUrl || !origin) throw new Error('HARP_BENCH_FLOOR and HARP_BENCH_UPSTREAM are required');
 
 const SMALL = 16 * 1024;
+// The same heap policy as HARP's processes, so that the difference is the work, not the GC.
+keepOldGenerationHeadroom();
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding']);
 const dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
 const bodies = new Map<number, PassThrough>();

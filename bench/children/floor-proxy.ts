@@ -5,10 +5,13 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { keepOldGenerationHeadroom } from '../../src/server/old-generation.js';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { DATA, END, FAILED, REQUEST, RESPONSE, TickCorkedSocket, WHOLE, jsonMessage, jsonOf, prefix, readMessage } from './floor-wire.js';
 
+// The same heap policy as HARP's processes, so that the difference is the work, not the GC.
+keepOldGenerationHeadroom();
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade']);
 const open = new Map<number, ServerResponse>();
 let nextId = 1;
