@@ -58,7 +58,7 @@ describe('OldGenerationHeadroom', () => {
 });
 
 /**
- * Full collections in a fresh process with ~28 MiB live, relaying 625 MiB through 64 KiB buffers
+ * Full collections in a fresh process with ~28 MiB live, relaying 1.25 GiB through 64 KiB buffers
  * of which the last 192 are still held (waiting for a slow socket, as a proxy's are), one
  * event-loop turn per 8 of them. `fixed` is the old generation doubling its live size.
  */
@@ -80,7 +80,7 @@ function fullCollectionsWhileRelaying(growth: 'headroom' | 'fixed'): number {
     await new Promise((resolve) => setTimeout(resolve, 50));
     full = 0;
     const held = [];
-    for (let i = 0; i < 10000; i++) {
+    for (let i = 0; i < 20000; i++) {
       held.push(Buffer.allocUnsafe(64 * 1024).fill(i));
       if (held.length > 192) held.shift();
       if (i % 8 === 0) await turn();
@@ -95,9 +95,16 @@ function fullCollectionsWhileRelaying(growth: 'headroom' | 'fixed'): number {
 
 describe('keepOldGenerationHeadroom', () => {
   it('keeps relaying body buffers from forcing full collections, where doubling the live size does not', () => {
-    const fixed = fullCollectionsWhileRelaying('fixed');
-    const headroom = fullCollectionsWhileRelaying('headroom');
-    expect(fixed).toBeGreaterThanOrEqual(3);
-    expect(headroom).toBeLessThanOrEqual(2);
-  }, 60_000);
+    // V8 schedules parts of its collections as tasks, so a loaded machine moves the counts of
+    // one run: three runs of each, interleaved, compared by their sums (with both cores busy
+    // elsewhere, 22-33 against 4-9).
+    let fixed = 0;
+    let headroom = 0;
+    for (let run = 0; run < 3; run++) {
+      fixed += fullCollectionsWhileRelaying('fixed');
+      headroom += fullCollectionsWhileRelaying('headroom');
+    }
+    expect(fixed).toBeGreaterThanOrEqual(9);
+    expect(fixed).toBeGreaterThan(2 * headroom);
+  }, 120_000);
 });
