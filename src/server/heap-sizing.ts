@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import { DOUBLING } from './old-generation.js';
 
 /** A V8 heap flag the proxy sets on itself, unless the operator chose that size themselves. */
 interface HeapChoice {
@@ -13,7 +14,7 @@ interface HeapChoice {
  * (`--max-semi-space-size` would not: it is read once, when the heap is set up).
  */
 export const SMALL_YOUNG_GENERATION = '--semi-space-growth-factor=1';
-export const OLD_GENERATION_GROWTH = '--heap-growing-percent=100';
+export const OLD_GENERATION_GROWTH = `--heap-growing-percent=${DOUBLING}`;
 
 export const HEAP_CHOICES: readonly HeapChoice[] = [
   /**

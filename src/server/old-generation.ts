@@ -4,9 +4,8 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 const MiB = 1024 * 1024;
 
 /**
- * The least room the old generation gets above its live size before V8 starts a full collection,
- * while body buffers are what forces them.
- * V8 counts the body buffers (ArrayBuffers) allocated since the last full collection against
+ * The least room the old generation gets above its live size before V8 starts a full
+ * collection, while body buffers are what forces them. V8 counts the body buffers (ArrayBuffers) allocated since the last full collection against
  * that room, and frees young ones only when a scavenge runs, which it forces once they reach
  * 32 MiB: body bytes outpace the small objects that would fill the young generation. With less
  * room than that, relaying a large body triggers a full collection every 30 MB or so, each
