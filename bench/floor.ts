@@ -7,7 +7,7 @@
 //
 // Env: BENCH_SECONDS (5), BENCH_RUNS (3), BENCH_WARMUP_SECONDS (2), BENCH_ONLY (workload names
 // of bench/workloads.ts; default 1k,64k,8m,post1m).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -16,7 +16,7 @@ import { envNumber, fail, httpGet, log, sleep, startProxy, startTsChild, stopChi
 import { cpuFigures, median } from './stats.js';
 import { bodyBytesPerRequest, selectWorkloads } from './workloads.js';
 import type { Workload } from './workloads.js';
-import { postScript, runWrk, wrkAvailable } from './wrk.js';
+import { runWrk, wrkAvailable, writePostScript } from './wrk.js';
 
 const TARGETS = ['direct', 'floor', 'HARP'] as const;
 type Target = (typeof TARGETS)[number];
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   };
   const lines: string[] = [];
   for (const w of workloads) {
-    const script = w.method === 'POST' ? writeScript(scripts, w) : undefined;
+    const script = w.method === 'POST' ? writePostScript(scripts, w.bodyBytes) : undefined;
     const rows = Object.fromEntries(TARGETS.map((t) => [t, { rate: [], proxy: [], agent: [], errors: 0 } as Row])) as Record<Target, Row>;
     for (const t of TARGETS) await runWrk({ url: urls[t] + w.path, connections: w.connections, seconds: warmup, bodyBytes: w.bodyBytes, script });
     for (let round = 0; round < runs; round++) {
@@ -81,12 +81,6 @@ async function main(): Promise<void> {
   await stopChildren();
   rmSync(scripts, { recursive: true, force: true });
   console.log(`\n${lines.join('\n')}`);
-}
-
-function writeScript(dir: string, w: Workload): string {
-  const file = join(dir, `${w.name}.lua`);
-  writeFileSync(file, postScript(w.bodyBytes));
-  return file;
 }
 
 /** A GET through the floor and through HARP returns the upstream's bytes. */

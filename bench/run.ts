@@ -10,7 +10,7 @@
 // Env: BENCH_SECONDS (5), BENCH_WARMUP_SECONDS (2), BENCH_RUNS (3), BENCH_ONLY=<names>,
 // BENCH_PROFILE=<dir>. Flag: --strict (exit 1 when a target is missed).
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +22,7 @@ import { formatReport, type BenchResults, type MemoryResult, type Via, type Work
 import { rateOf, summarize, type Run } from './stats.js';
 import { evaluateTargets } from './targets.js';
 import { bodyBytesPerRequest, runOrder, selectWorkloads, type Workload } from './workloads.js';
-import { postScript, runWrk, wrkAvailable } from './wrk.js';
+import { runWrk, wrkAvailable, writePostScript } from './wrk.js';
 import { AUTOCANNON_WARNING } from './load-generator.js';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
@@ -46,9 +46,7 @@ async function main(): Promise<void> {
   const postBodies = new Map<number, { script: string; body: Buffer }>();
   const postBody = (bytes: number): { script: string; body: Buffer } => {
     if (!postBodies.has(bytes)) {
-      const script = join(scratch, `post-${bytes}.lua`);
-      writeFileSync(script, postScript(bytes));
-      postBodies.set(bytes, { script, body: Buffer.alloc(bytes, 'x') });
+      postBodies.set(bytes, { script: writePostScript(scratch, bytes), body: Buffer.alloc(bytes, 'x') });
     }
     return postBodies.get(bytes)!;
   };

@@ -2,6 +2,8 @@
 // direct baseline is not capped by a JavaScript client sharing the cores with what is measured.
 // The bench installs nothing: without wrk, the caller falls back to autocannon (measure.ts).
 import { execFile, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LoadResult } from './measure.js';
 
 /** Whether `wrk` runs on this machine. */
@@ -22,6 +24,13 @@ export function postScript(bodyBytes: number): string {
     'wrk.headers["Content-Type"] = "application/octet-stream"',
     '',
   ].join('\n');
+}
+
+/** Writes {@link postScript} for `bodyBytes` into `dir`; returns the file's path. */
+export function writePostScript(dir: string, bodyBytes: number): string {
+  const file = join(dir, `post-${bodyBytes}.lua`);
+  writeFileSync(file, postScript(bodyBytes));
+  return file;
 }
 
 /** wrk's arguments: 2 threads (at most one per connection), a 30 s timeout, latency percentiles. */

@@ -7,7 +7,7 @@ import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
 import { keepOldGenerationHeadroom } from '../../src/server/old-generation.js';
 import { WebSocket } from 'ws';
-import { DATA, END, FAILED, REQUEST, RESPONSE, TickCorkedSocket, jsonMessage, jsonOf, prefix, readMessage, wholeMessage } from './floor-wire.js';
+import { DATA, END, FAILED, REQUEST, RESPONSE, TickCorkedSender, jsonMessage, jsonOf, prefix, readMessage, wholeMessage } from './floor-wire.js';
 
 const { HARP_BENCH_FLOOR: proxyUrl, HARP_BENCH_UPSTREAM: origin } = process.env;
 if (!proxyUrl || !origin) throw new Error('HARP_BENCH_FLOOR and HARP_BENCH_UPSTREAM are required');
@@ -20,14 +20,9 @@ const dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
 const bodies = new Map<number, PassThrough>();
 const ws = new WebSocket(proxyUrl.replace(/^http/, 'ws') + '/floor', { perMessageDeflate: false, generateMask: (mask) => mask.fill(0) });
 ws.binaryType = 'fragments';
-let cork: TickCorkedSocket;
+let tunnel: TickCorkedSender;
 
-function send(message: Buffer, more?: Buffer): void {
-  cork.cork();
-  if (!more) return ws.send(message, { binary: true });
-  ws.send(message, { binary: true, fin: false });
-  ws.send(more, { binary: true, fin: true });
-}
+const send = (message: Buffer, more?: Buffer): void => tunnel.send(message, more);
 
 class Exchange implements Dispatcher.DispatchHandler {
   private status = 0;
@@ -98,7 +93,7 @@ ws.on('message', (data: Buffer[]) => {
   }
 });
 ws.on('open', () => {
-  cork = new TickCorkedSocket((ws as unknown as { _socket: { cork(): void; uncork(): void } })._socket);
+  tunnel = new TickCorkedSender(ws);
   process.send?.({ type: 'ready' });
 });
 ws.on('close', () => process.exit(1));

@@ -7,23 +7,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { keepOldGenerationHeadroom } from '../../src/server/old-generation.js';
 import { WebSocketServer } from 'ws';
-import type { WebSocket } from 'ws';
-import { DATA, END, FAILED, REQUEST, RESPONSE, TickCorkedSocket, WHOLE, jsonMessage, jsonOf, prefix, readMessage } from './floor-wire.js';
+import { DATA, END, FAILED, REQUEST, RESPONSE, TickCorkedSender, WHOLE, jsonMessage, jsonOf, prefix, readMessage } from './floor-wire.js';
 
 // The same heap policy as HARP's processes, so that the difference is the work, not the GC.
 keepOldGenerationHeadroom();
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade']);
 const open = new Map<number, ServerResponse>();
 let nextId = 1;
-let tunnel: WebSocket | undefined;
-let cork: TickCorkedSocket | undefined;
+let tunnel: TickCorkedSender | undefined;
 
-function send(message: Buffer, more?: Buffer): void {
-  cork!.cork();
-  if (!more) return tunnel!.send(message, { binary: true });
-  tunnel!.send(message, { binary: true, fin: false });
-  tunnel!.send(more, { binary: true, fin: true });
-}
+const send = (message: Buffer, more?: Buffer): void => tunnel!.send(message, more);
 
 function relay(req: IncomingMessage, res: ServerResponse): void {
   if (!tunnel) {
@@ -79,8 +72,7 @@ const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 server.on('upgrade', (req, socket, head) => {
   wss.handleUpgrade(req, socket, head, (ws) => {
     ws.binaryType = 'fragments';
-    tunnel = ws;
-    cork = new TickCorkedSocket((ws as unknown as { _socket: { cork(): void; uncork(): void } })._socket);
+    tunnel = new TickCorkedSender(ws);
     ws.on('message', respond);
     ws.on('close', () => {
       tunnel = undefined;

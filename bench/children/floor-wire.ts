@@ -61,20 +61,35 @@ export function jsonOf(chunks: Buffer[]): unknown {
   return JSON.parse((chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8'));
 }
 
-/** Sends each message in the socket write of its tick (both ends cork until the tick ends). */
-export class TickCorkedSocket {
+/** The part of a `ws` WebSocket a sender uses; its socket is `ws`'s own (`_socket`). */
+interface Tunnel {
+  send(data: Buffer, options: { binary: true; fin?: boolean }): void;
+}
+
+/**
+ * Sends messages on one WebSocket, each tick's in one socket write (the socket is corked until
+ * the tick ends); a message with `more` goes as two fragments, so that `more` is not copied.
+ */
+export class TickCorkedSender {
   private corked = false;
+  private readonly socket: { cork(): void; uncork(): void };
   private readonly uncork = (): void => {
     this.corked = false;
     this.socket.uncork();
   };
 
-  constructor(private readonly socket: { cork(): void; uncork(): void }) {}
+  constructor(private readonly ws: Tunnel) {
+    this.socket = (ws as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
+  }
 
-  cork(): void {
-    if (this.corked) return;
-    this.corked = true;
-    this.socket.cork();
-    process.nextTick(this.uncork);
+  send(message: Buffer, more?: Buffer): void {
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(this.uncork);
+    }
+    if (!more) return this.ws.send(message, { binary: true });
+    this.ws.send(message, { binary: true, fin: false });
+    this.ws.send(more, { binary: true, fin: true });
   }
 }

@@ -1,4 +1,7 @@
-import { parseWrk, postScript, wrkArgs } from '../../bench/wrk.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseWrk, postScript, writePostScript, wrkArgs } from '../../bench/wrk.js';
 
 // wrk 4.1's report with --latency, as it prints it (socket errors and non-2xx lines appear only when there are any).
 const REPORT = `Running 3s test @ http://127.0.0.1:8080/1k
@@ -75,5 +78,16 @@ describe('postScript', () => {
   it('refuses a size that is not a whole number of bytes', () => {
     expect(() => postScript(1.5)).toThrow(/non-negative integer/);
     expect(() => postScript(-1)).toThrow(/non-negative integer/);
+  });
+
+  it('is written into a directory as one file per body size', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'harp-wrk-spec-'));
+    try {
+      const file = writePostScript(dir, 2048);
+      expect(file).toBe(join(dir, 'post-2048.lua'));
+      expect(readFileSync(file, 'utf8')).toBe(postScript(2048));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
