@@ -1,5 +1,5 @@
-import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { observeCollections } from './collections.js';
 
 const MiB = 1024 * 1024;
 
@@ -81,13 +81,8 @@ export class OldGenerationHeadroom {
  */
 export function keepOldGenerationHeadroom(): () => void {
   const headroom = new OldGenerationHeadroom(() => getHeapStatistics().used_heap_size, setFlagsFromString);
-  const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
-      const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
-      if (kind === constants.NODE_PERFORMANCE_GC_MINOR) headroom.afterScavenge();
-      else if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) headroom.afterFullCollection();
-    }
+  return observeCollections((kind) => {
+    if (kind === 'scavenge') headroom.afterScavenge();
+    else headroom.afterFullCollection();
   });
-  observer.observe({ entryTypes: ['gc'] });
-  return () => observer.disconnect();
 }

@@ -1,5 +1,5 @@
-import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { observeCollections } from './collections.js';
 
 const MiB = 1024 * 1024;
 
@@ -49,10 +49,7 @@ function youngGenerationBytes(): number {
 export function capYoungGeneration(capBytes = YOUNG_GENERATION_CAP_BYTES): () => void {
   const cap = new YoungGenerationCap(capBytes, youngGenerationBytes, setFlagsFromString);
   cap.check();
-  const observer = new PerformanceObserver((list) => {
-    const scavenged = list.getEntries().some((entry) => (entry as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR);
-    if (scavenged) cap.check();
+  return observeCollections((kind) => {
+    if (kind === 'scavenge') cap.check();
   });
-  observer.observe({ entryTypes: ['gc'] });
-  return () => observer.disconnect();
 }
