@@ -252,6 +252,7 @@ export class ProxyExchange {
     // rather than a keep-alive socket with an unread body in it; the close lingers so that the
     // answer is not lost to a reset.
     if (!req.complete) closeAfterResponse(req, res, this.settings.linger);
+    else if (!this.forwarding!.hasBody) finishReading(req);
     // A head that ended the stream is the whole response (unless it declared a body it lacks,
     // which relayBody fails): it ends with the head, which gRPC's trailers-only answers need.
     const noBody = req.method === 'HEAD' || head.status === 204 || head.status === 304;
@@ -284,7 +285,8 @@ export class ProxyExchange {
   /**
    * Streams the response body to the client with backpressure, shows it to the tap, and holds
    * it to its declared length: a body that ends short or runs long aborts the client's
-   * connection, so it never looks complete. One listener, no pipeline: this runs per response.
+   * connection, so it never looks complete. The stream hands each DATA payload straight to the
+   * client's response (a sink, no readable-side buffer or events): this runs per response.
    */
   private relayBody(stream: TunnelStream, expected: number | undefined, tap: BodyTap | undefined): void {
     const { res } = this;
@@ -292,34 +294,38 @@ export class ProxyExchange {
     // Set once the declared length went out with `res.end(chunk)`: one write for the last
     // chunk and the end of the response, instead of a write and a later end.
     let sent = false;
-    const resume = (): void => void stream.resume();
-    stream.on('data', (chunk: Buffer) => {
-      relayed += chunk.length;
-      this.report.bytesOut = relayed;
-      if (expected !== undefined && relayed > expected) {
-        const reason = `body longer than ${expected}`;
-        return sent ? this.dropExcess(reason) : this.abortBody(reason);
-      }
-      tap?.push(chunk);
-      this.report.responseBody?.push(chunk);
-      if (relayed === expected) {
-        sent = true;
-        return void res.end(chunk);
-      }
-      if (!res.write(chunk)) {
-        stream.pause();
-        res.once('drain', resume);
-      }
-    });
-    stream.once('end', () => {
-      if (expected !== undefined && relayed !== expected) {
-        return this.abortBody(`body of ${relayed} bytes, ${expected} declared`);
-      }
-      if (!sent) {
-        passResponseTrailers(res, stream.trailers);
-        res.end();
-      }
-      this.enter('finished');
+    const drained = (): void => stream.sinkDrained();
+    stream.deliverBody({
+      data: (chunk) => {
+        relayed += chunk.length;
+        this.report.bytesOut = relayed;
+        if (expected !== undefined && relayed > expected) {
+          const reason = `body longer than ${expected}`;
+          if (sent) this.dropExcess(reason);
+          else this.abortBody(reason);
+          return false;
+        }
+        tap?.push(chunk);
+        this.report.responseBody?.push(chunk);
+        if (relayed === expected) {
+          sent = true;
+          res.end(chunk);
+          return true;
+        }
+        if (res.write(chunk)) return true;
+        res.once('drain', drained);
+        return false;
+      },
+      end: () => {
+        if (expected !== undefined && relayed !== expected) {
+          return this.abortBody(`body of ${relayed} bytes, ${expected} declared`);
+        }
+        if (!sent) {
+          passResponseTrailers(res, stream.trailers);
+          res.end();
+        }
+        this.enter('finished');
+      },
     });
   }
 
@@ -448,6 +454,14 @@ function proxyErrorFor(err: Error): ProxyError {
           ? 'timeout'
           : 'upstream_error';
   return new ProxyError(code, err.reason, { cause: err });
+}
+
+/**
+ * Reads the end of a request that had no body, which Node otherwise does when the response
+ * finishes (its dump: a resume and several reads, a tick each, on every bodiless request).
+ */
+function finishReading(req: IncomingMessage): void {
+  if (req.readableFlowing === null && req.readableLength === 0) req.read();
 }
 
 function joined(value: string | string[] | undefined): string | undefined {

@@ -2,7 +2,7 @@ import { decodeFrame, encodeData, FrameFlag, FrameType, ProtocolError, ResetCode
 import type { Frame } from '../protocol/index.js';
 import { StreamResetError } from './stream-errors.js';
 import { TunnelStream } from './tunnel-stream.js';
-import type { StreamTransport } from './tunnel-stream.js';
+import type { BodySink, StreamTransport } from './tunnel-stream.js';
 
 // TunnelStream against a fake transport: exactly which frames it sends, and when.
 
@@ -258,6 +258,112 @@ describe('TunnelStream, receiving', () => {
     await tick();
     expect(t.closed).toEqual([s]);
     expect(t.summary()).toEqual(['DATA 0 END']);
+  });
+});
+
+describe('TunnelStream, delivering to a sink', () => {
+  /** A sink that records what it took and answers `room` for each payload. */
+  function sinkOf(room = (): boolean => true): { chunks: number[]; ended: number; sink: BodySink } {
+    const got = { chunks: [] as number[], ended: 0 };
+    const sink: BodySink = {
+      data: (chunk) => (got.chunks.push(chunk.length), room()),
+      end: () => void got.ended++,
+    };
+    return { ...got, get chunks() { return got.chunks; }, get ended() { return got.ended; }, sink };
+  }
+
+  it('hands each payload to the sink as it arrives, with credit for what it took', async () => {
+    const { t, s } = make(64 * KIB);
+    const got = sinkOf();
+    s.deliverBody(got.sink);
+    // Nothing reaches the readable side: a listener added later sees no data.
+    let events = 0;
+    s.on('data', () => events++);
+    s.receiveData(Buffer.alloc(16 * KIB), false);
+    expect(got.chunks).toEqual([16 * KIB]);
+    s.receiveData(Buffer.alloc(16 * KIB), false);
+    await tick();
+    expect(t.summary()).toEqual(['WINDOW_UPDATE 32768']);
+    expect(s.readableLength).toBe(0);
+    expect(events).toBe(0);
+  });
+
+  it('holds credit while the sink is full and returns it when the sink drains', async () => {
+    const { t, s } = make(64 * KIB);
+    let room = false;
+    const got = sinkOf(() => room);
+    s.deliverBody(got.sink);
+    for (let i = 0; i < 4; i++) s.receiveData(Buffer.alloc(16 * KIB), false);
+    await tick();
+    // The sink took every payload the window allowed, but none of it was credited back.
+    expect(got.chunks).toEqual([16 * KIB, 16 * KIB, 16 * KIB, 16 * KIB]);
+    expect(t.summary()).toEqual([]);
+    expect(thrownCode(() => s.receiveData(Buffer.alloc(1), false))).toBe('flow_control');
+    room = true;
+    s.sinkDrained();
+    expect(t.summary()).toEqual(['WINDOW_UPDATE 65536']);
+    expect(thrownCode(() => s.receiveData(Buffer.alloc(64 * KIB), false))).toBeUndefined();
+  });
+
+  it('closes a stream whose own direction is done once the sink has the end, with no end event', async () => {
+    const { t, s } = make();
+    const got = sinkOf();
+    let ended = false;
+    s.on('end', () => (ended = true));
+    s.deliverBody(got.sink);
+    s.end();
+    await tick();
+    s.receiveData(Buffer.from('abc'), true);
+    await tick();
+    expect(got.chunks).toEqual([3]);
+    expect(got.ended).toBe(1);
+    expect(s.phase).toBe('closed');
+    expect(s.destroyed).toBe(true);
+    expect(t.closed).toEqual([s]);
+    expect(ended).toBe(false);
+    expect(t.summary()).toEqual(['DATA 0 END']);
+  });
+
+  it('ends the readable side of a stream still sending, which closes when it is done', async () => {
+    const { t, s } = make();
+    const got = sinkOf();
+    let ended = false;
+    s.on('end', () => (ended = true));
+    s.deliverBody(got.sink);
+    s.receiveData(Buffer.alloc(0), true);
+    await tick();
+    expect(got.ended).toBe(1);
+    expect(ended).toBe(true);
+    expect(t.closed).toEqual([]);
+    s.end(Buffer.from('late'));
+    await tick();
+    expect(s.phase).toBe('closed');
+    expect(t.closed).toEqual([s]);
+  });
+
+  it('gives no end to a sink whose stream was reset meanwhile', () => {
+    const { s } = make();
+    const got = sinkOf(() => {
+      s.destroy();
+      return true;
+    });
+    s.deliverBody(got.sink);
+    s.receiveData(Buffer.from('x'), true);
+    expect(got.chunks).toEqual([1]);
+    expect(got.ended).toBe(0);
+  });
+
+  it('refuses a sink once the body is being read otherwise, or a second one', () => {
+    const flowing = make().s;
+    flowing.on('data', () => undefined);
+    expect(() => flowing.deliverBody(sinkOf().sink)).toThrow('already being read');
+    const started = make().s;
+    started.pause();
+    started.receiveData(Buffer.from('x'), false);
+    expect(() => started.deliverBody(sinkOf().sink)).toThrow('already being read');
+    const twice = make().s;
+    twice.deliverBody(sinkOf().sink);
+    expect(() => twice.deliverBody(sinkOf().sink)).toThrow('already being read');
   });
 });
 

@@ -31,6 +31,20 @@ export interface StreamTransport {
 // 16 KiB did, for every chunk). While the window is closed it is what this side buffers.
 const WRITABLE_HIGH_WATER_BYTES = 128 * 1024;
 
+/**
+ * Takes the peer's body straight from the connection, in place of the readable side's buffer
+ * and its events (see {@link TunnelStream.deliverBody}).
+ */
+export interface BodySink {
+  /**
+   * One DATA payload. Returning false holds back the credit for it, and for whatever follows,
+   * until {@link TunnelStream.sinkDrained}: the peer may still send what its window allows.
+   */
+  data(chunk: Buffer): boolean;
+  /** The peer's direction ended; its {@link TunnelStream.trailers}, if any, are set. */
+  end(): void;
+}
+
 interface PendingWrite {
   chunk: Buffer;
   offset: number;
@@ -76,6 +90,9 @@ export class TunnelStream extends Duplex {
   private credited = 0;
   private pending?: PendingWrite;
   private readonly creditThreshold: number;
+  private sink?: BodySink;
+  /** Set while the sink holds back credit (its last `data` returned false). */
+  private sinkFull = false;
 
   constructor(
     readonly id: number,
@@ -134,7 +151,7 @@ export class TunnelStream extends Duplex {
     }
     this.recvWindow -= payload.length;
     this.bytesReceived += payload.length;
-    if (payload.length > 0) this.push(payload);
+    if (payload.length > 0) this.deliver(payload);
     if (end) this.receiveEnd();
     else this.creditConsumed();
   }
@@ -168,7 +185,43 @@ export class TunnelStream extends Duplex {
 
   receiveEnd(): void {
     this.move('remote-end');
+    const sink = this.sink;
+    if (!sink) return void this.push(null);
+    this.sink = undefined;
+    if (this.destroyed) return;
+    sink.end();
+    if (this.destroyed) return;
+    // Both directions done: nothing is left to read or write, so the stream goes now, without
+    // the readable side's end and its ticks. Otherwise this direction ends as a read would.
+    if (isFinal(this.current)) return void this.destroy();
     this.push(null);
+    super.read(0);
+  }
+
+  /**
+   * Hands the peer's body to `sink` as it arrives, without the readable side's buffer, flowing
+   * mode and their per-chunk ticks: one call per DATA frame. Credit still follows consumption:
+   * it is returned for what the sink took, and held while the sink is full. When the sink has
+   * ended, a stream whose own direction is done too is destroyed ('close', no 'end'); one still
+   * sending ends its readable side as usual. Only before any body arrived, and only once; a
+   * stream that is read otherwise must not be given a sink.
+   */
+  deliverBody(sink: BodySink): void {
+    if (this.sink || this.bytesReceived > 0 || this.remoteEnded || this.readableFlowing !== null) {
+      throw new Error(`stream ${this.id} is already being read`);
+    }
+    this.sink = sink;
+  }
+
+  /** The sink has room again: the credit it held back is returned. */
+  sinkDrained(): void {
+    this.sinkFull = false;
+    this.creditConsumed();
+  }
+
+  private deliver(payload: Buffer): void {
+    if (!this.sink) return void this.push(payload);
+    if (!this.sink.data(payload)) this.sinkFull = true;
   }
 
   receiveWindowUpdate(increment: number): void {
@@ -214,7 +267,7 @@ export class TunnelStream extends Duplex {
   // sent one per 64 KiB DATA frame at the default window). The half still in flight keeps the
   // sender busy while the credit travels.
   private creditConsumed(): void {
-    if (this.remoteEnded || this.destroyed) return;
+    if (this.remoteEnded || this.destroyed || this.sinkFull) return;
     if (this.remoteBodyLength !== undefined && this.bytesReceived >= this.remoteBodyLength) return;
     const owed = this.bytesReceived - this.readableLength - this.credited;
     if (owed < this.creditThreshold) return;
