@@ -263,19 +263,24 @@ describe('TunnelStream, receiving', () => {
 
 describe('TunnelStream, delivering to a sink', () => {
   /** A sink that records what it took and answers `room` for each payload. */
-  function sinkOf(room = (): boolean => true): { chunks: number[]; ended: number; sink: BodySink } {
-    const got = { chunks: [] as number[], ended: 0 };
-    const sink: BodySink = {
-      data: (chunk) => (got.chunks.push(chunk.length), room()),
-      end: () => void got.ended++,
-    };
-    return { ...got, get chunks() { return got.chunks; }, get ended() { return got.ended; }, sink };
+  class RecordingSink implements BodySink {
+    readonly chunks: number[] = [];
+    ended = 0;
+    constructor(private readonly room = (): boolean => true) {}
+    data(chunk: Buffer): boolean {
+      this.chunks.push(chunk.length);
+      return this.room();
+    }
+    end(): void {
+      this.ended++;
+    }
   }
+  const sinkOf = (room?: () => boolean): RecordingSink => new RecordingSink(room);
 
   it('hands each payload to the sink as it arrives, with credit for what it took', async () => {
     const { t, s } = make(64 * KIB);
     const got = sinkOf();
-    s.deliverBody(got.sink);
+    s.deliverBody(got);
     // Nothing reaches the readable side: a listener added later sees no data.
     let events = 0;
     s.on('data', () => events++);
@@ -292,7 +297,7 @@ describe('TunnelStream, delivering to a sink', () => {
     const { t, s } = make(64 * KIB);
     let room = false;
     const got = sinkOf(() => room);
-    s.deliverBody(got.sink);
+    s.deliverBody(got);
     for (let i = 0; i < 4; i++) s.receiveData(Buffer.alloc(16 * KIB), false);
     await tick();
     // The sink took every payload the window allowed, but none of it was credited back.
@@ -310,7 +315,7 @@ describe('TunnelStream, delivering to a sink', () => {
     const got = sinkOf();
     let ended = false;
     s.on('end', () => (ended = true));
-    s.deliverBody(got.sink);
+    s.deliverBody(got);
     s.end();
     await tick();
     s.receiveData(Buffer.from('abc'), true);
@@ -329,7 +334,7 @@ describe('TunnelStream, delivering to a sink', () => {
     const got = sinkOf();
     let ended = false;
     s.on('end', () => (ended = true));
-    s.deliverBody(got.sink);
+    s.deliverBody(got);
     s.receiveData(Buffer.alloc(0), true);
     await tick();
     expect(got.ended).toBe(1);
@@ -347,7 +352,7 @@ describe('TunnelStream, delivering to a sink', () => {
       s.destroy();
       return true;
     });
-    s.deliverBody(got.sink);
+    s.deliverBody(got);
     s.receiveData(Buffer.from('x'), true);
     expect(got.chunks).toEqual([1]);
     expect(got.ended).toBe(0);
@@ -356,14 +361,14 @@ describe('TunnelStream, delivering to a sink', () => {
   it('refuses a sink once the body is being read otherwise, or a second one', () => {
     const flowing = make().s;
     flowing.on('data', () => undefined);
-    expect(() => flowing.deliverBody(sinkOf().sink)).toThrow('already being read');
+    expect(() => flowing.deliverBody(sinkOf())).toThrow('already being read');
     const started = make().s;
     started.pause();
     started.receiveData(Buffer.from('x'), false);
-    expect(() => started.deliverBody(sinkOf().sink)).toThrow('already being read');
+    expect(() => started.deliverBody(sinkOf())).toThrow('already being read');
     const twice = make().s;
-    twice.deliverBody(sinkOf().sink);
-    expect(() => twice.deliverBody(sinkOf().sink)).toThrow('already being read');
+    twice.deliverBody(sinkOf());
+    expect(() => twice.deliverBody(sinkOf())).toThrow('already being read');
   });
 });
 
