@@ -16,7 +16,8 @@ const seconds = envNumber('AB_SECONDS', 3);
 const paths = (process.env.AB_PATHS ?? '/1k').split(',');
 // Node flags per side, so that one build can be compared with itself under other V8 settings
 // (heap sizes, say); a proxy given a heap flag leaves that size to it (src/server/heap-sizing.ts).
-const nodeFlags = (name: string): string[] => (process.env[`AB_${name.toUpperCase()}_NODE_FLAGS`] ?? '').split(' ').filter(Boolean);
+const flagsFor = (name: string): string[] => (process.env[`AB_${name.toUpperCase()}_NODE_FLAGS`] ?? '').split(' ').filter(Boolean);
+const nodeFlags = { before: flagsFor('before'), after: flagsFor('after') };
 
 interface Side {
   readonly name: 'before' | 'after';
@@ -30,7 +31,7 @@ async function proxyIn(tree: string, name: Side['name'], upstream: string): Prom
   if (!existsSync(`${tree}/dist/main.js`)) fail(new Error(`${tree}/dist/main.js is missing: run \`npx nest build\` there`), false);
   const key = randomBytes(18).toString('base64url');
   const env = { ...process.env, HARP_PORT: '0', HARP_HOST: '127.0.0.1', HARP_KEY: key, HARP_LOG_LEVEL: 'warn' };
-  const child = track(`proxy ${name}`, spawn(process.execPath, [...nodeFlags(name), 'dist/main.js'], { cwd: tree, env, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const child = track(`proxy ${name}`, spawn(process.execPath, [...nodeFlags[name], 'dist/main.js'], { cwd: tree, env, stdio: ['ignore', 'pipe', 'pipe'] }));
   let output = '';
   const port = await withTimeout(
     new Promise<number>((resolve) => {
@@ -59,7 +60,7 @@ try {
   const sides = [await proxyIn(before, 'before', upstream), await proxyIn(after, 'after', upstream)];
   // Everything of the bench's own besides the measured proxy, so that `other` is the rest.
   const ownPids = [started.child.pid!, ...sides.flatMap((side) => [side.pid, side.agentPid])];
-  const flagsOf = (name: Side['name']): string => (nodeFlags(name).length ? ` [${nodeFlags(name).join(' ')}]` : '');
+  const flagsOf = (name: Side['name']): string => (nodeFlags[name].length ? ` [${nodeFlags[name].join(' ')}]` : '');
   log(
     `before ${before}${flagsOf('before')} (pid ${sides[0]!.pid}), after ${after}${flagsOf('after')} (pid ${sides[1]!.pid}); ` +
       `${rounds} rounds of ${seconds} s per path`,

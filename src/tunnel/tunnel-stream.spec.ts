@@ -277,10 +277,18 @@ describe('TunnelStream, delivering to a sink', () => {
   }
   const sinkOf = (room?: () => boolean): RecordingSink => new RecordingSink(room);
 
-  it('hands each payload to the sink as it arrives, with credit for what it took', async () => {
+  /** A stream (64 KiB window) delivering to a recording sink; `sawEnd` tells whether it emitted 'end'. */
+  function sinking(room?: () => boolean): { t: FakeTransport; s: TunnelStream; got: RecordingSink; sawEnd: () => boolean } {
     const { t, s } = make(64 * KIB);
-    const got = sinkOf();
+    const got = sinkOf(room);
+    let ended = false;
+    s.on('end', () => (ended = true));
     s.deliverBody(got);
+    return { t, s, got, sawEnd: () => ended };
+  }
+
+  it('hands each payload to the sink as it arrives, with credit for what it took', async () => {
+    const { t, s, got } = sinking();
     // Nothing reaches the readable side: a listener added later sees no data.
     let events = 0;
     s.on('data', () => events++);
@@ -294,10 +302,8 @@ describe('TunnelStream, delivering to a sink', () => {
   });
 
   it('holds credit while the sink is full and returns it when the sink drains', async () => {
-    const { t, s } = make(64 * KIB);
     let room = false;
-    const got = sinkOf(() => room);
-    s.deliverBody(got);
+    const { t, s, got } = sinking(() => room);
     for (let i = 0; i < 4; i++) s.receiveData(Buffer.alloc(16 * KIB), false);
     await tick();
     // The sink took every payload the window allowed, but none of it was credited back.
@@ -311,11 +317,7 @@ describe('TunnelStream, delivering to a sink', () => {
   });
 
   it('closes a stream whose own direction is done once the sink has the end, with no end event', async () => {
-    const { t, s } = make();
-    const got = sinkOf();
-    let ended = false;
-    s.on('end', () => (ended = true));
-    s.deliverBody(got);
+    const { t, s, got, sawEnd } = sinking();
     s.end();
     await tick();
     s.receiveData(Buffer.from('abc'), true);
@@ -325,20 +327,16 @@ describe('TunnelStream, delivering to a sink', () => {
     expect(s.phase).toBe('closed');
     expect(s.destroyed).toBe(true);
     expect(t.closed).toEqual([s]);
-    expect(ended).toBe(false);
+    expect(sawEnd()).toBe(false);
     expect(t.summary()).toEqual(['DATA 0 END']);
   });
 
   it('ends the readable side of a stream still sending, which closes when it is done', async () => {
-    const { t, s } = make();
-    const got = sinkOf();
-    let ended = false;
-    s.on('end', () => (ended = true));
-    s.deliverBody(got);
+    const { t, s, got, sawEnd } = sinking();
     s.receiveData(Buffer.alloc(0), true);
     await tick();
     expect(got.ended).toBe(1);
-    expect(ended).toBe(true);
+    expect(sawEnd()).toBe(true);
     expect(t.closed).toEqual([]);
     s.end(Buffer.from('late'));
     await tick();
