@@ -2,10 +2,10 @@ import { EventEmitter } from 'node:events';
 import { Injectable, NotFoundException, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { HarpConfig } from '../config/index.js';
 import { ExchangeEvents, type ExchangeReport } from '../exchange/index.js';
-import { ExchangeRing } from './exchange-ring.js';
 import { detailOf, matchesFilter, summaryOf } from './exchange-views.js';
 import type { InspectedExchange } from './inspected-exchange.js';
 import type { ExchangeDetailView, ExchangeFilter, ExchangeListView } from './inspector-views.js';
+import { PackedExchanges } from './packed-exchanges.js';
 import { fieldRedactor } from './redaction.js';
 
 interface InspectorEventMap {
@@ -13,9 +13,9 @@ interface InspectorEventMap {
 }
 
 /**
- * The request inspector: the last `inspectorCapacity` public exchanges, held as the proxy's own
- * reports (nothing is copied or formatted on the request path) and turned into views, with
- * secrets redacted, only when someone asks.
+ * The request inspector: the last `inspectorCapacity` public exchanges, each packed into bytes
+ * as it finishes (packed-exchanges.ts: no object graph per request for the garbage collector to
+ * carry) and turned back into a report and a view, with secrets redacted, only when someone asks.
  *
  * Every finished exchange gets an id and is announced on {@link recorded} (live events show it)
  * even when `inspectorEnabled` is off; it is then simply not held.
@@ -26,7 +26,7 @@ export class InspectorService implements OnModuleInit, OnModuleDestroy {
   readonly recorded = new EventEmitter<InspectorEventMap>();
   /** Redacts `Authorization`, `Cookie`, `Set-Cookie` and the configured fields. */
   readonly isSecret: (name: string) => boolean;
-  private readonly ring: ExchangeRing<InspectedExchange>;
+  private readonly ring: PackedExchanges;
   /** Request ids of replays in flight → the id of the exchange each repeats. */
   private readonly replays = new Map<string, string>();
   private lastId = 0;
@@ -35,7 +35,7 @@ export class InspectorService implements OnModuleInit, OnModuleDestroy {
     private readonly config: HarpConfig,
     private readonly events: ExchangeEvents,
   ) {
-    this.ring = new ExchangeRing(config.inspectorCapacity);
+    this.ring = new PackedExchanges(config.inspectorCapacity);
     this.isSecret = fieldRedactor(config.inspectorRedactHeaders);
   }
 
@@ -104,8 +104,8 @@ export class InspectorService implements OnModuleInit, OnModuleDestroy {
   private readonly record = (report: ExchangeReport): void => {
     // Replays are rare: no lookup by request id while none is in flight.
     const replayOf = this.replays.size === 0 ? undefined : this.replays.get(report.requestId);
-    const exchange: InspectedExchange = { id: String(++this.lastId), report, replayOf };
-    if (this.enabled) this.ring.push(exchange);
-    if (this.recorded.listenerCount('recorded') > 0) this.recorded.emit('recorded', exchange);
+    const id = ++this.lastId;
+    if (this.enabled) this.ring.push(id, report, replayOf);
+    if (this.recorded.listenerCount('recorded') > 0) this.recorded.emit('recorded', { id: String(id), report, replayOf });
   };
 }

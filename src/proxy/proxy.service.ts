@@ -403,8 +403,10 @@ export class ProxyService implements MemberSource, OnModuleDestroy {
     if (res) {
       report.status = res.headersSent ? res.statusCode : 0;
       report.complete = res.writableFinished;
-      // The head exactly as the client got it, whoever wrote it (backend relay, cache, error page).
-      report.responseHead = (res as ServerResponse & { _header?: unknown })._header as string | undefined;
+      // The head exactly as the client got it, whoever wrote it (backend relay, cache, error page);
+      // none (Node's null) when the client left before one was sent.
+      const head = (res as ServerResponse & { _header?: unknown })._header;
+      report.responseHead = typeof head === 'string' ? head : undefined;
     }
     report.totalMs = performance.now() - report.started;
     report.scheme = origin?.protocol ?? ((req.socket as Partial<TLSSocket>).encrypted ? 'https' : 'http');
