@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { InFlightSlots } from '../http/in-flight-slots.js';
 import { isReservedUrl } from '../http/reserved-prefix.js';
 
 /**
@@ -18,7 +19,8 @@ import { isReservedUrl } from '../http/reserved-prefix.js';
  * waited for: the dashboard's event stream would hold every shutdown for its whole timeout.
  */
 export class InFlight {
-  private readonly responses = new Set<ServerResponse>();
+  // Slots, not a Set: a Set's outgrown tables would keep finished responses alive (in-flight-slots.ts).
+  private readonly responses = new InFlightSlots<ServerResponse>();
   private readonly tunnels = new Set<Duplex>();
   private closing = false;
   private listenerClosed = false;
@@ -36,14 +38,14 @@ export class InFlight {
   /** Public requests and WebSockets still open. */
   get count(): number {
     let requests = 0;
-    for (const res of this.responses) if (!isReservedUrl(res.req.url)) requests++;
+    for (const res of this.responses.values()) if (!isReservedUrl(res.req.url)) requests++;
     return requests + this.tunnels.size;
   }
 
   /** From now on no connection is kept alive past the response it is writing. */
   beginClosing(): void {
     this.closing = true;
-    for (const res of this.responses) if (!res.headersSent) res.shouldKeepAlive = false;
+    for (const res of this.responses.values()) if (!res.headersSent) res.shouldKeepAlive = false;
   }
 
   /** Stops accepting connections; idle ones close now, busy ones once their response is done. */
@@ -68,7 +70,7 @@ export class InFlight {
   /** Ends whatever is still in flight, at once; returns how many were cut. */
   cut(): number {
     const cut = this.count;
-    for (const res of this.responses) if (!isReservedUrl(res.req.url)) res.destroy();
+    for (const res of [...this.responses.values()]) if (!isReservedUrl(res.req.url)) res.destroy();
     for (const socket of this.tunnels) socket.destroy();
     return cut;
   }
@@ -87,9 +89,9 @@ export class InFlight {
 
   private readonly onRequest = (_req: IncomingMessage, res: ServerResponse): void => {
     if (this.closing) res.shouldKeepAlive = false;
-    this.responses.add(res);
+    const slot = this.responses.add(res);
     res.once('close', () => {
-      this.responses.delete(res);
+      this.responses.remove(slot);
       this.settled();
       // The connection is idle only once Node has finished with the response (next tick).
       if (this.listenerClosed) setImmediate(() => this.server.closeIdleConnections());

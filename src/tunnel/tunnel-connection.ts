@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { StreamTable } from './stream-table.js';
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import {
@@ -80,7 +81,7 @@ export class TunnelConnection<R extends TunnelRole = TunnelRole>
   extends EventEmitter<TunnelEvents>
   implements StreamTransport
 {
-  readonly streams = new Map<number, TunnelStream>();
+  readonly streams = new StreamTable<TunnelStream>();
   private nextStreamId = 1;
   private highestPeerStream = 0;
   private unflushed = 0;
