@@ -71,7 +71,7 @@ const NEST_ALLOWED = {
 // is the agent inside a Nest application: it builds on the agent and nothing of the proxy, and
 // nothing but the entry points imports it.
 const NARROW_ALLOWED = {
-  tunnel: [dir('protocol'), dir('errors')],
+  tunnel: [dir('protocol'), dir('http'), dir('errors')],
   agent: [dir('protocol'), dir('tunnel'), dir('http'), dir('errors')],
   backend: [dir('agent'), dir('protocol'), dir('errors')],
 };
