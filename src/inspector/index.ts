@@ -10,7 +10,6 @@ export {
 export type { InspectedExchange } from './inspected-exchange.js';
 export { fieldRedactor, fieldViews, type SecretField } from './redaction.js';
 export { parseResponseHead, type ResponseHeadParts } from './response-head.js';
-export { ExchangeRing } from './exchange-ring.js';
 export { bodyView, detailOf, matchesFilter, summaryOf } from './exchange-views.js';
 export {
   harJsonPieces,

@@ -1,6 +1,6 @@
 import type { ExchangeReport } from '../exchange/index.js';
 import type { InspectedExchange } from './inspected-exchange.js';
-import { readRecord, recordPage, recordStart, writeRecord, type RecordPage, type RecordRefs } from './packed-record.js';
+import { copyRefs, readRecord, recordPage, recordStart, writeRecord, type RecordPage, type RecordRefs } from './packed-record.js';
 
 /** Bytes of one page of records: a few dozen typical exchanges. */
 export const PAGE_BYTES = 64 * 1024;
@@ -68,12 +68,7 @@ export class PackedExchanges {
     if (this.count === this.capacity) this.release(slot);
     this.ids[slot] = id;
     const refs = this.refs[slot];
-    refs.route = report.route;
-    refs.agentId = report.agentId;
-    refs.errorCode = report.errorCode;
-    refs.cache = report.cache;
-    refs.requestBody = report.requestBody;
-    refs.responseBody = report.responseBody;
+    copyRefs(report, refs);
     refs.replayOf = replayOf;
     if (!this.packs(slot, report)) {
       this.pageOf[slot] = -1;
@@ -180,13 +175,10 @@ export class PackedExchanges {
   }
 }
 
+const NO_REFS: SlotRefs = {};
+
 function clearRefs(refs: SlotRefs): void {
-  refs.route = undefined;
-  refs.agentId = undefined;
-  refs.errorCode = undefined;
-  refs.cache = undefined;
-  refs.requestBody = undefined;
-  refs.responseBody = undefined;
+  copyRefs(NO_REFS, refs);
   refs.replayOf = undefined;
   refs.whole = undefined;
 }

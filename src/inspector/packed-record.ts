@@ -107,13 +107,18 @@ export function readRecord(page: RecordPage, offset: number, refs: RecordRefs): 
   report.httpVersion = reader.next();
   if (flags & HAS_HEAD) report.responseHead = reader.next();
   report.requestFields = reader.fields();
-  report.route = refs.route;
-  report.agentId = refs.agentId;
-  report.errorCode = refs.errorCode;
-  report.cache = refs.cache;
-  report.requestBody = refs.requestBody;
-  report.responseBody = refs.responseBody;
+  copyRefs(refs, report);
   return report;
+}
+
+/** Copies the values held by reference from one holder to another (a report is one). */
+export function copyRefs(from: RecordRefs, to: RecordRefs): void {
+  to.route = from.route;
+  to.agentId = from.agentId;
+  to.errorCode = from.errorCode;
+  to.cache = from.cache;
+  to.requestBody = from.requestBody;
+  to.responseBody = from.responseBody;
 }
 
 function flagsOf(report: ExchangeReport): number {
