@@ -31,7 +31,11 @@ export class InFlightSlots<T> {
     return this.slots[slot];
   }
 
-  /** Empties the slot; a slot already empty (removed twice) is left alone. */
+  /**
+   * Empties the slot; once per {@link add}. A slot already empty is left alone, but one that
+   * was emptied and then given to another item would lose that item: a holder removes its own
+   * slot once (on its `close`, say) and never keeps the number past that.
+   */
   remove(slot: number): void {
     if (this.slots[slot] === undefined) return;
     this.slots[slot] = undefined;

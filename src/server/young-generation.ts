@@ -7,9 +7,11 @@ const MiB = 1024 * 1024;
  * How large the young generation (both semi-spaces) may grow once the proxy serves. Start-up is
  * held to V8's initial size (heap-sizing.ts): its survivors would grow it for nothing. Under load
  * a larger one means fewer scavenges, and scavenges were a quarter of the proxy's CPU at the
- * initial size. But a young generation of 8 MiB or more made 64 KiB responses dearer (+25 % at
- * 8 MiB, +47 % at 16: more body buffers outstanding between scavenges), and V8's own limit
- * (32 MiB) cost the 256-connection peak ~40 MiB; 4 MiB was cheaper for both sizes.
+ * initial size. What holds the cap at 4 MiB is memory: the peak under 256 connections follows
+ * it (143 MiB at 4 MiB, 154 at 8, 171 at 16; V8's own 32 MiB cost ~40 MiB more). The CPU
+ * figures of larger sizes measured so far were distorted by finished requests being promoted
+ * whatever the size (docs/performance.md, "What survived the young generation"); they are
+ * worth measuring again.
  */
 export const YOUNG_GENERATION_CAP_BYTES = 4 * MiB;
 

@@ -19,8 +19,10 @@ export class StreamTable<T> {
     return slot === undefined ? undefined : this.held.get(slot);
   }
 
+  /** As a Map's: an id set again keeps its place in {@link values}. */
   set(id: number, stream: T): this {
-    this.delete(id);
+    const slot = this.slotOf.get(id);
+    if (slot !== undefined) this.held.remove(slot);
     this.slotOf.set(id, this.held.add(stream));
     return this;
   }
