@@ -14,6 +14,7 @@ if (!before) fail(new Error('usage: node --import tsx bench/proxy-ab.ts <tree be
 const rounds = envNumber('AB_ROUNDS', 8);
 const seconds = envNumber('AB_SECONDS', 3);
 const paths = (process.env.AB_PATHS ?? '/1k').split(',');
+const connections = envNumber('AB_CONNECTIONS', 32);
 // Node flags per side, so that one build can be compared with itself under other V8 settings
 // (heap sizes, say); a proxy given a heap flag leaves that size to it (src/server/heap-sizing.ts).
 const flagsFor = (name: string): string[] => (process.env[`AB_${name.toUpperCase()}_NODE_FLAGS`] ?? '').split(' ').filter(Boolean);
@@ -68,13 +69,13 @@ try {
   for (const path of paths) {
     const usPerRequest: Record<Side['name'], number[]> = { before: [], after: [] };
     const other: number[] = [];
-    for (const side of sides) await runWrk({ url: side.url + path, connections: 32, seconds: 2, bodyBytes: 0 });
+    for (const side of sides) await runWrk({ url: side.url + path, connections, seconds: 2, bodyBytes: 0 });
     for (let round = 0; round < rounds; round++) {
       for (const side of round % 2 === 0 ? sides : [...sides].reverse()) {
         const rest = (): number => readLoadGeneratorCpuSeconds() + ownPids.filter((pid) => pid !== side.pid).reduce((sum, pid) => sum + readCpuSeconds(pid), 0);
         const meter = new CpuMeter({ proxy: () => readCpuSeconds(side.pid), bench: rest });
         meter.begin();
-        const run = await runWrk({ url: side.url + path, connections: 32, seconds, bodyBytes: 0 });
+        const run = await runWrk({ url: side.url + path, connections, seconds, bodyBytes: 0 });
         const { wallSeconds, cpuSeconds } = meter.end();
         usPerRequest[side.name].push((1e6 * cpuSeconds.proxy!) / run.requests);
         other.push((100 * cpuSeconds.other!) / wallSeconds);
