@@ -12,7 +12,7 @@ const MiB = 1024 * 1024;
  * and full collections to mark them); at 16 MiB they die young (33 bytes a request), the proxy
  * spends a third less CPU per request there and its peak RSS is lower, not higher. At 32
  * connections the two sizes cost the same within the noise (docs/performance.md, "The
- * young-generation cap, measured again").
+ * young-generation cap once requests die young").
  */
 export const YOUNG_GENERATION_CAP_BYTES = 16 * MiB;
 
