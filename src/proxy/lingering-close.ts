@@ -97,6 +97,26 @@ export function lingerOnClose(req: IncomingMessage, res: ServerResponse, limits:
 }
 
 /**
+ * For a response that begins while its request is still arriving and is still being forwarded
+ * (an echo, an upload answered as it streams): the connection stays alive when the request has
+ * arrived whole by the time the response ends, and otherwise closes then, lingering as
+ * {@link lingerOnClose} does. The head announces keep-alive; a client still sending its body
+ * cannot have sent a next request, so the close races with none. HTTP/1.1 on a connection that
+ * may stay alive only: otherwise, or when the body may never come (an `Expect: 100-continue`
+ * answered without a 100), use {@link closeAfterResponse}.
+ */
+export function closeIfStillArriving(req: IncomingMessage, res: ServerResponse, limits: LingerOptions): void {
+  const socket = req.socket as Socket | null;
+  if (req.complete || !socket || socket.destroyed || armed.has(socket)) return;
+  res.once('finish', () => {
+    // Node's own 'finish' listener has run: the response is out and the connection kept.
+    if (req.complete || socket.destroyed || armed.has(socket)) return;
+    armed.add(socket);
+    linger(socket, limits);
+  });
+}
+
+/**
  * HTTP/2's lingering close: the connection is the session's, shared with other streams, and
  * stays; only this stream stops. Once the response is complete the client is asked to stop
  * sending without error, RST_STREAM NO_ERROR (RFC 9113 §8.1), and flow control bounds what it

@@ -14,7 +14,8 @@ import { hasField } from '../http/raw-fields.js';
 import type { Pool } from '../routing/pool.js';
 import type { RouteBackend } from '../routing/route-backend.js';
 import type { ExchangeReport } from '../exchange/index.js';
-import { closeAfterResponse } from './lingering-close.js';
+import { closeAfterResponse, closeIfStillArriving } from './lingering-close.js';
+import { isHttp2Request } from '../http/http2-fields.js';
 import type { ProxySettings } from './proxy-settings.js';
 import { declaredLength } from '../http/response-length.js';
 import { sendErrorPage } from './error-page.js';
@@ -184,6 +185,18 @@ export class ProxyExchange {
     return { method, target, headers: fields };
   }
 
+  /**
+   * Decided at the end of the answer where it can be: over HTTP/1.1 on a connection that may stay
+   * alive, with a body that will come (none held back for a 100 the backend did not send).
+   * Otherwise the head says the connection closes.
+   */
+  private closeUnlessBodyArrives(): void {
+    const { req, res, settings } = this;
+    const bodyWillCome = this.continuing !== 'awaited';
+    if (bodyWillCome && res.shouldKeepAlive && !isHttp2Request(req)) closeIfStillArriving(req, res, settings.linger);
+    else closeAfterResponse(req, res, settings.linger);
+  }
+
   private forwardingFields(): readonly ForwardingField[] {
     const { req } = this;
     const { headers } = req;
@@ -248,10 +261,11 @@ export class ProxyExchange {
     const tap = directive?.tap;
     this.tap = tap;
     if (!hasField(fields, 'x-request-id')) fields.push('X-Request-ID', this.requestId);
-    // A client still uploading when the answer comes gets the answer and a closed connection,
-    // rather than a keep-alive socket with an unread body in it; the close lingers so that the
-    // answer is not lost to a reset.
-    if (!req.complete) closeAfterResponse(req, res, this.settings.linger);
+    // A client still uploading when the answer comes keeps its connection if the body is in by
+    // the end of the answer (an echo); otherwise it gets the answer and a close, rather than a
+    // keep-alive socket with an unread body in it, and the close lingers so that the answer is
+    // not lost to a reset.
+    if (!req.complete) this.closeUnlessBodyArrives();
     else if (!this.forwarding!.hasBody) finishReading(req);
     // A head that ended the stream is the whole response (unless it declared a body it lacks,
     // which relayBody fails): it ends with the head, which gRPC's trailers-only answers need.

@@ -230,6 +230,26 @@ describe('lingering close of connections answered mid-upload', () => {
       expect(result.responses[0]?.headers.connection).toBe('keep-alive');
       expect(result.closed).toBe(false);
     });
+
+    // An echo, or an upload answered while it streams: the answer starts before the body has
+    // arrived, but the backend reads all of it, so the connection is as good as any other.
+    it('an answer that starts mid-upload keeps the connection once the body has arrived whole', async () => {
+      const port = await proxyTo((req, res) => {
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        req.pipe(res);
+      }, MAX_BODY);
+
+      const head = requestText('POST /echo HTTP/1.1', ['Host: app.test', 'Content-Length: 11']);
+      const second = requestText('GET /second HTTP/1.1', ['Host: app.test']);
+      const result = await rawExchange(port, [head, 'hello', { pauseMs: 300 }, ' world', second], { responses: 2, waitMs: 3000 });
+
+      expect(result.responses.map((r) => [r.status, r.body.toString()])).toEqual([
+        [200, 'hello world'],
+        [200, ''],
+      ]);
+      expect(result.responses[0]?.headers.connection).toBe('keep-alive');
+      expect(result.closed).toBe(false);
+    });
   });
 
   describe('lingerOnClose on a plain node:http server', () => {
