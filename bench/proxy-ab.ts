@@ -1,12 +1,14 @@
 // A/B of two proxy builds side by side: the proxy's CPU per request, in rounds whose two runs
 // are adjacent in time, so that a shared machine's load falls on both alike. See bench/README.md.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { CpuMeter, readCpuSeconds, readLoadGeneratorCpuSeconds } from './measure.js';
 import { envNumber, fail, log, startTsChild, stopChildren, track, withTimeout } from './processes.js';
-import { runWrk } from './wrk.js';
+import { runWrk, writePostScript } from './wrk.js';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
 const [before, after = here] = process.argv.slice(2);
@@ -15,6 +17,9 @@ const rounds = envNumber('AB_ROUNDS', 8);
 const seconds = envNumber('AB_SECONDS', 3);
 const paths = (process.env.AB_PATHS ?? '/1k').split(',');
 const connections = envNumber('AB_CONNECTIONS', 32);
+// AB_POST_BYTES=1048576 with AB_PATHS=/echo: every request a POST of that many bytes, echoed.
+const postBytes = envNumber('AB_POST_BYTES', 0);
+const script = postBytes > 0 ? writePostScript(mkdtempSync(join(tmpdir(), 'harp-ab-')), postBytes) : undefined;
 // Node flags per side, so that one build can be compared with itself under other V8 settings
 // (heap sizes, say); a proxy given a heap flag leaves that size to it (src/server/heap-sizing.ts).
 const flagsFor = (name: string): string[] => (process.env[`AB_${name.toUpperCase()}_NODE_FLAGS`] ?? '').split(' ').filter(Boolean);
@@ -68,16 +73,18 @@ try {
   );
   for (const path of paths) {
     const usPerRequest: Record<Side['name'], number[]> = { before: [], after: [] };
+    const agentUs: Record<Side['name'], number[]> = { before: [], after: [] };
     const other: number[] = [];
-    for (const side of sides) await runWrk({ url: side.url + path, connections, seconds: 2, bodyBytes: 0 });
+    for (const side of sides) await runWrk({ url: side.url + path, connections, seconds: 2, bodyBytes: postBytes, script });
     for (let round = 0; round < rounds; round++) {
       for (const side of round % 2 === 0 ? sides : [...sides].reverse()) {
-        const rest = (): number => readLoadGeneratorCpuSeconds() + ownPids.filter((pid) => pid !== side.pid).reduce((sum, pid) => sum + readCpuSeconds(pid), 0);
-        const meter = new CpuMeter({ proxy: () => readCpuSeconds(side.pid), bench: rest });
+        const rest = (): number => readLoadGeneratorCpuSeconds() + ownPids.filter((pid) => pid !== side.pid && pid !== side.agentPid).reduce((sum, pid) => sum + readCpuSeconds(pid), 0);
+        const meter = new CpuMeter({ proxy: () => readCpuSeconds(side.pid), agent: () => readCpuSeconds(side.agentPid), bench: rest });
         meter.begin();
-        const run = await runWrk({ url: side.url + path, connections, seconds, bodyBytes: 0 });
+        const run = await runWrk({ url: side.url + path, connections, seconds, bodyBytes: postBytes, script });
         const { wallSeconds, cpuSeconds } = meter.end();
         usPerRequest[side.name].push((1e6 * cpuSeconds.proxy!) / run.requests);
+        agentUs[side.name].push((1e6 * cpuSeconds.agent!) / run.requests);
         other.push((100 * cpuSeconds.other!) / wallSeconds);
       }
     }
@@ -85,7 +92,8 @@ try {
     const range = (xs: number[]): string => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
     console.log(
       `${path}: proxy ${median(usPerRequest.before).toFixed(1)} → ${median(usPerRequest.after).toFixed(1)} µs/req (medians); ` +
-        `after ÷ before per round ${median(ratios).toFixed(2)} [${range(ratios)}]; other ${Math.min(...other).toFixed(0)}–${Math.max(...other).toFixed(0)} % of a core`,
+        `after ÷ before per round ${median(ratios).toFixed(2)} [${range(ratios)}]; ` +
+        `agent ${median(agentUs.before).toFixed(1)} → ${median(agentUs.after).toFixed(1)} µs/req; other ${Math.min(...other).toFixed(0)}–${Math.max(...other).toFixed(0)} % of a core`,
     );
   }
 } catch (err) {
