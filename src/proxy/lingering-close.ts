@@ -97,15 +97,17 @@ export function lingerOnClose(req: IncomingMessage, res: ServerResponse, limits:
 }
 
 /**
- * For a response that begins while its request is still arriving and is still being forwarded
- * (an echo, an upload answered as it streams): the connection stays alive when the request has
- * arrived whole by the time the response ends, and otherwise closes then, lingering as
+ * For a response that begins while its request body is still arriving and is still being
+ * forwarded (an echo, an upload answered as it streams): the connection stays alive when the
+ * body has arrived whole by the time the response ends, and otherwise closes then, lingering as
  * {@link lingerOnClose} does. The head announces keep-alive; a client still sending its body
- * cannot have sent a next request, so the close races with none. HTTP/1.1 on a connection that
- * may stay alive only: otherwise, or when the body may never come (an `Expect: 100-continue`
- * answered without a 100), use {@link closeAfterResponse}.
+ * cannot have sent a next request, so the close races with none. A connection that closes after
+ * this response anyway, and HTTP/2, are left to {@link closeAfterResponse}. Not for a body that
+ * may never come (an `Expect: 100-continue` answered without a 100): there the head must say
+ * that the connection closes, or the next request could be read as the body.
  */
 export function closeIfStillArriving(req: IncomingMessage, res: ServerResponse, limits: LingerOptions): void {
+  if (isHttp2Request(req) || !res.shouldKeepAlive) return closeAfterResponse(req, res, limits);
   const socket = req.socket as Socket | null;
   if (req.complete || !socket || socket.destroyed || armed.has(socket)) return;
   res.once('finish', () => {

@@ -15,7 +15,6 @@ import type { Pool } from '../routing/pool.js';
 import type { RouteBackend } from '../routing/route-backend.js';
 import type { ExchangeReport } from '../exchange/index.js';
 import { closeAfterResponse, closeIfStillArriving } from './lingering-close.js';
-import { isHttp2Request } from '../http/http2-fields.js';
 import type { ProxySettings } from './proxy-settings.js';
 import { declaredLength } from '../http/response-length.js';
 import { sendErrorPage } from './error-page.js';
@@ -185,18 +184,6 @@ export class ProxyExchange {
     return { method, target, headers: fields };
   }
 
-  /**
-   * Decided at the end of the answer where it can be: over HTTP/1.1 on a connection that may stay
-   * alive, with a body that will come (none held back for a 100 the backend did not send).
-   * Otherwise the head says the connection closes.
-   */
-  private closeUnlessBodyArrives(): void {
-    const { req, res, settings } = this;
-    const bodyWillCome = this.continuing !== 'awaited';
-    if (bodyWillCome && res.shouldKeepAlive && !isHttp2Request(req)) closeIfStillArriving(req, res, settings.linger);
-    else closeAfterResponse(req, res, settings.linger);
-  }
-
   private forwardingFields(): readonly ForwardingField[] {
     const { req } = this;
     const { headers } = req;
@@ -264,9 +251,12 @@ export class ProxyExchange {
     // A client still uploading when the answer comes keeps its connection if the body is in by
     // the end of the answer (an echo); otherwise it gets the answer and a close, rather than a
     // keep-alive socket with an unread body in it, and the close lingers so that the answer is
-    // not lost to a reset.
-    if (!req.complete) this.closeUnlessBodyArrives();
-    else if (!this.forwarding!.hasBody) finishReading(req);
+    // not lost to a reset. A body held back for a 100 the backend did not send may never come:
+    // then the head says close.
+    if (req.complete) {
+      if (!this.forwarding!.hasBody) finishReading(req);
+    } else if (this.continuing === 'awaited') closeAfterResponse(req, res, this.settings.linger);
+    else closeIfStillArriving(req, res, this.settings.linger);
     // A head that ended the stream is the whole response (unless it declared a body it lacks,
     // which relayBody fails): it ends with the head, which gRPC's trailers-only answers need.
     const noBody = req.method === 'HEAD' || head.status === 204 || head.status === 304;
