@@ -96,15 +96,16 @@ function fullCollectionsWhileRelaying(growth: 'headroom' | 'fixed'): number {
 describe('keepOldGenerationHeadroom', () => {
   it('keeps relaying body buffers from forcing full collections, where doubling the live size does not', () => {
     // V8 schedules parts of its collections as tasks, so a loaded machine moves the counts of
-    // one run: three runs of each, interleaved, compared by their sums (with both cores busy
-    // elsewhere, 22-33 against 4-9).
+    // one run: five runs of each, interleaved, compared by their sums (with both cores busy
+    // elsewhere, three runs gave 22-46 against 4-13, and once, beside the whole suite, 26
+    // against 19: more runs dilute such a spell).
     let fixed = 0;
     let headroom = 0;
-    for (let run = 0; run < 3; run++) {
+    for (let run = 0; run < 5; run++) {
       fixed += fullCollectionsWhileRelaying('fixed');
       headroom += fullCollectionsWhileRelaying('headroom');
     }
-    expect(fixed).toBeGreaterThanOrEqual(9);
+    expect(fixed).toBeGreaterThanOrEqual(15);
     expect(fixed).toBeGreaterThan(2 * headroom);
   }, 120_000);
 });
