@@ -97,10 +97,10 @@ export function lingerOnClose(req: IncomingMessage, res: ServerResponse, limits:
 }
 
 /**
- * For a response that begins while its request body is still arriving and is still being
- * forwarded (an echo, an upload answered as it streams): the connection stays alive when the
- * body has arrived whole by the time the response ends, and otherwise closes then, lingering as
- * {@link lingerOnClose} does. The head announces keep-alive; a client still sending its body
+ * For a response that begins while its request body is still arriving (an echo, an upload
+ * answered as it streams, a backend that answers without reading): the connection stays alive
+ * when the body has arrived whole by the time the response ends, and otherwise closes then,
+ * lingering as {@link lingerOnClose} does. The head announces keep-alive; a client still sending its body
  * cannot have sent a next request, so the close races with none. A connection that closes after
  * this response anyway, and HTTP/2, are left to {@link closeAfterResponse}. Not for a body that
  * may never come (an `Expect: 100-continue` answered without a 100): there the head must say

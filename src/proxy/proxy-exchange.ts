@@ -248,11 +248,9 @@ export class ProxyExchange {
     const tap = directive?.tap;
     this.tap = tap;
     if (!hasField(fields, 'x-request-id')) fields.push('X-Request-ID', this.requestId);
-    // A client still uploading when the answer comes keeps its connection if the body is in by
-    // the end of the answer (an echo); otherwise it gets the answer and a close, rather than a
-    // keep-alive socket with an unread body in it, and the close lingers so that the answer is
-    // not lost to a reset. A body held back for a 100 the backend did not send may never come:
-    // then the head says close.
+    // A client still uploading when the answer comes keeps its connection only if the body is in
+    // by the end of the answer, never with an unread body in it. A body held back for a 100 the
+    // backend did not send may never come: then the head says close.
     if (req.complete) {
       if (!this.forwarding!.hasBody) finishReading(req);
     } else if (this.continuing === 'awaited') closeAfterResponse(req, res, this.settings.linger);
